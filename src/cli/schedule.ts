@@ -1,0 +1,7 @@
+import type { CliIo } from '../cli.js';
+
+// Placeholder until the schedule command lands (see the open issues); exits 2 so nothing mistakes it for success.
+export async function runScheduleCommand(_args: string[], io: CliIo): Promise<number> {
+  io.stderr.write('routine-bot schedule is not available in this build yet.\n');
+  return 2;
+}
