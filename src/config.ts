@@ -5,6 +5,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { RoutineBotError } from './errors.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -139,7 +140,7 @@ export interface Config {
 /** Names of the variables whose values are secrets; logs redact them wherever they appear. */
 export const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OMNI_API_KEY'] as const;
 
-export class ConfigError extends Error {
+export class ConfigError extends RoutineBotError {
   readonly code = 'routine_bot_config_error';
   constructor(readonly problems: ReadonlyArray<{ variable: string; problem: string }>) {
     super(
@@ -147,7 +148,6 @@ export class ConfigError extends Error {
         problems.map((p) => `  - ${p.variable} ${p.problem}`).join('\n') +
         '\nSet them in the environment or in a .env file (see .env.example).',
     );
-    this.name = 'ConfigError';
   }
 }
 
