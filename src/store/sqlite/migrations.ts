@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered, append-only: never edit a migration that has shipped; add the next number instead. */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'identities, drafts, audit log, idempotency keys',
+    sql: `
+      CREATE TABLE identities (
+        slack_user_id TEXT PRIMARY KEY,
+        team_id TEXT,
+        email TEXT,
+        membership_id TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('scim', 'override')),
+        resolved_at INTEGER NOT NULL,
+        linked_by TEXT,
+        CHECK (source = 'override' OR email IS NOT NULL)
+      ) STRICT;
+
+      CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        slack_user_id TEXT NOT NULL,
+        form TEXT NOT NULL,
+        last_error TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'failed')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX drafts_by_user ON drafts (slack_user_id, updated_at);
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        slack_user_id TEXT NOT NULL,
+        membership_id TEXT,
+        action TEXT NOT NULL CHECK (action IN ('create', 'run', 'pause', 'resume', 'delete', 'update')),
+        routine_id TEXT,
+        request TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'error')),
+        omni_status INTEGER,
+        omni_message TEXT
+      ) STRICT;
+      CREATE INDEX audit_by_user ON audit_log (slack_user_id, at);
+      CREATE INDEX audit_by_routine ON audit_log (routine_id, at);
+
+      CREATE TABLE idempotency_keys (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('in_progress', 'done')),
+        result TEXT,
+        expires_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX idempotency_by_expiry ON idempotency_keys (expires_at);
+    `,
+  },
+];
+
+/**
+ * Applies the pending migrations in one immediate transaction: all or nothing, and a second process opening the
+ * same file at the same time waits (busy_timeout) and then finds them applied. Returns the ids it applied.
+ */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[], now: Date): number[] {
+  const run = db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    const applied = new Set((db.prepare('SELECT id FROM migrations').pluck().all() as number[]).map(Number));
+    const known = new Set(migrations.map((m) => m.id));
+    const unknown = [...applied].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new StoreError(
+        `The database was migrated by a newer version of the bot (migration ${Math.max(...unknown)}); upgrade the bot or use another DATABASE_URL.`,
+      );
+    }
+    const insert = db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)');
+    const done: number[] = [];
+    for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
+      if (applied.has(m.id)) continue;
+      db.exec(m.sql);
+      insert.run(m.id, m.name, now.getTime());
+      done.push(m.id);
+    }
+    return done;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,151 @@
+/**
+ * The persistence contract. Everything the bot must remember across restarts goes through `Store`; SQLite is
+ * the first implementation (./sqlite/), and another database can follow by implementing the same interface.
+ * Methods are async so a networked database fits; a resolved promise means the write is durable.
+ */
+
+export type IdentitySource = 'scim' | 'override';
+
+/** A Slack user's Omni membership, as cached from SCIM or set by an admin (an override). */
+export interface StoredIdentity {
+  slackUserId: string;
+  teamId?: string;
+  /** Always present for SCIM identities; an override linked from the CLI may have none. */
+  email?: string;
+  membershipId: string;
+  source: IdentitySource;
+  /** When SCIM answered, or when the override was linked. */
+  resolvedAt: Date;
+  /** Who linked an override (free text from the CLI). */
+  linkedBy?: string;
+}
+
+export interface SaveIdentityInput {
+  slackUserId: string;
+  teamId?: string;
+  email: string;
+  membershipId: string;
+  source: IdentitySource;
+  resolvedAt: Date;
+}
+
+export interface IdentityOverride {
+  slackUserId: string;
+  membershipId: string;
+  email?: string;
+  linkedAt: Date;
+  linkedBy?: string;
+}
+
+export interface IdentityStore {
+  /** The override if there is one (it wins and never expires), else the cached SCIM identity, else null. */
+  getIdentity(slackUserId: string): Promise<StoredIdentity | null>;
+  /**
+   * Saves (replaces) a user's identity. A `scim` save never replaces an override: it returns false and changes
+   * nothing, so a lookup that raced with `users link` cannot undo the admin's decision.
+   */
+  saveIdentity(identity: SaveIdentityInput): Promise<boolean>;
+  /** Forgets a cached SCIM identity (overrides are removed only by `unlinkOverride`). True if one was removed. */
+  deleteIdentity(slackUserId: string): Promise<boolean>;
+  /** Sets an admin override, replacing any cached SCIM identity of that user. */
+  linkOverride(slackUserId: string, membershipId: string, by?: string): Promise<void>;
+  /** Removes an override; true if there was one. */
+  unlinkOverride(slackUserId: string): Promise<boolean>;
+  /** Overrides, oldest link first. */
+  listOverrides(): Promise<IdentityOverride[]>;
+  /** Every stored identity (overrides and cached SCIM ones), by Slack user id. */
+  listIdentities(): Promise<StoredIdentity[]>;
+}
+
+export type DraftStatus = 'pending' | 'failed';
+
+/** A routine submission in flight or failed, kept until it succeeds or the user discards it. */
+export interface Draft {
+  id: string;
+  slackUserId: string;
+  /** The submitted form, as JSON. */
+  form: unknown;
+  lastError?: string;
+  status: DraftStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SaveDraftInput {
+  /** Omit to create a new draft; give it to update one (of the same user). */
+  id?: string;
+  slackUserId: string;
+  form: unknown;
+  lastError?: string;
+  status: DraftStatus;
+}
+
+export interface DraftStore {
+  /** Creates or updates a draft and returns its id. Updating another user's draft is refused. */
+  saveDraft(draft: SaveDraftInput): Promise<string>;
+  getDraft(id: string): Promise<Draft | null>;
+  /** The user's drafts, most recently updated first. */
+  listDrafts(slackUserId: string): Promise<Draft[]>;
+  /** True if the draft existed. */
+  deleteDraft(id: string): Promise<boolean>;
+}
+
+export const AUDIT_ACTIONS = ['create', 'run', 'pause', 'resume', 'delete', 'update'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntryInput {
+  slackUserId: string;
+  membershipId?: string;
+  action: AuditAction;
+  routineId?: string;
+  /** What was asked, as JSON. Keys that name secrets and token-shaped strings are redacted before storing. */
+  request: unknown;
+  outcome: 'ok' | 'error';
+  /** Omni's HTTP status, when Omni answered. */
+  omniStatus?: number;
+  omniMessage?: string;
+  at: Date;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  id: number;
+}
+
+export interface AuditQuery {
+  slackUserId?: string;
+  routineId?: string;
+  limit: number;
+}
+
+export interface AuditStore {
+  /** Appends one entry and returns its id. */
+  appendAudit(entry: AuditEntryInput): Promise<number>;
+  /** Entries matching every given filter, newest first. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export type IdempotencyBeginResult =
+  | { state: 'new' }
+  | { state: 'in_progress'; expiresAt: Date }
+  | { state: 'done'; result: unknown };
+
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for `ttlMs`. `new`: the caller owns it and must complete or abandon it. `in_progress`: someone
+   * else holds a live claim. `done`: it already succeeded, with the stored result. A claim older than its ttl is
+   * handed out again, so a crash in the middle of a create does not block a retry forever; choose a ttl longer
+   * than the slowest create (including the look-before-retry after an ambiguous failure).
+   */
+  beginIdempotent(key: string, options: { ttlMs: number }): Promise<IdempotencyBeginResult>;
+  /** Marks the key done with its result (JSON), kept for the store's retention so double submits see it. */
+  completeIdempotent(key: string, result: unknown): Promise<void>;
+  /** Releases an in-progress claim after a failure, so the user can retry. True if a claim was released. */
+  abandonIdempotent(key: string): Promise<boolean>;
+}
+
+export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore {
+  /** Which implementation this is (for `doctor` and logs). */
+  readonly kind: 'sqlite';
+  /** Closes the database; later calls fail with a StoreError. Safe to call twice. */
+  close(): Promise<void>;
+}
