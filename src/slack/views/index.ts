@@ -1,0 +1,26 @@
+/** The pure Block Kit builders of the Slack app (no client, no I/O). */
+export { buildHelpMessage } from './help.js';
+export { buildHomeView, MAX_VIEW_BLOCKS, type HomeDraft, type HomeViewInput } from './home.js';
+export { buildCreatedView, buildCreatingView, buildFailureView } from './results.js';
+export {
+  buildLastRunText,
+  buildRoutineBlockId,
+  buildRoutineBlocks,
+  buildStatusText,
+  type RoutineBlocksContext,
+} from './routine-blocks.js';
+export { buildEmptyStateBlocks, buildRoutineListMessage, MAX_MESSAGE_BLOCKS, QUICK_CREATE_EXAMPLES } from './routine-list.js';
+export {
+  buildRoutineModal,
+  buildSchedulePreviewText,
+  MAX_EMAIL_RECIPIENTS,
+  MODAL_SOURCES,
+  readModalMetadata,
+  ROUTINE_FIELD_MAX_LENGTH,
+  SCHEDULE_EXAMPLES,
+  writeModalMetadata,
+  type ModalMetadata,
+  type ModalSource,
+  type RoutineModalInput,
+} from './routine-modal.js';
+export { buildOption, buildTimezoneLabel, buildTimezoneOptions, MAX_OPTIONS } from './timezone-options.js';

@@ -1,0 +1,127 @@
+/**
+ * What the routine modal turns into after Create: "Creating…", the created routine, or the failure with the draft
+ * kept one click away.
+ */
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { RoutineForm, RoutineView, SchedulePreview, UserFacingFailure } from '../../routines/types.js';
+import { ACTION_ID, BLOCK_ID, CALLBACK_ID } from '../ids.js';
+import { escapeForMrkdwn } from '../text.js';
+import { mrkdwn, plainText, userText } from './format.js';
+import { buildRoutineBlocks } from './routine-blocks.js';
+
+const DELIVERY_SUMMARY: Record<RoutineForm['delivery'], string> = {
+  channel: 'Post in a channel',
+  dm: 'Direct message to you',
+  email: 'Email',
+};
+
+/** Name, schedule and delivery of a form as mrkdwn lines (user text escaped). */
+function summariseForm(form: RoutineForm, preview: SchedulePreview | null): string[] {
+  const lines = [`*Name:* ${userText(form.name.trim() || 'Untitled routine', 300)}`];
+  if (preview?.ok) {
+    lines.push(`*Schedule:* ${userText(preview.description, 300)} · ${escapeForMrkdwn(preview.timezone)}`);
+  } else if (form.schedule.trim()) {
+    const zone = form.timezone ? ` · ${userText(form.timezone, 80)}` : '';
+    lines.push(`*Schedule:* ${userText(form.schedule, 300)}${zone}`);
+  }
+  let delivery = DELIVERY_SUMMARY[form.delivery] ?? form.delivery;
+  // A channel mention only for a well-formed id: the form comes back from Slack and could carry anything.
+  if (form.delivery === 'channel' && form.channelId && /^[CG][A-Z0-9]{2,30}$/.test(form.channelId)) {
+    delivery = `<#${form.channelId}>`;
+  }
+  lines.push(`*Delivery:* ${delivery}`);
+  return lines;
+}
+
+function resultModal(title: string, blocks: KnownBlock[], close = 'Close'): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.routineModal,
+    title: plainText(title, 24),
+    close: plainText(close, 24),
+    notify_on_close: false,
+    blocks,
+  };
+}
+
+/** Shown right after a valid submit, while Omni creates the routine. No submit button: nothing to press twice. */
+export function buildCreatingView(form: RoutineForm, preview: SchedulePreview | null): ModalView {
+  return resultModal('New routine', [
+    {
+      type: 'section',
+      block_id: BLOCK_ID.status,
+      text: mrkdwn(':hourglass_flowing_sand: *Creating your routine…*\nThis takes a few seconds. You can close this; I will message you the result.'),
+    },
+    { type: 'section', block_id: 'summary', text: mrkdwn(summariseForm(form, preview).join('\n')) },
+  ]);
+}
+
+/** The routine as Omni created it, with its buttons. */
+export function buildCreatedView(routine: RoutineView): ModalView {
+  return resultModal(
+    'Routine created',
+    [
+      {
+        type: 'section',
+        block_id: BLOCK_ID.status,
+        text: mrkdwn(':white_check_mark: *Your routine is set up.* Omni will run it on schedule.'),
+      },
+      { type: 'divider' },
+      ...buildRoutineBlocks(routine, { context: 'message' }),
+    ],
+    'Done',
+  );
+}
+
+/**
+ * The failure in plain words, what was typed (so the user sees nothing is lost), and "Try again" (reopens the
+ * filled modal) / "Discard draft". Without a draft id (nothing was saved) there is nothing to retry or discard.
+ */
+export function buildFailureView(input: { failure: UserFacingFailure; form: RoutineForm; draftId: string }): ModalView {
+  const { failure, form, draftId } = input;
+  const message = failure.message.trim() || 'Something went wrong on our side.';
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      block_id: BLOCK_ID.status,
+      text: mrkdwn(`:x: *Your routine wasn't created.*\n${userText(message, 2000, { oneLine: false })}`),
+    },
+  ];
+  if (draftId) {
+    blocks.push(
+      {
+        type: 'section',
+        block_id: 'summary',
+        text: mrkdwn([`Your draft is saved:`, ...summariseForm(form, null)].join('\n')),
+      },
+      {
+        type: 'actions',
+        block_id: 'failure_actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_ID.retry,
+            text: plainText('Try again', 75),
+            style: 'primary',
+            value: draftId.slice(0, 2000),
+          },
+          { type: 'button', action_id: ACTION_ID.discard, text: plainText('Discard draft', 75), value: draftId.slice(0, 2000) },
+        ],
+      },
+    );
+    if (!failure.retryable) {
+      blocks.push({
+        type: 'context',
+        block_id: 'failure_hint',
+        elements: [mrkdwn('Trying again as is will fail the same way: change what the message above points at first.')],
+      });
+    }
+  } else {
+    blocks.push({
+      type: 'section',
+      block_id: 'summary',
+      text: mrkdwn([...summariseForm(form, null), 'Run `/routine` to start again.'].join('\n')),
+    });
+  }
+  return resultModal('Routine not created', blocks);
+}

@@ -1,0 +1,119 @@
+/**
+ * One routine as Block Kit: what it is, when it runs, where it goes, how it is doing, and its buttons.
+ * Used by the created view, the message after creation, `/routine list` and the App Home.
+ */
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { RoutineView } from '../../routines/types.js';
+import { ACTION_ID } from '../ids.js';
+import { escapeForMrkdwn, truncateForSlack } from '../text.js';
+import { emphasised, formatNextRuns, formatShortDate, mrkdwn, plainText, userText } from './format.js';
+
+export type RoutineBlocksContext = 'message' | 'home' | 'list';
+
+/** Slack caps a button value at 2000 characters and a block_id at 255. */
+const MAX_BUTTON_VALUE = 2000;
+const MAX_BLOCK_ID = 255;
+
+/** Block ids that are unique per routine, so a list of routines never repeats one. */
+export function buildRoutineBlockId(kind: 'routine' | 'routine_actions' | 'routine_prompt', routineId: string): string {
+  return `${kind}:${routineId}`.slice(0, MAX_BLOCK_ID);
+}
+
+/** "Active", "Paused", or "Disabled by Omni: <reason>", with an emoji; mrkdwn, escaped. */
+export function buildStatusText(routine: RoutineView): string {
+  switch (routine.status) {
+    case 'active':
+      return ':large_green_circle: Active';
+    case 'paused':
+      return ':double_vertical_bar: Paused';
+    case 'disabled': {
+      const reason = routine.disabledReason?.trim();
+      return reason ? `:no_entry: Disabled by Omni: ${userText(reason, 500)}` : ':no_entry: Disabled by Omni';
+    }
+  }
+}
+
+/** "Last run: Delivered · 12 Jan 9:01 AM", or "Not run yet". */
+export function buildLastRunText(routine: RoutineView): string {
+  const last = routine.lastRun;
+  if (!last) return 'Not run yet';
+  const label = userText(last.label || last.state || 'Finished', 100);
+  const when = last.completedAt ? ` · ${escapeForMrkdwn(formatShortDate(last.completedAt, routine.timezone))}` : '';
+  return `Last run: ${label}${when}`;
+}
+
+function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: plainText(text, 75),
+    value: value.slice(0, MAX_BUTTON_VALUE),
+    ...(style ? { style } : {}),
+  };
+}
+
+/**
+ * The buttons a routine offers in its state. Omni refuses to trigger a paused or disabled routine (404), so
+ * Run now appears only when active; Omni's own disabling is not undone from Slack, so a disabled one can only
+ * be deleted.
+ */
+function buildRoutineActions(routine: RoutineView): ActionsBlock {
+  const elements: Button[] = [];
+  if (routine.status === 'active') {
+    elements.push(button('Run now', ACTION_ID.runNow, routine.id, 'primary'));
+    elements.push(button('Pause', ACTION_ID.pause, routine.id));
+  } else if (routine.status === 'paused') {
+    elements.push(button('Resume', ACTION_ID.resume, routine.id, 'primary'));
+  }
+  const name = routine.name.trim() || 'this routine';
+  elements.push({
+    ...button('Delete', ACTION_ID.delete, routine.id, 'danger'),
+    confirm: {
+      title: plainText('Delete routine?', 100),
+      text: plainText(`Delete ${truncateForSlack(name, 200)}? This can't be undone.`, 300),
+      confirm: plainText('Delete', 30),
+      deny: plainText('Keep it', 30),
+      style: 'danger',
+    },
+  });
+  return { type: 'actions', block_id: buildRoutineBlockId('routine_actions', routine.id), elements };
+}
+
+/** One routine: a section with its facts, the prompt (not in compact lists), and the buttons. */
+export function buildRoutineBlocks(routine: RoutineView, options: { context: RoutineBlocksContext }): KnownBlock[] {
+  const name = emphasised('*', userText(routine.name.trim() || 'Untitled routine', 200));
+  const schedule = `${userText(routine.scheduleText || routine.schedule, 300)} · ${userText(routine.timezone, 80)}`;
+  const lines = [`${name}  ${buildStatusText(routine)}`, `:calendar: ${schedule}`];
+  if (routine.status === 'active' && routine.nextRuns.length > 0) {
+    lines.push(`Next: ${escapeForMrkdwn(formatNextRuns(routine.nextRuns, routine.timezone, options.context === 'list' ? 2 : 3))}`);
+  } else if (routine.status === 'paused') {
+    lines.push('Next: none while paused');
+  }
+  if (routine.delivery.trim()) lines.push(`:outbox_tray: ${userText(routine.delivery, 300)}`);
+  lines.push(buildLastRunText(routine));
+
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: buildRoutineBlockId('routine', routine.id), text: mrkdwn(lines.join('\n')) } satisfies SectionBlock,
+  ];
+  if (options.context !== 'list' && routine.prompt.trim()) {
+    const excerpt = userText(routine.prompt, options.context === 'message' ? 600 : 200);
+    blocks.push({
+      type: 'context',
+      block_id: buildRoutineBlockId('routine_prompt', routine.id),
+      elements: [mrkdwn(`:speech_balloon: ${excerpt}`)],
+    } satisfies ContextBlock);
+  }
+  blocks.push(buildRoutineActions(routine));
+  return blocks;
+}
+
+/** Routines with repeated ids dropped: a repeated block_id makes Slack refuse the whole view. */
+export function dedupeRoutines(routines: readonly RoutineView[]): RoutineView[] {
+  const seen = new Set<string>();
+  return routines.filter((routine) => {
+    const key = buildRoutineBlockId('routine', routine.id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

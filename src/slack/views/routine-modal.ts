@@ -1,0 +1,415 @@
+/**
+ * The routine modal (callback_id `routine_create`): the form, its live schedule preview, and the metadata it carries.
+ * Input block ids and action ids come from ids.ts and never change between rebuilds, so `views.update` keeps what
+ * the user typed; only the blocks that depend on the delivery choice come and go.
+ */
+import type { ContextBlock, InputBlock, KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
+import { z } from 'zod';
+import type { FormErrors, RoutineForm, SchedulePreview, UserFacingFailure } from '../../routines/types.js';
+import { ACTION_ID, BLOCK_ID, CALLBACK_ID, DELIVERY_KIND, INPUT_BLOCK_ID } from '../ids.js';
+import { escapeForMrkdwn, truncateForSlack } from '../text.js';
+import { code, emphasised, formatNextRuns, mrkdwn, plainText, userText } from './format.js';
+import { buildOption, buildTimezoneLabel } from './timezone-options.js';
+
+/** Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks use the same. */
+export const ROUTINE_FIELD_MAX_LENGTH = {
+  name: 255,
+  prompt: 3000,
+  schedule: 500,
+  emails: 3000,
+  description: 1000,
+} as const;
+
+/** Most people one routine can email (Omni: recipientEmails maxItems 100). */
+export const MAX_EMAIL_RECIPIENTS = 100;
+
+/** Display-only blocks of the modal (listeners never address them). */
+const DISPLAY_BLOCK_ID = {
+  lastFailure: 'last_failure',
+  dmNote: 'delivery_dm_note',
+} as const;
+
+export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home'] as const;
+export type ModalSource = (typeof MODAL_SOURCES)[number];
+
+/** What the modal remembers between opening and submitting (JSON in `private_metadata`, ≤3000 chars). */
+export interface ModalMetadata {
+  originChannelId?: string;
+  messageTs?: string;
+  draftId?: string;
+  source: ModalSource;
+}
+
+// Each field is read on its own so one bad value (the metadata comes back from Slack) loses only itself.
+const metadataSchema = z.object({
+  originChannelId: z.string().min(1).max(255).optional().catch(undefined),
+  messageTs: z.string().min(1).max(64).optional().catch(undefined),
+  draftId: z.string().min(1).max(255).optional().catch(undefined),
+  source: z.enum(MODAL_SOURCES).catch('command'),
+});
+
+function compactMetadata(value: z.infer<typeof metadataSchema>): ModalMetadata {
+  const metadata: ModalMetadata = { source: value.source };
+  if (value.originChannelId !== undefined) metadata.originChannelId = value.originChannelId;
+  if (value.messageTs !== undefined) metadata.messageTs = value.messageTs;
+  if (value.draftId !== undefined) metadata.draftId = value.draftId;
+  return metadata;
+}
+
+/** `private_metadata` → ModalMetadata. Never throws: anything unreadable becomes `{ source: 'command' }`. */
+export function readModalMetadata(raw: string): ModalMetadata {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { source: 'command' };
+  }
+  const result = metadataSchema.safeParse(parsed);
+  return result.success ? compactMetadata(result.data) : { source: 'command' };
+}
+
+/** ModalMetadata → `private_metadata`, dropping fields that would not read back (so it stays far below 3000). */
+export function writeModalMetadata(metadata: ModalMetadata): string {
+  return JSON.stringify(compactMetadata(metadataSchema.parse(metadata)));
+}
+
+export interface RoutineModalInput {
+  form: RoutineForm;
+  preview?: SchedulePreview | null;
+  metadata: ModalMetadata;
+  /** Field problems of an earlier attempt; shown at the top when the modal is reopened from a failed draft. */
+  errors?: FormErrors;
+  /** Why the earlier attempt failed (reopened from a failed draft). */
+  lastFailure?: UserFacingFailure | string;
+  /** The user's Slack `tz`: the zone preselected when the form has none. */
+  userTimezone?: string;
+  /** The instant the zone's UTC offset is shown for; without it the zone is labelled by name only. */
+  now?: Date;
+}
+
+const DELIVERY_LABEL: Record<RoutineForm['delivery'], string> = {
+  [DELIVERY_KIND.channel]: 'Post in a channel',
+  [DELIVERY_KIND.dm]: 'Send me a DM',
+  [DELIVERY_KIND.email]: 'Email people',
+};
+
+/** The radio options, built once so the initial option is exactly one of them (Slack insists). */
+const DELIVERY_OPTIONS: PlainTextOption[] = (Object.keys(DELIVERY_LABEL) as Array<RoutineForm['delivery']>).map(
+  (kind) => buildOption(DELIVERY_LABEL[kind], kind),
+);
+
+/** The field names users see, for the "last time this failed" summary. */
+const FIELD_LABEL: Record<keyof FormErrors, string> = {
+  name: 'Name',
+  prompt: 'Prompt',
+  schedule: 'Schedule',
+  timezone: 'Time zone',
+  modelId: 'Model',
+  modelName: 'Model',
+  topicName: 'Topic',
+  branchId: 'Branch',
+  branchName: 'Branch',
+  delivery: 'Delivery',
+  channelId: 'Channel',
+  recipientUserIds: 'People',
+  recipients: 'People',
+  emails: 'Email addresses',
+  description: 'Description',
+};
+
+export const SCHEDULE_EXAMPLES = [
+  'every weekday at 9am',
+  'every Monday at 8:30am',
+  'first Monday of the month at 10am',
+  'every day at 6pm',
+] as const;
+
+function textInput(input: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  maxLength: number;
+  value: string;
+  multiline?: boolean;
+  optional?: boolean;
+  placeholder?: string;
+  hint?: string;
+}): InputBlock {
+  const block: InputBlock = {
+    type: 'input',
+    block_id: input.blockId,
+    label: plainText(input.label, 2000),
+    optional: input.optional ?? false,
+    element: {
+      type: 'plain_text_input',
+      action_id: input.actionId,
+      multiline: input.multiline ?? false,
+      max_length: input.maxLength,
+      ...(input.placeholder ? { placeholder: plainText(input.placeholder, 150) } : {}),
+      // An initial value longer than max_length makes Slack refuse the whole view.
+      ...(input.value.trim() ? { initial_value: truncateForSlack(input.value, input.maxLength) } : {}),
+    },
+  };
+  if (input.hint) block.hint = plainText(input.hint, 2000);
+  return block;
+}
+
+function externalSelect(input: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  placeholder: string;
+  initial?: PlainTextOption;
+  optional?: boolean;
+  dispatch?: boolean;
+  hint?: string;
+}): InputBlock {
+  const block: InputBlock = {
+    type: 'input',
+    block_id: input.blockId,
+    label: plainText(input.label, 2000),
+    optional: input.optional ?? false,
+    dispatch_action: input.dispatch ?? false,
+    element: {
+      type: 'external_select',
+      action_id: input.actionId,
+      min_query_length: 0,
+      placeholder: plainText(input.placeholder, 150),
+      ...(input.initial ? { initial_option: input.initial } : {}),
+    },
+  };
+  if (input.hint) block.hint = plainText(input.hint, 2000);
+  return block;
+}
+
+/** The preview text under the schedule input: the schedule in words, or why it can't be, or how to start. */
+export function buildSchedulePreviewText(preview: SchedulePreview | null | undefined): string {
+  if (!preview) {
+    return `Type when it should run, like ${emphasised('_', SCHEDULE_EXAMPLES[0])} or ${emphasised('_', SCHEDULE_EXAMPLES[1])}. The schedule in words and its next runs show up here.`;
+  }
+  if (!preview.ok) {
+    const message = userText(preview.error.message, 1200);
+    const alternative = preview.error.alternative.trim();
+    const tryLine = alternative ? ` Try: ${emphasised('_', userText(alternative, 600))}` : '';
+    return `:no_entry_sign: I can't schedule that: ${message}${tryLine}`;
+  }
+  const lines = [
+    `${emphasised('*', userText(preview.description, 500))} · ${code(truncateForSlack(preview.cron, 200))} · ${escapeForMrkdwn(preview.timezone)}`,
+  ];
+  if (preview.nextRuns.length > 0) {
+    lines.push(`Next: ${escapeForMrkdwn(formatNextRuns(preview.nextRuns, preview.timezone))}`);
+  }
+  for (const warning of preview.warnings.slice(0, 5)) lines.push(`:warning: ${userText(warning, 400)}`);
+  return lines.join('\n');
+}
+
+function buildSchedulePreviewBlock(preview: SchedulePreview | null | undefined): ContextBlock {
+  return {
+    type: 'context',
+    block_id: BLOCK_ID.schedulePreview,
+    elements: [mrkdwn(buildSchedulePreviewText(preview))],
+  };
+}
+
+function buildLastFailureBlock(
+  lastFailure: UserFacingFailure | string | undefined,
+  errors: FormErrors | undefined,
+): SectionBlock | undefined {
+  const message = typeof lastFailure === 'string' ? lastFailure : lastFailure?.message;
+  const fieldLines = Object.entries(errors ?? {})
+    .filter((entry): entry is [keyof FormErrors, string] => typeof entry[1] === 'string' && entry[1].trim() !== '')
+    .slice(0, 15)
+    .map(([field, text]) => `• *${FIELD_LABEL[field] ?? field}:* ${userText(text, 300)}`);
+  if (!message?.trim() && fieldLines.length === 0) return undefined;
+  const head = message?.trim() ? `:warning: *Last time this failed:* ${userText(message, 1000)}` : ':warning: *Last time this failed:*';
+  return {
+    type: 'section',
+    block_id: DISPLAY_BLOCK_ID.lastFailure,
+    text: mrkdwn([head, ...fieldLines, 'Everything you typed is below. Fix it and press *Create* again.'].join('\n')),
+  };
+}
+
+function buildDeliveryBlocks(form: RoutineForm, metadata: ModalMetadata): KnownBlock[] {
+  switch (form.delivery) {
+    case 'dm':
+      return [
+        {
+          type: 'context',
+          block_id: DISPLAY_BLOCK_ID.dmNote,
+          elements: [mrkdwn('The result will be sent to you as a direct message from Omni.')],
+        },
+      ];
+    case 'email': {
+      const users = [...new Set(form.recipientUserIds.filter((id) => id.trim() !== ''))].slice(0, MAX_EMAIL_RECIPIENTS);
+      return [
+        {
+          type: 'input',
+          block_id: INPUT_BLOCK_ID.recipients,
+          label: plainText('People', 2000),
+          optional: true,
+          hint: plainText('Each person gets the result at the email address of their Slack profile.', 2000),
+          element: {
+            type: 'multi_users_select',
+            action_id: ACTION_ID.recipients,
+            max_selected_items: MAX_EMAIL_RECIPIENTS,
+            placeholder: plainText('Pick people', 150),
+            ...(users.length > 0 ? { initial_users: users } : {}),
+          },
+        },
+        textInput({
+          blockId: INPUT_BLOCK_ID.emails,
+          actionId: ACTION_ID.emails,
+          label: 'Other email addresses',
+          maxLength: ROUTINE_FIELD_MAX_LENGTH.emails,
+          value: form.emails,
+          multiline: true,
+          optional: true,
+          placeholder: 'Extra addresses, separated by commas',
+        }),
+      ];
+    }
+    case 'channel':
+    default: {
+      const channel = form.channelId || metadata.originChannelId;
+      return [
+        {
+          type: 'input',
+          block_id: INPUT_BLOCK_ID.channel,
+          label: plainText('Channel', 2000),
+          hint: plainText('For a private channel, invite the Omni app to it first.', 2000),
+          element: {
+            type: 'conversations_select',
+            action_id: ACTION_ID.channel,
+            placeholder: plainText('Pick a channel', 150),
+            // Ignored by Slack when initial_conversation is set; otherwise the channel the user is looking at.
+            default_to_current_conversation: true,
+            filter: { include: ['public', 'private'], exclude_bot_users: true },
+            ...(channel ? { initial_conversation: channel } : {}),
+          },
+        },
+      ];
+    }
+  }
+}
+
+/** The routine modal, filled from `form` (empty for a new routine). */
+export function buildRoutineModal(input: RoutineModalInput): ModalView {
+  const { form, metadata } = input;
+  const blocks: KnownBlock[] = [];
+
+  const failure = buildLastFailureBlock(input.lastFailure, input.errors);
+  if (failure) blocks.push(failure);
+
+  blocks.push(
+    textInput({
+      blockId: INPUT_BLOCK_ID.name,
+      actionId: ACTION_ID.name,
+      label: 'Name',
+      maxLength: ROUTINE_FIELD_MAX_LENGTH.name,
+      value: form.name,
+      placeholder: 'Weekday pipeline summary',
+    }),
+    textInput({
+      blockId: INPUT_BLOCK_ID.prompt,
+      actionId: ACTION_ID.prompt,
+      label: 'What should Omni answer each time?',
+      maxLength: ROUTINE_FIELD_MAX_LENGTH.prompt,
+      value: form.prompt,
+      multiline: true,
+      placeholder: "Summarise yesterday's pipeline by region, with the biggest changes first",
+    }),
+  );
+
+  const schedule = textInput({
+    blockId: INPUT_BLOCK_ID.schedule,
+    actionId: ACTION_ID.schedule,
+    label: 'Schedule',
+    maxLength: ROUTINE_FIELD_MAX_LENGTH.schedule,
+    value: form.schedule,
+    placeholder: SCHEDULE_EXAMPLES[0],
+    hint: `For example: ${SCHEDULE_EXAMPLES.join(' · ')}. Not possible: every other week, or a single date.`,
+  });
+  schedule.dispatch_action = true;
+  if (schedule.element.type === 'plain_text_input') {
+    schedule.element.dispatch_action_config = { trigger_actions_on: ['on_enter_pressed', 'on_character_entered'] };
+  }
+  blocks.push(schedule, buildSchedulePreviewBlock(input.preview));
+
+  const zone = form.timezone || input.userTimezone || '';
+  blocks.push(
+    externalSelect({
+      blockId: INPUT_BLOCK_ID.timezone,
+      actionId: ACTION_ID.timezone,
+      label: 'Time zone',
+      placeholder: 'Search: London, New York, +05:30',
+      // Dispatches so the preview above can be recomputed in the zone just picked.
+      dispatch: true,
+      ...(zone ? { initial: buildOption(input.now ? buildTimezoneLabel(zone, input.now) : zone, zone) } : {}),
+    }),
+    externalSelect({
+      blockId: INPUT_BLOCK_ID.model,
+      actionId: ACTION_ID.model,
+      label: 'Model',
+      placeholder: 'Search shared models',
+      dispatch: true,
+      ...(form.modelId ? { initial: buildOption(form.modelName || form.modelId, form.modelId) } : {}),
+    }),
+    externalSelect({
+      blockId: INPUT_BLOCK_ID.topic,
+      actionId: ACTION_ID.topic,
+      label: 'Topic',
+      placeholder: 'Search topics',
+      optional: true,
+      hint: form.modelId ? 'Leave empty and Omni picks the best topic for each question.' : 'Pick a model first.',
+      ...(form.topicName ? { initial: buildOption(form.topicName, form.topicName) } : {}),
+    }),
+    externalSelect({
+      blockId: INPUT_BLOCK_ID.branch,
+      actionId: ACTION_ID.branch,
+      label: 'Branch',
+      placeholder: 'Search branches',
+      optional: true,
+      hint: form.modelId ? 'Leave empty to use the published model.' : 'Pick a model first.',
+      ...(form.branchId ? { initial: buildOption(form.branchName || form.branchId, form.branchId) } : {}),
+    }),
+  );
+
+  const delivery = DELIVERY_OPTIONS.find((option) => option.value === form.delivery) ?? DELIVERY_OPTIONS[0];
+  blocks.push({
+    type: 'input',
+    block_id: INPUT_BLOCK_ID.delivery,
+    label: plainText('Deliver the answer', 2000),
+    dispatch_action: true,
+    element: {
+      type: 'radio_buttons',
+      action_id: ACTION_ID.delivery,
+      options: DELIVERY_OPTIONS,
+      ...(delivery ? { initial_option: delivery } : {}),
+    },
+  });
+  blocks.push(...buildDeliveryBlocks(form, metadata));
+
+  blocks.push(
+    textInput({
+      blockId: INPUT_BLOCK_ID.description,
+      actionId: ACTION_ID.description,
+      label: 'Description',
+      maxLength: ROUTINE_FIELD_MAX_LENGTH.description,
+      value: form.description,
+      multiline: true,
+      optional: true,
+      placeholder: 'Shown in Omni only; never sent to the AI',
+    }),
+  );
+
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_ID.routineModal,
+    title: plainText('New routine', 24),
+    submit: plainText('Create', 24),
+    close: plainText('Cancel', 24),
+    notify_on_close: false,
+    private_metadata: writeModalMetadata(metadata),
+    blocks,
+  };
+}
