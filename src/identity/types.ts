@@ -1,0 +1,59 @@
+/** What identity resolution needs from Slack and from Omni, as interfaces so neither Bolt nor got leaks in here. */
+
+export interface SlackUser {
+  id: string;
+  email?: string;
+  /** IANA zone from the Slack profile. */
+  tz?: string;
+  realName?: string;
+  deleted?: boolean;
+  isBot?: boolean;
+}
+
+export interface SlackUserLookup {
+  /** The Slack user, or null when Slack does not know the id. Throws when Slack cannot be asked. */
+  getUser(slackUserId: string): Promise<SlackUser | null>;
+}
+
+export interface ScimUser {
+  /** The SCIM user id, which is the Omni membership id (omni-api.md §4.1). */
+  id: string;
+  /** The login email. */
+  userName: string;
+  active: boolean;
+  displayName?: string;
+  emails: string[];
+}
+
+export interface ScimLookup {
+  /** SCIM `userName eq "<email>"`; implemented by the Omni client. Throws when Omni cannot be asked. */
+  findUsersByEmail(email: string): Promise<ScimUser[]>;
+}
+
+export type IdentityProblemReason =
+  | 'no_email'
+  | 'not_a_person'
+  | 'no_match'
+  | 'several_matches'
+  | 'inactive'
+  | 'lookup_failed';
+
+export interface IdentityFound {
+  ok: true;
+  membershipId: string;
+  /** Always set from SCIM and the cache; an admin override may have no known email (Slack did not give one). */
+  email?: string;
+  /** override: set by an admin; cache: from the store without asking Omni; scim: just looked up. */
+  source: 'override' | 'cache' | 'scim';
+  /** The user's Slack time zone, when Slack answered in this call. */
+  tz?: string;
+}
+
+export interface IdentityProblem {
+  ok: false;
+  reason: IdentityProblemReason;
+  /** The Slack email that was looked up, when there was one. */
+  email?: string;
+}
+
+export type IdentityResult = IdentityFound | IdentityProblem;

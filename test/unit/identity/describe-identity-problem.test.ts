@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { describeIdentityProblem, type IdentityProblemReason } from '../../../src/identity/index.js';
+
+describe('describeIdentityProblem', () => {
+  it('tells a user without an Omni match what to ask, with the link command for their id', () => {
+    expect(describeIdentityProblem({ ok: false, reason: 'no_match', email: 'alice@x.com' }, { slackUserId: 'U123' })).toBe(
+      "Your Slack email alice@x.com doesn't match any Omni user. Ask your Omni admin to invite you with that email, " +
+        'or to link your account with `npx routine-bot users link U123 <membership-id>`.',
+    );
+  });
+
+  it('gives every reason its own words, naming the admin to ask', () => {
+    const reasons: IdentityProblemReason[] = ['no_email', 'not_a_person', 'no_match', 'several_matches', 'inactive', 'lookup_failed'];
+    const texts = reasons.map((reason) => describeIdentityProblem({ ok: false, reason, email: 'a@x.com' }));
+    expect(new Set(texts).size).toBe(reasons.length);
+    expect(texts[0]).toMatch(/Slack admin/);
+    expect(texts[3]).toMatch(/more than one Omni user/);
+    expect(texts[4]).toMatch(/deactivated.*reactivate/);
+    expect(texts[5]).toMatch(/Try again/);
+  });
+
+  it('uses a placeholder when the Slack id is not given', () => {
+    expect(describeIdentityProblem({ ok: false, reason: 'no_email' })).toContain('users link <your-slack-user-id> <membership-id>');
+  });
+});
