@@ -1,14 +1,22 @@
-import type { IdentityProblem } from './types.js';
+import type { IdentityProblemReason } from './types.js';
+
+/** An identity problem as callers hold it; `reason` is widened so a port typed with `string` can pass it as is. */
+export interface IdentityProblemLike {
+  reason: IdentityProblemReason | (string & {});
+  email?: string;
+  slackUserId?: string;
+}
 
 /**
  * Plain words for a user whose Omni account could not be found: what went wrong and what to ask which admin.
  * Slack mrkdwn is limited to a code span around the admin command; the caller escapes the text as a whole.
  */
-export function describeIdentityProblem(result: IdentityProblem, options: { slackUserId?: string } = {}): string {
-  const slackId = options.slackUserId ?? '<your-slack-user-id>';
+export function describeIdentityProblem(result: IdentityProblemLike): string {
+  const slackId = result.slackUserId ?? '<your-slack-user-id>';
   const link = `\`npx routine-bot users link ${slackId} <membership-id>\``;
   const yourEmail = result.email ? `Your Slack email ${result.email}` : 'Your Slack email';
-  switch (result.reason) {
+  const reason = result.reason as IdentityProblemReason;
+  switch (reason) {
     case 'no_email':
       return (
         'Slack did not share an email address for your account, so the bot cannot find you in Omni. ' +
@@ -30,6 +38,7 @@ export function describeIdentityProblem(result: IdentityProblem, options: { slac
     case 'inactive':
       return `Your Omni account${result.email ? ` (${result.email})` : ''} is deactivated. Ask your Omni admin to reactivate it.`;
     case 'lookup_failed':
+    default:
       return (
         'The bot could not look up your Omni account just now (Slack or Omni did not answer). Try again in a minute; ' +
         'if it keeps happening, tell the admin who runs the bot.'

@@ -1,3 +1,3 @@
 export { createIdentityResolver, type IdentityResolver, type IdentityResolverOptions } from './resolve-identity.js';
-export { describeIdentityProblem } from './describe-identity-problem.js';
+export { describeIdentityProblem, type IdentityProblemLike } from './describe-identity-problem.js';
 export type * from './types.js';

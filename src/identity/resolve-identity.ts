@@ -58,7 +58,8 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const negative = new Map<string, { result: IdentityProblem; expiresAt: number }>();
   const negativeKey = (slackUserId: string, email: string) => `${slackUserId}\n${email.toLowerCase()}`;
 
-  const rememberProblem = (slackUserId: string, result: IdentityProblem & { email: string }): IdentityProblem => {
+  const rememberProblem = (result: IdentityProblem & { email: string }): IdentityProblem => {
+    const { slackUserId } = result;
     const key = negativeKey(slackUserId, result.email);
     negative.delete(key);
     negative.set(key, { result, expiresAt: clock().getTime() + negativeTtlMs });
@@ -79,17 +80,21 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   };
 
   const found = (identity: StoredIdentity, source: IdentityFound['source'], slackUser: SlackUser | null | undefined): IdentityFound => {
-    const email = identity.email ?? slackUser?.email?.trim();
     return {
       ok: true,
       membershipId: identity.membershipId,
-      ...(email ? { email } : {}),
+      email: identity.email ?? slackUser?.email?.trim() ?? '',
       source,
       ...(slackUser?.tz ? { tz: slackUser.tz } : {}),
     };
   };
 
-  const problem = (reason: IdentityProblemReason, email?: string): IdentityProblem => ({ ok: false, reason, ...(email ? { email } : {}) });
+  const problem = (slackUserId: string, reason: IdentityProblemReason, email?: string): IdentityProblem => ({
+    ok: false,
+    reason,
+    ...(email ? { email } : {}),
+    slackUserId,
+  });
 
   const lookup = async (slackUserId: string, teamId: string | undefined): Promise<IdentityResult> => {
     const log = logger.child({ slackUserId });
@@ -115,11 +120,11 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         if (age >= ttlMs) log.warn('using a stale identity while Slack cannot be asked', { resolvedAt: cached.resolvedAt.toISOString() });
         return found(cached, 'cache', null);
       }
-      return problem('lookup_failed');
+      return problem(slackUserId, 'lookup_failed');
     }
-    if (slackUser === null || slackUser.deleted === true || slackUser.isBot === true) return problem('not_a_person');
+    if (slackUser === null || slackUser.deleted === true || slackUser.isBot === true) return problem(slackUserId, 'not_a_person');
     const email = slackUser.email?.trim();
-    if (!email) return problem('no_email');
+    if (!email) return problem(slackUserId, 'no_email');
 
     const cacheMatches = cached !== null && cached.email?.toLowerCase() === email.toLowerCase();
     if (cacheMatches && age < ttlMs) return found(cached, 'cache', slackUser);
@@ -136,7 +141,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         return found(cached, 'cache', slackUser);
       }
       log.warn('Omni SCIM lookup failed', { err });
-      return problem('lookup_failed', email);
+      return problem(slackUserId, 'lookup_failed', email);
     }
 
     const wanted = email.toLowerCase();
@@ -147,7 +152,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
       log.info('no usable Omni user for this Slack email', { reason, matches: matches.length });
       // A cached identity for this user is wrong now (or for another email): stop using it, even as a fallback.
       if (cached) await store.deleteIdentity(slackUserId);
-      return rememberProblem(slackUserId, { ok: false, reason, email });
+      return rememberProblem({ ok: false, reason, email, slackUserId });
     }
 
     const identity: StoredIdentity = {
@@ -174,7 +179,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
       const promise = lookup(slackUserId, teamId)
         .catch((err: unknown): IdentityResult => {
           logger.error('identity resolution failed', { slackUserId, err });
-          return problem('lookup_failed');
+          return problem(slackUserId, 'lookup_failed');
         })
         .finally(() => inFlight.delete(slackUserId));
       inFlight.set(slackUserId, promise);

@@ -41,8 +41,11 @@ export type IdentityProblemReason =
 export interface IdentityFound {
   ok: true;
   membershipId: string;
-  /** Always set from SCIM and the cache; an admin override may have no known email (Slack did not give one). */
-  email?: string;
+  /**
+   * The email the identity was found by. An admin override is often linked precisely because Slack gives no
+   * email: then this is the empty string (never use it as a recipient without checking).
+   */
+  email: string;
   /** override: set by an admin; cache: from the store without asking Omni; scim: just looked up. */
   source: 'override' | 'cache' | 'scim';
   /** The user's Slack time zone, when Slack answered in this call. */
@@ -54,6 +57,8 @@ export interface IdentityProblem {
   reason: IdentityProblemReason;
   /** The Slack email that was looked up, when there was one. */
   email?: string;
+  /** Whose identity this is, so the message can show the admin the exact `users link` command. */
+  slackUserId: string;
 }
 
 export type IdentityResult = IdentityFound | IdentityProblem;

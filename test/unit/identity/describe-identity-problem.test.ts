@@ -3,7 +3,7 @@ import { describeIdentityProblem, type IdentityProblemReason } from '../../../sr
 
 describe('describeIdentityProblem', () => {
   it('tells a user without an Omni match what to ask, with the link command for their id', () => {
-    expect(describeIdentityProblem({ ok: false, reason: 'no_match', email: 'alice@x.com' }, { slackUserId: 'U123' })).toBe(
+    expect(describeIdentityProblem({ ok: false, reason: 'no_match', email: 'alice@x.com', slackUserId: 'U123' })).toBe(
       "Your Slack email alice@x.com doesn't match any Omni user. Ask your Omni admin to invite you with that email, " +
         'or to link your account with `npx routine-bot users link U123 <membership-id>`.',
     );
@@ -11,7 +11,7 @@ describe('describeIdentityProblem', () => {
 
   it('gives every reason its own words, naming the admin to ask', () => {
     const reasons: IdentityProblemReason[] = ['no_email', 'not_a_person', 'no_match', 'several_matches', 'inactive', 'lookup_failed'];
-    const texts = reasons.map((reason) => describeIdentityProblem({ ok: false, reason, email: 'a@x.com' }));
+    const texts = reasons.map((reason) => describeIdentityProblem({ reason, email: 'a@x.com', slackUserId: 'U1' }));
     expect(new Set(texts).size).toBe(reasons.length);
     expect(texts[0]).toMatch(/Slack admin/);
     expect(texts[3]).toMatch(/more than one Omni user/);
@@ -20,6 +20,10 @@ describe('describeIdentityProblem', () => {
   });
 
   it('uses a placeholder when the Slack id is not given', () => {
-    expect(describeIdentityProblem({ ok: false, reason: 'no_email' })).toContain('users link <your-slack-user-id> <membership-id>');
+    expect(describeIdentityProblem({ reason: 'no_email' })).toContain('users link <your-slack-user-id> <membership-id>');
+  });
+
+  it('answers an unknown reason with the generic try-again text rather than nothing', () => {
+    expect(describeIdentityProblem({ reason: 'something_new' })).toBe(describeIdentityProblem({ reason: 'lookup_failed' }));
   });
 });

@@ -126,7 +126,7 @@ describe('createIdentityResolver', () => {
   it('resolves an override even when Slack cannot be asked (no tz then)', async () => {
     await store.linkOverride('U1', M_OTHER);
     slack.failing = true;
-    expect(await resolver.resolveIdentity('U1')).toEqual({ ok: true, membershipId: M_OTHER, source: 'override' });
+    expect(await resolver.resolveIdentity('U1')).toEqual({ ok: true, membershipId: M_OTHER, email: '', source: 'override' });
   });
 
   it('reports no_email, not_a_person (deleted, bot, unknown) from the Slack profile', async () => {
@@ -136,11 +136,11 @@ describe('createIdentityResolver', () => {
       U4: { id: 'U4', email: 'bot@acme.com', isBot: true },
       U5: { id: 'U5', email: '   ' },
     });
-    expect(await resolver.resolveIdentity('U2')).toEqual({ ok: false, reason: 'no_email' });
-    expect(await resolver.resolveIdentity('U3')).toEqual({ ok: false, reason: 'not_a_person' });
-    expect(await resolver.resolveIdentity('U4')).toEqual({ ok: false, reason: 'not_a_person' });
-    expect(await resolver.resolveIdentity('U5')).toEqual({ ok: false, reason: 'no_email' });
-    expect(await resolver.resolveIdentity('U404')).toEqual({ ok: false, reason: 'not_a_person' });
+    expect(await resolver.resolveIdentity('U2')).toEqual({ ok: false, reason: 'no_email', slackUserId: 'U2' });
+    expect(await resolver.resolveIdentity('U3')).toEqual({ ok: false, reason: 'not_a_person', slackUserId: 'U3' });
+    expect(await resolver.resolveIdentity('U4')).toEqual({ ok: false, reason: 'not_a_person', slackUserId: 'U4' });
+    expect(await resolver.resolveIdentity('U5')).toEqual({ ok: false, reason: 'no_email', slackUserId: 'U5' });
+    expect(await resolver.resolveIdentity('U404')).toEqual({ ok: false, reason: 'not_a_person', slackUserId: 'U404' });
     expect(scim.calls).toEqual([]);
   });
 
@@ -153,9 +153,9 @@ describe('createIdentityResolver', () => {
       ],
       { U1: { id: 'U1', email: 'nobody@acme.com' }, U2: { id: 'U2', email: 'dup@acme.com' }, U3: { id: 'U3', email: 'off@acme.com' } },
     );
-    expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'no_match', email: 'nobody@acme.com' });
-    expect(await resolver.resolveIdentity('U2')).toEqual({ ok: false, reason: 'several_matches', email: 'dup@acme.com' });
-    expect(await resolver.resolveIdentity('U3')).toEqual({ ok: false, reason: 'inactive', email: 'off@acme.com' });
+    expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'no_match', email: 'nobody@acme.com', slackUserId: 'U1' });
+    expect(await resolver.resolveIdentity('U2')).toEqual({ ok: false, reason: 'several_matches', email: 'dup@acme.com', slackUserId: 'U2' });
+    expect(await resolver.resolveIdentity('U3')).toEqual({ ok: false, reason: 'inactive', email: 'off@acme.com', slackUserId: 'U3' });
     expect(await store.listIdentities()).toEqual([]);
   });
 
@@ -164,7 +164,7 @@ describe('createIdentityResolver', () => {
       findUsersByEmail: async () => [{ id: M_OTHER, userName: 'someone-else@acme.com', active: true, emails: ['alice@acme.com'] }],
     };
     const r = createIdentityResolver({ store, slackUsers: createFakeSlack({ U1: alice }), scim: loose, clock });
-    expect(await r.resolveIdentity('U1')).toEqual({ ok: false, reason: 'no_match', email: 'Alice@Acme.com' });
+    expect(await r.resolveIdentity('U1')).toEqual({ ok: false, reason: 'no_match', email: 'Alice@Acme.com', slackUserId: 'U1' });
   });
 
   it('remembers a negative answer for the negative ttl, then asks again', async () => {
@@ -196,7 +196,7 @@ describe('createIdentityResolver', () => {
   describe('when SCIM or Slack cannot be asked', () => {
     it('reports lookup_failed without a cached identity', async () => {
       scim.failing = true;
-      expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'lookup_failed', email: 'Alice@Acme.com' });
+      expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'lookup_failed', email: 'Alice@Acme.com', slackUserId: 'U1' });
       scim.failing = false;
       expect(await resolver.resolveIdentity('U1')).toMatchObject({ ok: true, source: 'scim' }); // failures are not remembered
     });
@@ -215,12 +215,12 @@ describe('createIdentityResolver', () => {
       await resolver.resolveIdentity('U1');
       slack.failing = true;
       expect(await resolver.resolveIdentity('U1')).toEqual({ ok: true, membershipId: M_ALICE, email: 'Alice@Acme.com', source: 'cache' });
-      expect(await resolver.resolveIdentity('U9')).toEqual({ ok: false, reason: 'lookup_failed' });
+      expect(await resolver.resolveIdentity('U9')).toEqual({ ok: false, reason: 'lookup_failed', slackUserId: 'U9' });
     });
 
     it('turns a store failure into lookup_failed instead of rejecting', async () => {
       await store.close();
-      expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'lookup_failed' });
+      expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'lookup_failed', slackUserId: 'U1' });
       store = openStore('sqlite::memory:', { clock }); // for afterEach
     });
   });
