@@ -3,7 +3,7 @@ import { describeIdentityProblem, type IdentityProblemReason } from '../../../sr
 
 describe('describeIdentityProblem', () => {
   it('tells a user without an Omni match what to ask, with the link command for their id', () => {
-    expect(describeIdentityProblem({ ok: false, reason: 'no_match', email: 'alice@x.com', slackUserId: 'U123' })).toBe(
+    expect(describeIdentityProblem({ reason: 'no_match', email: 'alice@x.com', slackUserId: 'U123' })).toBe(
       "Your Slack email alice@x.com doesn't match any Omni user. Ask your Omni admin to invite you with that email, " +
         'or to link your account with `npx routine-bot users link U123 <membership-id>`.',
     );
