@@ -29,7 +29,12 @@ export interface HomeViewInput {
 }
 
 function buildDraftBlocks(drafts: readonly HomeDraft[]): KnownBlock[] {
-  const unique = [...new Map(drafts.filter((d) => d.id).map((d) => [d.id, d])).values()];
+  const seen = new Set<string>();
+  const unique = drafts.filter((draft) => {
+    if (!draft.id || seen.has(draft.id)) return false;
+    seen.add(draft.id);
+    return true;
+  });
   if (unique.length === 0) return [];
   const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'home_drafts', text: mrkdwn(':warning: *Not created yet*: these drafts failed. Your text is saved.') },

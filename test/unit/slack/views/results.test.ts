@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ActionsBlock, Button } from '@slack/types';
+import { ACTION_ID, BLOCK_ID } from '../../../../src/slack/ids.js';
+import { buildCreatedView, buildCreatingView, buildFailureView } from '../../../../src/slack/views/index.js';
+import { blockById, blockIds, HOSTILE, makeForm, makeRoutine, mrkdwnTexts, OK_PREVIEW } from './fixtures.js';
+import { assertWithinSlackLimits } from './limits.js';
+
+const FAILURE = { code: 'omni_routine_limit', message: "You've reached the routine limit in Omni.", retryable: false };
+
+describe('buildCreatingView', () => {
+  it('has no submit, closes with "Close", and summarises name and schedule', () => {
+    const view = buildCreatingView(makeForm(), OK_PREVIEW);
+    expect(view.submit).toBeUndefined();
+    expect(view.close?.text).toBe('Close');
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    expect(text).toContain('Creating your routine…');
+    expect(text).toContain('*Name:* Pipeline brief');
+    expect(text).toContain('*Schedule:* Weekdays at 9:00 AM · America/New_York');
+    expect(blockIds(view.blocks)).toContain(BLOCK_ID.status);
+    assertWithinSlackLimits(view);
+  });
+
+  it('falls back to the typed schedule without a preview, escaped', () => {
+    const view = buildCreatingView(makeForm({ name: HOSTILE, schedule: '<!here> daily' }), null);
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    expect(text).toContain('*Schedule:* &lt;!here&gt; daily · America/New_York');
+    expect(text).not.toMatch(/<[!@]/);
+    assertWithinSlackLimits(view);
+  });
+});
+
+describe('buildCreatedView', () => {
+  it('shows the routine with its buttons', () => {
+    const routine = makeRoutine();
+    const view = buildCreatedView(routine);
+    expect(view.title.text).toBe('Routine created');
+    expect(view.submit).toBeUndefined();
+    const actions = blockById<ActionsBlock>(view.blocks, `routine_actions:${routine.id}`);
+    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.delete]);
+    assertWithinSlackLimits(view);
+  });
+
+  it('stays within limits with a 3000-char prompt and a hostile name', () => {
+    assertWithinSlackLimits(buildCreatedView(makeRoutine({ name: HOSTILE.repeat(20), prompt: 'p'.repeat(3000) })));
+  });
+});
+
+describe('buildFailureView', () => {
+  it('words the failure, summarises the draft, and offers Try again and Discard with the draft id', () => {
+    const view = buildFailureView({ failure: FAILURE, form: makeForm({ delivery: 'channel', channelId: 'C0SALES' }), draftId: 'draft-42' });
+    expect(view.submit).toBeUndefined();
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    expect(text).toContain("You've reached the routine limit in Omni.");
+    expect(text).toContain('*Name:* Pipeline brief');
+    expect(text).toContain('*Schedule:* every weekday at 9am · America/New_York');
+    expect(text).toContain('*Delivery:* <#C0SALES>');
+    const buttons = blockById<ActionsBlock>(view.blocks, 'failure_actions').elements as Button[];
+    expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
+      [ACTION_ID.retry, 'draft-42'],
+      [ACTION_ID.discard, 'draft-42'],
+    ]);
+    expect(buttons[0]?.text.text).toBe('Try again');
+    expect(buttons[1]?.text.text).toBe('Discard draft');
+    assertWithinSlackLimits(view);
+  });
+
+  it('has no buttons without a draft id, and escapes the failure and the form', () => {
+    const view = buildFailureView({
+      failure: { code: 'x', message: `Omni said: ${HOSTILE}`, retryable: true },
+      form: makeForm({ name: HOSTILE, channelId: '<!channel>' }),
+      draftId: '',
+    });
+    expect(blockIds(view.blocks)).not.toContain('failure_actions');
+    for (const text of mrkdwnTexts(view.blocks)) expect(text).not.toMatch(/<[!@h]/);
+    expect(mrkdwnTexts(view.blocks).join('\n')).toContain('*Delivery:* Post in a channel');
+    assertWithinSlackLimits(view);
+  });
+
+  it('stays within limits with 3000-char fields', () => {
+    const long = '<&>'.repeat(1000);
+    assertWithinSlackLimits(
+      buildFailureView({ failure: { code: 'x', message: long, retryable: true }, form: makeForm({ name: long, schedule: long }), draftId: 'd'.repeat(3000) }),
+    );
+  });
+});
