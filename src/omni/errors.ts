@@ -1,0 +1,209 @@
+/**
+ * The one error the Omni client throws. It is built from facts only (status, method, path, Omni's own message),
+ * never from a got error object: got errors carry `options.headers`, and so the bearer key, in every
+ * `util.inspect`, `JSON.stringify` or log of them (../shared/style.md §2 rule 3).
+ */
+import { RoutineBotError } from '../errors.js';
+
+/** How the call failed, mechanically. 'invalid_response' and 'invalid_input' never left or never matched the wire. */
+export type OmniErrorKind =
+  | 'http'
+  | 'timeout'
+  | 'network'
+  | 'rate_limited'
+  | 'busy'
+  | 'invalid_response'
+  | 'invalid_input';
+
+/**
+ * What the failure means for the user; the Slack layer words each one (src/routines/failures.ts).
+ * 'ambiguous': a create or run-now may or may not have happened and we could not find out.
+ * 'member_not_found': the `userId` membership is unknown to Omni (a stale identity mapping).
+ */
+export type OmniErrorReason =
+  | 'not_enabled'
+  | 'forbidden'
+  | 'model_not_found'
+  | 'not_found'
+  | 'member_not_found'
+  | 'routine_limit'
+  | 'run_in_progress'
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'busy'
+  | 'ambiguous'
+  | 'unexpected_response';
+
+/** Which client operation was running; some statuses mean different things per operation (429 on create, 404 on create). */
+export type OmniOperation =
+  | 'whoami'
+  | 'listRoutines'
+  | 'getRoutine'
+  | 'createRoutine'
+  | 'updateRoutine'
+  | 'setRoutineActive'
+  | 'deleteRoutine'
+  | 'triggerRoutine'
+  | 'listModels'
+  | 'listTopics'
+  | 'findUsersByEmail'
+  | 'listGroups';
+
+export interface OmniApiErrorInit {
+  kind: OmniErrorKind;
+  reason: OmniErrorReason;
+  method: string;
+  path: string;
+  status?: number | undefined;
+  omniMessage?: string | undefined;
+  wafThrottled?: boolean;
+  retryAfterSeconds?: number | undefined;
+  maybeActedOn?: boolean;
+  /** got's error code (ECONNRESET, ETIMEDOUT, ERR_NON_2XX_3XX_RESPONSE…): a plain string, safe to keep. */
+  networkCode?: string | undefined;
+  message?: string;
+}
+
+export class OmniApiError extends RoutineBotError {
+  readonly code = 'routine_bot_omni_api_error';
+  readonly kind: OmniErrorKind;
+  readonly reason: OmniErrorReason;
+  /** HTTP status; undefined when no response arrived (timeout, network, busy). */
+  readonly status: number | undefined;
+  readonly method: string;
+  /** Path below /api, without the query string (query values can hold emails). */
+  readonly path: string;
+  readonly omniMessage: string | undefined;
+  /** A 429 from Omni's WAF (header X-Omni-Waf-Action): throttling, not a business error. */
+  readonly wafThrottled: boolean;
+  readonly retryAfterSeconds: number | undefined;
+  /** True when a mutating request may have been carried out although we saw a failure. */
+  readonly maybeActedOn: boolean;
+  readonly networkCode: string | undefined;
+
+  constructor(init: OmniApiErrorInit) {
+    super(init.message ?? buildOmniErrorMessage(init));
+    this.kind = init.kind;
+    this.reason = init.reason;
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.omniMessage = init.omniMessage;
+    this.wafThrottled = init.wafThrottled ?? false;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.maybeActedOn = init.maybeActedOn ?? false;
+    this.networkCode = init.networkCode;
+  }
+
+  /** A copy with another reason/message (e.g. an ambiguous create we could not resolve). */
+  withChanges(changes: Partial<OmniApiErrorInit>): OmniApiError {
+    return new OmniApiError({
+      kind: this.kind,
+      reason: this.reason,
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      omniMessage: this.omniMessage,
+      wafThrottled: this.wafThrottled,
+      retryAfterSeconds: this.retryAfterSeconds,
+      maybeActedOn: this.maybeActedOn,
+      networkCode: this.networkCode,
+      ...changes,
+    });
+  }
+}
+
+export function isOmniApiError(err: unknown): err is OmniApiError {
+  return err instanceof OmniApiError;
+}
+
+function buildOmniErrorMessage(init: OmniApiErrorInit): string {
+  const where = `${init.method} ${init.path}`;
+  switch (init.kind) {
+    case 'busy':
+      return 'Omni is busy right now; try again in a minute';
+    case 'timeout':
+      return `Omni did not answer in time (${where})`;
+    case 'network':
+      return `Could not reach Omni (${where}${init.networkCode ? `: ${init.networkCode}` : ''})`;
+    case 'invalid_response':
+      return `Omni answered ${where} with an unexpected shape${init.omniMessage ? `: ${init.omniMessage}` : ''}`;
+    case 'invalid_input':
+      return `Not sent to Omni (${where}): ${init.omniMessage ?? 'invalid request'}`;
+    default:
+      return `Omni answered ${init.status ?? '?'} to ${where}${init.omniMessage ? `: ${init.omniMessage}` : ''}`;
+  }
+}
+
+const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * Omni's message from any of its four error shapes (../shared/omni-api.md §1.3): `{detail,status}`,
+ * `{error:{code,message}}`, `{error:string,success:false}`, `{error:code,message}`; else the raw text, trimmed.
+ */
+export function readOmniMessage(body: unknown): string | undefined {
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    const text = body.trim();
+    if (text === '') return undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return clip(text);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null) return typeof parsed === 'string' ? clip(parsed) : undefined;
+  const o = parsed as Record<string, unknown>;
+  if (typeof o.detail === 'string' && o.detail !== '') return clip(o.detail);
+  if (typeof o.message === 'string' && o.message !== '') return clip(o.message);
+  if (typeof o.error === 'object' && o.error !== null) {
+    const inner = (o.error as Record<string, unknown>).message;
+    if (typeof inner === 'string' && inner !== '') return clip(inner);
+  }
+  if (typeof o.error === 'string' && o.error !== '') return clip(o.error);
+  return undefined;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text;
+}
+
+const NOT_ENABLED = /not enabled|USE_AI|aiScheduledTasks/i;
+const BAD_KEY = /Invalid bearer token|Bad authorization header|no longer has the required permissions|User-scoped API keys are not allowed/i;
+const UNKNOWN_MEMBER = /User with id .* does not exist/i;
+const RATE_TEXT = /rate limit/i;
+
+/** The user-facing meaning of an HTTP failure, given the operation (a 429 or 404 on create means something else). */
+export function resolveOmniReason(input: {
+  status: number;
+  operation: OmniOperation | undefined;
+  message: string | undefined;
+  wafThrottled: boolean;
+}): OmniErrorReason {
+  const { status, operation, wafThrottled } = input;
+  const message = input.message ?? '';
+  if (status === 429) {
+    if (wafThrottled) return 'rate_limited';
+    // Without the WAF header, a 429 on create is the per-user routine limit (omni-api.md §1.4), unless the text
+    // plainly says rate limit.
+    if (operation === 'createRoutine' && !RATE_TEXT.test(message)) return 'routine_limit';
+    return 'rate_limited';
+  }
+  if (status >= 500) return 'unavailable';
+  if (status === 401) return 'unauthorized';
+  if (status === 400) return BAD_KEY.test(message) ? 'unauthorized' : 'invalid_request';
+  if (status === 403) {
+    if (BAD_KEY.test(message)) return 'unauthorized';
+    if (NOT_ENABLED.test(message)) return 'not_enabled';
+    return 'forbidden';
+  }
+  if (status === 404) {
+    if (UNKNOWN_MEMBER.test(message)) return 'member_not_found';
+    if (operation === 'createRoutine') return 'model_not_found';
+    return 'not_found';
+  }
+  if (status === 409) return operation === 'triggerRoutine' ? 'run_in_progress' : 'invalid_request';
+  return 'invalid_request';
+}

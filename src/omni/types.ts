@@ -1,0 +1,67 @@
+/**
+ * The Omni client's public surface. Every routine method takes the acting Slack user's Omni membership id and
+ * sends it as `?userId=` (../shared/design.md §5): the bot never acts as anyone but the person who asked.
+ */
+import type {
+  OmniGroup,
+  OmniModel,
+  OmniTopic,
+  OmniUser,
+  Routine,
+  RoutineCreateBody,
+  RoutinePage,
+  RoutineUpdatePatch,
+  Whoami,
+} from './schemas.js';
+
+export type {
+  OmniGroup,
+  OmniModel,
+  OmniTopic,
+  OmniUser,
+  PageInfo,
+  Routine,
+  RoutineCreateBody,
+  RoutinePage,
+  RoutineUpdatePatch,
+  Whoami,
+} from './schemas.js';
+
+/** What pause/resume needs of a routine: the documented PUT requires name, prompt and schedule. */
+export type RoutineActiveTarget = Pick<Routine, 'id' | 'name' | 'prompt' | 'schedule'>;
+
+export interface OmniClient {
+  /** GET /v1/whoami: the key's scope and its creator (doctor, startup check). */
+  whoami(): Promise<Whoami>;
+  /** One page of the member's routines, newest first. */
+  listRoutines(userId: string, options?: { cursor?: string; pageSize?: number }): Promise<RoutinePage>;
+  /** Follows cursors until the end or `max` records (default 1000). */
+  listAllRoutines(userId: string, options?: { max?: number }): Promise<Routine[]>;
+  getRoutine(userId: string, routineId: string): Promise<Routine>;
+  /**
+   * POST /v1/ai/routines. Never creates twice: after an ambiguous failure it looks for the routine first
+   * (`recovered: true` when found) and sends again at most once.
+   */
+  createRoutine(userId: string, body: RoutineCreateBody): Promise<{ id: string; recovered: boolean }>;
+  /** PATCH /v1/ai/routines/{id} with only the fields to change (per the SDK; open question Q2). */
+  updateRoutine(userId: string, routineId: string, patch: RoutineUpdatePatch): Promise<Routine>;
+  /** Pause (false) or resume (true) through the documented PUT with `isActive` (open question Q2). */
+  setRoutineActive(userId: string, routine: RoutineActiveTarget, active: boolean): Promise<Routine>;
+  /** DELETE; a 404 on a retry after an ambiguous first attempt counts as deleted (`alreadyDeleted: true`). */
+  deleteRoutine(userId: string, routineId: string): Promise<{ deleted: true; id: string; alreadyDeleted: boolean }>;
+  /** POST …/trigger (202). Delivers to every recipient. Never retried once it may have started a run. */
+  triggerRoutine(userId: string, routineId: string): Promise<{ id: string }>;
+  /** Every SHARED model the key can see (all pages). */
+  listSharedModels(): Promise<OmniModel[]>;
+  /** Branches of a shared model (BRANCH models whose baseModelId is `modelId`). */
+  listBranches(modelId: string): Promise<OmniModel[]>;
+  /** Topics of a model (or of one of its branches); hidden topics are included and flagged. */
+  listTopics(modelId: string, branchId?: string): Promise<OmniTopic[]>;
+  /**
+   * SCIM `userName eq "<email>"`. Returns every Resource Omni sends; picking the exact, case-insensitive,
+   * active match is the identity layer's job.
+   */
+  findUsersByEmail(email: string): Promise<OmniUser[]>;
+  /** Every SCIM group (ids are miniUuids, not UUIDs: open question Q1). */
+  listGroups(): Promise<OmniGroup[]>;
+}
