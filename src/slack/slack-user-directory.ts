@@ -1,0 +1,75 @@
+/**
+ * Slack users as the identity layer needs them (SlackUserLookup), read with `users.info` (scopes users:read and
+ * users:read.email). A small in-memory cache keeps repeated clicks and the modal's defaults from calling Slack
+ * each time; concurrent asks for one user share one call.
+ */
+import type { WebClient } from '@slack/web-api';
+import { type Clock, systemClock } from '../clock.js';
+import type { SlackUser, SlackUserLookup } from '../identity/types.js';
+
+/** The part of WebClient used here, so tests may pass a real WebClient pointed at a local server. */
+export type UsersInfoClient = Pick<WebClient, 'users'>;
+
+export interface SlackUserDirectoryOptions {
+  /** How long an answer (including "no such user") is reused; default 5 minutes. */
+  ttlMs?: number;
+  /** Entries kept; the oldest goes first when full. Default 2000. */
+  maxEntries?: number;
+  clock?: Clock;
+}
+
+function isUserNotFound(err: unknown): boolean {
+  const data = (err as { data?: { error?: unknown } } | null)?.data;
+  return data?.error === 'user_not_found';
+}
+
+export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions = {}): SlackUserLookup {
+  const ttlMs = options.ttlMs ?? 5 * 60 * 1000;
+  const maxEntries = options.maxEntries ?? 2000;
+  const clock = options.clock ?? systemClock;
+  const cache = new Map<string, { user: SlackUser | null; expiresAt: number }>();
+  const inFlight = new Map<string, Promise<SlackUser | null>>();
+
+  const fetchUser = async (slackUserId: string): Promise<SlackUser | null> => {
+    let user;
+    try {
+      ({ user } = await client.users.info({ user: slackUserId }));
+    } catch (err) {
+      if (isUserNotFound(err)) return null;
+      throw err;
+    }
+    if (!user?.id) return null;
+    const email = user.profile?.email?.trim();
+    const realName = user.real_name ?? user.profile?.real_name;
+    return {
+      id: user.id,
+      ...(email ? { email } : {}),
+      ...(user.tz ? { tz: user.tz } : {}),
+      ...(realName ? { realName } : {}),
+      ...(user.deleted !== undefined ? { deleted: user.deleted } : {}),
+      ...(user.is_bot !== undefined ? { isBot: user.is_bot } : {}),
+    };
+  };
+
+  return {
+    getUser(slackUserId) {
+      const hit = cache.get(slackUserId);
+      if (hit && hit.expiresAt > clock().getTime()) return Promise.resolve(hit.user);
+      const running = inFlight.get(slackUserId);
+      if (running) return running;
+      const promise = fetchUser(slackUserId)
+        .then((user) => {
+          cache.delete(slackUserId);
+          cache.set(slackUserId, { user, expiresAt: clock().getTime() + ttlMs });
+          if (cache.size > maxEntries) {
+            const oldest = cache.keys().next();
+            if (!oldest.done) cache.delete(oldest.value);
+          }
+          return user;
+        })
+        .finally(() => inFlight.delete(slackUserId));
+      inFlight.set(slackUserId, promise);
+      return promise;
+    },
+  };
+}

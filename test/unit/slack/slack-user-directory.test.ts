@@ -1,0 +1,91 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { WebClient } from '@slack/web-api';
+import { createSlackUserDirectory } from '../../../src/slack/slack-user-directory.js';
+
+/** A Slack Web API stand-in on 127.0.0.1 answering users.info from a table, as Slack does. */
+const USERS: Record<string, unknown> = {
+  U1: { id: 'U1', real_name: 'Alice', tz: 'Europe/Paris', deleted: false, is_bot: false, profile: { email: 'alice@acme.com' } },
+  U2: { id: 'U2', tz: 'America/New_York', deleted: false, is_bot: false, profile: { real_name: 'No Email' } },
+  U3: { id: 'U3', deleted: true, is_bot: false, profile: { email: 'gone@acme.com' } },
+  B1: { id: 'B1', is_bot: true, deleted: false, profile: {} },
+};
+
+describe('createSlackUserDirectory (real WebClient against a local Slack stand-in)', () => {
+  let server: http.Server;
+  let client: WebClient;
+  let calls: string[];
+  let failWith: string | undefined;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const user = new URLSearchParams(body).get('user') ?? '';
+        calls.push(`${req.url ?? ''} ${user}`);
+        res.setHeader('content-type', 'application/json');
+        if (failWith) return res.end(JSON.stringify({ ok: false, error: failWith }));
+        const found = USERS[user];
+        res.end(JSON.stringify(found ? { ok: true, user: found } : { ok: false, error: 'user_not_found' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    client = new WebClient('xoxb-test-token', { slackApiUrl: `http://127.0.0.1:${port}/api/`, retryConfig: { retries: 0 } });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+  beforeEach(() => {
+    calls = [];
+    failWith = undefined;
+  });
+
+  it('reads email, tz, name, deleted and bot flags from users.info', async () => {
+    const directory = createSlackUserDirectory(client);
+    expect(await directory.getUser('U1')).toEqual({ id: 'U1', email: 'alice@acme.com', tz: 'Europe/Paris', realName: 'Alice', deleted: false, isBot: false });
+    expect(await directory.getUser('U2')).toEqual({ id: 'U2', tz: 'America/New_York', realName: 'No Email', deleted: false, isBot: false });
+    expect(await directory.getUser('U3')).toMatchObject({ deleted: true });
+    expect(await directory.getUser('B1')).toMatchObject({ isBot: true });
+    expect(calls[0]).toBe('/api/users.info U1');
+  });
+
+  it('answers null for user_not_found and throws for other Slack errors', async () => {
+    const directory = createSlackUserDirectory(client);
+    expect(await directory.getUser('U404')).toBeNull();
+    failWith = 'invalid_auth';
+    await expect(directory.getUser('U1')).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+  });
+
+  it('reuses answers for the ttl, shares concurrent calls, and asks again after the ttl', async () => {
+    let now = 0;
+    const directory = createSlackUserDirectory(client, { ttlMs: 1000, clock: () => new Date(now) });
+    await Promise.all([directory.getUser('U1'), directory.getUser('U1')]);
+    await directory.getUser('U1');
+    expect(await directory.getUser('U404')).toBeNull();
+    expect(await directory.getUser('U404')).toBeNull();
+    expect(calls).toHaveLength(2);
+    now = 1000;
+    await directory.getUser('U1');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('does not cache a failure', async () => {
+    const directory = createSlackUserDirectory(client);
+    failWith = 'internal_error';
+    await expect(directory.getUser('U1')).rejects.toBeDefined();
+    failWith = undefined;
+    expect(await directory.getUser('U1')).toMatchObject({ email: 'alice@acme.com' });
+  });
+
+  it('keeps at most maxEntries users', async () => {
+    const directory = createSlackUserDirectory(client, { maxEntries: 1 });
+    await directory.getUser('U1');
+    await directory.getUser('U2');
+    await directory.getUser('U2');
+    await directory.getUser('U1');
+    expect(calls.map((c) => c.split(' ')[1])).toEqual(['U1', 'U2', 'U1']);
+  });
+});
