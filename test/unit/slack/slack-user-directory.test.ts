@@ -26,9 +26,9 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
         const user = new URLSearchParams(body).get('user') ?? '';
         calls.push(`${req.url ?? ''} ${user}`);
         res.setHeader('content-type', 'application/json');
-        if (failWith) return res.end(JSON.stringify({ ok: false, error: failWith }));
         const found = USERS[user];
-        res.end(JSON.stringify(found ? { ok: true, user: found } : { ok: false, error: 'user_not_found' }));
+        const answer = failWith ? { ok: false, error: failWith } : found ? { ok: true, user: found } : { ok: false, error: 'user_not_found' };
+        res.end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
