@@ -1,0 +1,111 @@
+/**
+ * The engine's front door: phrase → canonical Omni cron + zone + description + next runs + warnings, or a refusal
+ * with a code from the closed set (../shared/design.md §6). Pure apart from the options it is given: the clock
+ * comes in as `now`, the zone as `timezone`.
+ */
+import { formatOmniCron, readOmniCron } from './cron.js';
+import { describeCron } from './describe.js';
+import { emitOmniCron } from './emit.js';
+import type { ScheduleIr } from './ir.js';
+import { computeNextRuns, shortestIntervalMinutes } from './next-runs.js';
+import { parseSchedulePhrase } from './phrase.js';
+import { buildInvalidDateTimeRefusal, buildTooFrequentRefusal, renderPhrase, FALLBACK_SUGGESTION } from './refusals.js';
+import { readTypedCron } from './typed-cron.js';
+import type { InterpretOptions, OmniCron, ScheduleRefusal, ScheduleResult } from './types.js';
+import { buildScheduleWarnings } from './warnings.js';
+import { RoutineBotError } from '../errors.js';
+
+export const DEFAULT_RUN_COUNT = 3;
+export const DEFAULT_MIN_INTERVAL_MINUTES = 60;
+
+/** A cron we built failed our own strict reader: a defect in the engine, never the user's fault. */
+export class ScheduleEngineError extends RoutineBotError {
+  readonly code = 'routine_bot_schedule_engine';
+}
+
+export type ScheduleSuccess = Extract<ScheduleResult, { ok: true }>;
+export type ScheduleFailure = Extract<ScheduleResult, { ok: false }>;
+
+// "please", "send it", "run this": chatter around a schedule typed into the schedule field
+const CHATTER_START = /^\s*(?:please\s+)?(?:(?:send|run|post|do|schedule|repeat)\s+(?:it|this|that|the report)\s+)?/i;
+const CHATTER_END = /[\s,.!]*(?:please)?[\s.!]*$/i;
+
+function stripChatter(phrase: string): string {
+  return phrase.replace(CHATTER_START, '').replace(CHATTER_END, '');
+}
+
+function refuse(input: string, refusal: ScheduleRefusal): ScheduleFailure {
+  return { input, ok: false, error: { code: refusal.code, message: refusal.message, alternative: refusal.alternative } };
+}
+
+const HOUR_STEPS = [1, 2, 3, 4, 6, 8, 12];
+
+/** How many runs a day the time fields give, without walking a calendar. */
+function runsPerDay(cron: OmniCron): number {
+  const count = (f: OmniCron['minute'], size: number) => (f.kind === 'list' ? f.values.length : size);
+  return count(cron.minute, 60) * count(cron.hour, 24);
+}
+
+function buildTooFrequentAlternative(ir: ScheduleIr | undefined, minInterval: number): string {
+  const hours = HOUR_STEPS.find((h) => h * 60 >= minInterval) ?? 24;
+  if (!ir) return hours === 24 ? FALLBACK_SUGGESTION : hours === 1 ? 'every hour' : `every ${hours} hours`;
+  if (ir.step || ir.times.length <= 1 || hours === 24) {
+    if (hours === 24) return renderPhrase({ ...ir, step: undefined, times: [ir.step?.window?.from ?? ir.step?.anchor ?? { hour: 9, minute: 0 }] } as ScheduleIr);
+    return renderPhrase({ ...ir, times: [], step: { ...(ir.step ?? { unit: 'hour' }), unit: 'hour', every: hours } });
+  }
+  return renderPhrase({ ...ir, times: [ir.times[0] as { hour: number; minute: number }] });
+}
+
+/** Everything after the cron exists: strict validation, minimum interval, next runs, words, warnings. */
+function completeSchedule(input: string, built: OmniCron, zone: string, options: InterpretOptions, ir?: ScheduleIr): ScheduleResult {
+  const text = formatOmniCron(built);
+  const read = readOmniCron(text, { strict: true });
+  if (!read.ok) throw new ScheduleEngineError(`The engine wrote a cron its own reader refuses: ${text} (${read.error})`);
+  const cron = read.cron;
+  const minInterval = options.minIntervalMinutes ?? DEFAULT_MIN_INTERVAL_MINUTES;
+  // At most one run a day is never closer than a day; skip the calendar walk then.
+  const obviouslySpaced = runsPerDay(cron) === 1 && minInterval <= 1440;
+  if (!obviouslySpaced && shortestIntervalMinutes(cron) < minInterval) {
+    return refuse(input, buildTooFrequentRefusal(minInterval, buildTooFrequentAlternative(ir, minInterval)));
+  }
+  const runs = computeNextRuns(cron, zone, options.now, options.count ?? DEFAULT_RUN_COUNT);
+  if (runs.length === 0) {
+    const yearsOver = cron.year.kind === 'list' && cron.year.values.every((y) => y < options.now.getUTCFullYear() + 1);
+    const what = yearsOver ? `A run in ${cron.year.kind === 'list' ? cron.year.values.join(', ') : ''}` : 'A date matching this schedule';
+    const suggestion = ir ? renderPhrase({ ...ir, years: [] }) : FALLBACK_SUGGESTION;
+    return refuse(input, buildInvalidDateTimeRefusal(what, suggestion));
+  }
+  return {
+    input,
+    ok: true,
+    cron: text,
+    timezone: zone,
+    description: describeCron(cron),
+    nextRuns: runs.map((r) => r.toISO() as string),
+    warnings: buildScheduleWarnings(cron, zone, options.now),
+  };
+}
+
+/**
+ * Phrase (or a typed Omni cron) → schedule or refusal. A zone named in the phrase wins over `options.timezone`
+ * and goes to `timezone`, never into the cron.
+ */
+export function interpretSchedule(phrase: string, options: InterpretOptions): ScheduleResult {
+  const input = phrase;
+  const text = stripChatter(phrase);
+  const typed = readTypedCron(text);
+  if (typed) {
+    if (!typed.ok) return refuse(input, typed.refusal);
+    return completeSchedule(input, typed.cron, options.timezone, options);
+  }
+  const parsed = parseSchedulePhrase(text);
+  if (!parsed.ok) return refuse(input, parsed.refusal);
+  return completeParsed(input, parsed.ir, options);
+}
+
+/** The shared tail for a phrase already read into the intermediate form (find-in-text reads spans itself). */
+export function completeParsed(input: string, ir: ScheduleIr, options: InterpretOptions): ScheduleResult {
+  const emitted = emitOmniCron(ir);
+  if (!emitted.ok) return refuse(input, emitted.refusal);
+  return completeSchedule(input, emitted.cron, ir.zone ?? options.timezone, options, ir);
+}
