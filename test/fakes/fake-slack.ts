@@ -693,7 +693,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const problems = findViewProblems(next, 'modal');
         if (problems.length > 0) throw new Error(`fake Slack: the acked view is invalid:\n${problems.join('\n')}`);
         if (action === 'update') {
-          storeView(next as Json, viewId, undefined, { root: view.root_view_id, previous: view.previous_view_id });
+          storeView(next as Json, viewId, view, { root: view.root_view_id, previous: view.previous_view_id });
           return;
         }
         const stack = stacks.get(owner) ?? [];

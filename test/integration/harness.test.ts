@@ -284,7 +284,7 @@ describe('harness: fake Slack Web API', () => {
 
   beforeAll(async () => {
     fake = await startFakeSlack({ now: () => clock, users: [{ id: 'U0003', name: 'carol', tz: 'Asia/Tokyo' }] });
-    client = new webApi.WebClient(fake.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR, rejectRateLimitedCalls: true });
+    client = new webApi.WebClient(fake.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger, rejectRateLimitedCalls: true });
   });
   afterAll(async () => {
     await fake.close();
@@ -302,9 +302,9 @@ describe('harness: fake Slack Web API', () => {
   };
 
   it('checks the token: wrong → invalid_auth, none → not_authed', async () => {
-    const wrong = new webApi.WebClient('xoxb-wrong', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    const wrong = new webApi.WebClient('xoxb-wrong', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger });
     expect((await platformError(wrong.auth.test())).error).toBe('invalid_auth');
-    const none = new webApi.WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    const none = new webApi.WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quietLogger });
     expect((await platformError(none.auth.test())).error).toBe('not_authed');
     const ok = await client.auth.test();
     expect(ok).toMatchObject({ ok: true, team_id: 'T0001', user_id: fake.botUserId, bot_id: fake.botId });
