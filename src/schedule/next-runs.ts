@@ -30,16 +30,30 @@ export class InvalidTimeZoneError extends RoutineBotError {
 }
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 /** Search at most this many calendar years that the year field allows (FRI#5 in February recurs every 28). */
 const MAX_YEARS_SEARCHED = 40;
 
 /** Offset (minutes east of UTC) of `zone` at an instant. */
 export type OffsetAt = (instantMs: number) => number;
 
-export function readZoneOffsets(zone: string): OffsetAt {
+/** Valid zones seen so far: luxon's validity check builds an Intl formatter each time, which is slow. */
+const knownZones = new Map<string, IANAZone>();
+
+/** The luxon zone for an IANA name; throws InvalidTimeZoneError for anything else. */
+export function readIanaZone(zone: string): IANAZone {
+  const known = knownZones.get(zone);
+  if (known) return known;
   if (!IANAZone.isValidZone(zone)) throw new InvalidTimeZoneError(zone);
   const iana = IANAZone.create(zone);
+  knownZones.set(zone, iana); // bounded by the tz database's few hundred names
+  return iana;
+}
+
+export function readZoneOffsets(zone: string): OffsetAt {
+  const iana = readIanaZone(zone);
   return (ms) => iana.offset(ms);
 }
 
@@ -182,19 +196,39 @@ export function resolveWallTime(localMs: number, offsetAt: OffsetAt): number {
   return withBefore; // gap: keep the old offset, which lands after the gap
 }
 
+/**
+ * Answers "is the offset constant over [a, b]?" with few zone look-ups: a check that holds over a week is
+ * remembered, so daily schedules cost about one look-up a week. Relies on zones never changing their offset
+ * twice within a week (true of every tzdb zone; Morocco's Ramadan changes are a month apart).
+ */
+function buildConstantOffsetCheck(offsetAt: OffsetAt): (a: number, b: number) => number | undefined {
+  let spanStart = Number.NEGATIVE_INFINITY;
+  let spanEnd = Number.NEGATIVE_INFINITY;
+  let spanOffset = 0;
+  return (a, b) => {
+    if (a >= spanStart && b <= spanEnd) return spanOffset;
+    const atStart = offsetAt(a);
+    const far = a + WEEK_MS;
+    if (b <= far && offsetAt(far) === atStart) {
+      spanStart = a;
+      spanEnd = far;
+      spanOffset = atStart;
+      return atStart;
+    }
+    return offsetAt(b) === atStart ? atStart : undefined;
+  };
+}
+
 /** Instants of one civil day's runs, ascending and distinct. */
 function resolveDay(
-  year: number,
-  month: number,
-  day: number,
+  midnight: number,
   times: number[],
   offsetAt: OffsetAt,
+  constantOffset: (a: number, b: number) => number | undefined,
 ): number[] {
-  const midnight = Date.UTC(year, month - 1, day);
-  // The local day spans instants within [midnight − 14h, midnight + 38h); one offset at both ends means no change.
-  const early = offsetAt(midnight - 14 * 3_600_000);
-  const late = offsetAt(midnight + DAY_MS + 12 * 3_600_000);
-  if (early === late) return times.map((t) => midnight + (t - early) * MINUTE_MS);
+  // The local day spans instants within [midnight − 14h, midnight + 38h); one offset throughout means no change.
+  const offset = constantOffset(midnight - 14 * HOUR_MS, midnight + DAY_MS + 12 * HOUR_MS);
+  if (offset !== undefined) return times.map((t) => midnight + (t - offset) * MINUTE_MS);
   const instants = times.map((t) => resolveWallTime(midnight + t * MINUTE_MS, offsetAt));
   instants.sort((a, b) => a - b);
   return instants.filter((t, i) => i === 0 || t !== instants[i - 1]);
@@ -205,12 +239,13 @@ function resolveDay(
  * stops (its years run out) or never fires (31 February); the search is bounded, never endless.
  */
 export function computeNextRuns(cron: OmniCron, zone: string, from: Date, count: number): DateTime[] {
-  const offsetAt = readZoneOffsets(zone);
+  const iana = readIanaZone(zone);
   const fromMs = from.getTime();
   if (Number.isNaN(fromMs)) throw new RangeError('computeNextRuns: `from` is an invalid Date');
   if (count <= 0) return [];
   const compiled = compileCron(cron);
-  return walkRuns(compiled, offsetAt, fromMs, count).map((ms) => DateTime.fromMillis(ms, { zone }));
+  // The zone name (not the zone object) so UTC prints as `Z`, as luxon does everywhere else.
+  return walkRuns(compiled, (ms) => iana.offset(ms), fromMs, count).map((ms) => DateTime.fromMillis(ms, { zone }));
 }
 
 /** The walk itself, on epoch milliseconds (shared with the warnings). */
@@ -227,6 +262,7 @@ export function walkRuns(compiled: CompiledCron, offsetAt: OffsetAt, fromMs: num
   const years =
     compiled.years?.filter((y) => y >= startYear).slice(0, MAX_YEARS_SEARCHED) ??
     Array.from({ length: MAX_YEARS_SEARCHED }, (_, i) => startYear + i).filter((y) => y <= lastYear);
+  const constantOffset = buildConstantOffsetCheck(offsetAt);
   let latest = fromMs;
   for (const year of years) {
     for (let month = year === startYear ? startMonth : 1; month <= 12; month++) {
@@ -235,7 +271,8 @@ export function walkRuns(compiled: CompiledCron, offsetAt: OffsetAt, fromMs: num
       const firstDay = year === startYear && month === startMonth ? startDay : 1;
       for (let day = firstDay; day <= dim; day++) {
         if (!compiled.matchDay(year, month, day)) continue;
-        for (const instant of resolveDay(year, month, day, compiled.times, offsetAt)) {
+        const midnight = Date.UTC(year, month - 1, day);
+        for (const instant of resolveDay(midnight, compiled.times, offsetAt, constantOffset)) {
           if (instant <= latest) continue;
           runs.push(instant);
           latest = instant;
