@@ -217,8 +217,16 @@ export function tokenisePhrase(text: string): Token[] {
         tokens.push({ kind: 'zone', zone, start, end });
         continue;
       }
-      // Not a zone ("mon/wed/fri", "9/5"): lex the parts on their own, keeping offsets.
-      for (const t of tokenisePhrase(g.iana)) tokens.push({ ...t, start: t.start + start, end: t.end + start });
+      // Not a zone ("mon/wed/fri"): lex the parts on their own, with "/" between them, keeping offsets.
+      let offset = start;
+      for (const [n, part] of g.iana.split('/').entries()) {
+        if (n > 0) {
+          tokens.push({ kind: 'symbol', text: '/', start: offset, end: offset + 1 });
+          offset++;
+        }
+        for (const t of tokenisePhrase(part)) tokens.push({ ...t, start: t.start + offset, end: t.end + offset });
+        offset += part.length;
+      }
       continue;
     }
     if (g.offset) {

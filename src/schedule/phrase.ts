@@ -274,6 +274,11 @@ class PhraseReader {
           }
         }
       }
+      if (target?.kind === 'word' && readMonth(target.text) !== null) {
+        const sep = this.at(k + 1);
+        const isRange = (sep?.kind === 'symbol' && sep.text === '-') || isWord(sep, 'to', 'through', 'till', 'until');
+        if (isRange && readMonth(this.word(k + 2) ?? '') !== null) return false; // "from june to august": months
+      }
       const length = this.boundTargetLength(k);
       if (length === 0) {
         if (w === 'starting' || w === 'beginning' || w === 'effective' || w === 'commencing') {
@@ -646,6 +651,11 @@ class PhraseReader {
       case 'twicedaily':
         this.flag(RANK.ambiguous, (rest) => buildAmbiguousRefusal('Which two times of day?', renderPhrase({ ...rest, times: [{ hour: 9, minute: 0 }, { hour: 17, minute: 0 }] })));
         break;
+      case 'real':
+        if (!isWord(this.at(1), 'time')) return false;
+        this.flagSeconds();
+        this.i++;
+        break;
       case 'constantly':
       case 'continuously':
       case 'realtime':
@@ -716,7 +726,6 @@ class PhraseReader {
     let k = 2;
     while (isWord(this.at(k), 'the', 'each', 'every', 'a')) k++;
     const what = this.word(k);
-    const eachSaid = isWord(this.at(k - 1), 'each', 'every');
     if (what === 'day' || what === 'business' || (w === 'close' && what === 'business')) {
       if (edge === 'end') this.times.push({ hour: 17, minute: 0, twentyFour: true, text: 'end of day' });
       else if (edge === 'start') this.times.push({ hour: 9, minute: 0, twentyFour: true, text: 'start of day' });
@@ -743,7 +752,7 @@ class PhraseReader {
     }
     if (what === 'week' || what === 'workweek') {
       this.addWeekdays(edge === 'end' ? [6] : edge === 'start' ? [2] : [4]);
-      this.repeating = this.repeating || eachSaid;
+      this.repeating = true;
       this.said = true;
       this.i += k + 1;
       return true;
@@ -1070,6 +1079,7 @@ class PhraseReader {
   private readMonthContext(): boolean {
     const w = this.word();
     if (w !== 'month' && w !== 'quarter' && w !== 'year') return false;
+    if (w === 'quarter' && (isWord(this.at(1), 'past', 'to', 'after', 'before', 'hour') || isWord(this.at(-1), 'at'))) return false;
     const prev = this.word(-1);
     if (!(prev === 'the' || prev === 'every' || prev === 'each' || prev === 'a' || prev === 'per' || prev === 'this' || this.repeating)) return false;
     if (prev === 'this') return false;
@@ -1094,7 +1104,11 @@ class PhraseReader {
       time = { hour: 12, minute: 0, twentyFour: true, text: 'noon' };
     } else if (isWord(tok, 'midnight')) {
       time = { hour: 0, minute: 0, twentyFour: true, text: 'midnight' };
-    } else if (isWord(tok, 'half', 'quarter') || (tok.kind === 'number' && tok.value > 0 && tok.value < 60 && isWord(this.at(k + 1), 'past', 'after', 'to', 'before'))) {
+    } else if (
+      isWord(tok, 'half', 'quarter') ||
+      (tok.kind === 'number' && tok.value > 0 && tok.value < 60 &&
+        (isWord(this.at(k + 1), 'past', 'after') || (isWord(this.at(k + 1), 'to', 'before') && isWord(this.at(k - 1), 'at'))))
+    ) {
       const minutes = tok.kind === 'number' ? tok.value : isWord(tok, 'half') ? 30 : 15;
       let j = k + 1;
       if (isWord(this.at(j), 'minute')) j++;
@@ -1381,7 +1395,8 @@ class PhraseReader {
     let months = [...this.months];
     const freq = this.frequency;
     if (freq === 'quarterly') {
-      const base = this.quarterEnd ? [3, 6, 9, 12] : [1, 4, 7, 10];
+      const atEnd = this.quarterEnd || selectors.some((s) => s.kind === 'lastDay' || s.kind === 'lastBusinessDay' || s.kind === 'lastOfWeekday');
+      const base = atEnd ? [3, 6, 9, 12] : [1, 4, 7, 10];
       months = months.length > 0 ? months : base;
     } else if (freq === 'halfYearly') {
       months = months.length > 0 ? months : [1, 7];
