@@ -1,7 +1,202 @@
+/**
+ * `routine-bot users`: admin overrides of the Slack user → Omni membership mapping. Needs only DATABASE_URL, so
+ * an admin can fix a mapping on the bot's host without the Slack or Omni secrets at hand.
+ */
 import type { CliIo } from '../cli.js';
+import { systemClock } from '../clock.js';
+import { isRoutineBotError } from '../errors.js';
+import { openStore, type Store, type StoredIdentity } from '../store/index.js';
 
-// Placeholder until the users command lands (see the open issues); exits 2 so nothing mistakes it for success.
-export async function runUsersCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr.write('routine-bot users is not available in this build yet.\n');
-  return 2;
+const DEFAULT_DATABASE_URL = 'sqlite:./data/routine-bot.db';
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const USAGE = `Usage:
+  routine-bot users link <slack-user-id> <omni-membership-id> [--by NAME]
+      Make this Slack user act as that Omni member; wins over the SCIM lookup by email and never expires.
+  routine-bot users unlink <slack-user-id>
+      Remove the override; the bot looks the user up by email again.
+  routine-bot users list [--all]
+      Show the overrides; with --all, also the identities cached from SCIM.
+
+Slack user ids look like U0123ABCD (profile → ⋮ → Copy member ID). The Omni membership id is the UUID that
+Omni's SCIM API returns as the user's id (the membership id, not the global Omni user id).
+Reads DATABASE_URL (default ${DEFAULT_DATABASE_URL}).
+`;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  positional: string[];
+  by?: string;
+  all: boolean;
+}
+
+function parseArgs(args: string[], allowed: ReadonlyArray<'--by' | '--all'>): ParsedArgs {
+  const parsed: ParsedArgs = { positional: [], all: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const [flag, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s) as [string, string | undefined]) : [arg, undefined];
+    if (flag === '--by' && allowed.includes('--by')) {
+      const value = inline ?? args[++i];
+      if (!value?.trim()) throw new UsageError('--by needs a name');
+      parsed.by = value.trim();
+    } else if (flag === '--all' && allowed.includes('--all') && inline === undefined) {
+      parsed.all = true;
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`Unknown option "${flag}".`);
+    } else {
+      parsed.positional.push(arg);
+    }
+  }
+  return parsed;
+}
+
+function readSlackUserId(value: string | undefined): string {
+  if (value === undefined) throw new UsageError('Missing the Slack user id.');
+  const id = value.trim();
+  if (!SLACK_USER_ID.test(id)) {
+    const hint = SLACK_USER_ID.test(id.toUpperCase()) ? ` (did you mean ${id.toUpperCase()}?)` : '';
+    throw new UsageError(`"${id}" is not a Slack user id: they start with U or W, in capitals, e.g. U0123ABCD${hint}.`);
+  }
+  return id;
+}
+
+function readMembershipId(value: string | undefined): string {
+  if (value === undefined) throw new UsageError('Missing the Omni membership id.');
+  const id = value.trim();
+  if (!UUID.test(id)) throw new UsageError(`"${id}" is not an Omni membership id: it is a UUID such as 0b6f3a52-1c1e-4b7a-9a55-2f1f0c0e4a11.`);
+  return id.toLowerCase();
+}
+
+function formatInstant(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')}Z`;
+}
+
+function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+type UsersCommand =
+  | { kind: 'link'; slackUserId: string; membershipId: string; by?: string }
+  | { kind: 'unlink'; slackUserId: string }
+  | { kind: 'list'; all: boolean };
+
+/** Reads the arguments after `users`; throws UsageError. Nothing touches the database before this succeeds. */
+function parseUsersCommand(sub: string, args: string[], env: NodeJS.ProcessEnv): UsersCommand {
+  switch (sub) {
+    case 'link': {
+      const parsed = parseArgs(args, ['--by']);
+      if (parsed.positional.length !== 2) throw new UsageError('users link takes a Slack user id and an Omni membership id.');
+      const by = parsed.by ?? env.SUDO_USER ?? env.USER ?? env.LOGNAME;
+      return {
+        kind: 'link',
+        slackUserId: readSlackUserId(parsed.positional[0]),
+        membershipId: readMembershipId(parsed.positional[1]),
+        ...(by ? { by } : {}),
+      };
+    }
+    case 'unlink': {
+      const parsed = parseArgs(args, []);
+      if (parsed.positional.length !== 1) throw new UsageError('users unlink takes one Slack user id.');
+      return { kind: 'unlink', slackUserId: readSlackUserId(parsed.positional[0]) };
+    }
+    case 'list': {
+      const parsed = parseArgs(args, ['--all']);
+      if (parsed.positional.length > 0) throw new UsageError('users list takes no arguments other than --all.');
+      return { kind: 'list', all: parsed.all };
+    }
+    default:
+      throw new UsageError(`Unknown users command "${sub}".`);
+  }
+}
+
+async function linkUser(store: Store, cmd: Extract<UsersCommand, { kind: 'link' }>, io: CliIo): Promise<number> {
+  const { slackUserId, membershipId } = cmd;
+  const others = (await store.listOverrides()).filter((o) => o.membershipId === membershipId && o.slackUserId !== slackUserId);
+  await store.linkOverride(slackUserId, membershipId, cmd.by);
+  io.stdout.write(`Linked ${slackUserId} to Omni membership ${membershipId}. It wins over the email lookup until you unlink it.\n`);
+  if (others.length > 0) {
+    io.stdout.write(`Note: ${others.map((o) => o.slackUserId).join(', ')} ${others.length === 1 ? 'is' : 'are'} linked to the same membership too.\n`);
+  }
+  return 0;
+}
+
+async function unlinkUser(store: Store, cmd: Extract<UsersCommand, { kind: 'unlink' }>, io: CliIo): Promise<number> {
+  if (!(await store.unlinkOverride(cmd.slackUserId))) {
+    io.stderr.write(`${cmd.slackUserId} has no override, so there is nothing to unlink (see: routine-bot users list).\n`);
+    return 1;
+  }
+  io.stdout.write(`Unlinked ${cmd.slackUserId}. The bot will look them up by their Slack email next time.\n`);
+  return 0;
+}
+
+async function listUsers(store: Store, cmd: Extract<UsersCommand, { kind: 'list' }>, io: CliIo): Promise<number> {
+  if (!cmd.all) {
+    const overrides = await store.listOverrides();
+    if (overrides.length === 0) {
+      io.stdout.write('No overrides. Every user is looked up by their Slack email (add one with: routine-bot users link).\n');
+      return 0;
+    }
+    io.stdout.write(
+      formatTable(
+        ['SLACK USER', 'OMNI MEMBERSHIP ID', 'LINKED AT', 'LINKED BY'],
+        overrides.map((o) => [o.slackUserId, o.membershipId, formatInstant(o.linkedAt), o.linkedBy ?? '']),
+      ),
+    );
+    return 0;
+  }
+  const identities = await store.listIdentities();
+  if (identities.length === 0) {
+    io.stdout.write('No overrides and no cached identities yet.\n');
+    return 0;
+  }
+  const row = (i: StoredIdentity) => [
+    i.slackUserId,
+    i.membershipId,
+    i.source === 'override' ? 'override' : 'scim cache',
+    i.email ?? '',
+    formatInstant(i.resolvedAt),
+    i.linkedBy ?? '',
+  ];
+  io.stdout.write(formatTable(['SLACK USER', 'OMNI MEMBERSHIP ID', 'SOURCE', 'EMAIL', 'LINKED/RESOLVED AT', 'LINKED BY'], identities.map(row)));
+  return 0;
+}
+
+/** Exit codes: 0 done, 1 refused or failed (e.g. unlink of a user without an override), 2 bad usage. */
+export async function runUsersCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
+    (sub === undefined ? io.stderr : io.stdout).write(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  let cmd: UsersCommand;
+  try {
+    cmd = parseUsersCommand(sub, rest, io.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  let store: Store | undefined;
+  try {
+    store = openStore(io.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL, { clock: systemClock });
+    if (cmd.kind === 'link') return await linkUser(store, cmd, io);
+    if (cmd.kind === 'unlink') return await unlinkUser(store, cmd, io);
+    return await listUsers(store, cmd, io);
+  } catch (err) {
+    // Store and DATABASE_URL errors carry plain words and never the URL itself.
+    if (!isRoutineBotError(err)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
 }
