@@ -10,7 +10,7 @@
 import got, { type Got, type RequestError } from 'got';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
-import { createRedactor, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { OmniApiError, readOmniMessage, resolveOmniReason, type OmniOperation } from './errors.js';
 import type { RateBudget } from './rate-budget.js';
 import {
@@ -100,7 +100,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const recoveryDelayMs = options.recoveryDelayMs ?? 2000;
   const { budget, logger } = options;
-  const redact = createRedactor([options.apiKey]);
+  const redact = createKeyRedactor(options.apiKey);
   const now = () => clock().getTime();
 
   const http: Got = got.extend({
@@ -472,6 +472,17 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       }
       return all;
     },
+  };
+}
+
+/**
+ * Removes the key (and anything shaped like an Omni key) from text Omni sent back. Not the log redactor: its
+ * bearer pattern would also eat Omni's own "Bearer <token>" wording.
+ */
+function createKeyRedactor(apiKey: string): (text: string) => string {
+  return (text) => {
+    const exact = apiKey.length >= 6 ? text.split(apiKey).join('[redacted]') : text;
+    return exact.replace(/omni_(?:osk|pat)_[A-Za-z0-9]+/g, '[redacted]');
   };
 }
 

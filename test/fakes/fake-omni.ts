@@ -130,13 +130,22 @@ export interface FakeOmni {
   addTopic(modelId: string, name: string, options?: { hidden?: boolean; label?: string; description?: string }): void;
   addGroup(displayName: string, memberIds?: string[]): string;
   /** Seeds a routine directly (no request, no validation), e.g. an old one or a duplicate. */
-  addRoutine(ownerId: string, fields: Partial<Omit<FakeRoutine, 'id' | 'ownerId' | 'runs'>> & { name: string; modelId: string }): string;
+  addRoutine(
+    ownerId: string,
+    fields: Partial<Omit<FakeRoutine, 'id' | 'ownerId' | 'runs' | 'destination'>> & {
+      name: string;
+      modelId: string;
+      destination?: Destination | { type: 'email'; recipientEmails?: string[]; userGroupIds?: string[] };
+    },
+  ): string;
   /** The member's routines, newest first (copies). */
   routinesOf(membershipId: string): FakeRoutine[];
   routine(id: string): FakeRoutine | undefined;
   members(): FakeMember[];
   /** Every request received, in order. */
   readonly requests: FakeRequestRecord[];
+  /** Bugs in the fake itself (each answered 500); a test can assert this stays empty. */
+  readonly internalErrors: unknown[];
   clearRequests(): void;
   inject(rule: FakeFaultRule): void;
   clearFaults(): void;
@@ -716,8 +725,12 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
     }
   }
 
+  const internalErrors: unknown[] = [];
   const server = createServer((req, res) => {
-    serve(req, res).catch(() => {
+    serve(req, res).catch((err: unknown) => {
+      internalErrors.push(err);
+      const last = requests.at(-1);
+      if (last && last.status === 0) last.status = 500;
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ detail: 'Fake Omni failed', status: 500 }));
@@ -762,6 +775,11 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
     },
     addRoutine(ownerId, fields) {
       const at = nowIso();
+      const d = fields.destination;
+      const destination: Destination | undefined =
+        d === undefined || d.type === 'slack'
+          ? d
+          : { type: 'email', recipientEmails: d.recipientEmails ?? [], userGroupIds: d.userGroupIds ?? [] };
       return storeRoutine(ownerId, {
         prompt: 'Seeded prompt',
         schedule: '0 9 ? * MON *',
@@ -777,6 +795,7 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
         createdAt: at,
         updatedAt: at,
         ...fields,
+        ...(destination ? { destination } : {}),
       });
     },
     routinesOf: (membershipId) => ordered(membershipId).map((r) => structuredClone({ ...r })),
@@ -786,6 +805,7 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
     },
     members: () => [...members.values()].map((m) => ({ ...m })),
     requests,
+    internalErrors,
     clearRequests: () => {
       requests.length = 0;
     },

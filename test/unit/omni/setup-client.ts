@@ -76,7 +76,11 @@ export async function setupClient(options: SetupOptions = {}): Promise<ClientSet
   const alice = fake.addMember({ email: 'alice@acme.com', displayName: 'Alice' });
   const modelId = fake.addModel('Sales');
   fake.addTopic(modelId, 'order_items');
-  return { fake, client, budget, time, retrySleeps, budgetSleeps, logLines: logger.lines, alice, modelId, close: () => fake.close() };
+  return { fake, client, budget, time, retrySleeps, budgetSleeps, logLines: logger.lines, alice, modelId, close: async () => {
+      await fake.close();
+      if (fake.internalErrors.length > 0) throw new Error(`fake Omni failed internally: ${String(fake.internalErrors[0])}`);
+    },
+  };
 }
 
 export function emailBody(modelId: string, overrides: Record<string, unknown> = {}) {
