@@ -776,10 +776,9 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
     addRoutine(ownerId, fields) {
       const at = nowIso();
       const d = fields.destination;
-      const destination: Destination | undefined =
-        d === undefined || d.type === 'slack'
-          ? d
-          : { type: 'email', recipientEmails: d.recipientEmails ?? [], userGroupIds: d.userGroupIds ?? [] };
+      let destination: Destination | undefined;
+      if (d?.type === 'slack') destination = d;
+      else if (d?.type === 'email') destination = { type: 'email', recipientEmails: d.recipientEmails ?? [], userGroupIds: d.userGroupIds ?? [] };
       return storeRoutine(ownerId, {
         prompt: 'Seeded prompt',
         schedule: '0 9 ? * MON *',
