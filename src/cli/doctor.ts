@@ -1,7 +1,163 @@
+/**
+ * `routine-bot doctor`: checks what a new admin gets wrong, in order, and says how to fix each thing. Exit 0 only
+ * when every check passes. Prints no secret: messages come from our own words and from typed errors whose texts
+ * never carry the key or tokens.
+ */
+import { existsSync } from 'node:fs';
+import { WebClient } from '@slack/web-api';
 import type { CliIo } from '../cli.js';
+import { systemClock } from '../clock.js';
+import { type Config, ConfigError, loadConfig, secretValues } from '../config.js';
+import { createLogger, createRedactor } from '../log.js';
+import { createOmniClient } from '../omni/client.js';
+import { createRateBudget } from '../omni/rate-budget.js';
+import { openStore } from '../store/index.js';
 
-// Placeholder until the doctor command lands (see the open issues); exits 2 so nothing mistakes it for success.
-export async function runDoctorCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr.write('routine-bot doctor is not available in this build yet.\n');
-  return 2;
+interface Check {
+  name: string;
+  run(): Promise<{ ok: boolean; detail: string; fix?: string }>;
+}
+
+const PROBE_EMAIL = 'routine-bot-doctor@example.invalid';
+
+function describeOmniError(err: unknown): { detail: string; fix: string } {
+  const e = err as { reason?: string; status?: number; omniMessage?: string; kind?: string };
+  const status = e.status ? ` (HTTP ${e.status})` : '';
+  switch (e.reason) {
+    case 'unauthorized':
+      return { detail: `Omni refused the key${status}`, fix: 'Check OMNI_API_KEY: create an Organization API key in Omni → Settings → API access.' };
+    case 'forbidden':
+    case 'not_enabled':
+      return { detail: `Omni said no${status}: ${e.omniMessage ?? 'forbidden'}`, fix: 'Use an organization key created by an Omni admin, and enable AI routines for the organization.' };
+    case 'unavailable':
+      return { detail: `Omni did not answer${status}`, fix: 'Check OMNI_BASE_URL (the address you log in with) and that this machine can reach it.' };
+    default:
+      return { detail: `Omni answered with an error${status}${e.omniMessage ? `: ${e.omniMessage}` : ''}`, fix: 'Check OMNI_BASE_URL and OMNI_API_KEY.' };
+  }
+}
+
+function buildChecks(config: Config): Check[] {
+  const logger = createLogger({ level: 'error', secrets: secretValues(config), sink: () => {} });
+  const omni = createOmniClient({
+    baseUrl: config.omni.baseUrl,
+    apiKey: config.omni.apiKey,
+    budget: createRateBudget({ perMinute: config.omni.rateLimitPerMinute, clock: systemClock }),
+    logger,
+    timeoutMs: 10_000,
+    retry: { limit: 1, baseDelayMs: 500, maxDelayMs: 2000 },
+  });
+  const slack = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    logger: { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as never, setName() {} },
+  });
+  return [
+    {
+      name: 'Database',
+      async run() {
+        try {
+          const store = openStore(config.databaseUrl, { clock: systemClock, logger });
+          await store.close();
+          return { ok: true, detail: config.databaseUrl };
+        } catch (err) {
+          return { ok: false, detail: `cannot open ${config.databaseUrl}: ${(err as Error).message}`, fix: 'Point DATABASE_URL at a writable sqlite:<path>.' };
+        }
+      },
+    },
+    {
+      name: 'Slack auth.test',
+      async run() {
+        try {
+          const auth = await slack.auth.test();
+          return { ok: true, detail: `workspace ${auth.team ?? auth.team_id}, bot @${auth.user ?? auth.user_id}` };
+        } catch (err) {
+          const code = (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'no answer';
+          return { ok: false, detail: `Slack said ${code}`, fix: 'Copy the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions" into SLACK_BOT_TOKEN, and reinstall the app if you changed scopes.' };
+        }
+      },
+    },
+    {
+      name: 'Slack transport',
+      async run() {
+        if (config.slack.mode === 'socket') return { ok: true, detail: 'Socket Mode (SLACK_APP_TOKEN set); the manifest must have socket_mode_enabled: true' };
+        return { ok: true, detail: `HTTP mode: Slack must reach https://<your host>/slack/events (port ${config.port})` };
+      },
+    },
+    {
+      name: 'Omni whoami',
+      async run() {
+        try {
+          const me = await omni.whoami();
+          if (me.keyScope !== 'organization') {
+            return { ok: false, detail: `the key is a personal token (keyScope ${me.keyScope})`, fix: 'Use an Organization API key: only it can act for each Slack user and read SCIM.' };
+          }
+          return { ok: true, detail: `organization key (role ${me.orgRole})` };
+        } catch (err) {
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
+    {
+      name: 'Omni SCIM user lookup',
+      async run() {
+        try {
+          const users = await omni.findUsersByEmail(PROBE_EMAIL);
+          return { ok: true, detail: `SCIM answers (${users.length} match for a probe address)` };
+        } catch (err) {
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
+    {
+      name: 'Omni shared models',
+      async run() {
+        try {
+          const models = await omni.listSharedModels();
+          if (models.length === 0) return { ok: false, detail: 'no shared models visible to this key', fix: 'Routines need a shared model: share one in Omni, or use a key whose creator can see them.' };
+          return { ok: true, detail: `${models.length} shared model${models.length === 1 ? '' : 's'}` };
+        } catch (err) {
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
+  ];
+}
+
+export async function runDoctorCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.length > 0 && !['--help', '-h'].includes(args[0] ?? '')) {
+    io.stderr.write(`Unknown argument "${args[0]}". Usage: routine-bot doctor\n`);
+    return 2;
+  }
+  if (args.length > 0) {
+    io.stdout.write('Usage: routine-bot doctor\nChecks the configuration, Slack and Omni, and says what to fix.\n');
+    return 0;
+  }
+  const env = { ...io.env };
+  if (existsSync('.env')) {
+    const { parseEnv } = await import('node:util');
+    const { readFileSync } = await import('node:fs');
+    Object.assign(env, parseEnv(readFileSync('.env', 'utf8')), io.env);
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stdout.write('✗ Configuration\n');
+    for (const p of err.problems) io.stdout.write(`    ${p.variable} ${p.problem}\n`);
+    io.stdout.write('\nFix these (in the environment or .env) and run doctor again.\n');
+    return 1;
+  }
+  io.stdout.write(`✓ Configuration (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'})\n`);
+  const redact = createRedactor(secretValues(config));
+  let failed = 0;
+  for (const check of buildChecks(config)) {
+    const result = await check.run();
+    if (!result.ok) failed += 1;
+    io.stdout.write(redact(`${result.ok ? '✓' : '✗'} ${check.name}: ${result.detail}\n`));
+    if (!result.ok && result.fix) io.stdout.write(redact(`    fix: ${result.fix}\n`));
+  }
+  io.stdout.write(failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`);
+  return failed === 0 ? 0 : 1;
 }

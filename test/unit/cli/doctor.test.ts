@@ -1,0 +1,82 @@
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runDoctorCommand } from '../../../src/cli/doctor.js';
+import { type FakeOmni, startFakeOmni } from '../../fakes/fake-omni.js';
+import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack.js';
+
+let slack: FakeSlack;
+let omni: FakeOmni;
+let dir: string;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  omni = await startFakeOmni();
+  omni.addModel('Sales');
+  dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+});
+afterAll(async () => {
+  await Promise.all([slack.close(), omni.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function doctor(env: NodeJS.ProcessEnv) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await runDoctorCommand([], { stdin: new PassThrough(), stdout, stderr, env });
+  return { code, out };
+}
+
+const goodEnv = () => ({
+  SLACK_BOT_TOKEN: slack.token,
+  SLACK_SIGNING_SECRET: 'doctor-signing-secret',
+  SLACK_API_URL: slack.apiUrl,
+  OMNI_BASE_URL: omni.url,
+  OMNI_API_KEY: omni.apiKey,
+  DATABASE_URL: `sqlite:${join(dir, 'bot.db')}`,
+});
+
+describe('routine-bot doctor', () => {
+  it('passes every check on a correct setup, printing no secret', async () => {
+    const { code, out } = await doctor(goodEnv());
+    expect(out).toContain('✓ Slack auth.test');
+    expect(out).toContain('✓ Omni whoami: organization key');
+    expect(out).toContain('✓ Omni SCIM user lookup');
+    expect(out).toContain('✓ Omni shared models: 1 shared model');
+    expect(out).toContain('All checks passed.');
+    expect(code).toBe(0);
+    expect(out).not.toContain(omni.apiKey);
+    expect(out).not.toContain(slack.token);
+  });
+
+  it('names every missing variable and exits 1', async () => {
+    const { code, out } = await doctor({});
+    expect(code).toBe(1);
+    for (const v of ['SLACK_BOT_TOKEN', 'OMNI_BASE_URL', 'OMNI_API_KEY', 'SLACK_SIGNING_SECRET']) expect(out).toContain(v);
+  });
+
+  it('says when the key is a personal token, and when Slack refuses the bot token', async () => {
+    omni.setKeyScope('user');
+    try {
+      const { code, out } = await doctor({ ...goodEnv(), SLACK_BOT_TOKEN: 'xoxb-wrong-token-123' });
+      expect(code).toBe(1);
+      expect(out).toContain('✗ Slack auth.test: Slack said invalid_auth');
+      expect(out).toContain('✗ Omni whoami: the key is a personal token');
+      expect(out).toContain('fix: Use an Organization API key');
+      expect(out).not.toContain('xoxb-wrong-token-123');
+    } finally {
+      omni.setKeyScope('organization');
+    }
+  });
+
+  it('says the key was refused when it is wrong', async () => {
+    const { code, out } = await doctor({ ...goodEnv(), OMNI_API_KEY: 'omni_osk_notthekey0000000000' });
+    expect(code).toBe(1);
+    expect(out).toMatch(/✗ Omni whoami: Omni refused the key/);
+    expect(out).not.toContain('omni_osk_notthekey0000000000');
+  });
+});
