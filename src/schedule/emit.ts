@@ -36,9 +36,9 @@ function range(from: number, to: number, step = 1): number[] {
 }
 
 /** Hours of a window, start included; the end included when `inclusiveEnd` (hour steps) — wraps past midnight. */
-function windowHours(from: ClockTime, to: ClockTime, step: number, inclusiveEnd: boolean): number[] {
+function windowHours(from: ClockTime, to: ClockTime, step: number, inclusiveEnd: boolean, minute = 0): number[] {
   const span = (to.hour - from.hour + 24) % 24;
-  const last = inclusiveEnd ? span : to.minute > 0 ? span : span - 1;
+  const last = inclusiveEnd ? (to.minute >= minute ? span : span - 1) : to.minute > 0 ? span : span - 1;
   const out: number[] = [];
   for (let h = 0; h <= last; h += step) out.push((from.hour + h) % 24);
   return out;
@@ -82,8 +82,9 @@ export function emitOmniCron(ir: ScheduleIr): EmitResult {
       minutes = range(start, 59, every);
       hours = step.window ? windowHours(step.window.from, step.window.to, 1, false) : range(0, 23);
     } else {
-      minutes = [step.minute ?? step.anchor?.minute ?? step.window?.from.minute ?? 0];
-      if (step.window) hours = windowHours(step.window.from, step.window.to, every, true);
+      const minute = step.minute ?? step.anchor?.minute ?? step.window?.from.minute ?? 0;
+      minutes = [minute];
+      if (step.window) hours = windowHours(step.window.from, step.window.to, every, true, minute);
       else if (step.anchor) hours = range(step.anchor.hour % every, 23, every);
       else hours = range(0, 23, every);
     }

@@ -19,6 +19,7 @@ import {
   buildDayCountRefusal,
   buildEventTriggerRefusal,
   buildInvalidDateTimeRefusal,
+  buildMultipleSchedulesRefusal,
   buildNotScheduleRefusal,
   buildOneOffRefusal,
   buildSkipWeeksRefusal,
@@ -100,6 +101,8 @@ class PhraseReader {
   private oneOffHint = false;
 
   private readonly times: RawTime[] = [];
+  private readonly order: Array<'D' | 'T'> = [];
+  private firstDayGroup?: { weekdays: number[]; selectors: DaySelector[] };
   private readonly periods: Period[] = [];
   private minuteMark?: number;
   private step?: ScheduleStep;
@@ -171,7 +174,18 @@ class PhraseReader {
       () => this.readYear(),
     ];
     while (this.i < this.t.length) {
-      if (rules.some((rule) => rule())) continue;
+      const before = { times: this.times.length, days: this.weekdays.size + this.selectors.length };
+      if (rules.some((rule) => rule())) {
+        // the order in which days and times were named, to spot "mondays at 9 and fridays at 5"
+        if (this.weekdays.size + this.selectors.length > before.days) this.order.push('D');
+        if (this.times.length > before.times) {
+          if (this.order[this.order.length - 1] === 'D' && !this.firstDayGroup) {
+            this.firstDayGroup = { weekdays: [...this.weekdays], selectors: this.selectors.slice() };
+          }
+          this.order.push('T');
+        }
+        continue;
+      }
       const tok = this.t[this.i] as Token;
       const filler = (tok.kind === 'word' && FILLERS.has(tok.text)) || (tok.kind === 'symbol' && SYMBOL_FILLERS.has(tok.text));
       if (tok.kind === 'word' && (tok.text === 'every' || tok.text === 'each')) this.repeating = true;
@@ -419,11 +433,7 @@ class PhraseReader {
       if (unit && (UNIT_WORDS.has(unit) || unit === 'weekday' || unit === 'workday' || unit === 'business')) {
         count = first.value;
         k = 2;
-      } else if (first.value === 2 && unit !== undefined && readWeekday(unit) === null && readMonth(unit) === null && unit !== 'day' && unit !== 'last') {
-        this.flagSeconds();
-        this.i += 2;
-        return true;
-      } else if (first.value === 2 && this.at(2) === undefined) {
+      } else if (first.value === 2 && first.word && this.at(2) === undefined) {
         this.flagSeconds();
         this.i += 2;
         return true;
@@ -895,9 +905,12 @@ class PhraseReader {
       }
       return done(k + length);
     }
-    if (afterWord === 'day') k++;
+    const sawDay = afterWord === 'day';
+    if (sawDay) k++;
     // "of june", "of every month", "of the quarter"
     after = this.at(k);
+    // "last" alone is "last week", "last time"…: only "last day", "last of the month", "last friday" are days
+    if (!sawDay && items.includes('last') && !isWord(after, 'of')) return false;
     let monthAfter: number | null = null;
     if (isWord(after, 'of') || after?.kind === 'word' && readMonth(after.text) !== null) {
       const m = isWord(after, 'of') ? this.word(k + 1) : (after as { text: string }).text;
@@ -1329,6 +1342,8 @@ class PhraseReader {
       return { ok: false, refusal: buildNotScheduleRefusal(this.said ? what : null, restSaid ? renderPhrase(rest) : FALLBACK_SUGGESTION), weak: false, unknown: unknownCount };
     }
     if (built.refusal) return { ok: false, refusal: built.refusal, weak: false, unknown: 0 };
+    const pairing = this.findSeparateDayTimes(rest);
+    if (pairing) return { ok: false, refusal: pairing, weak: false, unknown: 0 };
     // Does anything say "again and again"? A date ("june 3rd") or one weekday ("on friday") alone does not.
     const repeating =
       this.repeating || !!this.frequency || !!this.step || this.businessHours ||
@@ -1342,6 +1357,29 @@ class PhraseReader {
       return { ok: false, refusal: buildAmbiguousRefusal(question, renderPhrase(rest)), weak: true, unknown: 0 };
     }
     return { ok: true, ir: rest };
+  }
+
+  /**
+   * "every monday at 9am and every friday at 5pm": each day group has its own time, which one cron cannot say
+   * (it would run at both times on both days). Seen as day, time, day, time in the order things were named.
+   */
+  private findSeparateDayTimes(rest: ScheduleIr): ScheduleRefusal | null {
+    const runs: Array<{ mark: 'D' | 'T'; count: number }> = [];
+    for (const mark of this.order) {
+      const last = runs[runs.length - 1];
+      if (last?.mark === mark) last.count++;
+      else runs.push({ mark, count: 1 });
+    }
+    const split = runs.length >= 4 || (runs.length === 3 && runs[0]?.mark === 'D' && (runs[1]?.count ?? 0) >= 2);
+    if (!split) return null;
+    const group = this.firstDayGroup;
+    const firstDays: DaySelector | undefined =
+      group && group.weekdays.length > 0 ? { kind: 'weekdays', days: group.weekdays } : (group?.selectors[0] ?? rest.days[0]);
+    const firstTime = rest.times[0];
+    return buildMultipleSchedulesRefusal(
+      'Different days have different times.',
+      renderPhrase({ ...rest, days: firstDays ? [firstDays] : [], times: firstTime ? [firstTime] : [] }),
+    );
   }
 
   private resolveTime(raw: RawTime, period?: Period): ClockTime | null {
