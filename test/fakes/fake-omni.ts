@@ -773,9 +773,8 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
       groups.set(id, { id, displayName, members: [...memberIds] });
       return id;
     },
-    addRoutine(ownerId, fields) {
+    addRoutine(ownerId, { destination: d, ...fields }) {
       const at = nowIso();
-      const d = fields.destination;
       let destination: Destination | undefined;
       if (d?.type === 'slack') destination = d;
       else if (d?.type === 'email') destination = { type: 'email', recipientEmails: d.recipientEmails ?? [], userGroupIds: d.userGroupIds ?? [] };
