@@ -4,6 +4,7 @@
  * spelling, so `2-6` and `MON-FRI` read the same. Never throws: odd combinations get plainer wording.
  */
 import { isEveryValue, isRestricted, readFieldValues } from './cron.js';
+import type { CronFieldName } from './cron.js';
 import type { CronField, OmniCron } from './types.js';
 
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -212,11 +213,17 @@ function describeYears(years: number[]): string {
   return `in ${joinWords(years.map(String))}`;
 }
 
+function plainValues(field: CronField, name: CronFieldName): number[] {
+  const values = readFieldValues(field, name);
+  if (!values || values.length === 0) throw new RangeError(`${name} cannot be ${field.kind}`);
+  return values;
+}
+
 function describeOrThrow(cron: OmniCron): string {
-  const minutes = readFieldValues(cron.minute, 'minute') ?? [0];
-  const hours = readFieldValues(cron.hour, 'hour') ?? [0];
-  const months = readFieldValues(cron.month, 'month') ?? [];
-  const years = cron.year.kind === 'any' ? [] : (readFieldValues(cron.year, 'year') ?? []);
+  const minutes = plainValues(cron.minute, 'minute');
+  const hours = plainValues(cron.hour, 'hour');
+  const months = plainValues(cron.month, 'month');
+  const years = cron.year.kind === 'any' ? [] : plainValues(cron.year, 'year');
   const time = describeTimes(minutes, hours);
   const days = describeDays(cron.dayOfMonth, cron.dayOfWeek);
   const allMonths = months.length === 12;

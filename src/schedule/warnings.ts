@@ -30,6 +30,23 @@ interface Transition {
   after: number;
 }
 
+/** Transitions per zone and calendar year span: a zone's rules do not change while the bot runs. */
+const transitionCache = new Map<string, Transition[]>();
+const TRANSITION_CACHE_LIMIT = 2000;
+
+/** Offset changes of `zone` in [fromMs, fromMs + 2 years), from a per-zone cache of 4-year spans. */
+function findTransitionsAhead(zone: string, offsetAt: OffsetAt, fromMs: number): Transition[] {
+  const year = new Date(fromMs).getUTCFullYear();
+  const key = `${zone}|${year}`;
+  let span = transitionCache.get(key);
+  if (!span) {
+    if (transitionCache.size >= TRANSITION_CACHE_LIMIT) transitionCache.clear();
+    span = findOffsetTransitions(offsetAt, Date.UTC(year, 0, 1), Date.UTC(year + 4, 0, 1));
+    transitionCache.set(key, span);
+  }
+  return span.filter((tr) => tr.at > fromMs && tr.at <= fromMs + DST_HORIZON_MS);
+}
+
 /** Offset changes of the zone in [fromMs, toMs), each located to the minute. */
 export function findOffsetTransitions(offsetAt: OffsetAt, fromMs: number, toMs: number): Transition[] {
   const found: Transition[] = [];
@@ -162,7 +179,7 @@ function describeTransition(
 }
 
 function buildDstWarnings(compiled: CompiledCron, zone: string, offsetAt: OffsetAt, fromMs: number): string[] {
-  const notes = findOffsetTransitions(offsetAt, fromMs, fromMs + DST_HORIZON_MS)
+  const notes = findTransitionsAhead(zone, offsetAt, fromMs)
     .map((tr) => describeTransition(compiled, zone, offsetAt, tr))
     .filter((n): n is DstNote => n !== undefined);
   const out: string[] = [];
@@ -188,15 +205,24 @@ function buildShortMonthWarnings(cron: OmniCron): string[] {
     const lacking = months.filter((m) => daysInMonth(2024, m) < latest);
     if (latest >= 30 && lacking.length > 0) {
       const skipped = lacking.every((m) => earliest > daysInMonth(2024, m));
-      const what = skipped ? 'are skipped' : `have no run on the ${formatOrdinal(latest)}`;
-      out.push(`Months without a ${formatOrdinal(latest)} (${joinWords(lacking.map(monthName))}) ${what}.`);
+      const ordinal = formatOrdinal(latest);
+      if (lacking.length === 1 && lacking[0] === 2) {
+        out.push(`February has no ${ordinal}, so it ${skipped ? 'is skipped' : `has no run on the ${ordinal}`}.`);
+      } else {
+        const what = skipped ? 'are skipped' : `have no run on the ${ordinal}`;
+        out.push(`Months without a ${ordinal} (${joinWords(lacking.map(monthName))}) ${what}.`);
+      }
     }
     if (days.includes(29) && months.includes(2)) {
-      out.push(
-        earliest === 29
-          ? 'February is skipped except in leap years.'
-          : 'In February, the 29th exists only in leap years.',
-      );
+      if (months.length === 1 && earliest === 29) {
+        out.push('February 29 exists only in leap years, so this runs only in leap years.');
+      } else {
+        out.push(
+          earliest === 29
+            ? 'February is skipped except in leap years.'
+            : 'In February, the 29th exists only in leap years.',
+        );
+      }
     }
   }
   const dow = cron.dayOfWeek;
@@ -230,8 +256,10 @@ export function buildScheduleWarnings(cron: OmniCron, zone: string, from: Date):
   const fromMs = from.getTime();
   const yearWarnings = buildYearWarnings(cron, compiled, offsetAt, fromMs);
   if (yearWarnings[0]?.startsWith('This schedule never runs')) return yearWarnings;
+  // Hourly and faster schedules just gain or lose an hour's runs on clock-change days: not worth a warning.
+  const hourly = (readFieldValues(cron.hour, 'hour') ?? []).length === 24;
   return [
-    ...buildDstWarnings(compiled, zone, offsetAt, fromMs),
+    ...(hourly ? [] : buildDstWarnings(compiled, zone, offsetAt, fromMs)),
     ...buildShortMonthWarnings(cron),
     ...yearWarnings,
   ];
