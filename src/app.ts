@@ -1,0 +1,183 @@
+/**
+ * createApp: the one place the Bolt App is built. It wires config → store, Omni client, identity, the routines
+ * service and the Slack listeners, picks the transport (HTTP by default, Socket Mode with SLACK_APP_TOKEN), and
+ * returns start/stop so the process entry and the tests run exactly the same app.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
+import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
+import { WebClient } from '@slack/web-api';
+import { type Clock, systemClock } from './clock.js';
+import { type Config, secretValues } from './config.js';
+import { createIdentityResolver, describeIdentityProblem } from './identity/index.js';
+import { type Logger, createLogger } from './log.js';
+import { createOmniCatalog } from './omni/catalog.js';
+import { createOmniClient } from './omni/client.js';
+import { createRateBudget } from './omni/rate-budget.js';
+import { createRoutineService } from './routines/service.js';
+import { type InFlight, createInFlight } from './slack/in-flight.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { createSlackUserDirectory } from './slack/slack-user-directory.js';
+import { openStore } from './store/index.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Milliseconds Bolt waits for an ack before answering 404 itself (Slack gives up at 3000). */
+  unhandledRequestTimeoutMillis?: number;
+  /** Omni client retry/timeout tuning (tests shorten them). */
+  omni?: { timeoutMs?: number; retry?: { limit: number; baseDelayMs: number; maxDelayMs: number } };
+}
+
+export interface RunningApp {
+  app: App;
+  /** Starts listening; resolves with the HTTP port (HTTP mode) or the health port (Socket Mode). */
+  start(port?: number): Promise<number>;
+  /** Stops taking requests, lets accepted work finish (up to `graceMs`), then closes the store. */
+  stop(graceMs?: number): Promise<void>;
+  inFlight: InFlight;
+  teamId: string;
+}
+
+function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
+  const join = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  let current = level;
+  return {
+    debug: (...m: unknown[]) => logger.debug(join(m), { source: 'bolt' }),
+    info: (...m: unknown[]) => logger.info(join(m), { source: 'bolt' }),
+    warn: (...m: unknown[]) => logger.warn(join(m), { source: 'bolt' }),
+    error: (...m: unknown[]) => logger.error(join(m), { source: 'bolt' }),
+    setLevel: (l: LogLevel) => {
+      current = l;
+    },
+    getLevel: () => current,
+    setName: () => {},
+  };
+}
+
+const BOLT_LEVEL = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: secretValues(config) });
+  const clientOptions = {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    // Slack's default is 10 retries over 30 minutes; a trigger_id dies in 3 s, so keep retries few and quick.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    timeout: 5000,
+    rejectRateLimitedCalls: false,
+  };
+
+  // One auth.test at start: it proves the token, and gives the workspace we accept requests from.
+  const bootstrapClient = new WebClient(config.slack.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
+  const auth = await bootstrapClient.auth.test();
+  const teamId = String(auth.team_id ?? '');
+  const botUserId = String(auth.user_id ?? '');
+  const botId = String(auth.bot_id ?? '');
+
+  const store = openStore(config.databaseUrl, { clock, logger });
+  const budget = createRateBudget({ perMinute: config.omni.rateLimitPerMinute, clock });
+  const omni = createOmniClient({
+    baseUrl: config.omni.baseUrl,
+    apiKey: config.omni.apiKey,
+    budget,
+    logger: logger.child({ component: 'omni' }),
+    clock,
+    ...(options.omni?.timeoutMs !== undefined ? { timeoutMs: options.omni.timeoutMs } : {}),
+    ...(options.omni?.retry ? { retry: options.omni.retry } : {}),
+  });
+  const catalog = createOmniCatalog({ client: omni, clock });
+  const people = createSlackUserDirectory(bootstrapClient);
+  const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
+  const service = createRoutineService({
+    omni,
+    identity,
+    describeIdentityProblem,
+    people,
+    store,
+    clock,
+    logger: logger.child({ component: 'routines' }),
+    policy: {
+      defaultTimezone: config.defaultTimezone,
+      minIntervalMinutes: config.minIntervalMinutes,
+      allowedEmailDomains: config.allowedEmailDomains,
+    },
+  });
+  const inFlight = createInFlight(logger);
+
+  let ready = false;
+  const healthRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+      res.writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ ok: ready }));
+    },
+  };
+  const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }), BOLT_LEVEL[config.logLevel]);
+  const receiver =
+    config.slack.mode === 'socket'
+      ? new SocketModeReceiver({ appToken: config.slack.appToken ?? '', customRoutes: [healthRoute], logger: boltLogger })
+      : new HTTPReceiver({
+          signingSecret: config.slack.signingSecret ?? '',
+          endpoints: '/slack/events',
+          customRoutes: [healthRoute],
+          logger: boltLogger,
+          processBeforeResponse: false,
+          unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis ?? 3001,
+          // Slack's payloads are small; refuse anything near Bolt's 4 MB default early.
+          bodyLimit: 1024 * 1024,
+        });
+
+  const app = new App({
+    receiver,
+    logger: boltLogger,
+    clientOptions,
+    // Requests from any other workspace are refused before a listener runs (Bolt acks them with an empty 200).
+    authorize: async (source) => {
+      if (source.teamId !== teamId) throw new Error('request from a workspace this app is not installed in');
+      return { botToken: config.slack.botToken, botId, botUserId, teamId };
+    },
+    extendedErrorHandler: true,
+  });
+
+  app.use(async ({ context, body, next }) => {
+    const b = body as { trigger_id?: string; view?: { id?: string }; type?: string };
+    context.requestId = randomUUID().slice(0, 8);
+    context.log = logger.child({ requestId: context.requestId, kind: b.type ?? 'command' });
+    await next();
+  });
+
+  const onError: ExtendedErrorHandler = async ({ error, context }) => {
+    const log = (context as { log?: Logger }).log ?? logger;
+    log.error('listener failed', { err: (error as { original?: unknown }).original ?? error });
+  };
+  app.error(onError);
+
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
+
+  let server: Server | undefined;
+  return {
+    app,
+    inFlight,
+    teamId,
+    async start(port = config.port) {
+      const started = (await app.start(port)) as unknown;
+      ready = true;
+      if (started && typeof (started as Server).address === 'function') {
+        server = started as Server;
+        const address = server.address();
+        return typeof address === 'object' && address ? address.port : port;
+      }
+      return port;
+    },
+    async stop(graceMs = 25_000) {
+      ready = false;
+      await app.stop();
+      const left = await inFlight.drain(graceMs);
+      if (left > 0) logger.warn('stopped with work still in flight', { left });
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The synchronous checks of a routine form: everything that can be decided without a network call, so the Slack
+ * layer can answer within the 3-second ack with errors under the right fields. Policy (minimum interval, allowed
+ * email domains) is enforced here, on the server side, whatever the view state claims.
+ */
+import { IANAZone } from 'luxon';
+import { interpretSchedule } from '../schedule/interpret.js';
+import type { ScheduleResult } from '../schedule/types.js';
+import type { FormErrors, RoutineForm } from './types.js';
+
+export interface RoutinePolicy {
+  defaultTimezone: string;
+  minIntervalMinutes: number;
+  /** Lower-case domains; empty = any domain. */
+  allowedEmailDomains: readonly string[];
+}
+
+export const LIMITS = { name: 255, prompt: 3000, description: 1000, recipients: 100 } as const;
+
+export type CheckedForm = {
+  ok: true;
+  schedule: Extract<ScheduleResult, { ok: true }>;
+  typedEmails: string[];
+};
+
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+export function isValidEmail(address: string): boolean {
+  return address.length <= 254 && EMAIL.test(address);
+}
+
+/** Splits what the user typed in the emails box; `mailto:` links Slack adds are unwrapped. */
+export function readEmailList(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.replace(/^<?mailto:/i, '').replace(/\|.*$/, '').replace(/^<|>$/g, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export function isAllowedEmailDomain(address: string, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return allowed.includes(domain);
+}
+
+/** The zone a form's schedule is read in: the chosen one, else the default. */
+export function resolveFormTimezone(form: RoutineForm, policy: RoutinePolicy): string {
+  return form.timezone && IANAZone.isValidZone(form.timezone) ? form.timezone : policy.defaultTimezone;
+}
+
+export function previewSchedule(form: RoutineForm, policy: RoutinePolicy, now: Date): ScheduleResult | null {
+  if (form.schedule.trim() === '') return null;
+  return interpretSchedule(form.schedule, {
+    timezone: resolveFormTimezone(form, policy),
+    now,
+    minIntervalMinutes: policy.minIntervalMinutes,
+  });
+}
+
+export function checkRoutineForm(
+  form: RoutineForm,
+  policy: RoutinePolicy,
+  now: Date,
+): CheckedForm | { ok: false; errors: FormErrors } {
+  const errors: FormErrors = {};
+  if (form.name.trim() === '') errors.name = 'Give the routine a name (it becomes the email subject).';
+  else if (form.name.length > LIMITS.name) errors.name = `Keep the name under ${LIMITS.name} characters.`;
+  if (form.prompt.trim() === '') errors.prompt = 'Tell the Omni Agent what to do on each run.';
+  else if (form.prompt.length > LIMITS.prompt) errors.prompt = `Keep the prompt under ${LIMITS.prompt} characters.`;
+  if (form.description.length > LIMITS.description) errors.description = `Keep the description under ${LIMITS.description} characters.`;
+  if (form.timezone !== '' && !IANAZone.isValidZone(form.timezone)) errors.timezone = 'Pick a time zone from the list.';
+  if (form.modelId.trim() === '') errors.modelId = 'Pick the Omni model the routine should query.';
+
+  let schedule: CheckedForm['schedule'] | undefined;
+  const preview = previewSchedule(form, policy, now);
+  if (preview === null) errors.schedule = 'Say when it should run, e.g. "every weekday at 9am".';
+  else if (!preview.ok) errors.schedule = `${preview.error.message} Try: ${preview.error.alternative}`;
+  else schedule = preview;
+
+  const typedEmails = form.delivery === 'email' ? readEmailList(form.emails) : [];
+  if (form.delivery === 'channel' && !form.channelId) errors.channelId = 'Pick the channel to post in.';
+  if (form.delivery === 'email') {
+    const invalid = typedEmails.filter((e) => !isValidEmail(e));
+    const outside = typedEmails.filter((e) => isValidEmail(e) && !isAllowedEmailDomain(e, policy.allowedEmailDomains));
+    const total = new Set([...typedEmails.map((e) => e.toLowerCase()), ...form.recipientUserIds]).size;
+    if (invalid.length > 0) errors.emails = `Not an email address: ${invalid.slice(0, 3).join(', ')}${invalid.length > 3 ? '…' : ''}`;
+    else if (outside.length > 0)
+      errors.emails = `Routines may only email ${policy.allowedEmailDomains.join(', ')} addresses: ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? '…' : ''} cannot receive it.`;
+    if (total === 0) errors.recipients = 'Choose at least one person or type an email address.';
+    else if (total > LIMITS.recipients) errors.recipients = `Omni sends to at most ${LIMITS.recipients} recipients; you chose ${total}.`;
+  }
+
+  if (Object.keys(errors).length > 0 || !schedule) return { ok: false, errors };
+  return { ok: true, schedule, typedEmails };
+}

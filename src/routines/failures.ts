@@ -1,0 +1,70 @@
+/**
+ * Every failure a user can meet, in plain words. Omni errors arrive as OmniApiError with a `reason`; this is the
+ * one place that words them, so no stack trace, raw body or status line ever reaches Slack.
+ */
+import type { UserFacingFailure } from './types.js';
+
+interface ReasonedError {
+  code?: unknown;
+  reason?: unknown;
+  omniMessage?: unknown;
+  retryAfterSeconds?: unknown;
+}
+
+const WORDS: Record<string, { message: string; retryable: boolean }> = {
+  not_enabled: {
+    message:
+      'AI routines are not turned on for your Omni organization (or your Omni role cannot use AI). Ask your Omni admin to enable AI routines and AI query generation.',
+    retryable: false,
+  },
+  forbidden: { message: "Omni didn't allow this for your account. Ask your Omni admin to check your permissions.", retryable: false },
+  model_not_found: {
+    message: "You don't have access to that model (or its topic or branch) in Omni. Pick another one, or ask your Omni admin for access.",
+    retryable: false,
+  },
+  not_found: { message: "That routine no longer exists in Omni (it may have been deleted).", retryable: false },
+  routine_limit: {
+    message: "You've reached the maximum number of active routines Omni allows per person. Pause or delete one, then try again.",
+    retryable: true,
+  },
+  run_in_progress: { message: 'This routine is already running. Wait for the current run to finish.', retryable: true },
+  invalid_request: { message: 'Omni rejected the routine', retryable: true },
+  unauthorized: {
+    message: "The bot's Omni API key was refused. Ask the admin who runs this bot to check OMNI_API_KEY (npx routine-bot doctor).",
+    retryable: false,
+  },
+  rate_limited: { message: 'Omni is handling too many requests right now. Try again in a minute.', retryable: true },
+  busy: { message: 'Omni is busy right now. Try again in a minute.', retryable: true },
+  unavailable: { message: "Omni didn't answer in time. Nothing was lost: try again in a moment.", retryable: true },
+  ambiguous: {
+    message: "Omni didn't confirm whether the routine was created. Check your list before trying again.",
+    retryable: true,
+  },
+};
+
+/** Omni's own text is shown only for validation errors, where it tells the user what to change. */
+function cleanOmniMessage(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const oneLine = text.replace(/\s+/g, ' ').trim().replace(/^Bad Request:\s*/i, '');
+  return oneLine.length > 0 ? oneLine.slice(0, 300) : undefined;
+}
+
+export function describeFailure(err: unknown): UserFacingFailure {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ReasonedError;
+  if (e.code === 'routine_bot_omni_api_error' && typeof e.reason === 'string') {
+    const words = WORDS[e.reason];
+    if (words) {
+      if (e.reason === 'invalid_request') {
+        const detail = cleanOmniMessage(e.omniMessage);
+        return { code: e.reason, message: detail ? `Omni rejected the routine: ${detail}` : `${words.message}.`, retryable: true };
+      }
+      return { code: e.reason, ...words };
+    }
+  }
+  return { code: 'unexpected', message: 'Something went wrong on our side. Nothing was lost: try again in a moment.', retryable: true };
+}
+
+export function failureOf(code: keyof typeof WORDS): UserFacingFailure {
+  const words = WORDS[code];
+  return { code, message: words?.message ?? 'Something went wrong.', retryable: words?.retryable ?? true };
+}

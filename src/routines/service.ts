@@ -1,0 +1,344 @@
+/**
+ * The routines use cases: create (with drafts, idempotency and the audit log), list, run now, pause, resume and
+ * delete, always acting as the Slack user who asked. Nothing here knows Slack or HTTP.
+ */
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { readOmniCron } from '../schedule/cron.js';
+import { describeCron } from '../schedule/describe.js';
+import { computeNextRuns } from '../schedule/next-runs.js';
+import { type RoutinePolicy, checkRoutineForm, isAllowedEmailDomain, isValidEmail } from './check-form.js';
+import { describeFailure, failureOf } from './failures.js';
+import type {
+  IdentityOutcome,
+  IdentityPort,
+  OmniRoutineRecord,
+  RoutineCreateRequest,
+  RoutinesOmniPort,
+  RoutinesStorePort,
+  SlackPeoplePort,
+} from './ports.js';
+import type { FormErrors, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
+
+export interface RoutineServiceDeps {
+  omni: RoutinesOmniPort;
+  identity: IdentityPort;
+  /** Words for an identity problem, from the identity layer. */
+  describeIdentityProblem: (outcome: Extract<IdentityOutcome, { ok: false }>) => string;
+  people: SlackPeoplePort;
+  store: RoutinesStorePort;
+  clock: Clock;
+  logger: Logger;
+  policy: RoutinePolicy;
+  /** How long a user's routine list is reused for ownership checks and the Home tab (Omni's budget is 60/min). */
+  listTtlMs?: number;
+}
+
+export type SubmitOutcome =
+  | { kind: 'created'; routine: RoutineView; recovered: boolean }
+  | { kind: 'invalid'; errors: FormErrors }
+  | { kind: 'duplicate' }
+  | { kind: 'failed'; failure: UserFacingFailure; draftId: string };
+
+export type ListOutcome = { ok: true; routines: RoutineView[] } | { ok: false; problem: string };
+
+export type RoutineAction = 'run' | 'pause' | 'resume' | 'delete';
+
+export type ActionOutcome =
+  | { ok: true; action: RoutineAction; routine: RoutineView }
+  | { ok: false; failure: UserFacingFailure };
+
+const IDEMPOTENCY_TTL_MS = 10 * 60_000;
+
+function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): UserFacingFailure {
+  return {
+    code: `identity_${outcome.reason}`,
+    message: deps.describeIdentityProblem(outcome),
+    retryable: outcome.reason === 'lookup_failed',
+  };
+}
+
+function describeDestination(d: OmniRoutineRecord['destination'] | RoutineCreateRequest['destination']): string {
+  if (d.type === 'slack') return d.slackRecipientType === 'channel' ? `Posted in <#${d.recipientId}>` : `Sent as a DM to <@${d.recipientId}>`;
+  const n = d.recipientEmails.length + ('userGroupIds' in d ? d.userGroupIds.length : 0);
+  const first = d.recipientEmails.slice(0, 3).join(', ');
+  return n === 0 ? 'Email (no recipients)' : `Emailed to ${first}${n > 3 ? ` and ${n - 3} more` : ''}`;
+}
+
+/** Omni's record → what the bot shows; a schedule the engine cannot read is shown as the raw cron. */
+export function toRoutineView(record: OmniRoutineRecord, now: Date, count = 3): RoutineView {
+  const read = readOmniCron(record.schedule);
+  let scheduleText = record.schedule;
+  let nextRuns: string[] = [];
+  const status: RoutineView['status'] = record.systemDisabled ? 'disabled' : record.disabled ? 'paused' : 'active';
+  if (read.ok) {
+    scheduleText = describeCron(read.cron);
+    if (status === 'active') {
+      try {
+        nextRuns = computeNextRuns(read.cron, record.timezone, now, count).map((d) => d.toISO() ?? '');
+      } catch {
+        nextRuns = [];
+      }
+    }
+  }
+  return {
+    id: record.id,
+    name: record.name,
+    prompt: record.prompt,
+    schedule: record.schedule,
+    timezone: record.timezone,
+    scheduleText,
+    nextRuns,
+    status,
+    ...(record.systemDisabledReason ? { disabledReason: record.systemDisabledReason } : {}),
+    delivery: describeDestination(record.destination),
+    ...(record.lastRun
+      ? { lastRun: { label: record.lastRun.label, state: record.lastRun.state, ...(record.lastRun.completedAt ? { completedAt: record.lastRun.completedAt } : {}) } }
+      : {}),
+    modelId: record.modelId,
+    ...(record.topicName ? { topicName: record.topicName } : {}),
+    createdAt: record.createdAt,
+  };
+}
+
+export function createRoutineService(deps: RoutineServiceDeps) {
+  const { omni, identity, people, store, clock, logger, policy } = deps;
+  const listTtlMs = deps.listTtlMs ?? 30_000;
+  const listCache = new Map<string, { at: number; records: Promise<OmniRoutineRecord[]> }>();
+
+  function listRecords(membershipId: string, fresh = false): Promise<OmniRoutineRecord[]> {
+    const hit = listCache.get(membershipId);
+    if (!fresh && hit && clock().getTime() - hit.at < listTtlMs) return hit.records;
+    const records = omni.listAllRoutines(membershipId);
+    listCache.set(membershipId, { at: clock().getTime(), records });
+    records.catch(() => listCache.delete(membershipId));
+    return records;
+  }
+
+  async function recipientEmails(form: RoutineForm, typed: string[]): Promise<{ ok: true; emails: string[] } | { ok: false; failure: UserFacingFailure }> {
+    const fromPeople: string[] = [];
+    const missing: string[] = [];
+    for (const id of form.recipientUserIds) {
+      const user = await people.getUser(id);
+      if (user?.email && !user.deleted) fromPeople.push(user.email);
+      else missing.push(`<@${id}>`);
+    }
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        failure: { code: 'recipient_without_email', message: `I couldn't find an email address for ${missing.join(', ')}. Remove them or type their address instead.`, retryable: false },
+      };
+    }
+    const all = [...new Map([...fromPeople, ...typed].map((e) => [e.toLowerCase(), e])).values()];
+    const bad = all.filter((e) => !isValidEmail(e) || !isAllowedEmailDomain(e, policy.allowedEmailDomains));
+    if (bad.length > 0) {
+      return {
+        ok: false,
+        failure: {
+          code: 'recipient_not_allowed',
+          message: `Routines may only email ${policy.allowedEmailDomains.join(', ')} addresses; ${bad.slice(0, 5).join(', ')} cannot receive it. Remove them and try again.`,
+          retryable: false,
+        },
+      };
+    }
+    if (all.length > 100) return { ok: false, failure: { code: 'too_many_recipients', message: `Omni sends to at most 100 recipients; this has ${all.length}.`, retryable: false } };
+    return { ok: true, emails: all };
+  }
+
+  async function buildRequest(
+    slackUserId: string,
+    form: RoutineForm,
+    cron: string,
+    timezone: string,
+    typed: string[],
+  ): Promise<{ ok: true; body: RoutineCreateRequest } | { ok: false; failure: UserFacingFailure }> {
+    let destination: RoutineCreateRequest['destination'];
+    if (form.delivery === 'channel') destination = { type: 'slack', slackRecipientType: 'channel', recipientId: form.channelId ?? '' };
+    else if (form.delivery === 'dm') destination = { type: 'slack', slackRecipientType: 'users', recipientId: slackUserId };
+    else {
+      const r = await recipientEmails(form, typed);
+      if (!r.ok) return r;
+      destination = { type: 'email', recipientEmails: r.emails };
+    }
+    return {
+      ok: true,
+      body: {
+        name: form.name.trim(),
+        modelId: form.modelId,
+        prompt: form.prompt.trim(),
+        schedule: cron,
+        timezone,
+        destination,
+        ...(form.branchId ? { branchId: form.branchId } : {}),
+        ...(form.topicName ? { topicName: form.topicName } : {}),
+        ...(form.description.trim() ? { description: form.description.trim() } : {}),
+      },
+    };
+  }
+
+  /**
+   * Creates a routine from a submitted form. The draft is written before Omni is called and removed only once
+   * Omni confirmed, so a failure or a crash loses nothing; the idempotency key makes a double submit create one.
+   */
+  async function submitRoutine(input: {
+    slackUserId: string;
+    teamId?: string;
+    form: RoutineForm;
+    idempotencyKey: string;
+    draftId?: string;
+  }): Promise<SubmitOutcome> {
+    const { slackUserId, form } = input;
+    const checked = checkRoutineForm(form, policy, clock());
+    if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
+
+    const claim = await store.beginIdempotent(input.idempotencyKey, { ttlMs: IDEMPOTENCY_TTL_MS });
+    if (claim.state === 'in_progress') return { kind: 'duplicate' };
+    if (claim.state === 'done') {
+      const done = claim.result as { routine?: RoutineView } | null;
+      return done?.routine ? { kind: 'created', routine: done.routine, recovered: true } : { kind: 'duplicate' };
+    }
+
+    const draftId = await store.saveDraft({ ...(input.draftId ? { id: input.draftId } : {}), slackUserId, form, status: 'pending' });
+    const fail = async (failure: UserFacingFailure, extra: { membershipId?: string; omniStatus?: number; omniMessage?: string; request?: unknown } = {}) => {
+      await store.saveDraft({ id: draftId, slackUserId, form, lastError: failure.message, status: 'failed' });
+      await store.appendAudit({
+        slackUserId,
+        ...(extra.membershipId ? { membershipId: extra.membershipId } : {}),
+        action: 'create',
+        request: extra.request ?? { name: form.name, schedule: form.schedule },
+        outcome: 'error',
+        ...(extra.omniStatus !== undefined ? { omniStatus: extra.omniStatus } : {}),
+        omniMessage: extra.omniMessage ?? failure.message,
+        at: clock(),
+      });
+      await store.abandonIdempotent(input.idempotencyKey);
+      return { kind: 'failed' as const, failure, draftId };
+    };
+
+    try {
+      const who = await identity.resolveIdentity(slackUserId, input.teamId);
+      if (!who.ok) return await fail(identityFailure(deps, who));
+      const built = await buildRequest(slackUserId, form, checked.schedule.cron, checked.schedule.timezone, checked.typedEmails);
+      if (!built.ok) return await fail(built.failure, { membershipId: who.membershipId });
+      let created: { id: string; recovered: boolean };
+      try {
+        created = await omni.createRoutine(who.membershipId, built.body);
+      } catch (err) {
+        const e = err as { status?: number; omniMessage?: string };
+        logger.warn('omni create failed', { err, slackUserId });
+        return await fail(describeFailure(err), {
+          membershipId: who.membershipId,
+          request: built.body,
+          ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
+          ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
+        });
+      }
+      listCache.delete(who.membershipId);
+      const now = clock();
+      const routine = toRoutineView(
+        {
+          id: created.id,
+          ...built.body,
+          topicName: built.body.topicName ?? null,
+          destination: built.body.destination.type === 'email' ? { ...built.body.destination, userGroupIds: [] } : built.body.destination,
+          disabled: false,
+          systemDisabled: false,
+          systemDisabledReason: null,
+          lastRun: null,
+          createdAt: now.toISOString(),
+        },
+        now,
+      );
+      await store.appendAudit({
+        slackUserId,
+        membershipId: who.membershipId,
+        action: 'create',
+        routineId: created.id,
+        request: built.body,
+        outcome: 'ok',
+        omniStatus: 201,
+        ...(created.recovered ? { omniMessage: 'recovered after an ambiguous failure' } : {}),
+        at: now,
+      });
+      await store.completeIdempotent(input.idempotencyKey, { routine });
+      await store.deleteDraft(draftId);
+      return { kind: 'created', routine, recovered: created.recovered };
+    } catch (err) {
+      logger.error('create routine crashed', { err, slackUserId });
+      return await fail(describeFailure(err));
+    }
+  }
+
+  async function listRoutines(slackUserId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<ListOutcome> {
+    const who = await identity.resolveIdentity(slackUserId, teamId);
+    if (!who.ok) return { ok: false, problem: deps.describeIdentityProblem(who) };
+    try {
+      const records = await listRecords(who.membershipId, options.fresh);
+      const now = clock();
+      return { ok: true, routines: records.map((r) => toRoutineView(r, now)) };
+    } catch (err) {
+      logger.warn('omni list failed', { err, slackUserId });
+      return { ok: false, problem: describeFailure(err).message };
+    }
+  }
+
+  /** Runs, pauses, resumes or deletes one of the requester's own routines; any other id is refused. */
+  async function actOnRoutine(input: { slackUserId: string; teamId?: string; routineId: string; action: RoutineAction }): Promise<ActionOutcome> {
+    const { slackUserId, routineId, action } = input;
+    const who = await identity.resolveIdentity(slackUserId, input.teamId);
+    if (!who.ok) return { ok: false, failure: identityFailure(deps, who) };
+    const audit = (outcome: 'ok' | 'error', extra: { omniStatus?: number; omniMessage?: string } = {}) =>
+      store.appendAudit({ slackUserId, membershipId: who.membershipId, action, routineId, request: { action, routineId }, outcome, ...extra, at: clock() });
+    try {
+      let record = (await listRecords(who.membershipId)).find((r) => r.id === routineId);
+      // The cached list may predate a routine created elsewhere: look once more before refusing.
+      if (!record) record = (await listRecords(who.membershipId, true)).find((r) => r.id === routineId);
+      if (!record) {
+        await audit('error', { omniMessage: 'not one of the requester’s routines' });
+        return { ok: false, failure: { code: 'not_yours', message: "That routine isn't one of yours (or it was deleted), so I can't change it.", retryable: false } };
+      }
+      if (action === 'run') await omni.triggerRoutine(who.membershipId, routineId);
+      else if (action === 'delete') await omni.deleteRoutine(who.membershipId, routineId);
+      else await omni.setRoutineActive(who.membershipId, record, action === 'resume');
+      listCache.delete(who.membershipId);
+      await audit('ok');
+      const updated: OmniRoutineRecord = action === 'pause' ? { ...record, disabled: true } : action === 'resume' ? { ...record, disabled: false } : record;
+      return { ok: true, action, routine: toRoutineView(updated, clock()) };
+    } catch (err) {
+      const e = err as { status?: number; omniMessage?: string };
+      logger.warn('omni routine action failed', { err, action, slackUserId });
+      await audit('error', {
+        ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
+        ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
+      });
+      return { ok: false, failure: describeFailure(err) };
+    }
+  }
+
+  async function getDraftForm(slackUserId: string, draftId: string): Promise<{ form: RoutineForm; lastError?: string } | null> {
+    const draft = await store.getDraft(draftId);
+    if (!draft || draft.slackUserId !== slackUserId) return null;
+    return { form: draft.form as RoutineForm, ...(draft.lastError ? { lastError: draft.lastError } : {}) };
+  }
+
+  async function discardDraft(slackUserId: string, draftId: string): Promise<boolean> {
+    const draft = await store.getDraft(draftId);
+    if (!draft || draft.slackUserId !== slackUserId) return false;
+    await store.deleteDraft(draftId);
+    return true;
+  }
+
+  async function listOpenDrafts(slackUserId: string): Promise<Array<{ id: string; name: string; lastError?: string }>> {
+    const drafts = await store.listDrafts(slackUserId);
+    // A draft still 'pending' here was interrupted (the process stopped mid-create): offer it like a failed one.
+    return drafts.map((d) => ({
+      id: d.id,
+      name: (d.form as Partial<RoutineForm>).name || 'Untitled routine',
+      lastError: d.lastError ?? 'Interrupted before Omni confirmed it. Check your routines before trying again.',
+    }));
+  }
+
+  return { submitRoutine, listRoutines, actOnRoutine, getDraftForm, discardDraft, listOpenDrafts, failureOf };
+}
+
+export type RoutineService = ReturnType<typeof createRoutineService>;

@@ -1,0 +1,73 @@
+/**
+ * The vocabulary of the routines use cases, shared by the Slack layer (which reads forms and renders results)
+ * and the domain (which checks, creates and manages routines in Omni). No Slack and no HTTP types here.
+ */
+import type { ScheduleResult } from '../schedule/types.js';
+
+export type DeliveryKind = 'channel' | 'dm' | 'email';
+
+/** What the user filled in the routine modal, as plain values (field names match the modal's block ids). */
+export interface RoutineForm {
+  name: string;
+  prompt: string;
+  schedule: string;
+  /** IANA zone; empty when the user has not chosen one yet. */
+  timezone: string;
+  modelId: string;
+  /** Shown next to the id so a reopened draft can label its selections without calling Omni. */
+  modelName?: string;
+  topicName?: string;
+  branchId?: string;
+  branchName?: string;
+  delivery: DeliveryKind;
+  /** Slack channel id, for delivery 'channel'. */
+  channelId?: string;
+  /** Slack user ids whose emails receive the routine, for delivery 'email'. */
+  recipientUserIds: string[];
+  /** Extra email addresses as typed (comma, space or newline separated), for delivery 'email'. */
+  emails: string;
+  description: string;
+}
+
+export const EMPTY_FORM: RoutineForm = {
+  name: '',
+  prompt: '',
+  schedule: '',
+  timezone: '',
+  modelId: '',
+  delivery: 'channel',
+  recipientUserIds: [],
+  emails: '',
+  description: '',
+};
+
+/** Field-level problems, keyed like the form (and so like the modal's block ids). */
+export type FormErrors = Partial<Record<keyof RoutineForm | 'recipients', string>>;
+
+/** A routine as the bot shows it: Omni's record plus what the schedule engine says about it. */
+export interface RoutineView {
+  id: string;
+  name: string;
+  prompt: string;
+  schedule: string;
+  timezone: string;
+  /** Plain English from the schedule engine, or the raw cron when it cannot be read. */
+  scheduleText: string;
+  nextRuns: string[];
+  status: 'active' | 'paused' | 'disabled';
+  disabledReason?: string;
+  delivery: string;
+  lastRun?: { completedAt?: string; label: string; state: string };
+  modelId: string;
+  topicName?: string;
+  createdAt?: string;
+}
+
+/** A failure worded for the user, with whether trying again could help. */
+export interface UserFacingFailure {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export type SchedulePreview = ScheduleResult;

@@ -1,0 +1,154 @@
+/**
+ * Buttons and dispatching inputs. Inside the modal: the live schedule preview and the fields that reshape the view
+ * (model, delivery). On messages and Home: Run now, Pause, Resume, Delete (confirmed by Slack's dialog first),
+ * Try again and Discard for failed drafts, New routine and Refresh.
+ */
+import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { RoutineAction } from '../../routines/service.js';
+import { ACTION_ID } from '../ids.js';
+import { readRoutineForm } from '../read-form.js';
+import { escapeForMrkdwn } from '../text.js';
+import { buildCreatedView, readModalMetadata } from '../views/index.js';
+import type { ListenerDeps } from './deps.js';
+import { publishHome } from './home.js';
+import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
+
+type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
+
+function isHashConflict(err: unknown): boolean {
+  return (err as { data?: { error?: string } }).data?.error === 'hash_conflict';
+}
+
+/** Rebuilds the open modal from its own state (so nothing typed is lost) with a fresh preview. */
+async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void> {
+  const view = args.body.view;
+  if (!view || view.type !== 'modal') return;
+  const metadata = readModalMetadata(view.private_metadata);
+  const form = readRoutineForm(view.state.values as never, {
+    ...(metadata.originChannelId ? { channelId: metadata.originChannelId } : {}),
+  });
+  const tz = await resolveUserTimezone(deps, args.body.user.id, 300);
+  try {
+    await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, { userTimezone: tz }) });
+  } catch (err) {
+    // A newer keystroke already updated the view: its update wins, this one is dropped.
+    if (!isHashConflict(err)) throw err;
+  }
+}
+
+const ROUTINE_ACTIONS: Array<[string, RoutineAction]> = [
+  [ACTION_ID.runNow, 'run'],
+  [ACTION_ID.pause, 'pause'],
+  [ACTION_ID.resume, 'resume'],
+  [ACTION_ID.delete, 'delete'],
+];
+
+const DONE_WORDS: Record<RoutineAction, string> = {
+  run: 'is running now; the result goes to its recipients in a few minutes',
+  pause: 'is paused',
+  resume: 'is active again',
+  delete: 'was deleted',
+};
+
+async function reply(args: ActionArgs, text: string): Promise<void> {
+  const { body, client } = args;
+  if (body.response_url) {
+    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+    return;
+  }
+  await client.chat.postMessage({ channel: body.user.id, text });
+}
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery]) {
+    app.action<BlockAction>(id, async (args: ActionArgs) => {
+      await args.ack();
+      await refreshModal(deps, args);
+    });
+  }
+  // Inputs that carry no view change of their own: ack so Slack does not show an error.
+  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.channel, ACTION_ID.recipients]) {
+    app.action<BlockAction>(id, async ({ ack }) => {
+      await ack();
+    });
+  }
+
+  for (const [actionId, action] of ROUTINE_ACTIONS) {
+    app.action<BlockAction>(actionId, async (args: ActionArgs) => {
+      await args.ack();
+      const { body, client } = args;
+      const routineId = (args.action as { value?: string }).value ?? '';
+      const teamId = body.team?.id ?? body.user.team_id;
+      deps.inFlight.run(`routine ${action}`, async () => {
+        const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
+        const text = result.ok
+          ? `“${escapeForMrkdwn(result.routine.name)}” ${DONE_WORDS[action]}.`
+          : `:warning: ${escapeForMrkdwn(result.failure.message)}`;
+        const container = body.view?.type;
+        if (container === 'home') {
+          await publishHome(deps, client, body.user.id, teamId, { fresh: true });
+          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, text });
+        } else if (container === 'modal' && body.view) {
+          if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
+          await client.chat.postMessage({ channel: body.user.id, text });
+        } else {
+          await reply(args, text);
+        }
+      });
+    });
+  }
+
+  app.action<BlockAction>(ACTION_ID.retry, async (args: ActionArgs) => {
+    await args.ack();
+    const { body, client } = args;
+    const draftId = (args.action as { value?: string }).value ?? '';
+    const draft = draftId ? await deps.service.getDraftForm(body.user.id, draftId) : null;
+    if (!draft) {
+      await reply(args, 'That draft is no longer available (it was created or discarded).');
+      return;
+    }
+    const metadata = { source: 'retry' as const, draftId, ...(draft.form.channelId ? { originChannelId: draft.form.channelId } : {}) };
+    if (body.view?.type === 'modal') {
+      const lastFailure = draft.lastError ? { lastFailure: draft.lastError } : {};
+      await client.views.update({ view_id: body.view.id, view: buildFilledModal(deps, draft.form, metadata, lastFailure) });
+    } else {
+      await openRoutineModal(deps, client, {
+        triggerId: body.trigger_id,
+        userId: body.user.id,
+        form: draft.form,
+        metadata,
+        ...(draft.lastError ? { lastFailure: draft.lastError } : {}),
+      });
+    }
+  });
+
+  app.action<BlockAction>(ACTION_ID.discard, async (args: ActionArgs) => {
+    await args.ack();
+    const { body, client } = args;
+    const draftId = (args.action as { value?: string }).value ?? '';
+    const removed = await deps.service.discardDraft(body.user.id, draftId);
+    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id);
+    else if (body.view?.type === 'modal') await client.views.update({ view_id: body.view.id, view: discardedView(removed) });
+    else await reply(args, removed ? 'Draft discarded.' : 'That draft was already gone.');
+  });
+
+  app.action<BlockAction>(ACTION_ID.openModal, async (args: ActionArgs) => {
+    await args.ack();
+    await openRoutineModal(deps, args.client, { triggerId: args.body.trigger_id, userId: args.body.user.id, metadata: { source: 'home' } });
+  });
+
+  app.action<BlockAction>(ACTION_ID.refreshHome, async (args: ActionArgs) => {
+    await args.ack();
+    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true });
+  });
+}
+
+function discardedView(removed: boolean) {
+  return {
+    type: 'modal' as const,
+    title: { type: 'plain_text' as const, text: 'Draft discarded' },
+    close: { type: 'plain_text' as const, text: 'Close' },
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: removed ? 'The draft was discarded.' : 'That draft was already gone.' } }],
+  };
+}

@@ -1,0 +1,61 @@
+/** `/routine`: help, list, new, and quick create from free text (always confirmed in the modal, never silent). */
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { scanScheduleInText } from '../../schedule/find-in-text.js';
+import { SLASH_COMMAND } from '../ids.js';
+import { suggestRoutineName } from '../read-form.js';
+import { escapeForMrkdwn } from '../text.js';
+import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
+import type { ListenerDeps } from './deps.js';
+import { openRoutineModal, resolveUserTimezone } from './open-modal.js';
+
+type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+const NEW_WORDS = new Set(['', 'new', 'create', 'add']);
+const HELP_WORDS = new Set(['help', '?', '-h', '--help']);
+const LIST_WORDS = new Set(['list', 'ls', 'mine', 'show']);
+
+export function registerCommands(app: App, deps: ListenerDeps): void {
+  app.command(SLASH_COMMAND, async (args: CommandArgs) => {
+    const { command, ack, client, respond } = args;
+    const text = command.text.trim();
+    const word = text.toLowerCase();
+    const metadata = { originChannelId: command.channel_id, source: 'command' as const };
+
+    if (HELP_WORDS.has(word)) {
+      await ack({ response_type: 'ephemeral', ...buildHelpMessage() });
+      return;
+    }
+    if (LIST_WORDS.has(word)) {
+      await ack({ response_type: 'ephemeral', text: 'Fetching your routines from Omni…' });
+      const listed = await deps.service.listRoutines(command.user_id, command.team_id);
+      const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : { text: listed.problem };
+      await respond({ response_type: 'ephemeral', replace_original: true, ...message });
+      return;
+    }
+    await ack();
+    if (NEW_WORDS.has(word)) {
+      await openRoutineModal(deps, client, { triggerId: command.trigger_id, userId: command.user_id, metadata });
+      return;
+    }
+    if (!/\s/.test(text)) {
+      // One word we do not know: say so, and show what we do know.
+      const help = buildHelpMessage();
+      await respond({ response_type: 'ephemeral', text: `I don't know "${escapeForMrkdwn(text)}". ${help.text}`, blocks: help.blocks });
+      return;
+    }
+    // Quick create. The zone is needed to read the schedule, but the trigger_id must be used within 3 s: the
+    // directory's cache answers at once for anyone seen recently, and resolveUserTimezone never waits long.
+    const timezone = await resolveUserTimezone(deps, command.user_id);
+    // A schedule the engine refuses still goes into the field, so the preview under it explains why and offers
+    // an alternative; text with no schedule at all becomes the prompt.
+    const scan = scanScheduleInText(text, { timezone, now: deps.clock(), minIntervalMinutes: deps.config.minIntervalMinutes });
+    const prompt = scan.prompt;
+    const form = {
+      name: suggestRoutineName(prompt),
+      prompt,
+      schedule: scan.found === 'none' ? '' : scan.scheduleText,
+      timezone: scan.found === 'schedule' ? scan.schedule.timezone : timezone,
+    };
+    await openRoutineModal(deps, client, { triggerId: command.trigger_id, userId: command.user_id, form, metadata });
+  });
+}

@@ -1,0 +1,21 @@
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
+import type { RoutineService } from '../../routines/service.js';
+import type { InFlight } from '../in-flight.js';
+
+/** What every listener may use. Listeners are thin: read the payload, call the service, render with views/. */
+export interface ListenerDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  service: RoutineService;
+  catalog: {
+    searchModels(query: string): Promise<Array<{ id: string; name: string | null }>>;
+    searchTopics(modelId: string, query: string, branchId?: string): Promise<Array<{ name: string; label?: string | null }>>;
+    searchBranches(modelId: string, query: string): Promise<Array<{ id: string; name: string | null }>>;
+  };
+  people: { getUser(id: string): Promise<{ id: string; email?: string; tz?: string } | null> };
+  inFlight: InFlight;
+  teamId: string;
+}

@@ -1,0 +1,49 @@
+/**
+ * External select options. Each answer must arrive within 3 s, so nothing here waits on Omni for long: zones come
+ * from memory, models/topics/branches from the catalog cache (one Omni request per few minutes, not per keystroke).
+ */
+import type { App } from '@slack/bolt';
+import { ACTION_ID } from '../ids.js';
+import { readRoutineForm } from '../read-form.js';
+import { buildOption, buildTimezoneOptions } from '../views/index.js';
+import type { ListenerDeps } from './deps.js';
+
+/** Answers with what arrived within `ms`, or nothing (an empty list tells Slack "no matches", never an error). */
+async function within<T>(ms: number, work: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work.catch(() => fallback), new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const OPTIONS_BUDGET_MS = 2000;
+
+export function registerOptions(app: App, deps: ListenerDeps): void {
+  app.options(ACTION_ID.timezone, async ({ ack, options, body }) => {
+    const user = await within(300, deps.people.getUser(body.user.id), null);
+    const preferred = [user?.tz, deps.config.defaultTimezone].filter((z): z is string => typeof z === 'string' && z.length > 0);
+    await ack({ options: buildTimezoneOptions(options.value ?? '', { now: deps.clock(), preferred }) });
+  });
+
+  app.options(ACTION_ID.model, async ({ ack, options }) => {
+    const models = await within(OPTIONS_BUDGET_MS, deps.catalog.searchModels(options.value ?? ''), []);
+    await ack({ options: models.slice(0, 100).map((m) => buildOption(m.name ?? m.id, m.id)) });
+  });
+
+  app.options(ACTION_ID.topic, async ({ ack, options, body }) => {
+    const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
+    if (!form.modelId) return ack({ options: [] });
+    const topics = await within(OPTIONS_BUDGET_MS, deps.catalog.searchTopics(form.modelId, options.value ?? '', form.branchId), []);
+    return ack({ options: topics.slice(0, 100).map((t) => buildOption(t.label ? `${t.label} (${t.name})` : t.name, t.name)) });
+  });
+
+  app.options(ACTION_ID.branch, async ({ ack, options, body }) => {
+    const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
+    if (!form.modelId) return ack({ options: [] });
+    const branches = await within(OPTIONS_BUDGET_MS, deps.catalog.searchBranches(form.modelId, options.value ?? ''), []);
+    return ack({ options: branches.slice(0, 100).map((b) => buildOption(b.name ?? b.id, b.id)) });
+  });
+}
+

@@ -1,0 +1,114 @@
+/**
+ * Submitting the routine modal. Field checks answer inside the ack (errors under the fields); the Omni call runs
+ * after the ack, behind a "Creating…" view, and its outcome replaces that view and is also sent to the user as a
+ * message (the modal may be closed by then). A failure keeps the draft and offers "Try again".
+ */
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { checkRoutineForm } from '../../routines/check-form.js';
+import type { FormErrors, RoutineForm } from '../../routines/types.js';
+import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
+import { readRoutineForm } from '../read-form.js';
+import { buildCreatedView, buildCreatingView, buildFailureView, buildRoutineBlocks, readModalMetadata } from '../views/index.js';
+import { buildFailureMessage } from '../views/failure-message.js';
+import type { ListenerDeps } from './deps.js';
+
+const FIELD_TO_BLOCK: Record<keyof FormErrors, string> = {
+  name: INPUT_BLOCK_ID.name,
+  prompt: INPUT_BLOCK_ID.prompt,
+  schedule: INPUT_BLOCK_ID.schedule,
+  timezone: INPUT_BLOCK_ID.timezone,
+  modelId: INPUT_BLOCK_ID.model,
+  modelName: INPUT_BLOCK_ID.model,
+  topicName: INPUT_BLOCK_ID.topic,
+  branchId: INPUT_BLOCK_ID.branch,
+  branchName: INPUT_BLOCK_ID.branch,
+  delivery: INPUT_BLOCK_ID.delivery,
+  channelId: INPUT_BLOCK_ID.channel,
+  recipientUserIds: INPUT_BLOCK_ID.recipients,
+  recipients: INPUT_BLOCK_ID.recipients,
+  emails: INPUT_BLOCK_ID.emails,
+  description: INPUT_BLOCK_ID.description,
+};
+
+/** Errors keyed by the block ids present in the view (Slack rejects errors for blocks that are not there). */
+export function toBlockErrors(errors: FormErrors, presentBlockIds: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors) as Array<[keyof FormErrors, string]>) {
+    let block = FIELD_TO_BLOCK[field];
+    if (!presentBlockIds.has(block)) block = field === 'recipients' && presentBlockIds.has(INPUT_BLOCK_ID.emails) ? INPUT_BLOCK_ID.emails : INPUT_BLOCK_ID.delivery;
+    if (!presentBlockIds.has(block)) continue;
+    out[block] = out[block] ? `${out[block]} ${message}` : message;
+  }
+  return out;
+}
+
+async function tell(client: WebClient, userId: string, message: { text: string; blocks: unknown[] }, deps: ListenerDeps) {
+  try {
+    await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks as never, unfurl_links: false });
+  } catch (err) {
+    deps.logger.warn('could not message the user', { err });
+  }
+}
+
+export async function finishSubmission(
+  deps: ListenerDeps,
+  client: WebClient,
+  input: { viewId: string; userId: string; teamId?: string; form: RoutineForm; draftId?: string },
+): Promise<void> {
+  const outcome = await deps.service.submitRoutine({
+    slackUserId: input.userId,
+    ...(input.teamId ? { teamId: input.teamId } : {}),
+    form: input.form,
+    idempotencyKey: `view:${input.viewId}`,
+    ...(input.draftId ? { draftId: input.draftId } : {}),
+  });
+  if (outcome.kind === 'duplicate') return;
+  if (outcome.kind === 'invalid') {
+    // Checked before the ack already; reaching this means the form changed under us. Say so, keep nothing stale.
+    const failure = { code: 'invalid', message: Object.values(outcome.errors).join(' '), retryable: false };
+    await client.views.update({ view_id: input.viewId, view: buildFailureView({ failure, form: input.form, draftId: '' }) }).catch(() => {});
+    return;
+  }
+  if (outcome.kind === 'created') {
+    await client.views.update({ view_id: input.viewId, view: buildCreatedView(outcome.routine) }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
+    const blocks = buildRoutineBlocks(outcome.routine, { context: 'message' });
+    await tell(client, input.userId, { text: `Your routine "${outcome.routine.name}" is set up: ${outcome.routine.scheduleText}.`, blocks }, deps);
+    return;
+  }
+  await client.views
+    .update({ view_id: input.viewId, view: buildFailureView({ failure: outcome.failure, form: input.form, draftId: outcome.draftId }) })
+    .catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
+  await tell(client, input.userId, buildFailureMessage({ failure: outcome.failure, form: input.form, draftId: outcome.draftId }), deps);
+}
+
+export function registerViews(app: App, deps: ListenerDeps): void {
+  app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
+    const metadata = readModalMetadata(view.private_metadata);
+    const form = readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone });
+    const checked = checkRoutineForm(form, deps.config, deps.clock());
+    if (!checked.ok) {
+      const present = new Set(view.blocks.map((b) => b.block_id).filter((id): id is string => typeof id === 'string'));
+      const errors = toBlockErrors(checked.errors, present);
+      if (Object.keys(errors).length > 0) {
+        await ack({ response_action: 'errors', errors });
+      } else {
+        // A view state no form of ours produces (forged or stale): refuse without calling Omni.
+        const failure = { code: 'invalid', message: Object.values(checked.errors).join(' '), retryable: false };
+        await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
+      }
+      return;
+    }
+    await ack({ response_action: 'update', view: buildCreatingView(form, checked.schedule) });
+    const teamId = body.team?.id ?? body.user.team_id;
+    deps.inFlight.run('create routine', () =>
+      finishSubmission(deps, client, {
+        viewId: view.id,
+        userId: body.user.id,
+        ...(teamId ? { teamId } : {}),
+        form,
+        ...(metadata.draftId ? { draftId: metadata.draftId } : {}),
+      }),
+    );
+  });
+}

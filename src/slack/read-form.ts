@@ -1,0 +1,64 @@
+/**
+ * view.state.values → RoutineForm. Slack sends only the inputs present in the view; anything missing or of an
+ * unexpected shape reads as empty, never throws (the view state of a submission can be forged).
+ */
+import type { DeliveryKind, RoutineForm } from '../routines/types.js';
+import { ACTION_ID, INPUT_BLOCK_ID } from './ids.js';
+
+type StateValue = {
+  value?: string | null;
+  selected_option?: { value?: string; text?: { text?: string } } | null;
+  selected_conversation?: string | null;
+  selected_users?: string[] | null;
+};
+export type ViewStateValues = Record<string, Record<string, StateValue | undefined> | undefined>;
+
+const str = (v: unknown, max = 10_000): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+function field(values: ViewStateValues, key: keyof typeof INPUT_BLOCK_ID): StateValue | undefined {
+  return values[INPUT_BLOCK_ID[key]]?.[ACTION_ID[key]];
+}
+
+const DELIVERIES: readonly DeliveryKind[] = ['channel', 'dm', 'email'];
+
+export function readRoutineForm(values: ViewStateValues | undefined, fallback: Partial<RoutineForm> = {}): RoutineForm {
+  const v = values ?? {};
+  const model = field(v, 'model')?.selected_option;
+  const topic = field(v, 'topic')?.selected_option;
+  const branch = field(v, 'branch')?.selected_option;
+  const deliveryRaw = str(field(v, 'delivery')?.selected_option?.value);
+  const delivery = DELIVERIES.includes(deliveryRaw as DeliveryKind) ? (deliveryRaw as DeliveryKind) : (fallback.delivery ?? 'channel');
+  const users = field(v, 'recipients')?.selected_users;
+  const channel = str(field(v, 'channel')?.selected_conversation) || fallback.channelId;
+  const form: RoutineForm = {
+    name: str(field(v, 'name')?.value),
+    prompt: str(field(v, 'prompt')?.value),
+    schedule: str(field(v, 'schedule')?.value, 500),
+    timezone: str(field(v, 'timezone')?.selected_option?.value) || (fallback.timezone ?? ''),
+    modelId: str(model?.value) || (fallback.modelId ?? ''),
+    delivery,
+    recipientUserIds: Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string').slice(0, 1000) : [],
+    emails: str(field(v, 'emails')?.value),
+    description: str(field(v, 'description')?.value),
+  };
+  const modelName = str(model?.text?.text) || (form.modelId === fallback.modelId ? fallback.modelName : undefined);
+  if (modelName) form.modelName = modelName;
+  const topicName = str(topic?.value);
+  if (topicName) form.topicName = topicName;
+  const branchId = str(branch?.value);
+  if (branchId) {
+    form.branchId = branchId;
+    const branchName = str(branch?.text?.text);
+    if (branchName) form.branchName = branchName;
+  }
+  if (channel) form.channelId = channel;
+  return form;
+}
+
+/** A name for a routine created from free text: the prompt's first words. */
+export function suggestRoutineName(prompt: string): string {
+  const words = prompt.replace(/\s+/g, ' ').trim().split(' ').slice(0, 8).join(' ');
+  if (!words) return '';
+  const name = words.length > 60 ? `${words.slice(0, 59)}…` : words;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

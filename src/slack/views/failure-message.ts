@@ -1,0 +1,28 @@
+import type { KnownBlock } from '@slack/types';
+import type { RoutineForm, UserFacingFailure } from '../../routines/types.js';
+import { ACTION_ID } from '../ids.js';
+import { escapeForMrkdwn, truncateForSlack } from '../text.js';
+
+/** The message that tells a user their routine was not created, keeps the draft one click away. */
+export function buildFailureMessage(input: { failure: UserFacingFailure; form: RoutineForm; draftId: string }): { text: string; blocks: KnownBlock[] } {
+  const name = truncateForSlack(escapeForMrkdwn(input.form.name || 'Untitled routine'), 200);
+  const text = `Your routine "${input.form.name || 'Untitled routine'}" was not created: ${input.failure.message}`;
+  return {
+    text: truncateForSlack(text, 3000),
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: truncateForSlack(`:warning: *${name}* was not created.\n${escapeForMrkdwn(input.failure.message)}`, 3000) },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Your draft is saved. Nothing you typed is lost.' }] },
+      {
+        type: 'actions',
+        block_id: `draft_actions:${input.draftId}`.slice(0, 255),
+        elements: [
+          { type: 'button', action_id: ACTION_ID.retry, text: { type: 'plain_text', text: 'Try again' }, style: 'primary', value: input.draftId },
+          { type: 'button', action_id: ACTION_ID.discard, text: { type: 'plain_text', text: 'Discard draft' }, value: input.draftId },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The real app, started over HTTP on 127.0.0.1 against the fake Slack Web API and the fake Omni, with a temporary
+ * SQLite file. Requests are signed for real. Every log line is captured so tests can assert no secret leaks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AppOptions, type RunningApp, createApp } from '../../src/app.js';
+import { type Config, loadConfig, secretValues } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { type FakeOmni, type FakeOmniOptions, startFakeOmni } from '../fakes/fake-omni.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/fake-slack.js';
+import { type AppResponse, type PostToAppOptions, postToApp } from '../helpers/slack-requests.js';
+
+export const SIGNING_SECRET = 'harness-signing-secret-5f2a9c';
+
+export interface Harness {
+  slack: FakeSlack;
+  omni: FakeOmni;
+  app: RunningApp;
+  config: Config;
+  /** http://127.0.0.1:PORT */
+  baseUrl: string;
+  /** POSTs a raw form body to /slack/events, signed with the app's secret. */
+  post(rawBody: string, opts?: PostToAppOptions): Promise<AppResponse>;
+  /** Every log line the app wrote. */
+  logs: string[];
+  /** Membership ids of the seeded Omni users (alice@example.com → U0001, bob@example.com → U0002). */
+  members: { alice: string; bob: string };
+  modelId: string;
+  dbPath: string;
+  /** Waits until the app's background work (post-ack Omni calls) has settled. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  omni?: FakeOmniOptions;
+  slack?: FakeSlackOptions;
+  app?: AppOptions;
+  /** Reuse this database file (restart tests). */
+  dbPath?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const slack = await startFakeSlack(options.slack);
+  const omni = await startFakeOmni({ rateLimit: { perWindow: 60, windowMs: 60_000 }, ...options.omni });
+  const alice = omni.addMember({ email: 'alice@example.com', displayName: 'Alice Adams' });
+  const bob = omni.addMember({ email: 'bob@example.com', displayName: 'Bob Brown' });
+  const modelId = omni.addModel('Sales');
+  omni.addModel('Marketing');
+  omni.addTopic(modelId, 'order_items', { label: 'Order items' });
+  omni.addTopic(modelId, 'pipeline');
+  omni.addBranch(modelId, 'dev-branch');
+
+  const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'routine-bot-it-'));
+  const dbPath = options.dbPath ?? join(dir ?? '', 'bot.db');
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    OMNI_BASE_URL: omni.url,
+    OMNI_API_KEY: omni.apiKey,
+    DATABASE_URL: `sqlite:${dbPath}`,
+    DEFAULT_TIMEZONE: 'UTC',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', secrets: secretValues(config), sink: (line) => logs.push(line) });
+  const app = await createApp(config, {
+    logger,
+    omni: { timeoutMs: 1500, retry: { limit: 2, baseDelayMs: 5, maxDelayMs: 20 } },
+    ...options.app,
+  });
+  const port = await app.start(0);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    slack,
+    omni,
+    app,
+    config,
+    baseUrl,
+    logs,
+    members: { alice, bob },
+    modelId,
+    dbPath,
+    post: (rawBody, opts) => postToApp(`${baseUrl}/slack/events`, SIGNING_SECRET, rawBody, opts),
+    settle: async () => {
+      await app.inFlight.drain(10_000);
+    },
+    async close() {
+      await app.stop(5_000);
+      await Promise.all([slack.close(), omni.close()]);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

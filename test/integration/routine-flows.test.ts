@@ -1,0 +1,320 @@
+/**
+ * Issue 4's flows end to end: the real app over signed HTTP, the fake Slack Web API, the fake Omni, SQLite on disk.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from '../helpers/app-harness.js';
+import {
+  action,
+  blockActionsBody,
+  blockSuggestionBody,
+  buildViewOutput,
+  globalShortcutBody,
+  interactivityBody,
+  messageShortcutBody,
+  readInitialViewState,
+  slashCommandBody,
+  stateValue,
+  viewSubmissionBody,
+} from '../helpers/slack-requests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  await h.settle();
+  h.slack.reset();
+  h.omni.clearRequests();
+  h.omni.clearFaults();
+});
+
+type Json = Record<string, unknown>;
+const blockIds = (view: { blocks: unknown[] }) => view.blocks.map((b) => (b as { block_id?: string }).block_id);
+
+async function openModal(text = '', userId = 'U0001') {
+  const triggerId = h.slack.issueTriggerId({ userId });
+  const res = await h.post(slashCommandBody({ text, userId, triggerId, responseUrl: h.slack.responseUrl(`cmd-${triggerId}`) }));
+  expect(res.status).toBe(200);
+  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+  expect(call.response.ok).toBe(true);
+  const viewId = (call.response.view as { id: string }).id;
+  const view = h.slack.views.get(viewId);
+  if (!view) throw new Error('view not stored');
+  return { view, res, call };
+}
+
+/** Fills the modal the way a user would and submits it; returns the HTTP ack. */
+async function submit(viewId: string, values: Record<string, Record<string, unknown>>, userId = 'U0001') {
+  const stored = h.slack.views.get(viewId);
+  if (!stored) throw new Error('no such view');
+  const state = { ...readInitialViewState(stored as never), ...values } as never;
+  const body = viewSubmissionBody({ userId, view: buildViewOutput(stored as never, { values: state }) });
+  const res = await h.post(body);
+  if (res.status === 200) h.slack.applyViewSubmissionAck(viewId, res.text);
+  return res;
+}
+
+const validValues = (h: Harness) => ({
+  name: { name_input: stateValue.text('Pipeline brief') },
+  prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
+  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
+  timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
+  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
+  delivery: { delivery_radio: stateValue.radio('channel') },
+  channel: { channel_select: stateValue.conversation('C0001') },
+});
+
+describe('/routine', () => {
+  it('opens the routine modal with the contract block ids, before any Omni call', async () => {
+    const { view } = await openModal();
+    expect(view.callback_id).toBe('routine_create');
+    expect(blockIds(view)).toEqual(expect.arrayContaining(['name', 'prompt', 'schedule', 'timezone', 'model', 'topic', 'branch', 'delivery', 'channel', 'description']));
+    expect(h.omni.requests).toHaveLength(0);
+    // The user's Slack zone is the default (alice is in New York).
+    const tz = view.blocks.find((b) => (b as Json).block_id === 'timezone') as { element: { initial_option?: { value: string } } };
+    expect(tz.element.initial_option?.value).toBe('America/New_York');
+  });
+
+  it('answers help inline and unknown words with help', async () => {
+    const help = await h.post(slashCommandBody({ text: 'help' }));
+    expect(help.status).toBe(200);
+    expect(JSON.stringify(help.json)).toContain('/routine list');
+    const responseUrl = h.slack.responseUrl('unknown-word');
+    const unknown = await h.post(slashCommandBody({ text: 'frobnicate', responseUrl }));
+    expect(unknown.status).toBe(200);
+    await h.settle();
+    await waitUntil(() => h.slack.responses('unknown-word').length > 0);
+    expect(JSON.stringify(h.slack.responses('unknown-word')[0])).toContain('frobnicate');
+  });
+
+  it('quick create pre-fills the schedule and prompt, and creates nothing until submitted', async () => {
+    const { view } = await openModal("every weekday at 9am summarise yesterday's pipeline");
+    const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string }>>;
+    expect(state.schedule?.schedule_input?.value).toBe('every weekday at 9am');
+    expect(state.prompt?.prompt_input?.value).toBe("summarise yesterday's pipeline");
+    expect(JSON.stringify(view.blocks)).toContain('0 9 ? * MON-FRI *');
+    expect(h.omni.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+});
+
+function findButtonValue(blocks: unknown[], actionId: string): string | undefined {
+  for (const block of blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>) {
+    const button = block.elements?.find((e) => e.action_id === actionId);
+    if (button) return button.value;
+  }
+  return undefined;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000) {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('shortcuts', () => {
+  it('the message shortcut turns the message into a readable prompt and defaults delivery to that channel', async () => {
+    const triggerId = h.slack.issueTriggerId();
+    const res = await h.post(
+      messageShortcutBody({
+        triggerId,
+        channelId: 'C0777',
+        message: { text: 'Hey <@U0002|bob>, post *weekly* churn from <https://omni.example/d/1|the dashboard> in <#C0777|sales> &amp; more' },
+      } as never),
+    );
+    expect(res.status).toBe(200);
+    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    const view = h.slack.views.get((call.response.view as { id: string }).id);
+    const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string; selected_conversation?: string }>>;
+    const prompt = state.prompt?.prompt_input?.value ?? '';
+    expect(prompt).toContain('@bob');
+    expect(prompt).toContain('the dashboard (https://omni.example/d/1)');
+    expect(prompt).toContain('#sales');
+    expect(prompt).toContain('& more');
+    expect(prompt).not.toContain('<');
+    expect(state.channel?.channel_select?.selected_conversation).toBe('C0777');
+  });
+
+  it('the global shortcut opens the empty modal', async () => {
+    const triggerId = h.slack.issueTriggerId();
+    expect((await h.post(globalShortcutBody({ triggerId }))).status).toBe(200);
+    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    expect((call.args.view as Json).callback_id).toBe('routine_create');
+  });
+});
+
+describe('modal interactions', () => {
+  it('previews the schedule as the user types, without calling Omni', async () => {
+    const { view } = await openModal();
+    h.slack.setViewState(view.id, { schedule: { schedule_input: stateValue.text('first monday of the month at 8:30') } });
+    const stored = h.slack.views.get(view.id);
+    const res = await h.post(
+      blockActionsBody({
+        source: 'view',
+        view: buildViewOutput(stored as never),
+        actions: [action.plainTextInput({ actionId: 'schedule_input', blockId: 'schedule', value: 'first monday of the month at 8:30' })],
+      }),
+    );
+    expect(res.status).toBe(200);
+    const update = await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id);
+    expect(update.response.ok).toBe(true);
+    expect(JSON.stringify(update.args.view)).toContain('30 8 ? * MON#1 *');
+    expect(h.omni.requests).toHaveLength(0);
+  });
+
+  it('lists time zones and models; many model searches cost one Omni request', async () => {
+    const { view } = await openModal();
+    const tz = await h.post(blockSuggestionBody({ actionId: 'timezone_select', blockId: 'timezone', value: 'london', view: buildViewOutput(view as never) } as never));
+    expect(JSON.stringify(tz.json)).toContain('Europe/London');
+    for (const q of ['', 's', 'sa', 'sal', 'sale', 'sales', 'mark']) {
+      const res = await h.post(blockSuggestionBody({ actionId: 'model_select', blockId: 'model', value: q, view: buildViewOutput(view as never) } as never));
+      expect(res.status).toBe(200);
+      if (q === 'sales') expect(JSON.stringify(res.json)).toContain(h.modelId);
+    }
+    expect(h.omni.requests.filter((r) => r.path.includes('/models'))).toHaveLength(1);
+  });
+});
+
+describe('submitting the modal', () => {
+  it('shows inline errors for a refused schedule and a bad email, and calls nothing', async () => {
+    const { view } = await openModal();
+    const res = await submit(view.id, {
+      ...validValues(h),
+      schedule: { schedule_input: stateValue.text('every other week') },
+    });
+    expect(res.status).toBe(200);
+    const ack = res.json as { response_action: string; errors: Record<string, string> };
+    expect(ack.response_action).toBe('errors');
+    expect(ack.errors.schedule).toMatch(/week/i);
+    expect(h.omni.requests).toHaveLength(0);
+  });
+
+  it('creates the routine as the submitting user: Creating…, then the result in the view and a DM', async () => {
+    const { view } = await openModal();
+    const res = await submit(view.id, validValues(h));
+    expect((res.json as { response_action: string }).response_action).toBe('update');
+    expect(JSON.stringify((res.json as { view: unknown }).view)).toMatch(/Creating/);
+    await h.settle();
+    const routines = h.omni.routinesOf(h.members.alice);
+    expect(routines).toHaveLength(1);
+    expect(routines[0]).toMatchObject({
+      name: 'Pipeline brief',
+      schedule: '0 9 ? * MON-FRI *',
+      timezone: 'America/New_York',
+      destination: { type: 'slack', slackRecipientType: 'channel', recipientId: 'C0001' },
+    });
+    expect(h.omni.routinesOf(h.omni.keyOwnerId)).toHaveLength(0);
+    const updated = h.slack.views.get(view.id);
+    expect(JSON.stringify(updated?.blocks)).toContain('Pipeline brief');
+    const dm = h.slack.messages('D0001');
+    expect(dm.length).toBeGreaterThan(0);
+    expect(JSON.stringify(dm.at(-1))).toContain('routine_run_now');
+  });
+
+  it('a double submit creates one routine', async () => {
+    const { view } = await openModal();
+    const stored = h.slack.views.get(view.id);
+    const state = { ...readInitialViewState(stored as never), ...validValues(h), name: { name_input: stateValue.text('Twice') } } as never;
+    const body = viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state }) });
+    const [a, b] = await Promise.all([h.post(body), h.post(body)]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    await h.settle();
+    expect(h.omni.routinesOf(h.members.alice).filter((r) => r.name === 'Twice')).toHaveLength(1);
+  });
+
+  it('keeps the draft when Omni refuses, and Try again reopens the filled modal', async () => {
+    h.omni.setAiRoutinesEnabled(false);
+    try {
+      const { view } = await openModal();
+      await submit(view.id, { ...validValues(h), name: { name_input: stateValue.text('Kept draft') } });
+      await h.settle();
+      const failed = h.slack.views.get(view.id);
+      const text = JSON.stringify(failed?.blocks);
+      expect(text).toMatch(/not turned on/);
+      expect(text).toContain('routine_retry');
+      const dm = h.slack.messages('D0001').at(-1);
+      const draftId = findButtonValue(dm?.blocks ?? [], 'routine_retry');
+      expect(draftId).toBeTruthy();
+      const triggerId = h.slack.issueTriggerId();
+      const res = await h.post(
+        blockActionsBody({ source: 'message', channelId: 'D0001', triggerId, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }),
+      );
+      expect(res.status).toBe(200);
+      const reopened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+      expect(JSON.stringify(reopened.args.view)).toContain('Kept draft');
+      expect(h.omni.routinesOf(h.members.alice).filter((r) => r.name === 'Kept draft')).toHaveLength(0);
+    } finally {
+      h.omni.setAiRoutinesEnabled(true);
+    }
+  });
+
+  it('tells a Slack user with no Omni account what to ask their admin', async () => {
+    h.slack.addUser({ id: 'U0099', name: 'carol', email: 'carol@elsewhere.com', tz: 'Europe/London' });
+    const { view } = await openModal('', 'U0099');
+    await submit(view.id, validValues(h), 'U0099');
+    await h.settle();
+    expect(JSON.stringify(h.slack.views.get(view.id)?.blocks)).toMatch(/admin/i);
+  });
+});
+
+describe('listing and managing routines', () => {
+  it('/routine list and the Home tab show the user’s own routines; buttons act only on their own', async () => {
+    const mine = h.omni.addRoutine(h.members.alice, { name: 'Alice weekly', modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'Europe/London' });
+    const bobs = h.omni.addRoutine(h.members.bob, { name: 'Bob daily', modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' });
+
+    const responseUrl = h.slack.responseUrl('list-1');
+    const list = await h.post(slashCommandBody({ text: 'list', responseUrl }));
+    expect(list.status).toBe(200);
+    await waitUntil(() => h.slack.responses('list-1').length > 0);
+    const listed = JSON.stringify(h.slack.responses('list-1'));
+    expect(listed).toContain('Alice weekly');
+    expect(listed).toContain('Mondays at 8:00 AM');
+    expect(listed).not.toContain('Bob daily');
+
+    const event = JSON.stringify({
+      token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'Ev1', event_time: 1,
+      event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' },
+    });
+    const res = await h.post(event, { headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(200);
+    await h.settle();
+    const home = h.slack.homeViews.get('U0001');
+    expect(JSON.stringify(home?.blocks)).toContain('Alice weekly');
+
+    // Pause from Home: Omni gets the pause, the home is republished, the audit log has it.
+    const homeView = buildViewOutput(home as never);
+    await h.post(blockActionsBody({ source: 'view', view: homeView, actions: [action.button({ actionId: 'routine_pause', value: mine })] }));
+    await h.settle();
+    expect(h.omni.routine(mine)?.disabled).toBe(true);
+
+    // Bob's routine id pressed by Alice: refused, untouched.
+    await h.post(blockActionsBody({ source: 'view', view: homeView, actions: [action.button({ actionId: 'routine_delete', value: bobs })] }));
+    await h.settle();
+    expect(h.omni.routine(bobs)).toBeDefined();
+    expect(JSON.stringify(h.slack.messages('D0001'))).toMatch(/isn't one of yours/);
+
+    // Delete her own (the confirm dialog is Slack's; the click arrives after it).
+    await h.post(blockActionsBody({ source: 'view', view: homeView, actions: [action.button({ actionId: 'routine_delete', value: mine })] }));
+    await h.settle();
+    expect(h.omni.routine(mine)).toBeUndefined();
+  });
+});
+
+describe('transport', () => {
+  it('serves /healthz and ignores other workspaces', async () => {
+    const health = await fetch(`${h.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    const triggerId = h.slack.issueTriggerId();
+    const res = await h.post(slashCommandBody({ teamId: 'T9999', triggerId }));
+    expect(res.status).toBe(200);
+    await h.settle();
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    expect(interactivityBody({})).toBeTruthy();
+  });
+});
