@@ -1,7 +1,174 @@
+/**
+ * `routine-bot schedule "<phrase>" [--tz ZONE] [--from ISO] [--count N] [--min-interval MIN] [--json]`
+ * (../shared/design.md §3). With no phrase, one phrase a line from stdin, one result a line, in order.
+ * Exit 0 when every phrase was understood, 1 when any was refused, 2 on bad usage.
+ */
+import { createInterface } from 'node:readline';
+import { DateTime, IANAZone } from 'luxon';
 import type { CliIo } from '../cli.js';
+import { interpretSchedule } from '../schedule/interpret.js';
+import type { InterpretOptions, ScheduleResult } from '../schedule/types.js';
 
-// Placeholder until the schedule command lands (see the open issues); exits 2 so nothing mistakes it for success.
-export async function runScheduleCommand(_args: string[], io: CliIo): Promise<number> {
-  io.stderr.write('routine-bot schedule is not available in this build yet.\n');
-  return 2;
+const USAGE = `Usage: routine-bot schedule "<phrase>" [--tz ZONE] [--from ISO] [--count N] [--min-interval MIN] [--json]
+       routine-bot schedule [options] < phrases.txt     (one phrase a line)
+
+  --tz ZONE           IANA zone when the phrase names none (default: DEFAULT_TIMEZONE, else UTC)
+  --from ISO          count next runs from this instant (default: now)
+  --count N           how many next runs to show, 1-50 (default 3)
+  --min-interval MIN  refuse schedules that run more often than this, in minutes
+                      (default: ROUTINE_MIN_INTERVAL_MINUTES, else 60)
+  --json              one JSON object a line
+`;
+
+class UsageError extends Error {}
+
+interface ScheduleArgs {
+  phrase: string | null;
+  json: boolean;
+  options: InterpretOptions;
+}
+
+function readInteger(text: string, what: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min} to ${max} (got "${text}").`);
+  return n;
+}
+
+function readZone(text: string, what: string): string {
+  if (!IANAZone.isValidZone(text)) throw new UsageError(`${what} "${text}" is not an IANA time zone (for example Europe/London).`);
+  return text;
+}
+
+export function readScheduleArgs(args: string[], env: NodeJS.ProcessEnv, now: () => Date = () => new Date()): ScheduleArgs {
+  const words: string[] = [];
+  let json = false;
+  let tz: string | undefined;
+  let from: string | undefined;
+  let count: string | undefined;
+  let minInterval: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      words.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      words.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const takeValue = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value.`);
+      i++;
+      return value;
+    };
+    switch (name) {
+      case '--json':
+        if (eq > 0) throw new UsageError('--json takes no value.');
+        json = true;
+        break;
+      case '--tz':
+        tz = takeValue();
+        break;
+      case '--from':
+        from = takeValue();
+        break;
+      case '--count':
+        count = takeValue();
+        break;
+      case '--min-interval':
+        minInterval = takeValue();
+        break;
+      default:
+        throw new UsageError(`Unknown option ${name}.`);
+    }
+  }
+  const timezone = tz !== undefined ? readZone(tz, '--tz') : env.DEFAULT_TIMEZONE ? readZone(env.DEFAULT_TIMEZONE, 'DEFAULT_TIMEZONE') : 'UTC';
+  let start = now();
+  if (from !== undefined) {
+    const parsed = DateTime.fromISO(from, { setZone: true });
+    if (!parsed.isValid) throw new UsageError(`--from "${from}" is not an ISO date-time (for example 2026-03-01T09:00:00Z).`);
+    start = parsed.toJSDate();
+  }
+  const minIntervalMinutes = minInterval !== undefined
+    ? readInteger(minInterval, '--min-interval', 1, 525600)
+    : env.ROUTINE_MIN_INTERVAL_MINUTES
+      ? readInteger(env.ROUTINE_MIN_INTERVAL_MINUTES, 'ROUTINE_MIN_INTERVAL_MINUTES', 1, 525600)
+      : 60;
+  return {
+    phrase: words.length > 0 ? words.join(' ') : null,
+    json,
+    options: { timezone, now: start, count: count !== undefined ? readInteger(count, '--count', 1, 50) : 3, minIntervalMinutes },
+  };
+}
+
+/** The JSON line of the contract: exactly these keys, in this order. */
+export function formatScheduleJson(result: ScheduleResult): string {
+  if (result.ok) {
+    const { input, cron, timezone, description, nextRuns, warnings } = result;
+    return JSON.stringify({ input, ok: true, cron, timezone, description, nextRuns, warnings });
+  }
+  return JSON.stringify({ input: result.input, ok: false, error: result.error });
+}
+
+/** A short answer for people. */
+export function formatScheduleText(result: ScheduleResult): string {
+  if (!result.ok) {
+    return [
+      `Can't schedule "${result.input}" (${result.error.code})`,
+      `  ${result.error.message}`,
+      `  Try: ${result.error.alternative}`,
+    ].join('\n');
+  }
+  const lines = [
+    result.description,
+    `  cron:  ${result.cron}`,
+    `  zone:  ${result.timezone}`,
+    `  next:  ${result.nextRuns.map((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')).join('\n         ')}`,
+  ];
+  for (const warning of result.warnings) lines.push(`  note:  ${warning}`);
+  return lines.join('\n');
+}
+
+export async function runScheduleCommand(args: string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  let parsed: ScheduleArgs;
+  try {
+    parsed = readScheduleArgs(args, io.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { phrase, json, options } = parsed;
+  let refused = false;
+  let first = true;
+  const answer = (line: string) => {
+    const result = interpretSchedule(line, options);
+    if (!result.ok) refused = true;
+    if (json) io.stdout.write(`${formatScheduleJson(result)}\n`);
+    else {
+      io.stdout.write(`${first ? '' : '\n'}${formatScheduleText(result)}\n`);
+      first = false;
+    }
+  };
+  if (phrase !== null) {
+    answer(phrase);
+    return refused ? 1 : 0;
+  }
+  if (io.stdin.isTTY) {
+    io.stderr.write(`No phrase given: pass one, or pipe phrases in, one a line.\n\n${USAGE}`);
+    return 2;
+  }
+  for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    answer(line.trim());
+  }
+  return refused ? 1 : 0;
 }
