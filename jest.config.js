@@ -12,6 +12,8 @@ export default {
     ],
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+  globalSetup: '<rootDir>/test/reliability-setup.js',
+  globalTeardown: '<rootDir>/test/reliability-report.js',
   clearMocks: true,
   restoreMocks: true,
   testTimeout: 20000,

@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { recordReliability } from '../helpers/reliability.js';
 import {
   action,
   blockActionsBody,
@@ -226,6 +227,7 @@ describe('submitting the modal', () => {
     expect(b.status).toBe(200);
     await h.settle();
     expect(h.omni.routinesOf(h.members.alice).filter((r) => r.name === 'Twice')).toHaveLength(1);
+    recordReliability({ section: 'Duplicates', check: 'the same modal submitted twice at once', result: '1 routine created in Omni' });
   });
 
   it('keeps the draft when Omni refuses, and Try again reopens the filled modal', async () => {
