@@ -13,6 +13,7 @@ import { buildInvalidDateTimeRefusal, buildTooFrequentRefusal, renderPhrase, FAL
 import { readTypedCron } from './typed-cron.js';
 import type { InterpretOptions, OmniCron, ScheduleRefusal, ScheduleResult } from './types.js';
 import { buildScheduleWarnings } from './warnings.js';
+import type { DateTime } from 'luxon';
 import { RoutineBotError } from '../errors.js';
 
 export const DEFAULT_RUN_COUNT = 3;
@@ -56,8 +57,13 @@ function buildTooFrequentAlternative(ir: ScheduleIr | undefined, minInterval: nu
   return renderPhrase({ ...ir, times: [ir.times[0] as { hour: number; minute: number }] });
 }
 
-/** Everything after the cron exists: strict validation, minimum interval, next runs, words, warnings. */
-function completeSchedule(input: string, built: OmniCron, zone: string, options: InterpretOptions, ir?: ScheduleIr): ScheduleResult {
+/** A schedule resolved down to its cron and next runs, before it is put into words. */
+export type ResolvedSchedule =
+  | { ok: true; cron: OmniCron; text: string; zone: string; runs: DateTime[] }
+  | { ok: false; failure: ScheduleFailure };
+
+/** Everything after the cron exists: strict validation, minimum interval, next runs. */
+function resolveCron(input: string, built: OmniCron, zone: string, options: InterpretOptions, ir?: ScheduleIr): ResolvedSchedule {
   const text = formatOmniCron(built);
   const read = readOmniCron(text, { strict: true });
   if (!read.ok) throw new ScheduleEngineError(`The engine wrote a cron its own reader refuses: ${text} (${read.error})`);
@@ -66,24 +72,52 @@ function completeSchedule(input: string, built: OmniCron, zone: string, options:
   // At most one run a day is never closer than a day; skip the calendar walk then.
   const obviouslySpaced = runsPerDay(cron) === 1 && minInterval <= 1440;
   if (!obviouslySpaced && shortestIntervalMinutes(cron) < minInterval) {
-    return refuse(input, buildTooFrequentRefusal(minInterval, buildTooFrequentAlternative(ir, minInterval)));
+    return { ok: false, failure: refuse(input, buildTooFrequentRefusal(minInterval, buildTooFrequentAlternative(ir, minInterval))) };
   }
   const runs = computeNextRuns(cron, zone, options.now, options.count ?? DEFAULT_RUN_COUNT);
   if (runs.length === 0) {
     const yearsOver = cron.year.kind === 'list' && cron.year.values.every((y) => y < options.now.getUTCFullYear() + 1);
     const what = yearsOver ? `A run in ${cron.year.kind === 'list' ? cron.year.values.join(', ') : ''}` : 'A date matching this schedule';
     const suggestion = ir ? renderPhrase({ ...ir, years: [] }) : FALLBACK_SUGGESTION;
-    return refuse(input, buildInvalidDateTimeRefusal(what, suggestion));
+    return { ok: false, failure: refuse(input, buildInvalidDateTimeRefusal(what, suggestion)) };
   }
+  return { ok: true, cron, text, zone, runs };
+}
+
+/** The resolved schedule in words: the contract of `routine-bot schedule --json`. */
+function describeResolved(input: string, resolved: ResolvedSchedule, options: InterpretOptions): ScheduleResult {
+  if (!resolved.ok) return resolved.failure;
   return {
     input,
     ok: true,
-    cron: text,
-    timezone: zone,
-    description: describeCron(cron),
-    nextRuns: runs.map((r) => r.toISO() as string),
-    warnings: buildScheduleWarnings(cron, zone, options.now),
+    cron: resolved.text,
+    timezone: resolved.zone,
+    description: describeCron(resolved.cron),
+    nextRuns: resolved.runs.map((r) => r.toISO() as string),
+    warnings: buildScheduleWarnings(resolved.cron, resolved.zone, options.now),
   };
+}
+
+/**
+ * Phrase (or typed Omni cron) → validated cron → next runs, without the wording and warnings: the part of the
+ * pipeline the benchmark compares with cron-parser.
+ */
+export function resolveSchedule(phrase: string, options: InterpretOptions): ResolvedSchedule {
+  const text = stripChatter(phrase);
+  const typed = readTypedCron(text);
+  if (typed) {
+    if (!typed.ok) return { ok: false, failure: refuse(phrase, typed.refusal) };
+    return resolveCron(phrase, typed.cron, options.timezone, options);
+  }
+  const parsed = parseSchedulePhrase(text);
+  if (!parsed.ok) return { ok: false, failure: refuse(phrase, parsed.refusal) };
+  return resolveParsed(phrase, parsed.ir, options);
+}
+
+function resolveParsed(input: string, ir: ScheduleIr, options: InterpretOptions): ResolvedSchedule {
+  const emitted = emitOmniCron(ir);
+  if (!emitted.ok) return { ok: false, failure: refuse(input, emitted.refusal) };
+  return resolveCron(input, emitted.cron, ir.zone ?? options.timezone, options, ir);
 }
 
 /**
@@ -91,21 +125,10 @@ function completeSchedule(input: string, built: OmniCron, zone: string, options:
  * and goes to `timezone`, never into the cron.
  */
 export function interpretSchedule(phrase: string, options: InterpretOptions): ScheduleResult {
-  const input = phrase;
-  const text = stripChatter(phrase);
-  const typed = readTypedCron(text);
-  if (typed) {
-    if (!typed.ok) return refuse(input, typed.refusal);
-    return completeSchedule(input, typed.cron, options.timezone, options);
-  }
-  const parsed = parseSchedulePhrase(text);
-  if (!parsed.ok) return refuse(input, parsed.refusal);
-  return completeParsed(input, parsed.ir, options);
+  return describeResolved(phrase, resolveSchedule(phrase, options), options);
 }
 
 /** The shared tail for a phrase already read into the intermediate form (find-in-text reads spans itself). */
 export function completeParsed(input: string, ir: ScheduleIr, options: InterpretOptions): ScheduleResult {
-  const emitted = emitOmniCron(ir);
-  if (!emitted.ok) return refuse(input, emitted.refusal);
-  return completeSchedule(input, emitted.cron, ir.zone ?? options.timezone, options, ir);
+  return describeResolved(input, resolveParsed(input, ir, options), options);
 }
