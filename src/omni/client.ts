@@ -334,10 +334,11 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         if (send === 2 || now() >= deadline) break;
         logger.info('omni create: not created by the failed attempt; sending once more', { ...where, kind: ambiguous.kind });
       }
-      throw ambiguous!.withChanges({
+      const last = ambiguous ?? new OmniApiError({ ...where, kind: 'network', reason: 'ambiguous', maybeActedOn: true });
+      throw last.withChanges({
         reason: 'ambiguous',
         maybeActedOn: true,
-        message: `Omni did not confirm the routine was created, and it could not be found afterwards; it may or may not exist (${ambiguous!.message})`,
+        message: `Omni did not confirm the routine was created, and it could not be found afterwards; it may or may not exist (${last.message})`,
       });
     },
 
