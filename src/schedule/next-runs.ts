@@ -219,19 +219,86 @@ function buildConstantOffsetCheck(offsetAt: OffsetAt): (a: number, b: number) =>
   };
 }
 
-/** Instants of one civil day's runs, ascending and distinct. */
+/** One offset change: from `at` on, the zone is at `after` minutes instead of `before`. */
+export interface OffsetTransition {
+  at: number;
+  before: number;
+  after: number;
+}
+
+/**
+ * The first minute-aligned instant in (lo, hi] whose offset differs from lo's, by bisection (offsets change on
+ * whole minutes). Call only when the offsets at lo and hi differ.
+ */
+export function locateTransition(offsetAt: OffsetAt, lo: number, hi: number): OffsetTransition {
+  const before = offsetAt(lo);
+  let low = Math.floor(lo / MINUTE_MS) * MINUTE_MS;
+  let high = hi;
+  while (high - low > MINUTE_MS) {
+    const mid = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (offsetAt(mid) === before) low = mid;
+    else high = mid;
+  }
+  return { at: high, before, after: offsetAt(high) };
+}
+
+/** The DST policy on one known change: gap → the old offset (later instant); overlap → the first occurrence. */
+function resolveAcross(localMs: number, { at, before, after }: OffsetTransition): number {
+  const withBefore = localMs - before * MINUTE_MS;
+  if (withBefore < at) return withBefore; // exists before the change (first occurrence if it also exists after)
+  const withAfter = localMs - after * MINUTE_MS;
+  if (withAfter >= at) return withAfter;
+  return withBefore; // in the gap
+}
+
+/** Index of the first value in an ascending list that is greater than `bound` (list length when none). */
+function findFirstAbove(values: number[], bound: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] ?? 0) > bound) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Instants of one civil day's runs later than `after`, ascending and distinct; at most `limit` of them.
+ * On ordinary days this is arithmetic from the first time that can count (no work for earlier times).
+ */
 function resolveDay(
   midnight: number,
   times: number[],
   offsetAt: OffsetAt,
   constantOffset: (a: number, b: number) => number | undefined,
+  after: number,
+  limit: number,
 ): number[] {
   // The local day spans instants within [midnight − 14h, midnight + 38h); one offset throughout means no change.
-  const offset = constantOffset(midnight - 14 * HOUR_MS, midnight + DAY_MS + 12 * HOUR_MS);
-  if (offset !== undefined) return times.map((t) => midnight + (t - offset) * MINUTE_MS);
-  const instants = times.map((t) => resolveWallTime(midnight + t * MINUTE_MS, offsetAt));
-  instants.sort((a, b) => a - b);
-  return instants.filter((t, i) => i === 0 || t !== instants[i - 1]);
+  const spanStart = midnight - 14 * HOUR_MS;
+  const spanEnd = midnight + DAY_MS + 12 * HOUR_MS;
+  const offset = constantOffset(spanStart, spanEnd);
+  const out: number[] = [];
+  if (offset !== undefined) {
+    // midnight + (t − offset) min > after  ⇔  t > (after − midnight) / 1 min + offset
+    for (let i = findFirstAbove(times, (after - midnight) / MINUTE_MS + offset); i < times.length; i++) {
+      out.push(midnight + ((times[i] ?? 0) - offset) * MINUTE_MS);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+  // A clock-change day: find the change once, then place every time by arithmetic.
+  const change = locateTransition(offsetAt, spanStart, spanEnd);
+  const instants = times.map((t) => resolveAcross(midnight + t * MINUTE_MS, change)).sort((a, b) => a - b);
+  let latest = after;
+  for (const instant of instants) {
+    if (instant <= latest) continue; // earlier than `after`, or a gap time that landed on a regular run
+    out.push(instant);
+    latest = instant;
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
 /**
@@ -272,12 +339,12 @@ export function walkRuns(compiled: CompiledCron, offsetAt: OffsetAt, fromMs: num
       for (let day = firstDay; day <= dim; day++) {
         if (!compiled.matchDay(year, month, day)) continue;
         const midnight = Date.UTC(year, month - 1, day);
-        for (const instant of resolveDay(midnight, compiled.times, offsetAt, constantOffset)) {
-          if (instant <= latest) continue;
+        const remaining = count - runs.length;
+        for (const instant of resolveDay(midnight, compiled.times, offsetAt, constantOffset, latest, remaining)) {
           runs.push(instant);
           latest = instant;
-          if (runs.length >= count) return runs;
         }
+        if (runs.length >= count) return runs;
       }
     }
   }
@@ -295,6 +362,8 @@ export function shortestIntervalMinutes(cron: OmniCron): number {
   if (times.length === 0) return best;
   const first = times[0] ?? 0;
   const last = times[times.length - 1] ?? 0;
+  // Consecutive matching days are at least a day apart: skip the calendar when the day already has a closer pair.
+  if (best <= 1440 + first - last) return best;
   // Gap between the last run of one matching day and the first of the next: scan four years of days
   // (covers leap days and every weekday/month layout that matters for a minimum-interval check).
   let previousDay: number | undefined;

@@ -9,11 +9,12 @@ import { formatClockTime, formatOrdinal, joinWords, monthName, weekdayName } fro
 import {
   compileCron,
   daysInMonth,
+  locateTransition,
   readZoneOffsets,
   resolveWallTime,
   walkRuns,
 } from './next-runs.js';
-import type { CompiledCron, OffsetAt } from './next-runs.js';
+import type { CompiledCron, OffsetAt, OffsetTransition } from './next-runs.js';
 import type { OmniCron } from './types.js';
 
 const MINUTE_MS = 60_000;
@@ -23,12 +24,7 @@ const DST_HORIZON_MS = 2 * 366 * DAY_MS;
 /** Offsets are sampled this far apart; real zones never change twice within a week. */
 const SCAN_STEP_MS = 7 * DAY_MS;
 
-interface Transition {
-  /** First instant with the new offset. */
-  at: number;
-  before: number;
-  after: number;
-}
+type Transition = OffsetTransition;
 
 /** Transitions per zone and calendar year span: a zone's rules do not change while the bot runs. */
 const transitionCache = new Map<string, Transition[]>();
@@ -55,16 +51,7 @@ export function findOffsetTransitions(offsetAt: OffsetAt, fromMs: number, toMs: 
   while (t < toMs) {
     const next = Math.min(t + SCAN_STEP_MS, toMs);
     const nextOffset = offsetAt(next);
-    if (nextOffset !== offset) {
-      let lo = t;
-      let hi = next;
-      while (hi - lo > MINUTE_MS) {
-        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
-        if (offsetAt(mid) === offset) lo = mid;
-        else hi = mid;
-      }
-      found.push({ at: hi, before: offset, after: offsetAt(hi) });
-    }
+    if (nextOffset !== offset) found.push(locateTransition(offsetAt, t, next));
     t = next;
     offset = nextOffset;
   }
