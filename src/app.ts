@@ -18,6 +18,7 @@ import { createRateBudget } from './omni/rate-budget.js';
 import { createRoutineService } from './routines/service.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { runWithRequestContext } from './request-context.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { openStore } from './store/index.js';
 
@@ -142,16 +143,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     extendedErrorHandler: true,
   });
 
-  app.use(async ({ context, body, next }) => {
-    const b = body as { trigger_id?: string; view?: { id?: string }; type?: string };
-    context.requestId = randomUUID().slice(0, 8);
-    context.log = logger.child({ requestId: context.requestId, kind: b.type ?? 'command' });
-    await next();
+  // Every log line written while handling a request, including after the ack, carries its request id.
+  app.use(async ({ body, next }) => {
+    const b = body as { type?: string; command?: string; user?: { id?: string }; user_id?: string; event?: { type?: string } };
+    const slackUserId = b.user?.id ?? b.user_id;
+    const kind = b.type === 'event_callback' ? b.event?.type : (b.type ?? b.command);
+    await runWithRequestContext({ requestId: randomUUID().slice(0, 8), ...(slackUserId ? { slackUserId } : {}), ...(kind ? { kind } : {}) }, next);
   });
 
-  const onError: ExtendedErrorHandler = async ({ error, context }) => {
-    const log = (context as { log?: Logger }).log ?? logger;
-    log.error('listener failed', { err: (error as { original?: unknown }).original ?? error });
+  const onError: ExtendedErrorHandler = async ({ error }) => {
+    logger.error('listener failed', { err: (error as { original?: unknown }).original ?? error });
   };
   app.error(onError);
 

@@ -4,6 +4,7 @@
  * a Slack token, an Omni key or a bearer header, so a secret cannot reach a log even through a library's message.
  */
 import type { LogLevelName } from './config.js';
+import { currentRequestContext } from './request-context.js';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -57,7 +58,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const make = (base: Record<string, unknown>): Logger => {
     const write = (lvl: LogLevelName, msg: string, fields?: Record<string, unknown>) => {
       if (ORDER[lvl] < level) return;
-      const record: Record<string, unknown> = { time: clock().toISOString(), level: lvl, msg, ...base };
+      const record: Record<string, unknown> = { time: clock().toISOString(), level: lvl, msg, ...currentRequestContext(), ...base };
       for (const [k, v] of Object.entries(fields ?? {})) record[k] = v instanceof Error ? errorFields(v) : v;
       let line: string;
       try {

@@ -24,3 +24,18 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
   });
 });
+
+describe('request context', () => {
+  it('stamps every line written inside a request, including after an await, with its request id', async () => {
+    const { runWithRequestContext } = await import('../../src/request-context.js');
+    const lines: string[] = [];
+    const log = createLogger({ sink: (l) => lines.push(l) });
+    await runWithRequestContext({ requestId: 'req-1', slackUserId: 'U1' }, async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      log.info('inside');
+    });
+    log.info('outside');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ msg: 'inside', requestId: 'req-1', slackUserId: 'U1' });
+    expect(JSON.parse(lines[1] ?? '{}').requestId).toBeUndefined();
+  });
+});
