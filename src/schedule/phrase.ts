@@ -1128,7 +1128,6 @@ class PhraseReader {
       const rel = this.word(j);
       const hourTok = this.at(j + 1);
       const hour = hourTok?.kind === 'number' && Number.isInteger(hourTok.value) && hourTok.value <= 24 ? hourTok.value : hourTok?.kind === 'time' && hourTok.minute === 0 ? hourTok.hour : isWord(hourTok, 'noon') ? 12 : isWord(hourTok, 'midnight') ? 0 : undefined;
-      if (isWord(tok, 'half') && hourTok === undefined) return null;
       if (isWord(tok, 'half') && rel === undefined && this.at(j)?.kind === 'number') {
         // British "half 8" = 8:30
         const h = (this.at(j) as { value: number }).value;
