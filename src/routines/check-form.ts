@@ -4,7 +4,7 @@
  * email domains) is enforced here, on the server side, whatever the view state claims.
  */
 import { IANAZone } from 'luxon';
-import { interpretSchedule } from '../schedule/interpret.js';
+import { interpretSchedule } from '../schedule/index.js';
 import type { ScheduleResult } from '../schedule/types.js';
 import type { FormErrors, RoutineForm } from './types.js';
 

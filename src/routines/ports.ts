@@ -53,6 +53,8 @@ export type IdentityOutcome =
 
 export interface IdentityPort {
   resolveIdentity(slackUserId: string, teamId?: string): Promise<IdentityOutcome>;
+  /** Drops a cached mapping that Omni no longer accepts, so the next request resolves it again. */
+  forgetIdentity?(slackUserId: string): Promise<void>;
 }
 
 export interface SlackPeoplePort {

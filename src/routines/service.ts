@@ -106,6 +106,10 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   const listTtlMs = deps.listTtlMs ?? 30_000;
   const listCache = new Map<string, { at: number; records: Promise<OmniRoutineRecord[]> }>();
 
+  async function forgetStaleIdentity(err: unknown, slackUserId: string): Promise<void> {
+    if ((err as { reason?: unknown }).reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
+  }
+
   function listRecords(membershipId: string, fresh = false): Promise<OmniRoutineRecord[]> {
     const hit = listCache.get(membershipId);
     if (!fresh && hit && clock().getTime() - hit.at < listTtlMs) return hit.records;
@@ -226,6 +230,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       } catch (err) {
         const e = err as { status?: number; omniMessage?: string };
         logger.warn('omni create failed', { err, slackUserId });
+        await forgetStaleIdentity(err, slackUserId);
         return await fail(describeFailure(err), {
           membershipId: who.membershipId,
           request: built.body,
@@ -278,6 +283,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       return { ok: true, routines: records.map((r) => toRoutineView(r, now)) };
     } catch (err) {
       logger.warn('omni list failed', { err, slackUserId });
+      await forgetStaleIdentity(err, slackUserId);
       return { ok: false, problem: describeFailure(err).message };
     }
   }
@@ -307,6 +313,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     } catch (err) {
       const e = err as { status?: number; omniMessage?: string };
       logger.warn('omni routine action failed', { err, action, slackUserId });
+      await forgetStaleIdentity(err, slackUserId);
       await audit('error', {
         ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
         ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),

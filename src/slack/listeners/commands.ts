@@ -1,6 +1,6 @@
 /** `/routine`: help, list, new, and quick create from free text (always confirmed in the modal, never silent). */
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { scanScheduleInText } from '../../schedule/find-in-text.js';
+import { scanScheduleInText } from '../../schedule/index.js';
 import { SLASH_COMMAND } from '../ids.js';
 import { suggestRoutineName } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkRoutineForm, isAllowedEmailDomain, readEmailList } from '../../../src/routines/check-form.js';
+import { describeFailure } from '../../../src/routines/failures.js';
+import { EMPTY_FORM, type RoutineForm } from '../../../src/routines/types.js';
+
+const now = new Date('2026-03-01T12:00:00Z');
+const policy = { defaultTimezone: 'UTC', minIntervalMinutes: 60, allowedEmailDomains: ['acme.com'] };
+const form = (over: Partial<RoutineForm>): RoutineForm => ({
+  ...EMPTY_FORM,
+  name: 'Brief',
+  prompt: 'Summarise the pipeline',
+  schedule: 'every weekday at 9am',
+  timezone: 'America/New_York',
+  modelId: 'm-1',
+  delivery: 'channel',
+  channelId: 'C1',
+  ...over,
+});
+
+describe('checkRoutineForm', () => {
+  it('accepts a complete form and reads the schedule in the chosen zone', () => {
+    const r = checkRoutineForm(form({}), policy, now);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.schedule).toMatchObject({ cron: '0 9 ? * MON-FRI *', timezone: 'America/New_York' });
+  });
+
+  it('names each missing field', () => {
+    const r = checkRoutineForm(form({ name: ' ', prompt: '', schedule: '', modelId: '', channelId: undefined }), policy, now);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(['channelId', 'modelId', 'name', 'prompt', 'schedule']);
+  });
+
+  it('refuses schedules with the engine’s reason and alternative, and enforces the minimum interval', () => {
+    const r = checkRoutineForm(form({ schedule: 'every 15 minutes' }), policy, now);
+    expect(!r.ok && r.errors.schedule).toMatch(/Try:/);
+    expect(checkRoutineForm(form({ schedule: 'every 15 minutes' }), { ...policy, minIntervalMinutes: 5 }, now).ok).toBe(true);
+  });
+
+  it('enforces email syntax, allowed domains and the 100-recipient cap on the server side', () => {
+    const bad = checkRoutineForm(form({ delivery: 'email', emails: 'not-an-email, x@acme.com' }), policy, now);
+    expect(!bad.ok && bad.errors.emails).toMatch(/Not an email address: not-an-email/);
+    const outside = checkRoutineForm(form({ delivery: 'email', emails: 'eve@attacker.com' }), policy, now);
+    expect(!outside.ok && outside.errors.emails).toMatch(/only email acme.com/);
+    const none = checkRoutineForm(form({ delivery: 'email', emails: '' }), policy, now);
+    expect(!none.ok && none.errors.recipients).toBeTruthy();
+    const many = Array.from({ length: 101 }, (_, i) => `u${i}@acme.com`).join(',');
+    const tooMany = checkRoutineForm(form({ delivery: 'email', emails: many }), policy, now);
+    expect(!tooMany.ok && tooMany.errors.recipients).toMatch(/at most 100/);
+    expect(checkRoutineForm(form({ delivery: 'email', emails: 'a@acme.com; <mailto:b@ACME.com|b@ACME.com>' }), policy, now).ok).toBe(true);
+  });
+
+  it('limits lengths and rejects an unknown zone', () => {
+    const r = checkRoutineForm(form({ name: 'x'.repeat(256), prompt: 'y'.repeat(3001), timezone: 'Mars/Olympus' }), policy, now);
+    expect(!r.ok && Object.keys(r.errors).sort()).toEqual(['name', 'prompt', 'timezone']);
+  });
+});
+
+describe('email helpers', () => {
+  it('splits on commas, semicolons and whitespace, unwrapping Slack mailto links', () => {
+    expect(readEmailList(' a@x.com,b@y.com;\n<mailto:c@z.com|c@z.com> ')).toEqual(['a@x.com', 'b@y.com', 'c@z.com']);
+  });
+  it('compares domains case-insensitively and exactly (no suffix tricks)', () => {
+    expect(isAllowedEmailDomain('A@ACME.COM', ['acme.com'])).toBe(true);
+    expect(isAllowedEmailDomain('a@evilacme.com', ['acme.com'])).toBe(false);
+    expect(isAllowedEmailDomain('a@acme.com.evil.io', ['acme.com'])).toBe(false);
+    expect(isAllowedEmailDomain('a@anything.io', [])).toBe(true);
+  });
+});
+
+describe('describeFailure', () => {
+  it('words Omni reasons plainly and never shows raw bodies', () => {
+    const limit = describeFailure({ code: 'routine_bot_omni_api_error', reason: 'routine_limit', status: 429 });
+    expect(limit.message).toMatch(/maximum number of active routines/);
+    const invalid = describeFailure({ code: 'routine_bot_omni_api_error', reason: 'invalid_request', omniMessage: 'Bad Request: prompt: Required' });
+    expect(invalid.message).toBe('Omni rejected the routine: prompt: Required');
+    const unknown = describeFailure(new Error('ECONNRESET {"detail":"x"} at foo.ts:12'));
+    expect(unknown.message).not.toMatch(/ECONNRESET|detail|foo\.ts/);
+  });
+});
