@@ -110,7 +110,9 @@ function readNumber(text: string, field: CronFieldName, whole: string): number {
   }
   const value = Number(text);
   const [min, max] = CRON_FIELD_RANGES[field];
-  if (value < min || value > max) fail(field, whole, `${value} is out of range (${min}-${max})`);
+  if (value < min || value > max) {
+    fail(field, whole, `${value} is out of range (${min}-${max}${field === 'dayOfWeek' ? ', 1 = Sunday' : ''})`);
+  }
   return value;
 }
 

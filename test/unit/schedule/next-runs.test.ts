@@ -3,10 +3,12 @@ import { CronExpressionParser } from 'cron-parser';
 import { isRoutineBotError } from '../../../src/errors.js';
 import { formatOmniCron, readOmniCron } from '../../../src/schedule/cron.js';
 import {
+  compileCron,
   computeNextRuns,
   InvalidTimeZoneError,
   lastWeekdayOf,
   nearestWeekdayOf,
+  readZoneOffsets,
   shortestIntervalMinutes,
   weekdayOf,
 } from '../../../src/schedule/next-runs.js';
@@ -333,10 +335,84 @@ describe('computeNextRuns across DST (policy: gap → same offset after it; over
   it('never repeats an instant and always increases, through a year of transitions', () => {
     for (const zone of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Australia/Sydney']) {
       for (const expr of ['0/15 * ? * SUN *', '0/30 0-4 ? * * *', '0 * ? * SUN *']) {
-        const all = computeNextRuns(read(expr), zone, new Date('2026-01-01T00:00:00Z'), 2000).map((d) =>
+        const all = computeNextRuns(read(expr), zone, new Date('2026-01-01T00:00:00Z'), 1200).map((d) =>
           d.toMillis(),
         );
         for (let i = 1; i < all.length; i++) expect(all[i]).toBeGreaterThan(all[i - 1] ?? Infinity);
+      }
+    }
+  });
+});
+
+describe('computeNextRuns matches a minute-by-minute reference of the DST policy around real clock changes', () => {
+  /**
+   * Independent of the evaluator: walk every UTC minute, read the wall clock there, and keep the first instant at
+   * which each matching wall time shows. Matching wall times that never show (a gap) run at the offset in force
+   * just before the gap. Sorted and de-duplicated, that is the policy stated in next-runs.ts.
+   */
+  function referenceRuns(cron: OmniCron, zone: string, fromMs: number, toMs: number): number[] {
+    const offsets = readZoneOffsets(zone);
+    const compiled = compileCron(cron);
+    const times = new Set(compiled.times);
+    const matches = (local: Date): boolean =>
+      compiled.months.has(local.getUTCMonth() + 1) &&
+      compiled.matchDay(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate()) &&
+      times.has(local.getUTCHours() * 60 + local.getUTCMinutes());
+    const seen = new Map<number, number>();
+    let previousOffset = offsets(fromMs - MINUTE);
+    const gapShift = new Map<number, number>(); // wall minute inside a gap → offset before it
+    for (let u = fromMs; u < toMs; u += MINUTE) {
+      const offset = offsets(u);
+      if (offset > previousOffset) {
+        // Wall minutes skipped: [u + previous, u + offset)
+        for (let w = u + previousOffset * MINUTE; w < u + offset * MINUTE; w += MINUTE) gapShift.set(w, previousOffset);
+      }
+      previousOffset = offset;
+      const wall = u + offset * MINUTE;
+      if (!seen.has(wall)) seen.set(wall, u);
+    }
+    const out = new Set<number>();
+    for (const [wall, instant] of seen) if (matches(new Date(wall))) out.add(instant);
+    for (const [wall, before] of gapShift) if (matches(new Date(wall))) out.add(wall - before * MINUTE);
+    return [...out].filter((t) => t > fromMs && t < toMs).sort((a, b) => a - b);
+  }
+  const MINUTE = 60_000;
+
+  const zones = [
+    'America/New_York',
+    'Europe/London',
+    'Australia/Sydney',
+    'Australia/Lord_Howe',
+    'America/Santiago', // changes at midnight
+    'America/Havana', // changes at midnight
+    'Asia/Kolkata',
+  ];
+  const crons = ['0,30 * ? * * *', '0 0/2 ? * * *', '30 2 ? * * *', '0 0 ? * * *', '45 1,2,3 ? * * *', '15 0-3 ? * SUN *'];
+
+  it.each(zones)('%s, 2026', (zone) => {
+    const offsets = readZoneOffsets(zone);
+    const changes = [];
+    // Find the zone's 2026 changes (daily samples are enough for a test).
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000) {
+      if (offsets(t) !== offsets(t + 86_400_000)) changes.push(t);
+    }
+    if (zone === 'Asia/Kolkata') expect(changes).toEqual([]);
+    else expect(changes.length).toBeGreaterThanOrEqual(2);
+    const windows = changes.length > 0 ? changes : [Date.UTC(2026, 5, 1)];
+    for (const dayBefore of windows) {
+      const fromMs = dayBefore - 86_400_000;
+      const toMs = dayBefore + 3 * 86_400_000;
+      for (const expr of crons) {
+        const cron = read(expr);
+        const expected = referenceRuns(cron, zone, fromMs, toMs);
+        const actual = computeNextRuns(cron, zone, new Date(fromMs), expected.length + 5)
+          .map((d) => d.toMillis())
+          .filter((t) => t < toMs);
+        expect({ zone, expr, runs: actual.map((t) => new Date(t).toISOString()) }).toEqual({
+          zone,
+          expr,
+          runs: expected.map((t) => new Date(t).toISOString()),
+        });
       }
     }
   });
