@@ -300,13 +300,19 @@ export function formatOmniCron(cron: OmniCron): string {
   const dom = domSet ? formatDayOfMonth(cron.dayOfMonth) : '?';
   const dow = domSet ? '?' : formatDayOfWeek(cron.dayOfWeek);
   return [
-    formatNumbers(valuesOf(cron.minute, 'minute'), 'minute', true),
-    formatNumbers(valuesOf(cron.hour, 'hour'), 'hour', true),
+    formatNumberField(cron.minute, 'minute', true),
+    formatNumberField(cron.hour, 'hour', true),
     dom,
-    formatNumbers(valuesOf(cron.month, 'month'), 'month', false),
+    formatNumberField(cron.month, 'month', false),
     dow,
-    formatNumbers(valuesOf(cron.year, 'year'), 'year', false),
+    formatNumberField(cron.year, 'year', false),
   ].join(' ');
+}
+
+function formatNumberField(field: CronField, name: CronFieldName, steps: boolean): string {
+  // `*` needs no expansion (the year field alone would expand to 230 values on every call).
+  if (field.kind === 'any') return '*';
+  return formatNumbers(valuesOf(field, name), name, steps);
 }
 
 function valuesOf(field: CronField, name: CronFieldName): number[] {
