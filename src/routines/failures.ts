@@ -42,6 +42,10 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
     retryable: true,
   },
   unexpected_response: { message: "Omni answered in a way the bot didn't expect. Nothing was lost: try again in a moment.", retryable: true },
+  run_ambiguous: {
+    message: "Omni didn't confirm the run started: it may be running now. Check the routine's last run before pressing Run now again.",
+    retryable: true,
+  },
   ambiguous: {
     message: "Omni didn't confirm whether the routine was created. Check your list before trying again.",
     retryable: true,

@@ -87,6 +87,10 @@ export interface RoutinesStorePort {
     omniMessage?: string;
     at: Date;
   }): Awaitable<unknown>;
+  /** The audit entries matching every filter, newest first. */
+  listAudit(query: { slackUserId?: string; routineId?: string; limit: number }): Awaitable<
+    Array<{ action: string; routineId?: string; request: unknown; outcome: 'ok' | 'error'; omniMessage?: string }>
+  >;
   beginIdempotent(key: string, options: { ttlMs: number }): Awaitable<IdempotentClaim>;
   completeIdempotent(key: string, result: unknown): Awaitable<unknown>;
   abandonIdempotent(key: string): Awaitable<unknown>;

@@ -49,6 +49,13 @@ export type ActionOutcome =
   | { ok: false; failure: UserFacingFailure };
 
 const IDEMPOTENCY_TTL_MS = 10 * 60_000;
+/** What the audit says when an action was refused because the routine is not the requester's. */
+const NOT_YOURS_AUDIT = 'not one of the requester’s routines';
+
+/** A routine already deleted, known only by its id and name (for the "was deleted" answer). */
+function goneRoutineView(id: string, name: string): RoutineView {
+  return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: '', modelId: '' };
+}
 
 function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): UserFacingFailure {
   return {
@@ -293,16 +300,32 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     const { slackUserId, routineId, action } = input;
     const who = await identity.resolveIdentity(slackUserId, input.teamId);
     if (!who.ok) return { ok: false, failure: identityFailure(deps, who) };
+    // The routine's name goes into the audit once its ownership is proven: it marks a verified attempt.
+    let name: string | undefined;
     const audit = (outcome: 'ok' | 'error', extra: { omniStatus?: number; omniMessage?: string } = {}) =>
-      store.appendAudit({ slackUserId, membershipId: who.membershipId, action, routineId, request: { action, routineId }, outcome, ...extra, at: clock() });
+      store.appendAudit({
+        slackUserId,
+        membershipId: who.membershipId,
+        action,
+        routineId,
+        request: { action, routineId, ...(name !== undefined ? { name } : {}) },
+        outcome,
+        ...extra,
+        at: clock(),
+      });
+    let record: OmniRoutineRecord | undefined;
     try {
-      let record = (await listRecords(who.membershipId)).find((r) => r.id === routineId);
+      record = (await listRecords(who.membershipId)).find((r) => r.id === routineId);
       // The cached list may predate a routine created elsewhere: look once more before refusing.
       if (!record) record = (await listRecords(who.membershipId, true)).find((r) => r.id === routineId);
       if (!record) {
-        await audit('error', { omniMessage: 'not one of the requester’s routines' });
+        // Delete pressed again after an attempt that reached Omni (its answer lost): gone, which is what was asked.
+        const deletedName = action === 'delete' ? await findVerifiedDeleteName(slackUserId, routineId) : undefined;
+        if (deletedName !== undefined) return { ok: true, action, routine: goneRoutineView(routineId, deletedName) };
+        await audit('error', { omniMessage: NOT_YOURS_AUDIT });
         return { ok: false, failure: { code: 'not_yours', message: "That routine isn't one of yours (or it was deleted), so I can't change it.", retryable: false } };
       }
+      name = record.name;
       if (action === 'run') await omni.triggerRoutine(who.membershipId, routineId);
       else if (action === 'delete') await omni.deleteRoutine(who.membershipId, routineId);
       else await omni.setRoutineActive(who.membershipId, record, action === 'resume');
@@ -311,15 +334,34 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       const updated: OmniRoutineRecord = action === 'pause' ? { ...record, disabled: true } : action === 'resume' ? { ...record, disabled: false } : record;
       return { ok: true, action, routine: toRoutineView(updated, clock()) };
     } catch (err) {
-      const e = err as { status?: number; omniMessage?: string };
+      const e = err as { status?: number; omniMessage?: string; reason?: unknown };
+      // The action may have happened although it was not confirmed: the cached list can no longer be trusted.
+      listCache.delete(who.membershipId);
+      if (action === 'delete' && record && e.reason === 'not_found') {
+        // It was in the requester's list and Omni no longer has it: already deleted (e.g. by an unanswered attempt).
+        await audit('ok', { omniStatus: 404, omniMessage: 'already deleted' });
+        return { ok: true, action, routine: toRoutineView(record, clock()) };
+      }
       logger.warn('omni routine action failed', { err, action, slackUserId });
       await forgetStaleIdentity(err, slackUserId);
       await audit('error', {
         ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
         ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
       });
-      return { ok: false, failure: describeFailure(err) };
+      const failure = describeFailure(err);
+      // "Ambiguous" is worded for a create; a run that may or may not have started has its own words.
+      return { ok: false, failure: action === 'run' && failure.code === 'ambiguous' ? failureOf('run_ambiguous') : failure };
     }
+  }
+
+  /** The name of a routine this user asked to delete before, after its ownership was proven; else undefined. */
+  async function findVerifiedDeleteName(slackUserId: string, routineId: string): Promise<string | undefined> {
+    const entries = await store.listAudit({ slackUserId, routineId, limit: 20 });
+    for (const entry of entries) {
+      const request = entry.request as { name?: unknown } | null;
+      if (entry.action === 'delete' && entry.omniMessage !== NOT_YOURS_AUDIT && typeof request?.name === 'string') return request.name;
+    }
+    return undefined;
   }
 
   async function getDraftForm(slackUserId: string, draftId: string): Promise<{ form: RoutineForm; lastError?: string } | null> {
