@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
+import { HTTPModuleFunctions, type ReceiverEvent } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
+import { RoutineBotError } from './errors.js';
 import { createIdentityResolver, describeIdentityProblem } from './identity/index.js';
 import { type Logger, createLogger } from './log.js';
 import { createOmniCatalog } from './omni/catalog.js';
@@ -56,6 +58,20 @@ function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
     setName: () => {},
   };
 }
+
+/** A signed request the app refuses after Bolt parsed it; answered with `status` and an empty body. */
+class RefusedRequestError extends RoutineBotError {
+  readonly code = 'routine_bot_refused_request';
+  constructor(
+    readonly status: 400 | 401 | 500,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Slack's replay window: Bolt refuses older timestamps; the same bound applies to timestamps ahead of our clock. */
+const MAX_REQUEST_SKEW_SEC = 5 * 60;
 
 const BOLT_LEVEL = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
@@ -119,7 +135,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }), BOLT_LEVEL[config.logLevel]);
   const receiver =
     config.slack.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: config.slack.appToken ?? '', customRoutes: [healthRoute], logger: boltLogger })
+      ? new SocketModeReceiver({
+          appToken: config.slack.appToken ?? '',
+          customRoutes: [healthRoute],
+          logger: boltLogger,
+          // The health route is served on PORT; apps.connections.open goes to SLACK_API_URL like every other call.
+          installerOptions: { port: config.port, clientOptions: { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) } },
+        })
       : new HTTPReceiver({
           signingSecret: config.slack.signingSecret ?? '',
           endpoints: '/slack/events',
@@ -129,7 +151,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis ?? 3001,
           // Slack's payloads are small; refuse anything near Bolt's 4 MB default early.
           bodyLimit: 1024 * 1024,
+          processEventErrorHandler: async (args) => {
+            if (!(args.error instanceof RefusedRequestError)) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+            logger.warn('request refused', { status: args.error.status, reason: args.error.message });
+            if (!args.response.headersSent) {
+              args.response.writeHead(args.error.status);
+              args.response.end();
+            }
+            return true;
+          },
         });
+  if (receiver instanceof HTTPReceiver) {
+    // Bolt refuses timestamps more than 5 minutes old but accepts any in the future; Slack's rule is "more than
+    // 5 minutes from now" either way, so a body signed for later cannot be replayed for hours.
+    const listener = receiver.requestListener;
+    receiver.requestListener = (req, res) => {
+      const ts = Number(req.headers['x-slack-request-timestamp']);
+      if (Number.isFinite(ts) && ts > clock().getTime() / 1000 + MAX_REQUEST_SKEW_SEC) {
+        logger.warn('request refused', { status: 401, reason: 'timestamp too far in the future' });
+        req.resume();
+        res.writeHead(401);
+        res.end();
+        return;
+      }
+      listener(req, res);
+    };
+  }
 
   const app = new App({
     receiver,
@@ -144,17 +191,44 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   // Every log line written while handling a request, including after the ack, carries its request id.
+  const dispatched = new WeakSet<object>();
+  const failed = new WeakSet<object>();
   app.use(async ({ body, next }) => {
+    dispatched.add(body);
     const b = body as { type?: string; command?: string; user?: { id?: string }; user_id?: string; event?: { type?: string } };
     const slackUserId = b.user?.id ?? b.user_id;
     const kind = b.type === 'event_callback' ? b.event?.type : (b.type ?? b.command);
     await runWithRequestContext({ requestId: randomUUID().slice(0, 8), ...(slackUserId ? { slackUserId } : {}), ...(kind ? { kind } : {}) }, next);
   });
 
-  const onError: ExtendedErrorHandler = async ({ error }) => {
+  const onError: ExtendedErrorHandler = async ({ error, body }) => {
+    if (typeof body === 'object' && body !== null) failed.add(body);
     logger.error('listener failed', { err: (error as { original?: unknown }).original ?? error });
   };
   app.error(onError);
+
+  if (receiver instanceof HTTPReceiver) {
+    // Bolt leaves a request that nothing acked open until its 3 s timer answers 404, past Slack's deadline. Answer
+    // at once instead: 400 for a body no Slack payload type matches, 500 when a listener failed before acking, and
+    // an empty 200 (ignored) for a known type no listener took (an unknown action, callback id or command).
+    const processEvent = app.processEvent.bind(app);
+    app.processEvent = async (event: ReceiverEvent) => {
+      const body: unknown = event.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RefusedRequestError(400, 'body is not an object');
+      let acked = false;
+      await processEvent({
+        ...event,
+        ack: async (response) => {
+          acked = true;
+          await event.ack(response);
+        },
+      });
+      if (acked) return;
+      if (failed.has(body)) throw new RefusedRequestError(500, 'a listener failed before acknowledging');
+      if (!dispatched.has(body)) throw new RefusedRequestError(400, 'not a Slack payload this app understands');
+      await event.ack();
+    };
+  }
 
   registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
 
