@@ -1,0 +1,105 @@
+/**
+ * The bot against bare Bolt, in one run: start-up and idle memory, slash command → views.open latency under a
+ * burst and a sustained rate, Omni requests per action, then the closing table with the schedule engine's figures
+ * (when bench/schedule.ts ran first) and docs/performance.md rewritten with this run's figures.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { runOmniBudgetBench } from '../omni-budget.js';
+import { runProcessFigures, spawnBare, spawnBot } from '../process-figures.js';
+import type { ScheduleBenchResult } from '../schedule.js';
+import { runSlackLatencyBench } from '../slack-latency.js';
+import { startBenchEnv } from './bench-env.js';
+import type { ChildApp } from './child-app.js';
+import { type AppBenchFigures, buildPerformanceDoc, buildTable, formatTable, readMachine } from './report.js';
+
+const DOC_PATH = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
+
+function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+export interface AppBenchOptions {
+  schedule?: ScheduleBenchResult;
+  env?: NodeJS.ProcessEnv;
+  print?: (line: string) => void;
+}
+
+export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBenchFigures> {
+  const e = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const settings = {
+    burstSize: Math.round(readNumber(e, 'BENCH_BURST', 200, 1, 1000)),
+    burstRounds: Math.round(readNumber(e, 'BENCH_BURST_ROUNDS', 2, 1, 20)),
+    rate: readNumber(e, 'BENCH_RATE', 40, 1, 500),
+    seconds: readNumber(e, 'BENCH_SECONDS', 30, 1, 3600),
+    newUserShare: readNumber(e, 'BENCH_NEW_USERS', 0.2, 0, 1),
+    starts: Math.round(readNumber(e, 'BENCH_STARTS', 3, 1, 20)),
+    repeats: Math.round(readNumber(e, 'BENCH_REPEATS', 10, 2, 200)),
+  };
+  const profileDir = e.BENCH_CPU_PROF === '1' ? mkdtempSync(join(tmpdir(), 'routine-bot-profiles-')) : undefined;
+  const started = performance.now();
+  const loadBefore = readMachine().load;
+
+  // Users the phases take: warm-ups (40 + 50 per app), bursts, sustained newcomers (with slack), Omni flows.
+  const users =
+    2 * (40 + 50) +
+    2 * settings.burstSize * settings.burstRounds +
+    2 * Math.ceil(settings.rate * settings.seconds * settings.newUserShare + 10) +
+    settings.repeats;
+  const env = await startBenchEnv({ poolSize: users + 100 });
+  const running: ChildApp[] = [];
+  try {
+    const { figures: processFigures, apps: firstApps } = await runProcessFigures(env, { starts: settings.starts, idleMs: 1500, print });
+    let apps = firstApps;
+    running.push(apps.ours, apps.bare);
+    if (profileDir) {
+      // Profiled instances replace the measured ones for the load (the profiler costs both alike).
+      await Promise.all([apps.ours.stop(), apps.bare.stop()]);
+      const flags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+      apps = { ours: await spawnBot(env, flags), bare: await spawnBare(env, flags) };
+      running.push(apps.ours, apps.bare);
+    }
+    const latency = await runSlackLatencyBench(env, apps, { ...settings, print });
+    const omni = await runOmniBudgetBench(env, apps.ours, { repeats: settings.repeats, print });
+    await Promise.all(running.map((a) => a.stop()));
+    if (profileDir) print(`CPU profiles (bot pid ${apps.ours.pid}, bare pid ${apps.bare.pid}): ${profileDir}`);
+
+    const m = readMachine();
+    const figures: AppBenchFigures = {
+      process: processFigures,
+      latency,
+      omni,
+      ...(options.schedule ? { schedule: options.schedule } : {}),
+      settings,
+      machine: { cpus: m.cpus, cores: m.cores, loadBefore, loadAfter: m.load, node: m.node, os: m.os, memGiB: m.memGiB },
+      durationSeconds: (performance.now() - started) / 1000,
+    };
+    const rows = buildTable(figures);
+    print('');
+    print(formatTable(rows));
+    if (e.BENCH_WRITE_DOC !== '0') {
+      writeFileSync(DOC_PATH, buildPerformanceDoc(figures, rows, readNotes(figures)));
+      print(`\nwrote ${DOC_PATH}`);
+    }
+    return figures;
+  } finally {
+    await Promise.all(running.map((a) => a.stop().catch(() => {})));
+    await env.close();
+  }
+}
+
+/** What the figures mean, for the doc: where the bot spends its extra time and what is off target. */
+function readNotes(f: AppBenchFigures): string[] {
+  const notes: string[] = [];
+  const missed = buildTable(f).filter((r) => r.met === false);
+  notes.push(missed.length === 0 ? 'Every figure with a target met it in this run.' : `Off target in this run: ${missed.map((r) => r.figure).join('; ')}.`);
+  return notes;
+}

@@ -1,0 +1,138 @@
+/**
+ * Slash command → views.open latency of the bot against the bare Bolt app, under the same load, both as child
+ * processes: a warm-up, then bursts of N concurrent commands from distinct users (rounds alternate which app goes
+ * first), then a sustained rate with a realistic user mix (mostly recent users, some newcomers), split into four
+ * segments in A-B-B-A order so drift and noisy neighbours hit both apps alike. Peak RSS is sampled throughout.
+ */
+import type { BenchEnv } from './lib/bench-env.js';
+import { BENCH_SIGNING_SECRET } from './lib/bench-env.js';
+import type { ChildApp } from './lib/child-app.js';
+import { type CommandResult, createUserMix, runBurst, runSustained } from './lib/load-driver.js';
+import { type LatencySummary, formatMs, formatRatio, summariseLatencies } from './lib/stats.js';
+
+export interface LatencyPair {
+  ours: LatencySummary;
+  bare: LatencySummary;
+  /** ours / bare */
+  p50Ratio: number;
+  p99Ratio: number;
+}
+
+export interface LatencyFigures {
+  burst: LatencyPair & { size: number; rounds: number };
+  sustained: LatencyPair & { rate: number; seconds: number; newUserShare: number };
+  peakRssBytes: { ours: number; bare: number };
+  /** A few of the errors seen (expired triggers, failed acks), for the report. */
+  errors: string[];
+}
+
+export interface LatencyOptions {
+  burstSize: number;
+  burstRounds: number;
+  rate: number;
+  seconds: number;
+  newUserShare: number;
+  print: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pair(ours: CommandResult[], bare: CommandResult[]): LatencyPair {
+  const summarise = (rs: CommandResult[]) =>
+    summariseLatencies(
+      rs.flatMap((r) => (r.openMs === null ? [] : [r.openMs])),
+      rs.filter((r) => r.error !== undefined).length,
+    );
+  const o = summarise(ours);
+  const b = summarise(bare);
+  return { ours: o, bare: b, p50Ratio: o.p50 / b.p50, p99Ratio: o.p99 / b.p99 };
+}
+
+function describePair(label: string, p: LatencyPair): string {
+  const side = (s: LatencySummary) => `p50 ${formatMs(s.p50)} ms, p99 ${formatMs(s.p99)} ms, max ${formatMs(s.max)} ms${s.failed ? `, ${s.failed} failed` : ''}`;
+  return `${label}\n  bot:       ${side(p.ours)}\n  bare Bolt: ${side(p.bare)}\n  ratio bot/bare: p50 ${formatRatio(p.p50Ratio)}, p99 ${formatRatio(p.p99Ratio)}`;
+}
+
+/** Samples each app's RSS every 100 ms while load runs. */
+function startRssSampler(apps: ChildApp[]): { stop(): Map<ChildApp, number> } {
+  const peak = new Map<ChildApp, number>(apps.map((a) => [a, a.readRss()]));
+  const timer = setInterval(() => {
+    for (const a of apps) {
+      try {
+        peak.set(a, Math.max(peak.get(a) ?? 0, a.readRss()));
+      } catch {
+        // the process is gone; the error surfaces through the load results
+      }
+    }
+  }, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
+export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp; bare: ChildApp }, options: LatencyOptions): Promise<LatencyFigures> {
+  const { slack } = env;
+  const errors: string[] = [];
+  const keepErrors = (rs: CommandResult[]) => {
+    for (const r of rs) if (r.error && errors.length < 5 && !errors.includes(r.error)) errors.push(r.error);
+    return rs;
+  };
+  const sampler = startRssSampler([apps.ours, apps.bare]);
+
+  // Warm-up: JIT, connection pools, Bolt's first-request work. Not measured.
+  for (const app of [apps.bare, apps.ours]) {
+    const regulars = env.takeUsers(40);
+    let i = 0;
+    await runSustained(slack, app, BENCH_SIGNING_SECRET, { rate: options.rate, seconds: 3, nextUser: () => regulars[i++ % regulars.length]! });
+    await runBurst(slack, app, BENCH_SIGNING_SECRET, env.takeUsers(50));
+    slack.reset();
+  }
+  options.print(`warm-up done (3 s at ${options.rate}/s and a burst of 50, each app)`);
+
+  // Bursts: fresh users each time (none cached by the bot: the worst case for it).
+  const burst = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+  for (let round = 0; round < options.burstRounds; round++) {
+    const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
+    for (const which of order) {
+      await sleep(500);
+      burst[which].push(...keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, env.takeUsers(options.burstSize))));
+      slack.reset();
+    }
+  }
+  const burstPair = pair(burst.ours, burst.bare);
+  options.print(describePair(`burst: ${options.burstSize} concurrent commands from distinct new users, ${options.burstRounds} rounds per app`, burstPair));
+
+  // Sustained: A-B-B-A segments; each app gets its own user mix made from the same seed (same pattern of repeats).
+  const mixes = {
+    ours: createUserMix({ seed: 7, newShare: options.newUserShare, take: (n) => env.takeUsers(n) }),
+    bare: createUserMix({ seed: 7, newShare: options.newUserShare, take: (n) => env.takeUsers(n) }),
+  };
+  const sustained = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+  for (const which of ['bare', 'ours', 'ours', 'bare'] as const) {
+    await sleep(300);
+    const results = await runSustained(slack, apps[which], BENCH_SIGNING_SECRET, { rate: options.rate, seconds: options.seconds / 2, nextUser: mixes[which] });
+    sustained[which].push(...keepErrors(results));
+    slack.reset();
+  }
+  const sustainedPair = pair(sustained.ours, sustained.bare);
+  options.print(
+    describePair(
+      `sustained: ${options.rate} commands/s for ${options.seconds} s per app (two halves, A-B-B-A), ${Math.round(options.newUserShare * 100)}% new users`,
+      sustainedPair,
+    ),
+  );
+
+  const peak = sampler.stop();
+  const peakRssBytes = { ours: peak.get(apps.ours) ?? Number.NaN, bare: peak.get(apps.bare) ?? Number.NaN };
+  options.print(`peak RSS under load: bot ${(peakRssBytes.ours / 2 ** 20).toFixed(1)} MiB, bare Bolt ${(peakRssBytes.bare / 2 ** 20).toFixed(1)} MiB`);
+  if (errors.length) options.print(`errors seen: ${errors.join('; ')}`);
+  return {
+    burst: { ...burstPair, size: options.burstSize, rounds: options.burstRounds },
+    sustained: { ...sustainedPair, rate: options.rate, seconds: options.seconds, newUserShare: options.newUserShare },
+    peakRssBytes,
+    errors,
+  };
+}
