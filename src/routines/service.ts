@@ -52,6 +52,21 @@ const IDEMPOTENCY_TTL_MS = 10 * 60_000;
 /** What the audit says when an action was refused because the routine is not the requester's. */
 const NOT_YOURS_AUDIT = 'not one of the requester’s routines';
 
+/** Omni's clock and ours may disagree: a routine created up to this long "before" the draft still counts. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Omni may store text trimmed and the cron re-spaced or re-cased: compare what matters, not the bytes. */
+function isSameRoutine(record: OmniRoutineRecord, body: RoutineCreateRequest): boolean {
+  const cron = (s: string) => s.trim().split(/\s+/).join(' ').toUpperCase();
+  return (
+    record.name.trim() === body.name.trim() &&
+    record.prompt.trim() === body.prompt.trim() &&
+    cron(record.schedule) === cron(body.schedule) &&
+    record.timezone === body.timezone &&
+    record.modelId.toLowerCase() === body.modelId.toLowerCase()
+  );
+}
+
 /** A routine already deleted, known only by its id and name (for the "was deleted" answer). */
 function goneRoutineView(id: string, name: string): RoutineView {
   return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: '', modelId: '' };
@@ -65,11 +80,34 @@ function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutc
   };
 }
 
-function describeDestination(d: OmniRoutineRecord['destination'] | RoutineCreateRequest['destination']): string {
+function describeDestination(d: OmniRoutineRecord['destination']): string {
   if (d.type === 'slack') return d.slackRecipientType === 'channel' ? `Posted in <#${d.recipientId}>` : `Sent as a DM to <@${d.recipientId}>`;
-  const n = d.recipientEmails.length + ('userGroupIds' in d ? d.userGroupIds.length : 0);
+  const n = d.recipientEmails.length + d.userGroupIds.length;
   const first = d.recipientEmails.slice(0, 3).join(', ');
   return n === 0 ? 'Email (no recipients)' : `Emailed to ${first}${n > 3 ? ` and ${n - 3} more` : ''}`;
+}
+
+/** The record Omni now holds for a routine we just created, built from what we sent (no extra GET: budget). */
+function recordOfCreated(id: string, body: RoutineCreateRequest, now: Date): OmniRoutineRecord {
+  const d = body.destination;
+  return {
+    id,
+    name: body.name,
+    prompt: body.prompt,
+    schedule: body.schedule,
+    timezone: body.timezone,
+    modelId: body.modelId,
+    branchId: body.branchId ?? null,
+    topicName: body.topicName ?? null,
+    description: body.description ?? null,
+    destination: d.type === 'email' ? { type: 'email', recipientEmails: d.recipientEmails ?? [], userGroupIds: d.userGroupIds ?? [] } : d,
+    disabled: false,
+    systemDisabled: false,
+    systemDisabledReason: null,
+    lastRun: null,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
 }
 
 /** Omni's record → what the bot shows; a schedule the engine cannot read is shown as the raw cron. */
@@ -209,6 +247,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       return done?.routine ? { kind: 'created', routine: done.routine, recovered: true } : { kind: 'duplicate' };
     }
 
+    // Read before it is overwritten: a retried draft may already have reached Omni (see findEarlierAttempt).
+    const earlier = input.draftId ? await store.getDraft(input.draftId) : null;
     const draftId = await store.saveDraft({ ...(input.draftId ? { id: input.draftId } : {}), slackUserId, form, status: 'pending' });
     const fail = async (failure: UserFacingFailure, extra: { membershipId?: string; omniStatus?: number; omniMessage?: string; request?: unknown } = {}) => {
       await store.saveDraft({ id: draftId, slackUserId, form, lastError: failure.message, status: 'failed' });
@@ -233,7 +273,9 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       if (!built.ok) return await fail(built.failure, { membershipId: who.membershipId });
       let created: { id: string; recovered: boolean };
       try {
-        created = await omni.createRoutine(who.membershipId, built.body);
+        const found = earlier?.slackUserId === slackUserId ? await findEarlierAttempt(who.membershipId, built.body, earlier) : undefined;
+        if (found) logger.info('omni create: an earlier attempt of this draft had created it', { slackUserId, routineId: found.id });
+        created = found ? { id: found.id, recovered: true } : await omni.createRoutine(who.membershipId, built.body);
       } catch (err) {
         const e = err as { status?: number; omniMessage?: string };
         logger.warn('omni create failed', { err, slackUserId });
@@ -247,20 +289,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       }
       listCache.delete(who.membershipId);
       const now = clock();
-      const routine = toRoutineView(
-        {
-          id: created.id,
-          ...built.body,
-          topicName: built.body.topicName ?? null,
-          destination: built.body.destination.type === 'email' ? { ...built.body.destination, userGroupIds: [] } : built.body.destination,
-          disabled: false,
-          systemDisabled: false,
-          systemDisabledReason: null,
-          lastRun: null,
-          createdAt: now.toISOString(),
-        },
-        now,
-      );
+      const routine = toRoutineView(recordOfCreated(created.id, built.body, now), now);
       await store.appendAudit({
         slackUserId,
         membershipId: who.membershipId,
@@ -279,6 +308,18 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       logger.error('create routine crashed', { err, slackUserId });
       return await fail(describeFailure(err));
     }
+  }
+
+  /**
+   * A retried draft's earlier attempt may have created the routine although nobody saw Omni's answer: the process
+   * was killed mid-create, or the client could not confirm it. The client looks before re-sending only within one
+   * call; across a retry (or a restart) this looks for the identical routine created since the draft was first
+   * saved. If Omni cannot be asked, the retry fails rather than risk a duplicate.
+   */
+  async function findEarlierAttempt(membershipId: string, body: RoutineCreateRequest, draft: { createdAt?: Date }): Promise<OmniRoutineRecord | undefined> {
+    const since = (draft.createdAt?.getTime() ?? 0) - CLOCK_SKEW_MS;
+    const records = await listRecords(membershipId, true);
+    return records.find((r) => isSameRoutine(r, body) && Date.parse(r.createdAt) >= since);
   }
 
   async function listRoutines(slackUserId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<ListOutcome> {
