@@ -100,6 +100,13 @@ describe('/routine', () => {
     expect(JSON.stringify(view.blocks)).toContain('0 9 ? * MON-FRI *');
     expect(h.omni.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
+
+  it('quick create turns escaped mentions and links (should_escape) into words in the prompt', async () => {
+    const { view } = await openModal('every monday at 8am send <@U0002|bob> the churn from <#C0777|sales> &amp; <https://omni.example/d/1|the dashboard>');
+    const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string }>>;
+    expect(state.schedule?.schedule_input?.value).toBe('every monday at 8am');
+    expect(state.prompt?.prompt_input?.value).toBe('send @bob the churn from #sales & the dashboard (https://omni.example/d/1)');
+  });
 });
 
 function findButtonValue(blocks: unknown[], actionId: string): string | undefined {

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/
 import { scanScheduleInText } from '../../schedule/index.js';
 import { SLASH_COMMAND } from '../ids.js';
 import { suggestRoutineName } from '../read-form.js';
-import { escapeForMrkdwn } from '../text.js';
+import { escapeForMrkdwn, slackMarkupToPlainText } from '../text.js';
 import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { openRoutineModal, resolveUserTimezone } from './open-modal.js';
@@ -17,7 +17,8 @@ const LIST_WORDS = new Set(['list', 'ls', 'mine', 'show']);
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SLASH_COMMAND, async (args: CommandArgs) => {
     const { command, ack, client, respond } = args;
-    const text = command.text.trim();
+    // The manifest sets should_escape: mentions, channels and links arrive as Slack markup; the prompt gets words.
+    const text = slackMarkupToPlainText(command.text).trim();
     const word = text.toLowerCase();
     const metadata = { originChannelId: command.channel_id, source: 'command' as const };
 
