@@ -28,7 +28,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     if (LIST_WORDS.has(word)) {
       await ack({ response_type: 'ephemeral', text: 'Fetching your routines from Omni…' });
-      const listed = await deps.service.listRoutines(command.user_id, command.team_id);
+      const listed = await deps.service.listRoutines(command.user_id, command.team_id, { fresh: true });
       const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : { text: listed.problem };
       await respond({ response_type: 'ephemeral', replace_original: true, ...message });
       return;
