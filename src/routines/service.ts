@@ -148,7 +148,8 @@ export function toRoutineView(record: OmniRoutineRecord, now: Date, count = 3): 
 
 export function createRoutineService(deps: RoutineServiceDeps) {
   const { omni, identity, people, store, clock, logger, policy } = deps;
-  const listTtlMs = deps.listTtlMs ?? 30_000;
+  // Two minutes: Home tab opens and ownership checks reuse one list; our own changes invalidate it at once.
+  const listTtlMs = deps.listTtlMs ?? 120_000;
   const listCache = new Map<string, { at: number; records: Promise<OmniRoutineRecord[]> }>();
 
   async function forgetStaleIdentity(err: unknown, slackUserId: string): Promise<void> {
@@ -424,7 +425,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     return drafts.map((d) => ({
       id: d.id,
       name: (d.form as Partial<RoutineForm>).name || 'Untitled routine',
-      lastError: d.lastError ?? 'Interrupted before Omni confirmed it. Check your routines before trying again.',
+      lastError: d.lastError ?? "Interrupted before Omni confirmed it. Try again: the bot checks Omni first, so it won't be created twice.",
     }));
   }
 
