@@ -47,7 +47,7 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
     retryable: true,
   },
   ambiguous: {
-    message: "Omni didn't confirm whether the routine was created. Check your list before trying again.",
+    message: "Omni didn't confirm whether the routine was created. Try again: the bot checks Omni first, so it won't be created twice.",
     retryable: true,
   },
 };

@@ -270,6 +270,26 @@ describe('create, with Omni failing on the create request', () => {
   });
 });
 
+describe('create, when the client cannot tell whether Omni created it', () => {
+  it('Omni acted but never answered and the look-up failed too: Try again finds it instead of creating a second', async () => {
+    const name = 'Unconfirmed create';
+    h.omni.inject({ match: { method: 'POST', path: ROUTINES }, times: Infinity, fault: { type: 'reset-after' } });
+    h.omni.inject({ match: { method: 'GET', path: ROUTINES }, times: Infinity, fault: { type: 'status', status: 502 } });
+    const viewId = await createThroughModal(name);
+    // It exists in Omni although the user was told Omni did not confirm it; only one create was sent.
+    expect(createPosts()).toHaveLength(1);
+    const { shown } = await expectFailedThenRetryCreates(viewId, name, /didn't confirm/, { before: 1 });
+    // The retry sent no second create: it found the routine the first attempt made.
+    expect(createPosts()).toHaveLength(1);
+    recordReliability({
+      section: SECTION,
+      check: 'create: Omni acted, the answer was lost and the look-up failed too',
+      result: `user told "${short(shown)}"; Try again found the routine instead of sending a second create (1 routine, 1 create request)`,
+      lost: 'nothing',
+    });
+  });
+});
+
 describe('create, with the identity lookup (SCIM) failing', () => {
   const cases: Array<[string, FakeFault, string, string]> = [
     ['SCIM answers 500', { type: 'status', status: 500 }, 'U0031', 'dave'],
