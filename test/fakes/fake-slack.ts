@@ -42,6 +42,10 @@ export interface FakeSlackOptions {
   triggerTtlMs?: number;
   /** The fake's clock, for trigger expiry and timestamps; tests inject one to force expiry deterministically. */
   now?: () => number;
+  /** The app-level token `apps.connections.open` accepts (default `xapp-1-A0001-1-fakeapptoken`); it accepts no other. */
+  appToken?: string;
+  /** The URL `apps.connections.open` answers (a function is called per call: Slack issues a new ticket each time). */
+  socketModeUrl?: string | (() => string);
 }
 
 export type FakeSlackFault =
@@ -114,6 +118,9 @@ export interface FakeSlack {
   readonly botUserId: string;
   readonly botId: string;
   readonly appId: string;
+  readonly appToken: string;
+  /** Sets what `apps.connections.open` answers (see FakeSlackOptions.socketModeUrl). */
+  setSocketModeUrl(url: string | (() => string) | undefined): void;
   /** Every call, in the order answered (faults included). */
   readonly calls: readonly RecordedCall[];
   callsTo(method: string): RecordedCall[];
@@ -187,6 +194,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const appId = options.appId ?? 'A0001';
   const triggerTtlMs = options.triggerTtlMs ?? 3000;
   const now = options.now ?? (() => Date.now());
+  const appToken = options.appToken ?? 'xapp-1-A0001-1-fakeapptoken';
+  let socketModeUrl = options.socketModeUrl;
 
   const users = new Map<string, FakeSlackUser>();
   for (const u of [...DEFAULT_USERS, { id: botUserId, name: 'routines', realName: 'Routines', isBot: true }, ...(options.users ?? [])]) {
@@ -429,6 +438,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { channel, ts, text: m.text, message: messageResult(m) };
     },
 
+    // Socket Mode: only the app-level token is accepted here (handleApi checks it); the URL carries a ticket.
+    'apps.connections.open': () => {
+      const url = typeof socketModeUrl === 'function' ? socketModeUrl() : socketModeUrl;
+      if (!url) throw new ArgError('fake_slack_socket_mode_url_not_set');
+      return { url };
+    },
+
     'views.open': (args) => {
       const view = readView(args, 'modal');
       const userId = consumeTrigger(args);
@@ -542,7 +558,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     let body: Json;
     if (fault && 'error' in fault) body = { ok: false, error: fault.error };
     else if (sentToken === undefined) body = { ok: false, error: 'not_authed' };
-    else if (sentToken !== token) body = { ok: false, error: 'invalid_auth' };
+    else if (sentToken !== (method === 'apps.connections.open' ? appToken : token)) body = { ok: false, error: 'invalid_auth' };
     else if (decodeError) body = { ok: false, error: decodeError.error, response_metadata: { messages: decodeError.messages } };
     else {
       const handler = handlers[method];
@@ -628,6 +644,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     botUserId,
     botId,
     appId,
+    appToken,
+    setSocketModeUrl(url) {
+      socketModeUrl = url;
+    },
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     waitFor(method, predicate = () => true, timeoutMs = 2000) {

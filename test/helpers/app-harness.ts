@@ -74,7 +74,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     omni: { timeoutMs: 1500, retry: { limit: 2, baseDelayMs: 5, maxDelayMs: 20 } },
     ...options.app,
   });
-  const port = await app.start(0);
+  // Socket Mode serves /healthz on PORT (Bolt's SocketModeReceiver ignores the port given to start).
+  const port = await app.start(config.slack.mode === 'socket' ? config.port : 0);
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     slack,

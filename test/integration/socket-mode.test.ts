@@ -1,0 +1,197 @@
+/**
+ * Issue 4 over Socket Mode: the real app with SLACK_APP_TOKEN set (no signing secret) against the fake Slack Web API
+ * (apps.connections.open), a fake Socket Mode WebSocket server and the fake Omni. Envelopes go down the socket,
+ * acks come back on it; nothing reaches the app over HTTP except /healthz on PORT.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:net';
+import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode.js';
+import { type Harness, startHarness } from '../helpers/app-harness.js';
+import {
+  buildViewOutput,
+  readInitialViewState,
+  slashCommandPayload,
+  stateValue,
+  viewSubmissionPayload,
+} from '../helpers/slack-requests.js';
+
+const APP_TOKEN = 'xapp-1-A0001-1-socketmodetesttoken5e3d';
+
+let ws: FakeSocketMode;
+let h: Harness;
+let harnessClosed = false;
+
+/** A port nothing listens on right now (PORT must be a real number: Socket Mode listens on it, not on 0). */
+async function findFreePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+beforeAll(async () => {
+  ws = await startFakeSocketMode();
+  h = await startHarness({
+    env: { SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: '', PORT: String(await findFreePort()) },
+    slack: { appToken: APP_TOKEN, socketModeUrl: () => ws.issueUrl() },
+  });
+});
+afterAll(async () => {
+  if (!harnessClosed) await h.close();
+  await ws.close();
+});
+
+const validValues = () => ({
+  name: { name_input: stateValue.text('Socket brief') },
+  prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
+  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
+  timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
+  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
+  delivery: { delivery_radio: stateValue.radio('channel') },
+  channel: { channel_select: stateValue.conversation('C0001') },
+});
+
+/** Sends /routine over the socket and returns the ack and the modal it opened. */
+async function openModalOverSocket() {
+  const triggerId = h.slack.issueTriggerId();
+  const ack = await ws.send('slash_commands', slashCommandPayload({ triggerId, responseUrl: h.slack.responseUrl(`sm-${triggerId}`) }), {
+    envelopeId: `env-cmd-${triggerId.slice(0, 8)}`,
+  });
+  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+  return { ack, call, triggerId };
+}
+
+describe('Socket Mode transport', () => {
+  it('opened the connection with the app-level token, on the URL Slack returned, and serves /healthz on PORT', async () => {
+    expect(h.config.slack.mode).toBe('socket');
+    expect(h.config.slack.signingSecret).toBeUndefined();
+    const opens = h.slack.callsTo('apps.connections.open');
+    expect(opens).toHaveLength(1);
+    expect(opens[0]?.token).toBe(APP_TOKEN);
+    expect(opens[0]?.response).toMatchObject({ ok: true, url: expect.stringMatching(new RegExp(`^${ws.baseUrl}/link/\\?ticket=`)) });
+    // The bot token is for the Web API only; the app token never goes anywhere else.
+    expect(h.slack.calls.filter((c) => c.method !== 'apps.connections.open').every((c) => c.token === h.slack.token)).toBe(true);
+    expect(ws.connectionsOpened).toBe(1);
+    expect(ws.openConnections).toBe(1);
+    expect(ws.refusedHandshakes).toEqual([]);
+
+    const health = await fetch(`${h.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    expect(h.baseUrl).toBe(`http://127.0.0.1:${h.config.port}`);
+  });
+
+  it('keeps the heartbeat: answers our pings, and its own pings get pongs without the link dropping', async () => {
+    expect(await ws.ping('are-you-there')).toBe('are-you-there');
+    const start = Date.now();
+    while (ws.pingsFromClient === 0) {
+      if (Date.now() - start > 5000) throw new Error('the client never pinged');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(ws.openConnections).toBe(1);
+    expect(ws.closed).toEqual([]);
+  });
+
+  it('/routine: acks the slash_commands envelope on the socket and opens the routine modal', async () => {
+    const { ack, call } = await openModalOverSocket();
+    expect(ack.envelope_id).toMatch(/^env-cmd-/);
+    expect(Object.keys(ack).sort()).toEqual(['envelope_id', 'payload']);
+    expect(call.response.ok).toBe(true);
+    expect((call.args.view as { callback_id?: string }).callback_id).toBe('routine_create');
+    // Opening the modal needs no Omni call (the trigger id dies in 3 s).
+    expect(h.omni.requests).toHaveLength(0);
+  });
+
+  it('view_submission over the socket: the ack carries response_action update, and the routine is created as alice', async () => {
+    await h.settle();
+    h.slack.reset();
+    h.omni.clearRequests();
+    const { call } = await openModalOverSocket();
+    const viewId = (call.response.view as { id: string }).id;
+    const stored = h.slack.views.get(viewId);
+    if (!stored) throw new Error('view not stored');
+    const values = { ...readInitialViewState(stored as never), ...validValues() } as never;
+    const envelopeId = 'env-submit-1';
+    const ack = await ws.send('interactive', viewSubmissionPayload({ view: buildViewOutput(stored as never, { values }) }), { envelopeId });
+    expect(ack.envelope_id).toBe(envelopeId);
+    expect(ack.payload?.response_action).toBe('update');
+    expect(JSON.stringify(ack.payload?.view)).toMatch(/Creating/);
+    h.slack.applyViewSubmissionAck(viewId, JSON.stringify(ack.payload));
+
+    await h.settle();
+    const routines = h.omni.routinesOf(h.members.alice);
+    expect(routines).toHaveLength(1);
+    expect(routines[0]).toMatchObject({ name: 'Socket brief', schedule: '0 9 ? * MON-FRI *', timezone: 'America/New_York' });
+    expect(h.omni.routinesOf(h.omni.keyOwnerId)).toHaveLength(0);
+    expect(JSON.stringify(h.slack.views.get(viewId)?.blocks)).toContain('Socket brief');
+  });
+
+  it('events_api: app_home_opened is acked with an empty payload and publishes the Home tab', async () => {
+    const ack = await ws.send('events_api', {
+      token: 'legacy-verification-token',
+      team_id: 'T0001',
+      api_app_id: 'A0001',
+      type: 'event_callback',
+      event_id: 'Ev0SOCKET1',
+      event_time: 1_700_000_000,
+      authorizations: [{ enterprise_id: null, team_id: 'T0001', user_id: 'UBOT0001', is_bot: true, is_enterprise_install: false }],
+      event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1700000000.000100' },
+    });
+    expect(ack.payload).toEqual({});
+    const publish = await h.slack.waitFor('views.publish', (c) => c.args.user_id === 'U0001', 5000);
+    expect(publish.response.ok).toBe(true);
+    expect(JSON.stringify(h.slack.homeViews.get('U0001')?.blocks)).toContain('Socket brief');
+  });
+
+  it('acks envelopes from another workspace and runs nothing for them', async () => {
+    await h.settle();
+    h.slack.reset();
+    h.omni.clearRequests();
+    const before = h.omni.routinesOf(h.members.alice).length;
+    const logsBefore = h.logs.length;
+
+    const triggerId = h.slack.issueTriggerId();
+    const cmdAck = await ws.send('slash_commands', slashCommandPayload({ teamId: 'T9999', teamDomain: 'other', triggerId }), { envelopeId: 'env-foreign-cmd' });
+    expect(cmdAck).toEqual({ envelope_id: 'env-foreign-cmd', payload: {} });
+
+    // A complete, valid submission, only from T9999: it would create a routine if it got through.
+    const { call } = await openModalOverSocket();
+    const viewId = (call.response.view as { id: string }).id;
+    const stored = h.slack.views.get(viewId);
+    const values = { ...readInitialViewState(stored as never), ...validValues() } as never;
+    const submitAck = await ws.send(
+      'interactive',
+      viewSubmissionPayload({ teamId: 'T9999', view: buildViewOutput(stored as never, { values, teamId: 'T9999' }) }),
+      { envelopeId: 'env-foreign-submit' },
+    );
+    expect(submitAck).toEqual({ envelope_id: 'env-foreign-submit', payload: {} });
+    await h.settle();
+
+    // Only the T0001 command opened a modal; the foreign trigger id was never exchanged; Omni saw nothing.
+    expect(h.slack.callsTo('views.open').map((c) => c.args.trigger_id)).toEqual([call.args.trigger_id]);
+    expect(h.slack.callsTo('views.open').some((c) => c.args.trigger_id === triggerId)).toBe(false);
+    expect(h.omni.requests).toHaveLength(0);
+    expect(h.omni.routinesOf(h.members.alice)).toHaveLength(before);
+    const refusals = h.logs.slice(logsBefore).filter((l) => l.includes('Authorization of incoming event did not succeed'));
+    expect(refusals).toHaveLength(2);
+  });
+
+  it('never writes the app-level token (or the bot token) to the log', () => {
+    expect(h.logs.length).toBeGreaterThan(0);
+    expect(h.logs.some((l) => l.includes('apps.connections.open') || l.includes('WebSocket'))).toBe(true);
+    expect(h.logs.filter((l) => l.includes(APP_TOKEN) || l.includes(h.slack.token))).toEqual([]);
+  });
+
+  it('stop() closes the socket with a clean 1000 close handshake and frees PORT', async () => {
+    const port = h.config.port;
+    harnessClosed = true;
+    await h.close();
+    const closed = await ws.waitForClose(1);
+    expect(closed).toEqual({ connection: 1, code: 1000, reason: '', initiatedBy: 'client', clean: true });
+    expect(ws.openConnections).toBe(0);
+    expect(ws.connectionsOpened).toBe(1);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});
