@@ -4,7 +4,8 @@
  * paying one token of the process-wide rate budget. Retries are ours and explicit:
  *  - idempotent requests (GET, PUT, PATCH, DELETE) retry on WAF throttling, 5xx, timeouts and network errors;
  *  - POSTs (create, run now) retry only what cannot have reached Omni's application (WAF 429s, refused
- *    connections). After an ambiguous create failure we look for the routine before sending again.
+ *    connections). After an ambiguous create failure we look for the routine before sending again (never after
+ *    a timeout: the first request may still be running at Omni).
  * @see ../shared/omni-api.md, ../shared/design.md §5
  */
 import got, { type Got, type RequestError } from 'got';
@@ -331,7 +332,9 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
           logger.info('omni create: recovered a routine created by an attempt that seemed to fail', { ...where, routineId: found.id });
           return { id: found.id, recovered: true };
         }
-        if (send === 2 || now() >= deadline) break;
+        // A timed-out request may still be queued at Omni and create the routine later, after our look-up: only
+        // a failure that ended the exchange (reset, 5xx) is safe to send again. The caller's retry looks again.
+        if (send === 2 || now() >= deadline || ambiguous.kind === 'timeout') break;
         logger.info('omni create: not created by the failed attempt; sending once more', { ...where, kind: ambiguous.kind });
       }
       const last = ambiguous ?? new OmniApiError({ ...where, kind: 'network', reason: 'ambiguous', maybeActedOn: true });

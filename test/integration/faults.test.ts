@@ -290,6 +290,27 @@ describe('create, when the client cannot tell whether Omni created it', () => {
   });
 });
 
+describe('create, when Omni acts only after the client gave up and looked', () => {
+  it('a timed-out create is not sent again blind: the late routine is found by Try again, never duplicated', async () => {
+    const name = 'Very slow create';
+    // Held past the timeout and past the look-up the client makes after it (timeout + 2 s), then created.
+    const lateMs = OMNI_TIMEOUT_MS + 2900;
+    h.omni.inject({ match: { method: 'POST', path: ROUTINES }, fault: { type: 'delay-before', ms: lateMs } });
+    const viewId = await createThroughModal(name);
+    expect(createPosts()).toHaveLength(1);
+    // Omni's queue finally runs the create the client stopped waiting for.
+    await waitUntil(() => named(name).length > 0, 'the late create');
+    const { shown } = await expectFailedThenRetryCreates(viewId, name, /didn't confirm/, { before: 1 });
+    expect(createPosts()).toHaveLength(1);
+    recordReliability({
+      section: SECTION,
+      check: 'create: Omni runs the create only after the client timed out and looked for it',
+      result: `not re-sent blind; user told "${short(shown)}"; Try again found the late routine (1 routine, 1 create request)`,
+      lost: 'nothing',
+    });
+  });
+});
+
 describe('create, with the identity lookup (SCIM) failing', () => {
   const cases: Array<[string, FakeFault, string, string]> = [
     ['SCIM answers 500', { type: 'status', status: 500 }, 'U0031', 'dave'],
