@@ -18,7 +18,7 @@ import type {
   RoutinesStorePort,
   SlackPeoplePort,
 } from './ports.js';
-import type { FormErrors, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
+import type { FormErrors, RoutineDelivery, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
 
 export interface RoutineServiceDeps {
   omni: RoutinesOmniPort;
@@ -69,7 +69,7 @@ function isSameRoutine(record: OmniRoutineRecord, body: RoutineCreateRequest): b
 
 /** A routine already deleted, known only by its id and name (for the "was deleted" answer). */
 function goneRoutineView(id: string, name: string): RoutineView {
-  return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: '', modelId: '' };
+  return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: { kind: 'email', recipients: [], groupCount: 0 }, modelId: '' };
 }
 
 function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): UserFacingFailure {
@@ -80,11 +80,9 @@ function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutc
   };
 }
 
-function describeDestination(d: OmniRoutineRecord['destination']): string {
-  if (d.type === 'slack') return d.slackRecipientType === 'channel' ? `Posted in <#${d.recipientId}>` : `Sent as a DM to <@${d.recipientId}>`;
-  const n = d.recipientEmails.length + d.userGroupIds.length;
-  const first = d.recipientEmails.slice(0, 3).join(', ');
-  return n === 0 ? 'Email (no recipients)' : `Emailed to ${first}${n > 3 ? ` and ${n - 3} more` : ''}`;
+function toDelivery(d: OmniRoutineRecord['destination']): RoutineDelivery {
+  if (d.type === 'slack') return d.slackRecipientType === 'channel' ? { kind: 'channel', channelId: d.recipientId } : { kind: 'dm', userId: d.recipientId };
+  return { kind: 'email', recipients: d.recipientEmails, groupCount: d.userGroupIds.length };
 }
 
 /** The record Omni now holds for a routine we just created, built from what we sent (no extra GET: budget). */
@@ -136,7 +134,7 @@ export function toRoutineView(record: OmniRoutineRecord, now: Date, count = 3): 
     nextRuns,
     status,
     ...(record.systemDisabledReason ? { disabledReason: record.systemDisabledReason } : {}),
-    delivery: describeDestination(record.destination),
+    delivery: toDelivery(record.destination),
     ...(record.lastRun
       ? { lastRun: { label: record.lastRun.label, state: record.lastRun.state, ...(record.lastRun.completedAt ? { completedAt: record.lastRun.completedAt } : {}) } }
       : {}),

@@ -44,6 +44,12 @@ export const EMPTY_FORM: RoutineForm = {
 /** Field-level problems, keyed like the form (and so like the modal's block ids). */
 export type FormErrors = Partial<Record<keyof RoutineForm | 'recipients', string>>;
 
+/** Where a routine's answer goes; rendered by the Slack layer (mentions for ids, escaped text for addresses). */
+export type RoutineDelivery =
+  | { kind: 'channel'; channelId: string }
+  | { kind: 'dm'; userId: string }
+  | { kind: 'email'; recipients: string[]; groupCount: number };
+
 /** A routine as the bot shows it: Omni's record plus what the schedule engine says about it. */
 export interface RoutineView {
   id: string;
@@ -56,7 +62,7 @@ export interface RoutineView {
   nextRuns: string[];
   status: 'active' | 'paused' | 'disabled';
   disabledReason?: string;
-  delivery: string;
+  delivery: RoutineDelivery;
   lastRun?: { completedAt?: string; label: string; state: string };
   modelId: string;
   topicName?: string;

@@ -40,7 +40,7 @@ async function openModal(text = '', userId = 'U0001') {
   const triggerId = h.slack.issueTriggerId({ userId });
   const res = await h.post(slashCommandBody({ text, userId, triggerId, responseUrl: h.slack.responseUrl(`cmd-${triggerId}`) }));
   expect(res.status).toBe(200);
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
   expect(call.response.ok).toBe(true);
   const viewId = (call.response.view as { id: string }).id;
   const view = h.slack.views.get(viewId);
@@ -71,13 +71,22 @@ const validValues = (h: Harness) => ({
 
 describe('/routine', () => {
   it('opens the routine modal with the contract block ids, before any Omni call', async () => {
-    const { view } = await openModal();
+    const { view, call } = await openModal();
     expect(view.callback_id).toBe('routine_create');
     expect(blockIds(view)).toEqual(expect.arrayContaining(['name', 'prompt', 'schedule', 'timezone', 'model', 'topic', 'branch', 'delivery', 'channel', 'description']));
     expect(h.omni.requests).toHaveLength(0);
-    // The user's Slack zone is the default (alice is in New York).
-    const tz = view.blocks.find((b) => (b as Json).block_id === 'timezone') as { element: { initial_option?: { value: string } } };
-    expect(tz.element.initial_option?.value).toBe('America/New_York');
+    // The user's Slack zone is the default (alice is in New York). views.open does not wait for users.info: a
+    // first open shows the configured zone and is updated with the user's as soon as Slack answers; later opens
+    // (users.info cached) show it at once.
+    const zoneOf = (v: { blocks: unknown[] }) =>
+      (v.blocks.find((b) => (b as Json).block_id === 'timezone') as { element: { initial_option?: { value: string } } }).element.initial_option?.value;
+    expect(zoneOf(call.args.view as { blocks: unknown[] })).toBe('UTC');
+    const filled = await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id);
+    expect(filled.response.ok).toBe(true);
+    expect(zoneOf(h.slack.views.get(view.id) ?? view)).toBe('America/New_York');
+    const again = await openModal();
+    expect(zoneOf(again.view)).toBe('America/New_York');
+    expect(h.omni.requests).toHaveLength(0);
   });
 
   it('answers help inline and unknown words with help', async () => {
@@ -136,7 +145,7 @@ describe('shortcuts', () => {
       } as never),
     );
     expect(res.status).toBe(200);
-    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
     const view = h.slack.views.get((call.response.view as { id: string }).id);
     const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string; selected_conversation?: string }>>;
     const prompt = state.prompt?.prompt_input?.value ?? '';
@@ -151,7 +160,7 @@ describe('shortcuts', () => {
   it('the global shortcut opens the empty modal', async () => {
     const triggerId = h.slack.issueTriggerId();
     expect((await h.post(globalShortcutBody({ triggerId }))).status).toBe(200);
-    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
     expect((call.args.view as Json).callback_id).toBe('routine_create');
   });
 });

@@ -8,6 +8,7 @@ export {
   buildRoutineBlocks,
   buildStatusText,
   type RoutineBlocksContext,
+  buildDeliveryText,
 } from './routine-blocks.js';
 export { buildEmptyStateBlocks, buildRoutineListMessage, MAX_MESSAGE_BLOCKS, QUICK_CREATE_EXAMPLES } from './routine-list.js';
 export {

@@ -3,7 +3,7 @@
  * Used by the created view, the message after creation, `/routine list` and the App Home.
  */
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { RoutineView } from '../../routines/types.js';
+import type { RoutineDelivery, RoutineView } from '../../routines/types.js';
 import { ACTION_ID } from '../ids.js';
 import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 import { emphasised, formatNextRuns, formatShortDate, mrkdwn, plainText, userText } from './format.js';
@@ -89,7 +89,7 @@ export function buildRoutineBlocks(routine: RoutineView, options: { context: Rou
   } else if (routine.status === 'paused') {
     lines.push('Next: none while paused');
   }
-  if (routine.delivery.trim()) lines.push(`:outbox_tray: ${userText(routine.delivery, 300)}`);
+  lines.push(`:outbox_tray: ${buildDeliveryText(routine.delivery)}`);
   lines.push(buildLastRunText(routine));
 
   const blocks: KnownBlock[] = [
@@ -116,4 +116,22 @@ export function dedupeRoutines(routines: readonly RoutineView[]): RoutineView[] 
     seen.add(key);
     return true;
   });
+}
+
+const SLACK_ID = /^[A-Z][A-Z0-9]{2,20}$/;
+
+/** Where the answer goes: ids become real mentions (checked to be ids, so nothing else can be injected), addresses stay text. */
+export function buildDeliveryText(delivery: RoutineDelivery): string {
+  switch (delivery.kind) {
+    case 'channel':
+      return SLACK_ID.test(delivery.channelId) ? `Posted in <#${delivery.channelId}>` : 'Posted in a channel';
+    case 'dm':
+      return SLACK_ID.test(delivery.userId) ? `Sent as a DM to <@${delivery.userId}>` : 'Sent as a DM';
+    case 'email': {
+      const shown = delivery.recipients.slice(0, 3).join(', ');
+      const more = delivery.recipients.length - 3 + delivery.groupCount;
+      if (delivery.recipients.length === 0) return delivery.groupCount > 0 ? `Emailed to ${delivery.groupCount} group${delivery.groupCount === 1 ? '' : 's'}` : 'Email (no recipients)';
+      return userText(`Emailed to ${shown}${more > 0 ? ` and ${more} more` : ''}`, 300);
+    }
+  }
 }

@@ -47,7 +47,7 @@ export function makeRoutine(overrides: Partial<RoutineView> = {}): RoutineView {
     scheduleText: 'Weekdays at 9:00 AM',
     nextRuns: ['2026-01-12T14:00:00.000Z', '2026-01-13T14:00:00.000Z', '2026-01-14T14:00:00.000Z'],
     status: 'active',
-    delivery: 'Posts in #sales',
+    delivery: { kind: 'channel', channelId: 'C0SALES' },
     modelId: '7c1f0e4e-0000-4000-8000-000000000001',
     ...overrides,
   };

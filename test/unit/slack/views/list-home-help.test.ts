@@ -107,7 +107,7 @@ describe('buildHomeView', () => {
 
   it('stays within limits with 60 routines of 3000-char hostile fields', () => {
     const long = `${HOSTILE} `.repeat(60).slice(0, 3000);
-    const routines = makeRoutines(60).map((r) => ({ ...r, name: long, prompt: long, delivery: long }));
+    const routines = makeRoutines(60).map((r) => ({ ...r, name: long, prompt: long, delivery: { kind: 'email' as const, recipients: [long], groupCount: 0 } }));
     assertWithinSlackLimits(buildHomeView({ routines }));
   });
 });

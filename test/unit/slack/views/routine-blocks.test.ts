@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, Button, SectionBlock } from '@slack/types';
 import { ACTION_ID } from '../../../../src/slack/ids.js';
-import { buildLastRunText, buildRoutineBlocks, buildStatusText } from '../../../../src/slack/views/index.js';
+import { buildDeliveryText, buildLastRunText, buildRoutineBlocks, buildStatusText } from '../../../../src/slack/views/index.js';
 import { blockById, HOSTILE, makeRoutine, mrkdwnTexts } from './fixtures.js';
 import { assertMessageWithinSlackLimits } from './limits.js';
 
@@ -18,7 +18,7 @@ describe('buildRoutineBlocks', () => {
       '*Pipeline brief*  :large_green_circle: Active',
       ':calendar: Weekdays at 9:00 AM · America/New_York',
       'Next: Mon 12 Jan 9:00 AM, Tue 13 Jan 9:00 AM, Wed 14 Jan 9:00 AM',
-      ':outbox_tray: Posts in #sales',
+      ':outbox_tray: Posted in <#C0SALES>',
       'Last run: Delivered · 9 Jan 9:01 AM',
     ]);
     expect(mrkdwnTexts(blocks).join('\n')).toContain("Summarise yesterday's pipeline by region");
@@ -60,7 +60,7 @@ describe('buildRoutineBlocks', () => {
   });
 
   it('escapes a hostile name everywhere in mrkdwn and keeps it literal in the plain_text confirm', () => {
-    const routine = makeRoutine({ name: HOSTILE, prompt: HOSTILE, delivery: HOSTILE });
+    const routine = makeRoutine({ name: HOSTILE, prompt: HOSTILE, delivery: { kind: 'email', recipients: [HOSTILE], groupCount: 0 } });
     const blocks = buildRoutineBlocks(routine, { context: 'message' });
     for (const text of mrkdwnTexts(blocks)) {
       expect(text).not.toMatch(/<[!@#h]/);
@@ -73,7 +73,7 @@ describe('buildRoutineBlocks', () => {
 
   it('cuts 3000-character fields and ids to Slack limits', () => {
     const long = '&<'.repeat(1500);
-    const routine = makeRoutine({ id: 'i'.repeat(3000), name: long, prompt: long, scheduleText: long, delivery: long, disabledReason: long });
+    const routine = makeRoutine({ id: 'i'.repeat(3000), name: long, prompt: long, scheduleText: long, delivery: { kind: 'email', recipients: [long, long], groupCount: 3 }, disabledReason: long });
     for (const context of ['message', 'home', 'list'] as const) {
       assertMessageWithinSlackLimits({ text: 'x', blocks: buildRoutineBlocks(routine, { context }) });
       assertMessageWithinSlackLimits({ text: 'x', blocks: buildRoutineBlocks({ ...routine, status: 'disabled' }, { context }) });
@@ -84,5 +84,18 @@ describe('buildRoutineBlocks', () => {
     const routine = makeRoutine();
     expect(buildRoutineBlocks(routine, { context: 'list' }).map((b) => b.type)).toEqual(['section', 'actions']);
     expect(buildRoutineBlocks(routine, { context: 'home' }).map((b) => b.type)).toEqual(['section', 'context', 'actions']);
+  });
+});
+
+describe('buildDeliveryText', () => {
+  it('renders channel and DM ids as mentions, only when they are ids', () => {
+    expect(buildDeliveryText({ kind: 'channel', channelId: 'C0SALES' })).toBe('Posted in <#C0SALES>');
+    expect(buildDeliveryText({ kind: 'dm', userId: 'U0001' })).toBe('Sent as a DM to <@U0001>');
+    expect(buildDeliveryText({ kind: 'channel', channelId: '<!channel>' })).toBe('Posted in a channel');
+  });
+  it('lists a few addresses as escaped text and counts the rest', () => {
+    const text = buildDeliveryText({ kind: 'email', recipients: ['a@x.com', 'b@x.com', 'c@x.com', '<!here>@x.com'], groupCount: 2 });
+    expect(text).toBe('Emailed to a@x.com, b@x.com, c@x.com and 3 more');
+    expect(buildDeliveryText({ kind: 'email', recipients: ['<!channel>'], groupCount: 0 })).toBe('Emailed to &lt;!channel&gt;');
   });
 });
