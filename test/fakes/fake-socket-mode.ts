@@ -64,7 +64,7 @@ export interface FakeSocketMode {
   issueUrl(): string;
   /** Handshakes completed (hello sent), ever. */
   readonly connectionsOpened: number;
-  /** Connections open now. */
+  /** Connections open now: handshake done and no close frame sent or received (WebSocket readyState OPEN). */
   readonly openConnections: number;
   /** Upgrade requests refused, with why (bad ticket, missing key, wrong version…). */
   readonly refusedHandshakes: readonly string[];
@@ -430,7 +430,7 @@ export async function startFakeSocketMode(options: FakeSocketModeOptions = {}): 
       return connectionsOpened;
     },
     get openConnections() {
-      return connections.size;
+      return [...connections.values()].filter((c) => !c.sentClose && !c.receivedClose).length;
     },
     refusedHandshakes,
     waitForConnections(count = 1, timeoutMs = 5000) {

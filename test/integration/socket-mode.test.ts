@@ -4,7 +4,8 @@
  * acks come back on it; nothing reaches the app over HTTP except /healthz on PORT.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { startFakeSlack } from '../fakes/fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode.js';
 import { type Harness, startHarness } from '../helpers/app-harness.js';
 import {
@@ -81,17 +82,6 @@ describe('Socket Mode transport', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true });
     expect(h.baseUrl).toBe(`http://127.0.0.1:${h.config.port}`);
-  });
-
-  it('keeps the heartbeat: answers our pings, and its own pings get pongs without the link dropping', async () => {
-    expect(await ws.ping('are-you-there')).toBe('are-you-there');
-    const start = Date.now();
-    while (ws.pingsFromClient === 0) {
-      if (Date.now() - start > 5000) throw new Error('the client never pinged');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(ws.openConnections).toBe(1);
-    expect(ws.closed).toEqual([]);
   });
 
   it('/routine: acks the slash_commands envelope on the socket and opens the routine modal', async () => {
@@ -184,14 +174,137 @@ describe('Socket Mode transport', () => {
     expect(h.logs.filter((l) => l.includes(APP_TOKEN) || l.includes(h.slack.token))).toEqual([]);
   });
 
+  it('keeps the heartbeat: pongs our pings, and our pongs keep its own pings from dropping the link', async () => {
+    expect(await ws.ping('are-you-there')).toBe('are-you-there');
+    // Counted since the connection opened (the tests above ran meanwhile). The client pings every clientPingTimeout/3 (≈1.7 s) and closes the link at its 4th ping if no pong ever came.
+    const start = Date.now();
+    while (ws.pingsFromClient < 4) {
+      if (Date.now() - start > 10_000) throw new Error(`the client pinged ${ws.pingsFromClient} times`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // A close sent right after that 4th ping would reach us before the pong to this ping (one TCP stream).
+    expect(await ws.ping('still-there')).toBe('still-there');
+    expect(ws.openConnections).toBe(1);
+    expect(ws.closed).toEqual([]);
+  });
+
+  it('Slack asks to reconnect (disconnect message): the client closes cleanly, opens a fresh URL and keeps working', async () => {
+    h.slack.reset();
+    ws.sendDisconnect('refresh_requested');
+    expect(await ws.waitForClose(1)).toEqual({ connection: 1, code: 1000, reason: '', initiatedBy: 'client', clean: true });
+    // socket-mode waits clientPingTimeout (5 s) × consecutive failures before reconnecting.
+    await ws.waitForConnections(2, 10_000);
+    const [reopen] = h.slack.callsTo('apps.connections.open');
+    expect(reopen?.token).toBe(APP_TOKEN);
+    expect(ws.openConnections).toBe(1);
+    expect(ws.refusedHandshakes).toEqual([]);
+    const { ack, call } = await openModalOverSocket();
+    expect(ack.payload).toEqual({});
+    expect(call.response.ok).toBe(true);
+    expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+
   it('stop() closes the socket with a clean 1000 close handshake and frees PORT', async () => {
     const port = h.config.port;
     harnessClosed = true;
     await h.close();
-    const closed = await ws.waitForClose(1);
-    expect(closed).toEqual({ connection: 1, code: 1000, reason: '', initiatedBy: 'client', clean: true });
+    const closed = await ws.waitForClose(2);
+    expect(closed).toEqual({ connection: 2, code: 1000, reason: '', initiatedBy: 'client', clean: true });
     expect(ws.openConnections).toBe(0);
-    expect(ws.connectionsOpened).toBe(1);
+    expect(ws.connectionsOpened).toBe(2);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+});
+
+/** Raw RFC 6455 against a fresh fake (so its connections never mix with the app's): the fake is trustworthy. */
+describe('the fake Socket Mode server', () => {
+  // RFC 6455 §1.3's worked example: this key must be answered with this accept value.
+  const RFC_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+  const RFC_ACCEPT = 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=';
+
+  /** Opens a TCP connection, sends an upgrade request for `url`, and collects everything the server sends. */
+  async function upgrade(url: string) {
+    const { hostname, port, pathname, search } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      [`GET ${pathname}${search} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${RFC_KEY}`, 'Sec-WebSocket-Version: 13', '', ''].join('\r\n'),
+    );
+    const received = () => Buffer.concat(chunks);
+    const until = async (check: (b: Buffer) => boolean) => {
+      const start = Date.now();
+      while (!check(received())) {
+        if (Date.now() - start > 3000) throw new Error(`nothing matching from the fake; got ${JSON.stringify(received().toString('latin1'))}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return received();
+    };
+    return { socket, ended, received, until };
+  }
+
+  it('answers the handshake per RFC 6455, greets with hello, refuses reused or unknown tickets, and closes 1002 on an unmasked frame', async () => {
+    const fake = await startFakeSocketMode({ appId: 'A0TEST' });
+    try {
+      const url = fake.issueUrl();
+      const c = await upgrade(url);
+      const afterHead = await c.until((b) => b.includes('\r\n\r\n') && b.length > b.indexOf('\r\n\r\n') + 4);
+      const headEnd = afterHead.indexOf('\r\n\r\n');
+      const head = afterHead.subarray(0, headEnd).toString('latin1');
+      expect(head.split('\r\n')[0]).toBe('HTTP/1.1 101 Switching Protocols');
+      expect(head).toContain(`Sec-WebSocket-Accept: ${RFC_ACCEPT}`);
+      expect(head.toLowerCase()).not.toContain('sec-websocket-extensions');
+      // First frame: FIN + text, unmasked, the hello message (over 125 bytes: a 16-bit extended length).
+      const frameAt = (b: Buffer) => b.subarray(headEnd + 4);
+      const frame = frameAt(await c.until((b) => frameAt(b).length >= 4 && frameAt(b).length >= 4 + frameAt(b).readUInt16BE(2)));
+      expect(frame[0]).toBe(0x81);
+      expect(frame[1]).toBe(126);
+      const hello = JSON.parse(frame.subarray(4, 4 + frame.readUInt16BE(2)).toString('utf8')) as Record<string, unknown>;
+      expect(hello).toMatchObject({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0TEST' } });
+      expect(hello.debug_info).toMatchObject({ host: expect.any(String) });
+      await fake.waitForConnections(1);
+
+      const again = await upgrade(url);
+      await again.ended;
+      expect(again.received().toString('latin1')).toMatch(/^HTTP\/1\.1 401 /);
+      const unknown = await upgrade(`${fake.baseUrl}/link/?ticket=not-issued`);
+      await unknown.ended;
+      expect(unknown.received().toString('latin1')).toMatch(/^HTTP\/1\.1 401 /);
+      expect(fake.refusedHandshakes).toEqual(['ticket already used', 'unknown ticket']);
+
+      // An unmasked client frame is a protocol error (RFC 6455 §5.1): close 1002, then the link drops.
+      const before = c.received().length;
+      c.socket.write(Buffer.concat([Buffer.from([0x81, 2]), Buffer.from('hi')]));
+      await c.ended;
+      const close = c.received().subarray(before);
+      expect(close[0]).toBe(0x88);
+      expect(close.readUInt16BE(2)).toBe(1002);
+      expect(await fake.waitForClose(1)).toMatchObject({ connection: 1, initiatedBy: 'server', clean: false });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('apps.connections.open in the fake Slack takes only the app-level token', async () => {
+    const slack = await startFakeSlack({ appToken: 'xapp-1-A0001-1-only', socketModeUrl: 'ws://127.0.0.1:1/link/?ticket=t' });
+    try {
+      const open = (token?: string) =>
+        fetch(`${slack.apiUrl}apps.connections.open`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          body: '',
+        }).then((r) => r.json() as Promise<Record<string, unknown>>);
+      expect(await open('xapp-1-A0001-1-only')).toEqual({ ok: true, url: 'ws://127.0.0.1:1/link/?ticket=t' });
+      expect(await open(slack.token)).toEqual({ ok: false, error: 'invalid_auth' });
+      expect(await open('xapp-1-A0001-1-other')).toEqual({ ok: false, error: 'invalid_auth' });
+      expect(await open()).toEqual({ ok: false, error: 'not_authed' });
+      // …and the app-level token opens nothing else.
+      const auth = await fetch(`${slack.apiUrl}auth.test`, { method: 'POST', headers: { Authorization: 'Bearer xapp-1-A0001-1-only' } });
+      expect(await auth.json()).toEqual({ ok: false, error: 'invalid_auth' });
+    } finally {
+      await slack.close();
+    }
   });
 });
