@@ -35,7 +35,7 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
   },
   rate_limited: { message: 'Omni is handling too many requests right now. Try again in a minute.', retryable: true },
   busy: { message: 'Omni is busy right now. Try again in a minute.', retryable: true },
-  unavailable: { message: "Omni didn't answer in time. Nothing was lost: try again in a moment.", retryable: true },
+  unavailable: { message: "Omni couldn't be reached or had a problem. Nothing was lost: try again in a moment.", retryable: true },
   member_not_found: {
     message:
       "Omni doesn't know the account the bot mapped you to any more (it may have been removed). I've forgotten the mapping: try again, and if it still fails ask your Omni admin to check your account.",

@@ -2,17 +2,20 @@ import type { KnownBlock } from '@slack/types';
 import type { RoutineForm, UserFacingFailure } from '../../routines/types.js';
 import { ACTION_ID } from '../ids.js';
 import { escapeForMrkdwn, truncateForSlack } from '../text.js';
+import { isUnconfirmedFailure } from './results.js';
 
-/** The message that tells a user their routine was not created, keeps the draft one click away. */
+/** The message that tells a user their routine was not created (or not confirmed), the draft one click away. */
 export function buildFailureMessage(input: { failure: UserFacingFailure; form: RoutineForm; draftId: string }): { text: string; blocks: KnownBlock[] } {
   const name = truncateForSlack(escapeForMrkdwn(input.form.name || 'Untitled routine'), 200);
-  const text = `Your routine "${input.form.name || 'Untitled routine'}" was not created: ${input.failure.message}`;
+  const unsure = isUnconfirmedFailure(input.failure);
+  const outcome = unsure ? "wasn't confirmed by Omni" : 'was not created';
+  const text = `Your routine "${input.form.name || 'Untitled routine'}" ${outcome}: ${input.failure.message}`;
   return {
     text: truncateForSlack(text, 3000),
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: truncateForSlack(`:warning: *${name}* was not created.\n${escapeForMrkdwn(input.failure.message)}`, 3000) },
+        text: { type: 'mrkdwn', text: truncateForSlack(`:warning: *${name}* ${outcome}.\n${escapeForMrkdwn(input.failure.message)}`, 3000) },
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'Your draft is saved. Nothing you typed is lost.' }] },
       {

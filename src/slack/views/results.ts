@@ -80,11 +80,14 @@ export function buildCreatedView(routine: RoutineView): ModalView {
 export function buildFailureView(input: { failure: UserFacingFailure; form: RoutineForm; draftId: string }): ModalView {
   const { failure, form, draftId } = input;
   const message = failure.message.trim() || 'Something went wrong on our side.';
+  // When Omni's answer was lost, the routine may exist: say so instead of claiming it was not created.
+  const unsure = isUnconfirmedFailure(failure);
+  const headline = unsure ? ":warning: *Omni didn't confirm your routine.*" : ":x: *Your routine wasn't created.*";
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       block_id: BLOCK_ID.status,
-      text: mrkdwn(`:x: *Your routine wasn't created.*\n${userText(message, 2000, { oneLine: false })}`),
+      text: mrkdwn(`${headline}\n${userText(message, 2000, { oneLine: false })}`),
     },
   ];
   if (draftId) {
@@ -123,5 +126,10 @@ export function buildFailureView(input: { failure: UserFacingFailure; form: Rout
       text: mrkdwn([...summariseForm(form, null), 'Run `/routine` to start again.'].join('\n')),
     });
   }
-  return resultModal('Routine not created', blocks);
+  return resultModal(unsure ? 'Not confirmed' : 'Routine not created', blocks);
+}
+
+/** Failures after which the routine may exist in Omni (its answer was lost): worded as "not confirmed". */
+export function isUnconfirmedFailure(failure: UserFacingFailure): boolean {
+  return failure.code === 'ambiguous';
 }
