@@ -83,3 +83,19 @@ describe('buildFailureView', () => {
     );
   });
 });
+
+describe('failures whose outcome is unknown', () => {
+  it('say "not confirmed" rather than "not created", in the view and in the message', async () => {
+    const { buildFailureMessage } = await import('../../../../src/slack/views/failure-message.js');
+    const failure = { code: 'ambiguous', message: "Omni didn't confirm whether the routine was created.", retryable: true };
+    const view = buildFailureView({ failure, form: makeForm(), draftId: 'd1' });
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    expect(text).toContain("Omni didn't confirm your routine");
+    expect(text).not.toContain("wasn't created");
+    expect(view.title.text).toBe('Not confirmed');
+    const message = buildFailureMessage({ failure, form: makeForm(), draftId: 'd1' });
+    expect(message.text).toContain("wasn't confirmed by Omni");
+    const plain = buildFailureMessage({ failure: FAILURE, form: makeForm(), draftId: 'd1' });
+    expect(plain.text).toContain('was not created');
+  });
+});
