@@ -94,6 +94,15 @@ describe('Socket Mode transport', () => {
     expect(h.omni.requests).toHaveLength(0);
   });
 
+  it('/routine help: the answer travels in the ack payload (no response_url, no Web API call)', async () => {
+    h.slack.reset();
+    const ack = await ws.send('slash_commands', slashCommandPayload({ text: 'help' }), { envelopeId: 'env-help' });
+    expect(ack.envelope_id).toBe('env-help');
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(ack.payload)).toContain('/routine list');
+    expect(h.slack.calls).toHaveLength(0);
+  });
+
   it('view_submission over the socket: the ack carries response_action update, and the routine is created as alice', async () => {
     await h.settle();
     h.slack.reset();
