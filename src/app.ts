@@ -4,10 +4,10 @@
  * returns start/stop so the process entry and the tests run exactly the same app.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
-import { HTTPModuleFunctions, type ReceiverEvent } from '@slack/bolt';
+import { HTTPModuleFunctions, type ReceiverEvent, isValidSlackRequest } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
@@ -72,6 +72,62 @@ class RefusedRequestError extends RoutineBotError {
 
 /** Slack's replay window: Bolt refuses older timestamps; the same bound applies to timestamps ahead of our clock. */
 const MAX_REQUEST_SKEW_SEC = 5 * 60;
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Checks in front of Bolt's HTTP handling, for two holes it leaves: it accepts timestamps any distance in the
+ * future (Slack's rule is "more than 5 minutes from now" either way, so a body signed for later could be replayed
+ * for hours), and a signed body that parses to `null` (`null` as JSON, `payload=null`) throws outside its error
+ * handling: an unhandled rejection and a request left open forever. Both are answered here before Bolt sees them.
+ */
+function guardRequests(receiver: HTTPReceiver, deps: { signingSecret: string; clock: Clock; logger: Logger }): void {
+  const listener = receiver.requestListener;
+  const refuse = (res: ServerResponse, status: number, reason: string) => {
+    deps.logger.warn('request refused', { status, reason });
+    res.writeHead(status);
+    res.end();
+  };
+  receiver.requestListener = (req, res) => {
+    if (req.method !== 'POST') {
+      listener(req, res);
+      return;
+    }
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(ts) && ts > deps.clock().getTime() / 1000 + MAX_REQUEST_SKEW_SEC) {
+      req.resume();
+      refuse(res, 401, 'timestamp too far in the future');
+      return;
+    }
+    // Bolt reuses a body already buffered on the request, so reading it here costs one pass.
+    HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT_BYTES).then(
+      (buffered) => {
+        let parsed: unknown;
+        try {
+          parsed = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+        } catch {
+          parsed = undefined; // Bolt answers a malformed body itself (401 unsigned, else 400).
+        }
+        if (parsed !== null) {
+          listener(buffered, res);
+          return;
+        }
+        const signature = req.headers['x-slack-signature'];
+        const body = buffered.rawBody.toString();
+        const signed =
+          typeof signature === 'string' &&
+          isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } });
+        refuse(res, signed ? 400 : 401, 'body is null');
+      },
+      // Too large (413) or cut off: the same answers Bolt gives. The rest of the body is unread, so the connection
+      // cannot carry another request: say so, or the client's next request on it meets a reset.
+      (err: unknown) => {
+        res.setHeader('Connection', 'close');
+        refuse(res, (err as { statusCode?: unknown }).statusCode === 413 ? 413 : 400, 'body could not be read');
+      },
+    );
+  };
+}
 
 const BOLT_LEVEL = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
@@ -150,7 +206,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           processBeforeResponse: false,
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis ?? 3001,
           // Slack's payloads are small; refuse anything near Bolt's 4 MB default early.
-          bodyLimit: 1024 * 1024,
+          bodyLimit: BODY_LIMIT_BYTES,
           processEventErrorHandler: async (args) => {
             if (!(args.error instanceof RefusedRequestError)) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
             logger.warn('request refused', { status: args.error.status, reason: args.error.message });
@@ -161,22 +217,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             return true;
           },
         });
-  if (receiver instanceof HTTPReceiver) {
-    // Bolt refuses timestamps more than 5 minutes old but accepts any in the future; Slack's rule is "more than
-    // 5 minutes from now" either way, so a body signed for later cannot be replayed for hours.
-    const listener = receiver.requestListener;
-    receiver.requestListener = (req, res) => {
-      const ts = Number(req.headers['x-slack-request-timestamp']);
-      if (Number.isFinite(ts) && ts > clock().getTime() / 1000 + MAX_REQUEST_SKEW_SEC) {
-        logger.warn('request refused', { status: 401, reason: 'timestamp too far in the future' });
-        req.resume();
-        res.writeHead(401);
-        res.end();
-        return;
-      }
-      listener(req, res);
-    };
-  }
+  if (receiver instanceof HTTPReceiver) guardRequests(receiver, { signingSecret: config.slack.signingSecret ?? '', clock, logger });
 
   const app = new App({
     receiver,

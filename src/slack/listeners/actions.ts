@@ -44,6 +44,9 @@ const ROUTINE_ACTIONS: Array<[string, RoutineAction]> = [
   [ACTION_ID.delete, 'delete'],
 ];
 
+/** Omni's routine ids are UUIDs. */
+const ROUTINE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const DONE_WORDS: Record<RoutineAction, string> = {
   run: 'is running now; the result goes to its recipients in a few minutes',
   pause: 'is paused',
@@ -60,7 +63,30 @@ async function reply(args: ActionArgs, text: string): Promise<void> {
   await client.chat.postMessage({ channel: body.user.id, text });
 }
 
+/** How long a button press is remembered: Slack's replay window (a signed body older than 5 minutes is refused). */
+const PRESS_MEMORY_MS = 5 * 60_000;
+
+/**
+ * True the first time a given press arrives, false for the same press again. Slack stamps each press with its own
+ * `action_ts`, so two clicks differ; an identical one is the same signed body replayed, and must not run a routine
+ * (or pause, resume, delete) a second time.
+ */
+function createPressMemory(clock: ListenerDeps['clock']) {
+  const seen = new Map<string, number>();
+  return (key: string): boolean => {
+    const now = clock().getTime();
+    for (const [k, at] of seen) {
+      if (now - at < PRESS_MEMORY_MS) break; // Insertion order is arrival order: the rest are newer.
+      seen.delete(k);
+    }
+    if (seen.has(key)) return false;
+    seen.set(key, now);
+    return true;
+  };
+}
+
 export function registerActions(app: App, deps: ListenerDeps): void {
+  const isFirstPress = createPressMemory(deps.clock);
   for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery]) {
     app.action<BlockAction>(id, async (args: ActionArgs) => {
       await args.ack();
@@ -80,6 +106,17 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const { body, client } = args;
       const routineId = (args.action as { value?: string }).value ?? '';
       const teamId = body.team?.id ?? body.user.team_id;
+      const pressedAt = (args.action as { action_ts?: unknown }).action_ts;
+      if (!isFirstPress(JSON.stringify([body.user.id, actionId, routineId, pressedAt]))) {
+        deps.logger.warn('ignored a replayed button press', { action });
+        return;
+      }
+      if (!ROUTINE_ID.test(routineId)) {
+        // Our buttons carry Omni's UUIDs; anything else is a forged value, refused before Omni is asked.
+        deps.logger.warn('refused a button with a malformed routine id', { action, length: routineId.length });
+        deps.inFlight.run(`routine ${action}`, () => reply(args, ":warning: That button doesn't point at a routine, so I didn't change anything."));
+        return;
+      }
       deps.inFlight.run(`routine ${action}`, async () => {
         const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
         const text = result.ok
