@@ -23,7 +23,12 @@ function isUserNotFound(err: unknown): boolean {
   return data?.error === 'user_not_found';
 }
 
-export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions = {}): SlackUserLookup {
+export interface SlackUserDirectory extends SlackUserLookup {
+  /** The cached answer, without calling Slack: the user, null for "no such user", undefined when not cached (or stale). */
+  peekUser(slackUserId: string): SlackUser | null | undefined;
+}
+
+export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions = {}): SlackUserDirectory {
   const ttlMs = options.ttlMs ?? 5 * 60 * 1000;
   const maxEntries = options.maxEntries ?? 2000;
   const clock = options.clock ?? systemClock;
@@ -52,6 +57,10 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
   };
 
   return {
+    peekUser(slackUserId) {
+      const hit = cache.get(slackUserId);
+      return hit && hit.expiresAt > clock().getTime() ? hit.user : undefined;
+    },
     getUser(slackUserId) {
       const hit = cache.get(slackUserId);
       if (hit && hit.expiresAt > clock().getTime()) return Promise.resolve(hit.user);

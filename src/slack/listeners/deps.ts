@@ -15,7 +15,11 @@ export interface ListenerDeps {
     searchTopics(modelId: string, query: string, branchId?: string): Promise<Array<{ name: string; label?: string | null }>>;
     searchBranches(modelId: string, query: string): Promise<Array<{ id: string; name: string | null }>>;
   };
-  people: { getUser(id: string): Promise<{ id: string; email?: string; tz?: string } | null> };
+  people: {
+    getUser(id: string): Promise<{ id: string; email?: string; tz?: string } | null>;
+    /** What getUser would answer from its cache, without a Slack call; undefined when it would have to ask. */
+    peekUser(id: string): { id: string; tz?: string } | null | undefined;
+  };
   inFlight: InFlight;
   teamId: string;
 }

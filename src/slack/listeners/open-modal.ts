@@ -1,6 +1,7 @@
 /**
  * Opening the routine modal: the one path shared by the command, both shortcuts, Home and "Try again". The view is
- * built from what we have in memory (no Omni call), so views.open happens well inside the trigger_id's 3 seconds.
+ * built from what we have in memory (no Omni call, no Slack call first), so views.open happens well inside the
+ * trigger_id's 3 seconds.
  */
 import type { WebClient } from '@slack/web-api';
 import { previewSchedule } from '../../routines/check-form.js';
@@ -9,18 +10,23 @@ import { EMPTY_FORM } from '../../routines/types.js';
 import { type ModalMetadata, buildRoutineModal } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 
-/** The user's Slack time zone if we can learn it quickly; the users.info answer is cached by the directory. */
-export async function resolveUserTimezone(deps: ListenerDeps, userId: string, waitMs = 800): Promise<string> {
+/** The user's Slack time zone if known within `waitMs` (users.info answers are cached by the directory). */
+async function lookUpTimezone(deps: ListenerDeps, userId: string, waitMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), waitMs);
   });
   try {
     const user = await Promise.race([deps.people.getUser(userId).catch(() => null), timeout]);
-    return user?.tz || deps.config.defaultTimezone;
+    return user?.tz || undefined;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The user's Slack time zone if we can learn it quickly, else the configured default. */
+export async function resolveUserTimezone(deps: ListenerDeps, userId: string, waitMs = 800): Promise<string> {
+  return (await lookUpTimezone(deps, userId, waitMs)) ?? deps.config.defaultTimezone;
 }
 
 export function buildFilledModal(
@@ -40,8 +46,54 @@ export async function openRoutineModal(
   client: WebClient,
   input: { triggerId: string; userId: string; form?: Partial<RoutineForm>; metadata: ModalMetadata; lastFailure?: string },
 ): Promise<void> {
-  const tz = await resolveUserTimezone(deps, input.userId);
   const form: RoutineForm = { ...EMPTY_FORM, ...input.form };
   if (!form.channelId && input.metadata.originChannelId) form.channelId = input.metadata.originChannelId;
-  await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { userTimezone: tz, ...(input.lastFailure ? { lastFailure: input.lastFailure } : {}) }) });
+  const extra = input.lastFailure ? { lastFailure: input.lastFailure } : {};
+  // Waiting for users.info here would put a Slack round trip before every first open (and, in a burst of new
+  // users, all of them before any views.open). Open with the zone we know now, then fill in the user's zone.
+  const known = form.timezone ? undefined : deps.people.peekUser(input.userId)?.tz || undefined;
+  const opened = await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra }) });
+  const view = opened.view;
+  if (form.timezone || known || !view?.id) return;
+  const viewId = view.id;
+  const openedAt = deps.clock().getTime();
+  deps.inFlight.run('modal time zone', () =>
+    queueFill(deps, async () => {
+      if (deps.clock().getTime() - openedAt > FILL_STALE_MS) return;
+      const tz = await lookUpTimezone(deps, input.userId, 2500);
+      if (!tz || tz === deps.config.defaultTimezone) return;
+      // The hash makes Slack refuse the update if the view changed meanwhile (a preview refresh already used the
+      // zone, or the modal was submitted); a closed modal answers not_found. Either way there is nothing to fix.
+      await client.views
+        .update({ view_id: viewId, ...(view.hash ? { hash: view.hash } : {}), view: buildFilledModal(deps, form, input.metadata, { userTimezone: tz, ...extra }) })
+        .catch((err: unknown) => deps.logger.debug('time zone not filled in', { error: (err as { data?: { error?: string } }).data?.error ?? String(err) }));
+    }),
+  );
+}
+
+/**
+ * Filling in a zone after the open costs a users.info and a views.update. In a burst of first-time users that work
+ * would compete with the views.open calls still to come (whose trigger ids are expiring), so fills wait in a narrow
+ * lane per app, and a fill still waiting after FILL_STALE_MS is dropped: by then the user has moved on.
+ */
+const FILL_CONCURRENCY = 1;
+const FILL_STALE_MS = 10_000;
+const fillLanes = new WeakMap<ListenerDeps, { running: number; waiting: Array<() => void> }>();
+
+async function queueFill(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
+  let lane = fillLanes.get(deps);
+  if (!lane) {
+    lane = { running: 0, waiting: [] };
+    fillLanes.set(deps, lane);
+  }
+  // A finishing fill hands its slot straight to the next one waiting, so the lane never runs more than its width.
+  if (lane.running >= FILL_CONCURRENCY) await new Promise<void>((resolve) => lane.waiting.push(resolve));
+  else lane.running += 1;
+  try {
+    await work();
+  } finally {
+    const next = lane.waiting.shift();
+    if (next) next();
+    else lane.running -= 1;
+  }
 }

@@ -92,10 +92,24 @@ function readZoneCatalogue(): ZoneEntry[] {
   return zoneCatalogue;
 }
 
+/**
+ * Offsets of the current minute by zone. Every modal and every zone search labels zones, and luxon's offset lookup
+ * is most of a modal's build time; an offset only changes at a transition, and transitions fall on whole minutes.
+ */
+const offsetCache = { minute: Number.NaN, byZone: new Map<string, string | undefined>() };
+
 /** "+05:30" style offset of a zone at an instant (ASCII sign), or undefined for an unknown zone. */
 function readOffset(zone: string, now: Date): string | undefined {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== offsetCache.minute) {
+    offsetCache.minute = minute;
+    offsetCache.byZone.clear();
+  }
+  if (offsetCache.byZone.has(zone)) return offsetCache.byZone.get(zone);
   const at = DateTime.fromJSDate(now, { zone });
-  return at.isValid ? at.toFormat('ZZ') : undefined;
+  const offset = at.isValid ? at.toFormat('ZZ') : undefined;
+  offsetCache.byZone.set(zone, offset);
+  return offset;
 }
 
 /** "Europe/London (UTC+00:00)", with a typographic minus for negative offsets; the bare zone if unknown. */

@@ -72,6 +72,21 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
     expect(calls).toHaveLength(3);
   });
 
+  it('peeks at the cache without calling Slack: undefined until answered, then the answer until the ttl', async () => {
+    let now = 0;
+    const directory = createSlackUserDirectory(client, { ttlMs: 1000, clock: () => new Date(now) });
+    expect(directory.peekUser('U1')).toBeUndefined();
+    expect(directory.peekUser('U404')).toBeUndefined();
+    expect(calls).toHaveLength(0);
+    await directory.getUser('U1');
+    await directory.getUser('U404');
+    expect(directory.peekUser('U1')).toMatchObject({ id: 'U1', tz: 'Europe/Paris' });
+    expect(directory.peekUser('U404')).toBeNull();
+    now = 1000;
+    expect(directory.peekUser('U1')).toBeUndefined();
+    expect(calls).toHaveLength(2);
+  });
+
   it('does not cache a failure', async () => {
     const directory = createSlackUserDirectory(client);
     failWith = 'internal_error';
