@@ -4,11 +4,10 @@
  * first), then a sustained rate with a realistic user mix (mostly recent users, some newcomers), split into four
  * segments in A-B-B-A order so drift and noisy neighbours hit both apps alike. Peak RSS is sampled throughout.
  */
-import type { BenchEnv } from './lib/bench-env.js';
-import { BENCH_SIGNING_SECRET } from './lib/bench-env.js';
+import { BENCH_SIGNING_SECRET, type BenchEnv, type BenchUser } from './lib/bench-env.js';
 import type { ChildApp } from './lib/child-app.js';
 import { type CommandResult, createUserMix, runBurst, runSustained } from './lib/load-driver.js';
-import { type LatencySummary, formatMs, formatRatio, summariseLatencies } from './lib/stats.js';
+import { type LatencySummary, formatMs, formatRatio, median, summariseLatencies } from './lib/stats.js';
 
 export interface LatencyPair {
   ours: LatencySummary;
@@ -19,7 +18,9 @@ export interface LatencyPair {
 }
 
 export interface LatencyFigures {
-  burst: LatencyPair & { size: number; rounds: number };
+  /** `roundP99Ratios`: ours/bare p99 of each round (a bot burst and a bare burst back to back); their median is
+   * the ratio least moved by a noisy neighbour hitting one burst. */
+  burst: LatencyPair & { size: number; rounds: number; roundP99Ratios: number[]; medianRoundP99Ratio: number };
   sustained: LatencyPair & { rate: number; seconds: number; newUserShare: number };
   peakRssBytes: { ours: number; bare: number };
   /** A few of the errors seen (expired triggers, failed acks), for the report. */
@@ -36,6 +37,20 @@ export interface LatencyOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the fake Slack has had no call for `quietMs` (the bot's post-open work is done), at most 15 s. */
+async function waitForQuiet(slack: BenchEnv['slack'], quietMs = 300): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let seen = slack.calls.length;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(50);
+    if (slack.calls.length !== seen) {
+      seen = slack.calls.length;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+  }
+}
 
 function pair(ours: CommandResult[], bare: CommandResult[]): LatencyPair {
   const summarise = (rs: CommandResult[]) =>
@@ -86,24 +101,34 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   for (const app of [apps.bare, apps.ours]) {
     const regulars = env.takeUsers(40);
     let i = 0;
-    await runSustained(slack, app, BENCH_SIGNING_SECRET, { rate: options.rate, seconds: 3, nextUser: () => regulars[i++ % regulars.length]! });
+    await runSustained(slack, app, BENCH_SIGNING_SECRET, { rate: options.rate, seconds: 3, nextUser: () => regulars[i++ % regulars.length] as BenchUser });
     await runBurst(slack, app, BENCH_SIGNING_SECRET, env.takeUsers(50));
+    await waitForQuiet(slack);
     slack.reset();
   }
   options.print(`warm-up done (3 s at ${options.rate}/s and a burst of 50, each app)`);
 
   // Bursts: fresh users each time (none cached by the bot: the worst case for it).
   const burst = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+  const roundP99Ratios: number[] = [];
   for (let round = 0; round < options.burstRounds; round++) {
     const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
+    const thisRound = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
     for (const which of order) {
-      await sleep(500);
-      burst[which].push(...keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, env.takeUsers(options.burstSize))));
+      await sleep(200);
+      thisRound[which] = keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, env.takeUsers(options.burstSize)));
+      // The next burst starts when this app's follow-up work is over, so it never runs against leftovers.
+      await waitForQuiet(slack);
       slack.reset();
     }
+    burst.ours.push(...thisRound.ours);
+    burst.bare.push(...thisRound.bare);
+    roundP99Ratios.push(pair(thisRound.ours, thisRound.bare).p99Ratio);
   }
   const burstPair = pair(burst.ours, burst.bare);
+  const medianRoundP99Ratio = median(roundP99Ratios);
   options.print(describePair(`burst: ${options.burstSize} concurrent commands from distinct new users, ${options.burstRounds} rounds per app`, burstPair));
+  options.print(`  p99 ratio of each round: ${roundP99Ratios.map(formatRatio).join(', ')}; median ${formatRatio(medianRoundP99Ratio)}`);
 
   // Sustained: A-B-B-A segments; each app gets its own user mix made from the same seed (same pattern of repeats).
   const mixes = {
@@ -112,9 +137,10 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   };
   const sustained = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
   for (const which of ['bare', 'ours', 'ours', 'bare'] as const) {
-    await sleep(300);
+    await sleep(200);
     const results = await runSustained(slack, apps[which], BENCH_SIGNING_SECRET, { rate: options.rate, seconds: options.seconds / 2, nextUser: mixes[which] });
     sustained[which].push(...keepErrors(results));
+    await waitForQuiet(slack);
     slack.reset();
   }
   const sustainedPair = pair(sustained.ours, sustained.bare);
@@ -130,7 +156,7 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   options.print(`peak RSS under load: bot ${(peakRssBytes.ours / 2 ** 20).toFixed(1)} MiB, bare Bolt ${(peakRssBytes.bare / 2 ** 20).toFixed(1)} MiB`);
   if (errors.length) options.print(`errors seen: ${errors.join('; ')}`);
   return {
-    burst: { ...burstPair, size: options.burstSize, rounds: options.burstRounds },
+    burst: { ...burstPair, size: options.burstSize, rounds: options.burstRounds, roundP99Ratios, medianRoundP99Ratio },
     sustained: { ...sustainedPair, rate: options.rate, seconds: options.seconds, newUserShare: options.newUserShare },
     peakRssBytes,
     errors,

@@ -37,7 +37,7 @@ export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBen
   const print = options.print ?? ((line: string) => console.log(line));
   const settings = {
     burstSize: Math.round(readNumber(e, 'BENCH_BURST', 200, 1, 1000)),
-    burstRounds: Math.round(readNumber(e, 'BENCH_BURST_ROUNDS', 2, 1, 20)),
+    burstRounds: Math.round(readNumber(e, 'BENCH_BURST_ROUNDS', 4, 1, 20)),
     rate: readNumber(e, 'BENCH_RATE', 40, 1, 500),
     seconds: readNumber(e, 'BENCH_SECONDS', 30, 1, 3600),
     newUserShare: readNumber(e, 'BENCH_NEW_USERS', 0.2, 0, 1),

@@ -52,13 +52,21 @@ export async function openRoutineModal(
   // Waiting for users.info here would put a Slack round trip before every first open (and, in a burst of new
   // users, all of them before any views.open). Open with the zone we know now, then fill in the user's zone.
   const known = form.timezone ? undefined : deps.people.peekUser(input.userId)?.tz || undefined;
-  const opened = await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra }) });
+  const lane = readFillLane(deps);
+  lane.opening += 1;
+  let opened;
+  try {
+    opened = await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra }) });
+  } finally {
+    lane.opening -= 1;
+    pumpFills(lane);
+  }
   const view = opened.view;
   if (form.timezone || known || !view?.id) return;
   const viewId = view.id;
   const openedAt = deps.clock().getTime();
   deps.inFlight.run('modal time zone', () =>
-    queueFill(deps, async () => {
+    queueFill(lane, async () => {
       if (deps.clock().getTime() - openedAt > FILL_STALE_MS) return;
       const tz = await lookUpTimezone(deps, input.userId, 2500);
       if (!tz || tz === deps.config.defaultTimezone) return;
@@ -73,27 +81,45 @@ export async function openRoutineModal(
 
 /**
  * Filling in a zone after the open costs a users.info and a views.update. In a burst of first-time users that work
- * would compete with the views.open calls still to come (whose trigger ids are expiring), so fills wait in a narrow
- * lane per app, and a fill still waiting after FILL_STALE_MS is dropped: by then the user has moved on.
+ * would compete with the views.open calls still to come (whose trigger ids are expiring), so opens go first: fills
+ * run one at a time, each only when no views.open is under way, and a fill that waited past FILL_STALE_MS is
+ * dropped (the user has moved on; the zone can still be picked by hand).
  */
-const FILL_CONCURRENCY = 1;
 const FILL_STALE_MS = 10_000;
-const fillLanes = new WeakMap<ListenerDeps, { running: number; waiting: Array<() => void> }>();
 
-async function queueFill(deps: ListenerDeps, work: () => Promise<void>): Promise<void> {
+interface FillLane {
+  /** views.open calls under way in this app. */
+  opening: number;
+  running: boolean;
+  /** Waiting fills, oldest first; they never reject. */
+  queue: Array<() => Promise<void>>;
+}
+
+const fillLanes = new WeakMap<ListenerDeps, FillLane>();
+
+function readFillLane(deps: ListenerDeps): FillLane {
   let lane = fillLanes.get(deps);
   if (!lane) {
-    lane = { running: 0, waiting: [] };
+    lane = { opening: 0, running: false, queue: [] };
     fillLanes.set(deps, lane);
   }
-  // A finishing fill hands its slot straight to the next one waiting, so the lane never runs more than its width.
-  if (lane.running >= FILL_CONCURRENCY) await new Promise<void>((resolve) => lane.waiting.push(resolve));
-  else lane.running += 1;
-  try {
-    await work();
-  } finally {
-    const next = lane.waiting.shift();
-    if (next) next();
-    else lane.running -= 1;
-  }
+  return lane;
+}
+
+function pumpFills(lane: FillLane): void {
+  if (lane.running || lane.opening > 0) return;
+  const next = lane.queue.shift();
+  if (!next) return;
+  lane.running = true;
+  void next().then(() => {
+    lane.running = false;
+    pumpFills(lane);
+  });
+}
+
+function queueFill(lane: FillLane, work: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    lane.queue.push(() => work().then(resolve, reject));
+    pumpFills(lane);
+  });
 }
