@@ -15,6 +15,8 @@ export interface LatencyPair {
   /** ours / bare */
   p50Ratio: number;
   p99Ratio: number;
+  /** CPU time each app process used per command, in ms, including work after the open (until Slack went quiet). */
+  cpuMsPerCommand: { ours: number; bare: number };
 }
 
 export interface LatencyFigures {
@@ -23,6 +25,8 @@ export interface LatencyFigures {
   burst: LatencyPair & { size: number; rounds: number; roundP99Ratios: number[]; medianRoundP99Ratio: number };
   sustained: LatencyPair & { rate: number; seconds: number; newUserShare: number };
   peakRssBytes: { ours: number; bare: number };
+  /** Size of the view each app sends in views.open (JSON bytes). */
+  viewBytes: { ours: number; bare: number };
   /** A few of the errors seen (expired triggers, failed acks), for the report. */
   errors: string[];
 }
@@ -52,7 +56,7 @@ async function waitForQuiet(slack: BenchEnv['slack'], quietMs = 300): Promise<vo
   }
 }
 
-function pair(ours: CommandResult[], bare: CommandResult[]): LatencyPair {
+function pair(ours: CommandResult[], bare: CommandResult[], cpuMs: { ours: number; bare: number }): LatencyPair {
   const summarise = (rs: CommandResult[]) =>
     summariseLatencies(
       rs.flatMap((r) => (r.openMs === null ? [] : [r.openMs])),
@@ -60,12 +64,22 @@ function pair(ours: CommandResult[], bare: CommandResult[]): LatencyPair {
     );
   const o = summarise(ours);
   const b = summarise(bare);
-  return { ours: o, bare: b, p50Ratio: o.p50 / b.p50, p99Ratio: o.p99 / b.p99 };
+  return {
+    ours: o,
+    bare: b,
+    p50Ratio: o.p50 / b.p50,
+    p99Ratio: o.p99 / b.p99,
+    cpuMsPerCommand: { ours: cpuMs.ours / Math.max(1, ours.length), bare: cpuMs.bare / Math.max(1, bare.length) },
+  };
 }
 
 function describePair(label: string, p: LatencyPair): string {
   const side = (s: LatencySummary) => `p50 ${formatMs(s.p50)} ms, p99 ${formatMs(s.p99)} ms, max ${formatMs(s.max)} ms${s.failed ? `, ${s.failed} failed` : ''}`;
-  return `${label}\n  bot:       ${side(p.ours)}\n  bare Bolt: ${side(p.bare)}\n  ratio bot/bare: p50 ${formatRatio(p.p50Ratio)}, p99 ${formatRatio(p.p99Ratio)}`;
+  const cpu = p.cpuMsPerCommand;
+  return (
+    `${label}\n  bot:       ${side(p.ours)}\n  bare Bolt: ${side(p.bare)}\n  ratio bot/bare: p50 ${formatRatio(p.p50Ratio)}, p99 ${formatRatio(p.p99Ratio)}` +
+    `\n  CPU per command: bot ${formatMs(cpu.ours)} ms, bare ${formatMs(cpu.bare)} ms (${formatRatio(cpu.ours / cpu.bare)})`
+  );
 }
 
 /** Samples each app's RSS every 100 ms while load runs. */
@@ -98,34 +112,41 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   const sampler = startRssSampler([apps.ours, apps.bare]);
 
   // Warm-up: JIT, connection pools, Bolt's first-request work. Not measured.
-  for (const app of [apps.bare, apps.ours]) {
+  const viewBytes = { ours: Number.NaN, bare: Number.NaN };
+  for (const which of ['bare', 'ours'] as const) {
+    const app = apps[which];
     const regulars = env.takeUsers(40);
     let i = 0;
     await runSustained(slack, app, BENCH_SIGNING_SECRET, { rate: options.rate, seconds: 3, nextUser: () => regulars[i++ % regulars.length] as BenchUser });
     await runBurst(slack, app, BENCH_SIGNING_SECRET, env.takeUsers(50));
     await waitForQuiet(slack);
+    const opened = slack.callsTo('views.open')[0];
+    viewBytes[which] = opened ? Buffer.byteLength(JSON.stringify(opened.args.view)) : Number.NaN;
     slack.reset();
   }
-  options.print(`warm-up done (3 s at ${options.rate}/s and a burst of 50, each app)`);
+  options.print(`warm-up done (3 s at ${options.rate}/s and a burst of 50, each app); views.open view: bot ${viewBytes.ours} bytes, bare ${viewBytes.bare} bytes`);
 
   // Bursts: fresh users each time (none cached by the bot: the worst case for it).
   const burst = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+  const burstCpu = { ours: 0, bare: 0 };
   const roundP99Ratios: number[] = [];
   for (let round = 0; round < options.burstRounds; round++) {
     const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
     const thisRound = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
     for (const which of order) {
       await sleep(200);
+      const cpuBefore = apps[which].readCpuMs();
       thisRound[which] = keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, env.takeUsers(options.burstSize)));
       // The next burst starts when this app's follow-up work is over, so it never runs against leftovers.
       await waitForQuiet(slack);
+      burstCpu[which] += apps[which].readCpuMs() - cpuBefore;
       slack.reset();
     }
     burst.ours.push(...thisRound.ours);
     burst.bare.push(...thisRound.bare);
-    roundP99Ratios.push(pair(thisRound.ours, thisRound.bare).p99Ratio);
+    roundP99Ratios.push(pair(thisRound.ours, thisRound.bare, { ours: 0, bare: 0 }).p99Ratio);
   }
-  const burstPair = pair(burst.ours, burst.bare);
+  const burstPair = pair(burst.ours, burst.bare, burstCpu);
   const medianRoundP99Ratio = median(roundP99Ratios);
   options.print(describePair(`burst: ${options.burstSize} concurrent commands from distinct new users, ${options.burstRounds} rounds per app`, burstPair));
   options.print(`  p99 ratio of each round: ${roundP99Ratios.map(formatRatio).join(', ')}; median ${formatRatio(medianRoundP99Ratio)}`);
@@ -136,14 +157,17 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
     bare: createUserMix({ seed: 7, newShare: options.newUserShare, take: (n) => env.takeUsers(n) }),
   };
   const sustained = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+  const sustainedCpu = { ours: 0, bare: 0 };
   for (const which of ['bare', 'ours', 'ours', 'bare'] as const) {
     await sleep(200);
+    const cpuBefore = apps[which].readCpuMs();
     const results = await runSustained(slack, apps[which], BENCH_SIGNING_SECRET, { rate: options.rate, seconds: options.seconds / 2, nextUser: mixes[which] });
     sustained[which].push(...keepErrors(results));
     await waitForQuiet(slack);
+    sustainedCpu[which] += apps[which].readCpuMs() - cpuBefore;
     slack.reset();
   }
-  const sustainedPair = pair(sustained.ours, sustained.bare);
+  const sustainedPair = pair(sustained.ours, sustained.bare, sustainedCpu);
   options.print(
     describePair(
       `sustained: ${options.rate} commands/s for ${options.seconds} s per app (two halves, A-B-B-A), ${Math.round(options.newUserShare * 100)}% new users`,
@@ -159,6 +183,7 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
     burst: { ...burstPair, size: options.burstSize, rounds: options.burstRounds, roundP99Ratios, medianRoundP99Ratio },
     sustained: { ...sustainedPair, rate: options.rate, seconds: options.seconds, newUserShare: options.newUserShare },
     peakRssBytes,
+    viewBytes,
     errors,
   };
 }

@@ -17,6 +17,8 @@ export interface ChildApp {
   readonly startupMs: number;
   /** Resident set size now, in bytes. */
   readRss(): number;
+  /** CPU time used so far, in ms (NaN where /proc is missing). */
+  readCpuMs(): number;
   /** Output lines seen so far (the last few hundred). */
   readonly output: readonly string[];
   stop(): Promise<void>;
@@ -47,6 +49,26 @@ export function readProcessRss(pid: number): number {
     // not Linux: fall through to ps
   }
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
+}
+
+let clockTicks: number | undefined;
+
+/** CPU time (user + system) a process has used, in ms, from /proc on Linux; NaN elsewhere. */
+export function readProcessCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    if (clockTicks === undefined) {
+      try {
+        clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      } catch {
+        clockTicks = 100;
+      }
+    }
+    // After the ")" of the command name: state is field 0, utime field 11, stime field 12 (proc(5)).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export async function spawnApp(options: SpawnAppOptions): Promise<ChildApp> {
@@ -107,6 +129,7 @@ export async function spawnApp(options: SpawnAppOptions): Promise<ChildApp> {
     eventsUrl: `http://127.0.0.1:${port}/slack/events`,
     startupMs: at - started,
     readRss: () => readProcessRss(pid),
+    readCpuMs: () => readProcessCpuMs(pid),
     output,
     async stop() {
       if (child.exitCode !== null) return;

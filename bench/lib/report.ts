@@ -62,6 +62,12 @@ export function buildTable(f: AppBenchFigures): TableRow[] {
             },
           ]
         : []),
+      {
+        figure: `${label}: CPU per command bot / bare`,
+        value: `${formatMs(pair.cpuMsPerCommand.ours)} / ${formatMs(pair.cpuMsPerCommand.bare)} ms = ${formatRatio(pair.cpuMsPerCommand.ours / pair.cpuMsPerCommand.bare)}`,
+        target: 'reported',
+        met: null,
+      },
       { figure: `${label}: bot p99 and failures`, value: `${formatMs(pair.ours.p99)} ms, ${pair.ours.failed} failed`, target: `≤ ${ABSOLUTE_P99_TARGET_MS} ms, 0 failed`, met: pair.ours.p99 <= ABSOLUTE_P99_TARGET_MS && pair.ours.failed === 0 },
     );
   }
@@ -117,8 +123,8 @@ export function buildPerformanceDoc(f: AppBenchFigures, rows: readonly TableRow[
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${verdict(r.met)} |`),
   ].join('\n');
-  const side = (x: LatencyFigures['burst']['ours']) =>
-    `${formatMs(x.p50)} | ${formatMs(x.p90)} | ${formatMs(x.p99)} | ${formatMs(x.max)} | ${x.count} | ${x.failed}`;
+  const side = (x: LatencyFigures['burst']['ours'], cpuMs: number) =>
+    `${formatMs(x.p50)} | ${formatMs(x.p90)} | ${formatMs(x.p99)} | ${formatMs(x.max)} | ${x.count} | ${x.failed} | ${formatMs(cpuMs)}`;
   return `# Performance
 
 Figures of one \`npm run bench\` run (written by the bench itself; do not edit by hand). Machine: ${m.cores} × ${m.cpus},
@@ -134,12 +140,12 @@ Time from sending a signed \`/routine\` request to the moment the fake Slack rec
 uses its trigger id. Bot = \`src/index.ts\`, bare = \`bench/bare-bolt-app.ts\` (HTTPReceiver, ack, one-block modal);
 both run as child processes, the load driver and the fakes in the bench's own process.
 
-| load | app | p50 ms | p90 ms | p99 ms | max ms | commands | failed |
-|---|---|---|---|---|---|---|---|
-| burst of ${l.burst.size} concurrent, distinct new users, ${l.burst.rounds} rounds | bot | ${side(l.burst.ours)} |
-| | bare Bolt | ${side(l.burst.bare)} |
-| ${l.sustained.rate}/s for ${l.sustained.seconds} s, ${Math.round(l.sustained.newUserShare * 100)}% new users | bot | ${side(l.sustained.ours)} |
-| | bare Bolt | ${side(l.sustained.bare)} |
+| load | app | p50 ms | p90 ms | p99 ms | max ms | commands | failed | CPU ms / command |
+|---|---|---|---|---|---|---|---|---|
+| burst of ${l.burst.size} concurrent, distinct new users, ${l.burst.rounds} rounds | bot | ${side(l.burst.ours, l.burst.cpuMsPerCommand.ours)} |
+| | bare Bolt | ${side(l.burst.bare, l.burst.cpuMsPerCommand.bare)} |
+| ${l.sustained.rate}/s for ${l.sustained.seconds} s, ${Math.round(l.sustained.newUserShare * 100)}% new users | bot | ${side(l.sustained.ours, l.sustained.cpuMsPerCommand.ours)} |
+| | bare Bolt | ${side(l.sustained.bare, l.sustained.cpuMsPerCommand.bare)} |
 
 Ratios bot / bare: burst p50 ${formatRatio(l.burst.p50Ratio)}, p99 ${formatRatio(l.burst.p99Ratio)} (per round, a bot burst and a bare
 burst back to back: ${l.burst.roundP99Ratios.map(formatRatio).join(', ')}; median ${formatRatio(l.burst.medianRoundP99Ratio)}); sustained p50
@@ -150,7 +156,9 @@ has seen (for the bot: none in its users.info cache, its worst case) and alterna
 burst starts once the fake Slack has been quiet for 300 ms (the previous app's follow-up work is over). The
 sustained phase is open-loop (arrivals do not wait for answers) in four halves ordered bare, bot, bot, bare; each
 app gets the same pattern of users (same seed): mostly recent users, ${Math.round(s.newUserShare * 100)}% newcomers.
-A \`failed\` command is one whose views.open Slack refused (e.g. an expired trigger: the fake gives triggers Slack's
+CPU per command is the app process's own CPU time (from /proc) over a phase, until the fake Slack has been quiet
+for 300 ms, divided by the commands: it includes work done after the open, and it is far less moved by other
+processes on the machine than latency is. A \`failed\` command is one whose views.open Slack refused (e.g. an expired trigger: the fake gives triggers Slack's
 3 s) or whose ack was not 200.
 
 ## Omni requests per action (steady state)

@@ -32,8 +32,12 @@ export function summariseLatencies(samples: readonly number[], failed = 0): Late
   };
 }
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
-  return readPercentile([...values].sort((a, b) => a - b), 50);
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Deterministic PRNG (mulberry32) so both apps get exactly the same user sequence. */
