@@ -129,6 +129,27 @@ function guardRequests(receiver: HTTPReceiver, deps: { signingSecret: string; cl
   };
 }
 
+/**
+ * The fields Slack puts in every payload of a type and listeners read without checking: who (a user id), and for a
+ * command its text, for a message shortcut the message. A signed body without them is malformed (400), not a crash.
+ */
+function hasSlackBasics(body: unknown): boolean {
+  const b = body as Record<string, unknown>;
+  if (b.type === 'event_callback') return true;
+  if (typeof b.command === 'string') return typeof b.user_id === 'string' && typeof b.text === 'string';
+  if (!isRecord(b.user) || typeof b.user.id !== 'string') return false;
+  if (b.type === 'message_action') return isRecord(b.message);
+  if (b.type === 'view_submission' || b.type === 'view_closed') return isSlackView(b.view) && Array.isArray(b.view.blocks);
+  if (b.type === 'block_actions') {
+    const actions: unknown = b.actions;
+    return Array.isArray(actions) && actions.every((a) => isRecord(a) && typeof a.action_id === 'string') && (b.view === undefined || isSlackView(b.view));
+  }
+  return true;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isSlackView = (v: unknown): v is Record<string, unknown> => isRecord(v) && typeof v.id === 'string' && isRecord(v.state) && isRecord(v.state.values);
+
 const BOLT_LEVEL = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
@@ -234,8 +255,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Every log line written while handling a request, including after the ack, carries its request id.
   const dispatched = new WeakSet<object>();
   const failed = new WeakSet<object>();
+  const malformed = new WeakSet<object>();
   app.use(async ({ body, next }) => {
     dispatched.add(body);
+    if (!hasSlackBasics(body)) {
+      malformed.add(body);
+      return;
+    }
     const b = body as { type?: string; command?: string; user?: { id?: string }; user_id?: string; event?: { type?: string } };
     const slackUserId = b.user?.id ?? b.user_id;
     const kind = b.type === 'event_callback' ? b.event?.type : (b.type ?? b.command);
@@ -257,14 +283,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const body: unknown = event.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RefusedRequestError(400, 'body is not an object');
       let acked = false;
-      await processEvent({
-        ...event,
-        ack: async (response) => {
-          acked = true;
-          await event.ack(response);
-        },
-      });
+      try {
+        await processEvent({
+          ...event,
+          ack: async (response) => {
+            acked = true;
+            await event.ack(response);
+          },
+        });
+      } catch (err) {
+        // Bolt itself threw before any listener ran: it could not read this payload (e.g. `user: null`).
+        if (acked || dispatched.has(body)) throw err;
+        throw new RefusedRequestError(400, `Bolt could not read the payload (${err instanceof Error ? err.message : 'unknown error'})`);
+      }
       if (acked) return;
+      if (malformed.has(body)) throw new RefusedRequestError(400, 'a Slack payload without the fields Slack always sends');
       if (failed.has(body)) throw new RefusedRequestError(500, 'a listener failed before acknowledging');
       if (!dispatched.has(body)) throw new RefusedRequestError(400, 'not a Slack payload this app understands');
       await event.ack();

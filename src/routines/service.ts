@@ -48,6 +48,9 @@ export type ActionOutcome =
   | { ok: true; action: RoutineAction; routine: RoutineView }
   | { ok: false; failure: UserFacingFailure };
 
+/** A "fresh" list (Refresh, an unknown routine id) still reuses one fetched less than this long ago. */
+const RELIST_AFTER_MS = 5_000;
+
 const IDEMPOTENCY_TTL_MS = 10 * 60_000;
 /** What the audit says when an action was refused because the routine is not the requester's. */
 const NOT_YOURS_AUDIT = 'not one of the requester’s routines';
@@ -156,7 +159,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
 
   function listRecords(membershipId: string, fresh = false): Promise<OmniRoutineRecord[]> {
     const hit = listCache.get(membershipId);
-    if (!fresh && hit && clock().getTime() - hit.at < listTtlMs) return hit.records;
+    // "Fresh" still reuses a list fetched seconds ago: a Refresh button pressed again and again costs one request.
+    if (hit && clock().getTime() - hit.at < (fresh ? RELIST_AFTER_MS : listTtlMs)) return hit.records;
     const records = omni.listAllRoutines(membershipId);
     listCache.set(membershipId, { at: clock().getTime(), records });
     records.catch(() => listCache.delete(membershipId));
@@ -356,7 +360,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     let record: OmniRoutineRecord | undefined;
     try {
       record = (await listRecords(who.membershipId)).find((r) => r.id === routineId);
-      // The cached list may predate a routine created elsewhere: look once more before refusing.
+      // The cached list may predate a routine created elsewhere: look once more before refusing (a list only seconds
+      // old is reused, so made-up ids pressed again and again do not cost an Omni request each).
       if (!record) record = (await listRecords(who.membershipId, true)).find((r) => r.id === routineId);
       if (!record) {
         // Delete pressed again after an attempt that reached Omni (its answer lost): gone, which is what was asked.

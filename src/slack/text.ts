@@ -353,7 +353,7 @@ export interface SlackMessageLike {
  */
 export function slackMessageToPlainText(message: SlackMessageLike, resolve: SlackNameResolver = {}): string {
   const fromBlocks = renderBlocks(message.blocks, resolve);
-  const body = fromBlocks.trim() ? fromBlocks : slackMarkupToPlainText(message.text ?? '', resolve);
+  const body = fromBlocks.trim() ? fromBlocks : slackMarkupToPlainText(str(message.text), resolve);
   const attachments = list(message.attachments).map((a) => renderAttachment(a, resolve));
   const files = list(message.files).map((f) => {
     const name = isObject(f) ? str(f.name) || str(f.title) : '';

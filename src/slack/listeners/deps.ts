@@ -12,6 +12,7 @@ export interface ListenerDeps {
   service: RoutineService;
   catalog: {
     searchModels(query: string): Promise<Array<{ id: string; name: string | null }>>;
+    getModel(id: string): Promise<{ id: string } | undefined>;
     searchTopics(modelId: string, query: string, branchId?: string): Promise<Array<{ name: string; label?: string | null }>>;
     searchBranches(modelId: string, query: string): Promise<Array<{ id: string; name: string | null }>>;
   };

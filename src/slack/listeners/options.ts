@@ -20,6 +20,14 @@ async function within<T>(ms: number, work: Promise<T>, fallback: T): Promise<T> 
 
 const OPTIONS_BUDGET_MS = 2000;
 
+/**
+ * Topics and branches are fetched per model id, and that id comes from the view state, which a request can forge:
+ * only ids in the (cached) shared-model list are looked up, so made-up ids cost no Omni request and no cache entry.
+ */
+async function isKnownModel(deps: ListenerDeps, modelId: string): Promise<boolean> {
+  return modelId !== '' && (await deps.catalog.getModel(modelId)) !== undefined;
+}
+
 export function registerOptions(app: App, deps: ListenerDeps): void {
   app.options(ACTION_ID.timezone, async ({ ack, options, body }) => {
     const user = await within(300, deps.people.getUser(body.user.id), null);
@@ -34,15 +42,27 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
 
   app.options(ACTION_ID.topic, async ({ ack, options, body }) => {
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
-    if (!form.modelId) return ack({ options: [] });
-    const topics = await within(OPTIONS_BUDGET_MS, deps.catalog.searchTopics(form.modelId, options.value ?? '', form.branchId), []);
+    const topics = await within(
+      OPTIONS_BUDGET_MS,
+      (async () => {
+        if (!(await isKnownModel(deps, form.modelId))) return [];
+        // A branch id the model does not list (a forged view state) falls back to the model's own topics.
+        const branches = form.branchId ? await deps.catalog.searchBranches(form.modelId, form.branchName ?? '') : [];
+        const branchId = branches.some((b) => b.id === form.branchId) ? form.branchId : undefined;
+        return deps.catalog.searchTopics(form.modelId, options.value ?? '', branchId);
+      })(),
+      [],
+    );
     return ack({ options: topics.slice(0, 100).map((t) => buildOption(t.label ? `${t.label} (${t.name})` : t.name, t.name)) });
   });
 
   app.options(ACTION_ID.branch, async ({ ack, options, body }) => {
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
-    if (!form.modelId) return ack({ options: [] });
-    const branches = await within(OPTIONS_BUDGET_MS, deps.catalog.searchBranches(form.modelId, options.value ?? ''), []);
+    const branches = await within(
+      OPTIONS_BUDGET_MS,
+      (async () => ((await isKnownModel(deps, form.modelId)) ? deps.catalog.searchBranches(form.modelId, options.value ?? '') : []))(),
+      [],
+    );
     return ack({ options: branches.slice(0, 100).map((b) => buildOption(b.name ?? b.id, b.id)) });
   });
 }
