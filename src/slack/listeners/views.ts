@@ -9,6 +9,7 @@ import { checkRoutineForm } from '../../routines/check-form.js';
 import type { FormErrors, RoutineForm } from '../../routines/types.js';
 import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
+import { escapeForMrkdwn } from '../text.js';
 import { buildCreatedView, buildCreatingView, buildFailureView, buildRoutineBlocks, readModalMetadata } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
 import type { ListenerDeps } from './deps.js';
@@ -73,7 +74,7 @@ export async function finishSubmission(
   if (outcome.kind === 'created') {
     await client.views.update({ view_id: input.viewId, view: buildCreatedView(outcome.routine) }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
     const blocks = buildRoutineBlocks(outcome.routine, { context: 'message' });
-    await tell(client, input.userId, { text: `Your routine "${outcome.routine.name}" is set up: ${outcome.routine.scheduleText}.`, blocks }, deps);
+    await tell(client, input.userId, { text: `Your routine "${escapeForMrkdwn(outcome.routine.name)}" is set up: ${outcome.routine.scheduleText}.`, blocks }, deps);
     return;
   }
   await client.views

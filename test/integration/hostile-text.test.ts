@@ -1,0 +1,188 @@
+/**
+ * Hostile text echoed back (issue 5): broadcasts, mentions, links, `&`, Unicode and 3,000-character fields go
+ * through every place the bot shows user text (the created view, the DM, /routine list, the Home tab, inline errors,
+ * the "unknown word" reply, the modal). In every mrkdwn text object the user's text arrives escaped, and the fake
+ * Slack (which enforces Block Kit limits) accepts every view and message. Also: emails outside
+ * ALLOWED_EMAIL_DOMAINS are refused on the server whatever the submitted view state says.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { findSecretsInLogs } from '../helpers/fuzz.js';
+import { recordReliability } from '../helpers/reliability.js';
+import { buildViewOutput, messageShortcutBody, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: { ALLOWED_EMAIL_DOMAINS: 'example.com' } });
+});
+afterAll(async () => {
+  await h.settle();
+  const leaks = findSecretsInLogs(h.logs, { omniKey: h.config.omni.apiKey, botToken: h.config.slack.botToken, signingSecret: h.config.slack.signingSecret });
+  await h.close();
+  expect(leaks).toEqual([]);
+});
+beforeEach(async () => {
+  await h.settle();
+  h.slack.reset();
+  h.omni.clearRequests();
+});
+
+const NASTY = '<!channel> <!here> <@U0002> <#C1|x> & <https://evil.example|click> @here 😀👩‍👩‍👧‍👦 مرحبا e\u0301 \u200B\u202Eevil\u202C';
+/** Raw markup that must never reach a mrkdwn field from user text. */
+const RAW = ['<!channel>', '<!here>', '<@U0002>', '<#C1|x>', '<https://evil.example', ' & '];
+
+type Json = Record<string, unknown>;
+function collectMrkdwn(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const n of node) collectMrkdwn(n, out);
+  else if (typeof node === 'object' && node !== null) {
+    const o = node as Json;
+    if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+    for (const v of Object.values(o)) collectMrkdwn(v, out);
+  }
+  return out;
+}
+
+/** Every call the app made: accepted by the fake Slack, and no raw user markup in any mrkdwn text. */
+function expectEchoedSafely(minCalls = 1) {
+  const calls = h.slack.calls.filter((c) => c.method !== 'users.info' && c.method !== 'conversations.open');
+  expect(calls.length).toBeGreaterThanOrEqual(minCalls);
+  // Block Kit refusals (a hash_conflict is a newer update winning a race, not a refusal of the content).
+  const rejected = calls.filter((c) => /invalid|too_large|too_long/.test(String(c.response.error ?? ''))).map((c) => `${c.method}: ${String(c.response.error)}`);
+  expect(rejected).toEqual([]);
+  const texts = calls.flatMap((c) => collectMrkdwn(c.args));
+  const leaks = texts.filter((t) => RAW.some((r) => t.includes(r)));
+  expect(leaks).toEqual([]);
+  // Message-level `text` (the notification fallback, rendered as mrkdwn) too.
+  const fallbacks = calls.map((c) => c.args.text).filter((t): t is string => typeof t === 'string');
+  expect(fallbacks.filter((t) => RAW.some((r) => t.includes(r)))).toEqual([]);
+  return texts;
+}
+
+async function openModal(text = 'new') {
+  const triggerId = h.slack.issueTriggerId();
+  const res = await h.post(slashCommandBody({ text, triggerId, responseUrl: h.slack.responseUrl(`open-${triggerId}`) }));
+  expect(res.status).toBe(200);
+  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+  expect(call.response).toMatchObject({ ok: true });
+  const view = h.slack.views.get((call.response.view as { id: string }).id);
+  if (!view) throw new Error('no view');
+  return view;
+}
+
+async function submit(values: Record<string, Record<string, unknown>>, keepBlocks?: (blockId: string) => boolean) {
+  const view = await openModal();
+  const state = { ...readInitialViewState(view as never), ...values } as Record<string, unknown>;
+  const stored = keepBlocks ? { ...view, blocks: view.blocks.filter((b) => keepBlocks(String((b as Json).block_id))) } : view;
+  const body = viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state as never }) });
+  const res = await h.post(body);
+  expect(res.status).toBe(200);
+  if (res.text) h.slack.applyViewSubmissionAck(view.id, res.text);
+  await h.settle();
+  return { res, view };
+}
+
+const base = () => ({
+  name: { name_input: stateValue.text('Brief') },
+  prompt: { prompt_input: stateValue.text('Summarise the pipeline') },
+  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
+  timezone: { timezone_select: stateValue.externalSelect('UTC') },
+  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
+  delivery: { delivery_radio: stateValue.radio('dm') },
+});
+
+describe('hostile text is echoed safely', () => {
+  it('a routine named and described with markup and Unicode: the created view, the DM, /routine list and Home', async () => {
+    const name = `${NASTY}`.slice(0, 250);
+    const prompt = `${NASTY} `.repeat(60).slice(0, 3000);
+    const description = `${NASTY} `.repeat(30).slice(0, 1000);
+    await submit({ ...base(), name: { name_input: stateValue.text(name) }, prompt: { prompt_input: stateValue.text(prompt) }, description: { description_input: stateValue.text(description) } });
+    const created = h.omni.routinesOf(h.members.alice).find((r) => r.name === name.trim());
+    expect(created?.prompt).toBe(prompt.trim());
+    const responseUrl = h.slack.responseUrl('list');
+    await h.post(slashCommandBody({ text: 'list', responseUrl }));
+    const event = JSON.stringify({ token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvT', event_time: 1, event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' } });
+    await h.post(event, { headers: { 'Content-Type': 'application/json' } });
+    await h.settle();
+    await h.slack.waitFor('response_url', (c) => c.args.responseId === 'list');
+    const methods = new Set(h.slack.calls.map((c) => c.method));
+    expect([...methods]).toEqual(expect.arrayContaining(['views.open', 'views.update', 'chat.postMessage', 'response_url', 'views.publish']));
+    const texts = expectEchoedSafely(5);
+    // The name shows, escaped, not dropped.
+    expect(texts.some((t) => t.includes('&lt;!channel&gt;'))).toBe(true);
+  });
+
+  it('3,000-character fields and markup in every field: inline errors only, all escaped, nothing sent to Omni', async () => {
+    const long = `${NASTY} `.repeat(70).slice(0, 3000);
+    const { res } = await submit({
+      ...base(),
+      name: { name_input: stateValue.text(long) },
+      prompt: { prompt_input: stateValue.text(`${long}x`) },
+      schedule: { schedule_input: stateValue.text(long) },
+      description: { description_input: stateValue.text(long) },
+      timezone: { timezone_select: stateValue.externalSelect(NASTY) },
+    });
+    const ack = res.json as { response_action: string; errors: Record<string, string> };
+    expect(ack.response_action).toBe('errors');
+    expect(Object.keys(ack.errors)).toEqual(expect.arrayContaining(['name', 'prompt', 'schedule', 'description', 'timezone']));
+    expect(Object.values(ack.errors).filter((e) => RAW.some((r) => e.includes(r)) || e.length > 2000)).toEqual([]);
+    expect(h.omni.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    expectEchoedSafely(1);
+  });
+
+  it('the unknown-word reply, quick create and the message shortcut', async () => {
+    const responseUrl = h.slack.responseUrl('unknown');
+    await h.post(slashCommandBody({ text: '<!channel>&<@U0002>', responseUrl }));
+    await h.slack.waitFor('response_url', (c) => c.args.responseId === 'unknown');
+    // Slash command text arrives as Slack markup: read as plain text (`@channel`), then escaped and defused.
+    const reply = JSON.stringify(h.slack.responses('unknown'));
+    expect(reply).toContain('@\u2060channel&amp;@U0002');
+    expect(RAW.filter((r) => reply.includes(r))).toEqual([]);
+    await openModal(`every weekday at 9am ${NASTY} ${'x'.repeat(2900)}`);
+    const triggerId = h.slack.issueTriggerId();
+    await h.post(messageShortcutBody({ triggerId, message: { text: `${NASTY} `.repeat(80) } }));
+    await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    await h.settle();
+    expectEchoedSafely(3);
+    recordReliability({ section: 'Hostile input', check: 'markup, Unicode and 3,000-character fields echoed in views, DM, list, Home, errors, help', result: 'every mrkdwn field escaped; fake Slack accepted every view and message' });
+  });
+});
+
+describe('emails outside ALLOWED_EMAIL_DOMAINS (example.com) are refused server-side', () => {
+  const email = (emails: string, extra: Record<string, Record<string, unknown>> = {}) => ({
+    ...base(),
+    delivery: { delivery_radio: stateValue.radio('email') },
+    emails: { emails_input: stateValue.email(emails) },
+    ...extra,
+  });
+  const creates = () => h.omni.requests.filter((r) => r.method === 'POST' && r.path === '/v1/ai/routines');
+
+  it('typed addresses, look-alike domains and mailto disguises: inline error, no create', async () => {
+    for (const typed of ['evil@attacker.com', 'a@EXAMPLE.com.attacker.com', 'alice@example.com@evil.com', '<mailto:evil@attacker.com|alice@example.com>', 'bob@example.com, evil@attacker.com', 'x@sub.example.com']) {
+      const { res } = await submit(email(typed));
+      const ack = res.json as { response_action?: string; errors?: Record<string, string> };
+      expect({ typed, action: ack.response_action }).toEqual({ typed, action: 'errors' });
+    }
+    expect(creates()).toEqual([]);
+  });
+
+  it('Slack users whose Slack email is outside the domain: refused before Omni, the draft kept', async () => {
+    h.slack.addUser({ id: 'U0077', name: 'mallory', email: 'mallory@attacker.com', tz: 'UTC' });
+    await submit(email('', { recipients: { recipients_select: stateValue.users(['U0002', 'U0077']) } }));
+    expect(creates()).toEqual([]);
+    expect(JSON.stringify(h.slack.messages('D0001'))).toMatch(/may only email example\.com/);
+  });
+
+  it("delivery 'email' with the email blocks missing from the forged view: refused, no create", async () => {
+    await submit(email('evil@attacker.com'), (blockId) => !['emails', 'recipients'].includes(blockId));
+    await submit(email('evil@attacker.com'), (blockId) => !['emails', 'recipients', 'delivery'].includes(blockId));
+    expect(creates()).toEqual([]);
+  });
+
+  it('an address inside the domain goes through (the refusals above are about the domain)', async () => {
+    await submit(email('bob@example.com', { name: { name_input: stateValue.text('Emailed') } }));
+    expect(creates()).toHaveLength(1);
+    const all = h.omni.routinesOf(h.members.alice).flatMap((r) => (r.destination.type === 'email' ? r.destination.recipientEmails : []));
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((e) => !e.toLowerCase().endsWith('@example.com'))).toEqual([]);
+  });
+});
