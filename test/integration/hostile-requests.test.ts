@@ -25,6 +25,7 @@ import {
   action,
   blockActionsBody,
   blockActionsPayload,
+  blockSuggestionBody,
   buildViewOutput,
   globalShortcutBody,
   interactivityBody,
@@ -356,5 +357,58 @@ describe("other people's routines and forged routine ids", () => {
     }
     expect(h.omni.requests).toEqual([]);
     await expectAlive();
+  });
+});
+
+describe('requests that would cost the whole app', () => {
+  it('a 20,000-character /routine text does not hold up other requests (it is not scanned for a schedule)', async () => {
+    const triggerId = h.slack.issueTriggerId();
+    const heavy = slashCommandBody({ text: 'every weekday at 9am '.repeat(1000), triggerId });
+    const [slow, help] = await Promise.all([
+      postRaw(url, heavy, signed(heavy)),
+      (async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        const body = slashCommandBody({ text: 'help' });
+        return postRaw(url, body, signed(body));
+      })(),
+    ]);
+    expect([slow.status, help.status]).toEqual([200, 200]);
+    // Slack's 3 s contract, for the request queued behind the heavy one (scanning it took 4 s of CPU before).
+    expect(help.ms).toBeLessThan(3000);
+    const open = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    expect(open.response.ok).toBe(true);
+    const state = readInitialViewState(open.args.view as never) as Record<string, Record<string, { value?: string | null }>>;
+    expect(state.schedule?.schedule_input?.value ?? '').toBe('');
+  });
+
+  it('topic and branch searches for a forged model id cost no Omni request', async () => {
+    const view = buildViewOutput({ type: 'modal', callback_id: 'routine_create', blocks: [] }, {
+      values: { model: { model_select: stateValue.externalSelect('0b7c2c1e-0000-4000-a000-000000000000') }, branch: { branch_select: stateValue.externalSelect('f00') } },
+    });
+    // Warm the model list (what any real modal does first), then forge.
+    await h.post(blockSuggestionBody({ actionId: 'model_select', blockId: 'model', value: '', view }));
+    h.omni.clearRequests();
+    for (const [actionId, blockId] of [['topic_select', 'topic'], ['branch_select', 'branch']] as const) {
+      for (let i = 0; i < 5; i += 1) {
+        const res = await h.post(blockSuggestionBody({ actionId, blockId, value: `q${i}`, view }));
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual({ options: [] });
+      }
+    }
+    expect(h.omni.requests).toEqual([]);
+  });
+
+  it('Refresh pressed ten times and ten made-up routine ids cost one list request', async () => {
+    const home = buildViewOutput({ type: 'home', blocks: [] });
+    await h.post(blockActionsBody({ source: 'view', view: home, actions: [action.button({ actionId: 'routine_refresh_home' })] }));
+    await h.settle();
+    h.omni.clearRequests();
+    for (let i = 0; i < 10; i += 1) {
+      await h.post(blockActionsBody({ source: 'view', view: home, actions: [action.button({ actionId: 'routine_refresh_home' })] }));
+      await h.post(blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: `0b7c2c1e-0000-4000-a000-00000000000${i}` })], responseUrl: h.slack.responseUrl(`made-up-${i}`) }));
+    }
+    await h.settle();
+    expect(h.omni.requests.filter((r) => r.path === '/v1/ai/routines').length).toBeLessThanOrEqual(1);
+    expect(h.slack.responses('made-up-9')).toHaveLength(1);
   });
 });
