@@ -25,6 +25,9 @@ export type CheckedForm = {
 
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
+/** What a users_select sends back; anything else in the recipients state was forged. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
 export function isValidEmail(address: string): boolean {
   return address.length <= 254 && EMAIL.test(address);
 }
@@ -86,7 +89,8 @@ export function checkRoutineForm(
     if (invalid.length > 0) errors.emails = `Not an email address: ${invalid.slice(0, 3).join(', ')}${invalid.length > 3 ? '…' : ''}`;
     else if (outside.length > 0)
       errors.emails = `Routines may only email ${policy.allowedEmailDomains.join(', ')} addresses: ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? '…' : ''} cannot receive it.`;
-    if (total === 0) errors.recipients = 'Choose at least one person or type an email address.';
+    if (form.recipientUserIds.some((id) => !SLACK_USER_ID.test(id))) errors.recipients = 'Pick people from the list.';
+    else if (total === 0) errors.recipients = 'Choose at least one person or type an email address.';
     else if (total > LIMITS.recipients) errors.recipients = `Omni sends to at most ${LIMITS.recipients} recipients; you chose ${total}.`;
   }
 

@@ -167,9 +167,20 @@ describe('emails outside ALLOWED_EMAIL_DOMAINS (example.com) are refused server-
 
   it('Slack users whose Slack email is outside the domain: refused before Omni, the draft kept', async () => {
     h.slack.addUser({ id: 'U0077', name: 'mallory', email: 'mallory@attacker.com', tz: 'UTC' });
-    await submit(email('', { recipients: { recipients_select: stateValue.users(['U0002', 'U0077']) } }));
+    await submit(email('', { name: { name_input: stateValue.text(NASTY) }, recipients: { recipients_select: stateValue.users(['U0002', 'U0077']) } }));
     expect(creates()).toEqual([]);
     expect(JSON.stringify(h.slack.messages('D0001'))).toMatch(/may only email example\.com/);
+    // The failure view and DM (with its notification text) echo the name escaped.
+    expectEchoedSafely(3);
+  });
+
+  it('forged recipient ids carrying markup are refused, and the refusal echoes them inertly', async () => {
+    const { res } = await submit(email('', { recipients: { recipients_select: stateValue.users(['<!channel>', 'U0002>|<!here']) } }));
+    const ack = res.json as { response_action: string; errors: Record<string, string> };
+    expect(ack.response_action).toBe('errors');
+    expect(Object.values(ack.errors).join(' ')).toContain('Pick people from the list.');
+    expect(creates()).toEqual([]);
+    expectEchoedSafely(1);
   });
 
   it("delivery 'email' with the email blocks missing from the forged view: refused, no create", async () => {

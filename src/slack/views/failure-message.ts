@@ -9,7 +9,8 @@ export function buildFailureMessage(input: { failure: UserFacingFailure; form: R
   const name = truncateForSlack(escapeForMrkdwn(input.form.name || 'Untitled routine'), 200);
   const unsure = isUnconfirmedFailure(input.failure);
   const outcome = unsure ? "wasn't confirmed by Omni" : 'was not created';
-  const text = `Your routine "${input.form.name || 'Untitled routine'}" ${outcome}: ${input.failure.message}`;
+  // The notification text is mrkdwn too: the name and the message (which may quote user input) are escaped.
+  const text = `Your routine "${escapeForMrkdwn(input.form.name || 'Untitled routine')}" ${outcome}: ${escapeForMrkdwn(input.failure.message)}`;
   return {
     text: truncateForSlack(text, 3000),
     blocks: [
