@@ -170,8 +170,12 @@ describe('emails outside ALLOWED_EMAIL_DOMAINS (example.com) are refused server-
     await submit(email('', { name: { name_input: stateValue.text(NASTY) }, recipients: { recipients_select: stateValue.users(['U0002', 'U0077']) } }));
     expect(creates()).toEqual([]);
     expect(JSON.stringify(h.slack.messages('D0001'))).toMatch(/may only email example\.com/);
-    // The failure view and DM (with its notification text) echo the name escaped.
-    expectEchoedSafely(3);
+    // The failure view, the DM (with its notification text) and the Home tab's saved drafts echo the name escaped.
+    const event = JSON.stringify({ token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvD', event_time: 1, event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.3' } });
+    await h.post(event, { headers: { 'Content-Type': 'application/json' } });
+    await h.settle();
+    expect(JSON.stringify(h.slack.homeViews.get('U0001')?.blocks)).toContain('&lt;!channel&gt;');
+    expectEchoedSafely(4);
   });
 
   it('forged recipient ids carrying markup are refused, and the refusal echoes them inertly', async () => {
