@@ -274,35 +274,38 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   app.error(onError);
 
-  if (receiver instanceof HTTPReceiver) {
-    // Bolt leaves a request that nothing acked open until its 3 s timer answers 404, past Slack's deadline. Answer
-    // at once instead: 400 for a body no Slack payload type matches, 500 when a listener failed before acking, and
-    // an empty 200 (ignored) for a known type no listener took (an unknown action, callback id or command).
-    const processEvent = app.processEvent.bind(app);
-    app.processEvent = async (event: ReceiverEvent) => {
-      const body: unknown = event.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RefusedRequestError(400, 'body is not an object');
-      let acked = false;
-      try {
-        await processEvent({
-          ...event,
-          ack: async (response) => {
-            acked = true;
-            await event.ack(response);
-          },
-        });
-      } catch (err) {
-        // Bolt itself threw before any listener ran: it could not read this payload (e.g. `user: null`).
-        if (acked || dispatched.has(body)) throw err;
-        throw new RefusedRequestError(400, `Bolt could not read the payload (${err instanceof Error ? err.message : 'unknown error'})`);
-      }
-      if (acked) return;
-      if (malformed.has(body)) throw new RefusedRequestError(400, 'a Slack payload without the fields Slack always sends');
-      if (failed.has(body)) throw new RefusedRequestError(500, 'a listener failed before acknowledging');
-      if (!dispatched.has(body)) throw new RefusedRequestError(400, 'not a Slack payload this app understands');
-      await event.ack();
+  // Bolt leaves a request that nothing acked open until its 3 s timer answers 404 (HTTP), or never answers it at all
+  // (Socket Mode: Slack then shows the user a timeout). Answer at once instead. Over HTTP: 400 for a body no Slack
+  // payload type matches, 500 when a listener failed before acking, and an empty 200 (ignored) for a known type no
+  // listener took (an unknown action, callback id or command). Over Socket Mode there are no statuses: an empty ack.
+  const socketMode = !(receiver instanceof HTTPReceiver);
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event: ReceiverEvent) => {
+    const body: unknown = event.body;
+    let acked = false;
+    const ack = async (response?: Parameters<ReceiverEvent['ack']>[0]) => {
+      acked = true;
+      await event.ack(response);
     };
-  }
+    const refuse = async (status: 400 | 500, reason: string) => {
+      if (!socketMode) throw new RefusedRequestError(status, reason);
+      logger.warn('request refused', { reason });
+      if (!acked) await ack();
+    };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(400, 'body is not an object');
+    try {
+      await processEvent({ ...event, ack });
+    } catch (err) {
+      // Bolt itself threw before any listener ran: it could not read this payload (e.g. `user: null`).
+      if (acked || dispatched.has(body)) throw err;
+      return refuse(400, `Bolt could not read the payload (${err instanceof Error ? err.message : 'unknown error'})`);
+    }
+    if (acked) return undefined;
+    if (malformed.has(body)) return refuse(400, 'a Slack payload without the fields Slack always sends');
+    if (failed.has(body)) return refuse(500, 'a listener failed before acknowledging');
+    if (!dispatched.has(body)) return refuse(400, 'not a Slack payload this app understands');
+    return ack();
+  };
 
   registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
 
@@ -314,6 +317,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start(port = config.port) {
       const started = (await app.start(port)) as unknown;
       ready = true;
+      // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
+      if (socketMode) return config.port;
       if (started && typeof (started as Server).address === 'function') {
         server = started as Server;
         const address = server.address();

@@ -14,6 +14,8 @@ import {
   slashCommandPayload,
   stateValue,
   viewSubmissionPayload,
+  action,
+  blockActionsPayload,
 } from '../helpers/slack-requests.js';
 
 const APP_TOKEN = 'xapp-1-A0001-1-socketmodetesttoken5e3d';
@@ -100,7 +102,8 @@ describe('Socket Mode transport', () => {
     expect(ack.envelope_id).toBe('env-help');
     expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(ack.payload)).toContain('/routine list');
-    expect(h.slack.calls).toHaveLength(0);
+    // (users.info may still arrive: the previous test's modal filling in the user's time zone in the background.)
+    expect(h.slack.calls.filter((c) => c.method !== 'users.info')).toHaveLength(0);
   });
 
   it('view_submission over the socket: the ack carries response_action update, and the routine is created as alice', async () => {
@@ -175,6 +178,19 @@ describe('Socket Mode transport', () => {
     expect(h.omni.routinesOf(h.members.alice)).toHaveLength(before);
     const refusals = h.logs.slice(logsBefore).filter((l) => l.includes('Authorization of incoming event did not succeed'));
     expect(refusals).toHaveLength(2);
+  });
+
+  it('acks at once what no listener takes: an unknown command, an unknown button, a payload missing its user', async () => {
+    const unknownCommand = await ws.send('slash_commands', slashCommandPayload({ command: '/other' } as never), { envelopeId: 'env-unknown-cmd' });
+    expect(unknownCommand).toEqual({ envelope_id: 'env-unknown-cmd', payload: {} });
+    const unknownButton = await ws.send(
+      'interactive',
+      blockActionsPayload({ source: 'message', actions: [action.button({ actionId: 'no_such_action', value: 'x' })] }),
+      { envelopeId: 'env-unknown-action' },
+    );
+    expect(unknownButton).toEqual({ envelope_id: 'env-unknown-action', payload: {} });
+    const noUser = await ws.send('interactive', { type: 'block_actions', team: { id: 'T0001' }, actions: [] }, { envelopeId: 'env-no-user' });
+    expect(noUser).toEqual({ envelope_id: 'env-no-user', payload: {} });
   });
 
   it('never writes the app-level token (or the bot token) to the log', () => {
