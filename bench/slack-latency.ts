@@ -1,8 +1,9 @@
 /**
  * Slash command → views.open latency of the bot against the bare Bolt app, under the same load, both as child
- * processes: a warm-up, then bursts of N concurrent commands from distinct users (rounds alternate which app goes
- * first), then a sustained rate with a realistic user mix (mostly recent users, some newcomers), split into four
- * segments in A-B-B-A order so drift and noisy neighbours hit both apps alike. Peak RSS is sampled throughout.
+ * processes: a warm-up, then bursts of N concurrent commands from distinct users, first-time then returning (rounds
+ * alternate which app goes first), then a sustained rate with a realistic user mix (mostly recent users, some
+ * newcomers) in four segments, A-B-B-A, so drift and noisy neighbours hit both apps alike. Peak RSS is sampled
+ * throughout.
  */
 import { BENCH_SIGNING_SECRET, type BenchEnv, type BenchUser } from './lib/bench-env.js';
 import type { ChildApp } from './lib/child-app.js';
@@ -22,7 +23,9 @@ export interface LatencyPair {
 export interface LatencyFigures {
   /** `roundP99Ratios`: ours/bare p99 of each round (a bot burst and a bare burst back to back); their median is
    * the ratio least moved by a noisy neighbour hitting one burst. */
-  burst: LatencyPair & { size: number; rounds: number; roundP99Ratios: number[]; medianRoundP99Ratio: number };
+  burst: BurstFigures;
+  /** The same bursts from distinct users who used the command a moment ago (the bot has them cached). */
+  returningBurst: BurstFigures;
   sustained: LatencyPair & { rate: number; seconds: number; newUserShare: number };
   peakRssBytes: { ours: number; bare: number };
   /** Size of the view each app sends in views.open (JSON bytes). */
@@ -31,9 +34,12 @@ export interface LatencyFigures {
   errors: string[];
 }
 
+export type BurstFigures = LatencyPair & { size: number; rounds: number; roundP99Ratios: number[]; medianRoundP99Ratio: number };
+
 export interface LatencyOptions {
   burstSize: number;
   burstRounds: number;
+  returningBurstRounds: number;
   rate: number;
   seconds: number;
   newUserShare: number;
@@ -127,29 +133,42 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   options.print(`warm-up done (3 s at ${options.rate}/s and a burst of 50, each app); views.open view: bot ${viewBytes.ours} bytes, bare ${viewBytes.bare} bytes`);
 
   // Bursts: fresh users each time (none cached by the bot: the worst case for it).
-  const burst = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
-  const burstCpu = { ours: 0, bare: 0 };
-  const roundP99Ratios: number[] = [];
-  for (let round = 0; round < options.burstRounds; round++) {
-    const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
-    const thisRound = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
-    for (const which of order) {
-      await sleep(200);
-      const cpuBefore = apps[which].readCpuMs();
-      thisRound[which] = keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, env.takeUsers(options.burstSize)));
-      // The next burst starts when this app's follow-up work is over, so it never runs against leftovers.
-      await waitForQuiet(slack);
-      burstCpu[which] += apps[which].readCpuMs() - cpuBefore;
-      slack.reset();
+  /** Rounds of one bot burst and one bare burst back to back, alternating which goes first. */
+  const runBurstPhase = async (label: string, rounds: number, pickUsers: (round: number) => BenchUser[]): Promise<BurstFigures> => {
+    const all = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+    const cpu = { ours: 0, bare: 0 };
+    const roundP99Ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
+      const thisRound = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
+      const users = pickUsers(round);
+      for (const which of order) {
+        await sleep(200);
+        const cpuBefore = apps[which].readCpuMs();
+        thisRound[which] = keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, users));
+        // The next burst starts when this app's follow-up work is over, so it never runs against leftovers.
+        await waitForQuiet(slack);
+        cpu[which] += apps[which].readCpuMs() - cpuBefore;
+        slack.reset();
+      }
+      all.ours.push(...thisRound.ours);
+      all.bare.push(...thisRound.bare);
+      roundP99Ratios.push(pair(thisRound.ours, thisRound.bare, { ours: 0, bare: 0 }).p99Ratio);
     }
-    burst.ours.push(...thisRound.ours);
-    burst.bare.push(...thisRound.bare);
-    roundP99Ratios.push(pair(thisRound.ours, thisRound.bare, { ours: 0, bare: 0 }).p99Ratio);
-  }
-  const burstPair = pair(burst.ours, burst.bare, burstCpu);
-  const medianRoundP99Ratio = median(roundP99Ratios);
-  options.print(describePair(`burst: ${options.burstSize} concurrent commands from distinct new users, ${options.burstRounds} rounds per app`, burstPair));
-  options.print(`  p99 ratio of each round: ${roundP99Ratios.map(formatRatio).join(', ')}; median ${formatRatio(medianRoundP99Ratio)}`);
+    const figures = { ...pair(all.ours, all.bare, cpu), size: options.burstSize, rounds, roundP99Ratios, medianRoundP99Ratio: median(roundP99Ratios) };
+    options.print(describePair(`burst: ${options.burstSize} concurrent commands from ${label}, ${rounds} rounds per app`, figures));
+    options.print(`  p99 ratio of each round: ${roundP99Ratios.map(formatRatio).join(', ')}; median ${formatRatio(figures.medianRoundP99Ratio)}`);
+    return figures;
+  };
+
+  // First-time users (none in the bot's users.info cache: its worst case), then the same people again.
+  const burstUsers: BenchUser[][] = [];
+  const burst = await runBurstPhase('distinct first-time users', options.burstRounds, () => {
+    const users = env.takeUsers(options.burstSize);
+    burstUsers.push(users);
+    return users;
+  });
+  const returningBurst = await runBurstPhase('distinct returning users', options.returningBurstRounds, (round) => burstUsers[round % burstUsers.length] ?? []);
 
   // Sustained: A-B-B-A segments; each app gets its own user mix made from the same seed (same pattern of repeats).
   const mixes = {
@@ -180,7 +199,8 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   options.print(`peak RSS under load: bot ${(peakRssBytes.ours / 2 ** 20).toFixed(1)} MiB, bare Bolt ${(peakRssBytes.bare / 2 ** 20).toFixed(1)} MiB`);
   if (errors.length) options.print(`errors seen: ${errors.join('; ')}`);
   return {
-    burst: { ...burstPair, size: options.burstSize, rounds: options.burstRounds, roundP99Ratios, medianRoundP99Ratio },
+    burst,
+    returningBurst,
     sustained: { ...sustainedPair, rate: options.rate, seconds: options.seconds, newUserShare: options.newUserShare },
     peakRssBytes,
     viewBytes,
