@@ -48,7 +48,7 @@ export type ActionOutcome =
   | { ok: true; action: RoutineAction; routine: RoutineView }
   | { ok: false; failure: UserFacingFailure };
 
-/** A "fresh" list (Refresh, an unknown routine id) still reuses one fetched less than this long ago. */
+/** A list asked for fresh (the Home tab's Refresh) reuses one fetched less than this long ago. */
 const RELIST_AFTER_MS = 5_000;
 
 const IDEMPOTENCY_TTL_MS = 10 * 60_000;
@@ -159,8 +159,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
 
   function listRecords(membershipId: string, fresh = false): Promise<OmniRoutineRecord[]> {
     const hit = listCache.get(membershipId);
-    // "Fresh" still reuses a list fetched seconds ago: a Refresh button pressed again and again costs one request.
-    if (hit && clock().getTime() - hit.at < (fresh ? RELIST_AFTER_MS : listTtlMs)) return hit.records;
+    if (!fresh && hit && clock().getTime() - hit.at < listTtlMs) return hit.records;
     const records = omni.listAllRoutines(membershipId);
     listCache.set(membershipId, { at: clock().getTime(), records });
     records.catch(() => listCache.delete(membershipId));
@@ -329,7 +328,9 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     const who = await identity.resolveIdentity(slackUserId, teamId);
     if (!who.ok) return { ok: false, problem: deps.describeIdentityProblem(who) };
     try {
-      const records = await listRecords(who.membershipId, options.fresh);
+      // Refresh reuses a list fetched seconds ago, so pressing it again and again costs one Omni request.
+      const recent = (listCache.get(who.membershipId)?.at ?? -Infinity) > clock().getTime() - RELIST_AFTER_MS;
+      const records = await listRecords(who.membershipId, options.fresh === true && !recent);
       const now = clock();
       return { ok: true, routines: records.map((r) => toRoutineView(r, now)) };
     } catch (err) {
@@ -360,8 +361,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     let record: OmniRoutineRecord | undefined;
     try {
       record = (await listRecords(who.membershipId)).find((r) => r.id === routineId);
-      // The cached list may predate a routine created elsewhere: look once more before refusing (a list only seconds
-      // old is reused, so made-up ids pressed again and again do not cost an Omni request each).
+      // The cached list may predate a routine created elsewhere: look once more before refusing.
       if (!record) record = (await listRecords(who.membershipId, true)).find((r) => r.id === routineId);
       if (!record) {
         // Delete pressed again after an attempt that reached Omni (its answer lost): gone, which is what was asked.

@@ -162,7 +162,8 @@ function buildPayload(r: Random, kind: Kind): { body: object; form?: boolean } {
     }
     case 'button': {
       const actionId = r.pick(BUTTONS);
-      const value = r.pick([randomUuid(r), randomText(r, 100), 'x'.repeat(10_000), '']);
+      // Made-up UUIDs are rarer: each costs one Omni list request (the re-check for a routine created elsewhere).
+      const value = r.bool(0.1) ? randomUuid(r) : r.pick([randomText(r, 100), 'x'.repeat(10_000), '']);
       const a = action.button({ actionId, value });
       if (r.bool(0.3)) return { body: blockActionsPayload({ userId, source: 'view', view: buildViewOutput({ type: 'home', blocks: [] }), actions: [a] }) };
       return { body: blockActionsPayload({ userId, source: 'message', channelId: r.pick(['C0001', 'D0001']), responseUrl, actions: [a] }) };

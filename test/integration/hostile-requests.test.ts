@@ -398,17 +398,16 @@ describe('requests that would cost the whole app', () => {
     expect(h.omni.requests).toEqual([]);
   });
 
-  it('Refresh pressed ten times and ten made-up routine ids cost one list request', async () => {
+  it('Refresh pressed ten times costs one list request', async () => {
     const home = buildViewOutput({ type: 'home', blocks: [] });
     await h.post(blockActionsBody({ source: 'view', view: home, actions: [action.button({ actionId: 'routine_refresh_home' })] }));
     await h.settle();
     h.omni.clearRequests();
     for (let i = 0; i < 10; i += 1) {
       await h.post(blockActionsBody({ source: 'view', view: home, actions: [action.button({ actionId: 'routine_refresh_home' })] }));
-      await h.post(blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: `0b7c2c1e-0000-4000-a000-00000000000${i}` })], responseUrl: h.slack.responseUrl(`made-up-${i}`) }));
     }
     await h.settle();
     expect(h.omni.requests.filter((r) => r.path === '/v1/ai/routines').length).toBeLessThanOrEqual(1);
-    expect(h.slack.responses('made-up-9')).toHaveLength(1);
+    expect(h.slack.callsTo('views.publish')).toHaveLength(10);
   });
 });
