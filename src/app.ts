@@ -4,14 +4,13 @@
  * returns start/stop so the process entry and the tests run exactly the same app.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
-import { HTTPModuleFunctions, type ReceiverEvent, isValidSlackRequest } from '@slack/bolt';
+import { HTTPModuleFunctions } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
-import { RoutineBotError } from './errors.js';
 import { createIdentityResolver, describeIdentityProblem } from './identity/index.js';
 import { type Logger, createLogger } from './log.js';
 import { createOmniCatalog } from './omni/catalog.js';
@@ -21,6 +20,7 @@ import { createRoutineService } from './routines/service.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { runWithRequestContext } from './request-context.js';
+import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { openStore } from './store/index.js';
 
@@ -58,97 +58,6 @@ function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
     setName: () => {},
   };
 }
-
-/** A signed request the app refuses after Bolt parsed it; answered with `status` and an empty body. */
-class RefusedRequestError extends RoutineBotError {
-  readonly code = 'routine_bot_refused_request';
-  constructor(
-    readonly status: 400 | 401 | 500,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Slack's replay window: Bolt refuses older timestamps; the same bound applies to timestamps ahead of our clock. */
-const MAX_REQUEST_SKEW_SEC = 5 * 60;
-
-const BODY_LIMIT_BYTES = 1024 * 1024;
-
-/**
- * Checks in front of Bolt's HTTP handling, for two holes it leaves: it accepts timestamps any distance in the
- * future (Slack's rule is "more than 5 minutes from now" either way, so a body signed for later could be replayed
- * for hours), and a signed body that parses to `null` (`null` as JSON, `payload=null`) throws outside its error
- * handling: an unhandled rejection and a request left open forever. Both are answered here before Bolt sees them.
- */
-function guardRequests(receiver: HTTPReceiver, deps: { signingSecret: string; clock: Clock; logger: Logger }): void {
-  const listener = receiver.requestListener;
-  const refuse = (res: ServerResponse, status: number, reason: string) => {
-    deps.logger.warn('request refused', { status, reason });
-    res.writeHead(status);
-    res.end();
-  };
-  receiver.requestListener = (req, res) => {
-    if (req.method !== 'POST') {
-      listener(req, res);
-      return;
-    }
-    const ts = Number(req.headers['x-slack-request-timestamp']);
-    if (Number.isFinite(ts) && ts > deps.clock().getTime() / 1000 + MAX_REQUEST_SKEW_SEC) {
-      req.resume();
-      refuse(res, 401, 'timestamp too far in the future');
-      return;
-    }
-    // Bolt reuses a body already buffered on the request, so reading it here costs one pass.
-    HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT_BYTES).then(
-      (buffered) => {
-        let parsed: unknown;
-        try {
-          parsed = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
-        } catch {
-          parsed = undefined; // Bolt answers a malformed body itself (401 unsigned, else 400).
-        }
-        if (parsed !== null) {
-          listener(buffered, res);
-          return;
-        }
-        const signature = req.headers['x-slack-signature'];
-        const body = buffered.rawBody.toString();
-        const signed =
-          typeof signature === 'string' &&
-          isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } });
-        refuse(res, signed ? 400 : 401, 'body is null');
-      },
-      // Too large (413) or cut off: the same answers Bolt gives. The rest of the body is unread, so the connection
-      // cannot carry another request: say so, or the client's next request on it meets a reset.
-      (err: unknown) => {
-        res.setHeader('Connection', 'close');
-        refuse(res, (err as { statusCode?: unknown }).statusCode === 413 ? 413 : 400, 'body could not be read');
-      },
-    );
-  };
-}
-
-/**
- * The fields Slack puts in every payload of a type and listeners read without checking: who (a user id), and for a
- * command its text, for a message shortcut the message. A signed body without them is malformed (400), not a crash.
- */
-function hasSlackBasics(body: unknown): boolean {
-  const b = body as Record<string, unknown>;
-  if (b.type === 'event_callback') return true;
-  if (typeof b.command === 'string') return typeof b.user_id === 'string' && typeof b.text === 'string';
-  if (!isRecord(b.user) || typeof b.user.id !== 'string') return false;
-  if (b.type === 'message_action') return isRecord(b.message);
-  if (b.type === 'view_submission' || b.type === 'view_closed') return isSlackView(b.view) && Array.isArray(b.view.blocks);
-  if (b.type === 'block_actions') {
-    const actions: unknown = b.actions;
-    return Array.isArray(actions) && actions.every((a) => isRecord(a) && typeof a.action_id === 'string') && (b.view === undefined || isSlackView(b.view));
-  }
-  return true;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isSlackView = (v: unknown): v is Record<string, unknown> => isRecord(v) && typeof v.id === 'string' && isRecord(v.state) && isRecord(v.state.values);
 
 const BOLT_LEVEL = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
@@ -238,7 +147,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             return true;
           },
         });
-  if (receiver instanceof HTTPReceiver) guardRequests(receiver, { signingSecret: config.slack.signingSecret ?? '', clock, logger });
+  if (receiver instanceof HTTPReceiver) guardHttpRequests(receiver, { signingSecret: config.slack.signingSecret ?? '', clock, logger });
 
   const app = new App({
     receiver,
@@ -252,60 +161,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     extendedErrorHandler: true,
   });
 
+  const guard = installAckGuard(app, { socketMode: config.slack.mode === 'socket', logger });
   // Every log line written while handling a request, including after the ack, carries its request id.
-  const dispatched = new WeakSet<object>();
-  const failed = new WeakSet<object>();
-  const malformed = new WeakSet<object>();
   app.use(async ({ body, next }) => {
-    dispatched.add(body);
-    if (!hasSlackBasics(body)) {
-      malformed.add(body);
-      return;
-    }
+    if (!guard.accept(body)) return;
     const b = body as { type?: string; command?: string; user?: { id?: string }; user_id?: string; event?: { type?: string } };
     const slackUserId = b.user?.id ?? b.user_id;
     const kind = b.type === 'event_callback' ? b.event?.type : (b.type ?? b.command);
     await runWithRequestContext({ requestId: randomUUID().slice(0, 8), ...(slackUserId ? { slackUserId } : {}), ...(kind ? { kind } : {}) }, next);
   });
-
   const onError: ExtendedErrorHandler = async ({ error, body }) => {
-    if (typeof body === 'object' && body !== null) failed.add(body);
+    guard.markFailed(body);
     logger.error('listener failed', { err: (error as { original?: unknown }).original ?? error });
   };
   app.error(onError);
-
-  // Bolt leaves a request that nothing acked open until its 3 s timer answers 404 (HTTP), or never answers it at all
-  // (Socket Mode: Slack then shows the user a timeout). Answer at once instead. Over HTTP: 400 for a body no Slack
-  // payload type matches, 500 when a listener failed before acking, and an empty 200 (ignored) for a known type no
-  // listener took (an unknown action, callback id or command). Over Socket Mode there are no statuses: an empty ack.
-  const socketMode = !(receiver instanceof HTTPReceiver);
-  const processEvent = app.processEvent.bind(app);
-  app.processEvent = async (event: ReceiverEvent) => {
-    const body: unknown = event.body;
-    let acked = false;
-    const ack = async (response?: Parameters<ReceiverEvent['ack']>[0]) => {
-      acked = true;
-      await event.ack(response);
-    };
-    const refuse = async (status: 400 | 500, reason: string) => {
-      if (!socketMode) throw new RefusedRequestError(status, reason);
-      logger.warn('request refused', { reason });
-      if (!acked) await ack();
-    };
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(400, 'body is not an object');
-    try {
-      await processEvent({ ...event, ack });
-    } catch (err) {
-      // Bolt itself threw before any listener ran: it could not read this payload (e.g. `user: null`).
-      if (acked || dispatched.has(body)) throw err;
-      return refuse(400, `Bolt could not read the payload (${err instanceof Error ? err.message : 'unknown error'})`);
-    }
-    if (acked) return undefined;
-    if (malformed.has(body)) return refuse(400, 'a Slack payload without the fields Slack always sends');
-    if (failed.has(body)) return refuse(500, 'a listener failed before acknowledging');
-    if (!dispatched.has(body)) return refuse(400, 'not a Slack payload this app understands');
-    return ack();
-  };
 
   registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
 
@@ -318,7 +187,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const started = (await app.start(port)) as unknown;
       ready = true;
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
-      if (socketMode) return config.port;
+      if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
         server = started as Server;
         const address = server.address();

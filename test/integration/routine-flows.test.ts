@@ -233,6 +233,15 @@ describe('submitting the modal', () => {
     expect(JSON.stringify(dm.at(-1))).toContain('routine_run_now');
   });
 
+  it('answers a forged submission whose blocks hold nulls with field errors, not a 500 (fuzz seed 625667184)', async () => {
+    const { view } = await openModal();
+    const stored = h.slack.views.get(view.id);
+    const output = buildViewOutput(stored as never, { values: { name: { name_input: stateValue.text('') } } });
+    const res = await h.post(viewSubmissionBody({ view: { ...output, blocks: [null, ...output.blocks] as never } }));
+    expect(res.status).toBe(200);
+    expect((res.json as { response_action?: string }).response_action).toBe('errors');
+  });
+
   it('a double submit creates one routine', async () => {
     const { view } = await openModal();
     const stored = h.slack.views.get(view.id);

@@ -89,7 +89,9 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const form = readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone });
     const checked = checkRoutineForm(form, deps.config, deps.clock());
     if (!checked.ok) {
-      const present = new Set(view.blocks.map((b) => b.block_id).filter((id): id is string => typeof id === 'string'));
+      // The submitted view comes from the request: read its blocks defensively (a forged one may hold nulls).
+      const blocks: unknown[] = Array.isArray(view.blocks) ? view.blocks : [];
+      const present = new Set(blocks.map((b) => (b as { block_id?: unknown } | null)?.block_id).filter((id): id is string => typeof id === 'string'));
       const errors = toBlockErrors(checked.errors, present);
       if (Object.keys(errors).length > 0) {
         await ack({ response_action: 'errors', errors });
