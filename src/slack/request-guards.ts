@@ -87,7 +87,8 @@ function hasSlackBasics(body: unknown): boolean {
   const b = body as Record<string, unknown>;
   if (b.type === 'event_callback') return true;
   if (typeof b.command === 'string') return typeof b.user_id === 'string' && typeof b.text === 'string';
-  if (!isRecord(b.user) || typeof b.user.id !== 'string') return false;
+  // Interactivity payloads always name their type (Bolt classifies some by other fields, e.g. `actions`).
+  if (typeof b.type !== 'string' || !isRecord(b.user) || typeof b.user.id !== 'string') return false;
   if (b.type === 'message_action') return isRecord(b.message);
   if (b.type === 'view_submission' || b.type === 'view_closed') return isSlackView(b.view) && Array.isArray(b.view.blocks);
   if (b.type === 'block_actions') {

@@ -190,6 +190,9 @@ describe('payload types and ids', () => {
     await expectStatus('unknown type', unknownType, signed(unknownType), 400);
     const noType = interactivityBody({ team: { id: 'T0001' }, user: { id: 'U0001' } });
     await expectStatus('no type', noType, signed(noType), 400);
+    // Bolt routes a body with `actions` as an action whatever its type says; a type that is not a string is refused.
+    const arrayType = interactivityBody({ ...blockActionsPayload({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: 'x' })] }), type: ['block_actions'] });
+    await expectStatus('type not a string', arrayType, signed(arrayType), 400);
 
     const ignored: Array<[string, string]> = [
       ['unknown action id', blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'drop_tables', value: 'x' })] })],
