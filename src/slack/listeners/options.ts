@@ -20,6 +20,11 @@ async function within<T>(ms: number, work: Promise<T>, fallback: T): Promise<T> 
 
 const OPTIONS_BUDGET_MS = 2000;
 
+/** What the user typed; the payload is only signed, not well-formed, so anything but a string reads as empty. */
+function queryOf(options: { value?: unknown }): string {
+  return typeof options.value === 'string' ? options.value.slice(0, 200) : '';
+}
+
 /**
  * Topics and branches are fetched per model id, and that id comes from the view state, which a request can forge:
  * only ids in the (cached) shared-model list are looked up, so made-up ids cost no Omni request and no cache entry.
@@ -32,11 +37,11 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
   app.options(ACTION_ID.timezone, async ({ ack, options, body }) => {
     const user = await within(300, deps.people.getUser(body.user.id), null);
     const preferred = [user?.tz, deps.config.defaultTimezone].filter((z): z is string => typeof z === 'string' && z.length > 0);
-    await ack({ options: buildTimezoneOptions(options.value ?? '', { now: deps.clock(), preferred }) });
+    await ack({ options: buildTimezoneOptions(queryOf(options), { now: deps.clock(), preferred }) });
   });
 
   app.options(ACTION_ID.model, async ({ ack, options }) => {
-    const models = await within(OPTIONS_BUDGET_MS, deps.catalog.searchModels(options.value ?? ''), []);
+    const models = await within(OPTIONS_BUDGET_MS, deps.catalog.searchModels(queryOf(options)), []);
     await ack({ options: models.slice(0, 100).map((m) => buildOption(m.name ?? m.id, m.id)) });
   });
 
@@ -49,7 +54,7 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
         // A branch id the model does not list (a forged view state) falls back to the model's own topics.
         const branches = form.branchId ? await deps.catalog.searchBranches(form.modelId, form.branchName ?? '') : [];
         const branchId = branches.some((b) => b.id === form.branchId) ? form.branchId : undefined;
-        return deps.catalog.searchTopics(form.modelId, options.value ?? '', branchId);
+        return deps.catalog.searchTopics(form.modelId, queryOf(options), branchId);
       })(),
       [],
     );
@@ -60,7 +65,7 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
     const branches = await within(
       OPTIONS_BUDGET_MS,
-      (async () => ((await isKnownModel(deps, form.modelId)) ? deps.catalog.searchBranches(form.modelId, options.value ?? '') : []))(),
+      (async () => ((await isKnownModel(deps, form.modelId)) ? deps.catalog.searchBranches(form.modelId, queryOf(options)) : []))(),
       [],
     );
     return ack({ options: branches.slice(0, 100).map((b) => buildOption(b.name ?? b.id, b.id)) });

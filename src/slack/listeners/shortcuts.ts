@@ -19,12 +19,13 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
     { callback_id: SHORTCUT_ID.fromMessage, type: 'message_action' },
     async ({ shortcut, ack, client }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>) => {
       await ack();
+      const channelId = typeof shortcut.channel?.id === 'string' ? shortcut.channel.id : undefined;
       const prompt = slackMessageToPlainText(shortcut.message as Parameters<typeof slackMessageToPlainText>[0]);
       await openRoutineModal(deps, client, {
         triggerId: shortcut.trigger_id,
         userId: shortcut.user.id,
-        form: { prompt, name: suggestRoutineName(prompt), delivery: 'channel', channelId: shortcut.channel.id },
-        metadata: { source: 'message_shortcut', originChannelId: shortcut.channel.id, messageTs: shortcut.message_ts },
+        form: { prompt, name: suggestRoutineName(prompt), delivery: 'channel', ...(channelId ? { channelId } : {}) },
+        metadata: { source: 'message_shortcut', ...(channelId ? { originChannelId: channelId } : {}), messageTs: shortcut.message_ts },
       });
     },
   );
