@@ -46,8 +46,13 @@ export interface RunningApp {
 function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
   const join = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   let current = level;
+  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured (Bolt's
+  // own setLevel calls do not change what we write; our logger's level does).
+  const debugOn = level === LogLevel.DEBUG;
   return {
-    debug: (...m: unknown[]) => logger.debug(join(m), { source: 'bolt' }),
+    debug: (...m: unknown[]) => {
+      if (debugOn) logger.debug(join(m), { source: 'bolt' });
+    },
     info: (...m: unknown[]) => logger.info(join(m), { source: 'bolt' }),
     warn: (...m: unknown[]) => logger.warn(join(m), { source: 'bolt' }),
     error: (...m: unknown[]) => logger.error(join(m), { source: 'bolt' }),

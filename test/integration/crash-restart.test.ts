@@ -8,6 +8,7 @@ import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
 import { type AppProcess, type ProcessFakes, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
 import { recordReliability } from '../helpers/reliability.js';
+import { textOf } from '../helpers/text-of.js';
 import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
 
 const SECTION = 'Crash and restart';
@@ -33,21 +34,6 @@ async function start(): Promise<AppProcess> {
   return p;
 }
 
-/** Every string a user can read in blocks/messages: `text` fields, at any depth. */
-function textOf(value: unknown): string {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'text' && typeof x === 'string') out.push(x);
-        else walk(x);
-      }
-    }
-  };
-  walk(value);
-  return out.join('\n');
-}
 
 function buttonValue(blocks: unknown, actionId: string, near?: string): string | undefined {
   const values: string[] = [];

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { FakeFault } from '../fakes/fake-omni.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
 import { recordReliability } from '../helpers/reliability.js';
+import { textOf } from '../helpers/text-of.js';
 import {
   action,
   blockActionsBody,
@@ -63,21 +64,6 @@ function expectNoSecretInLogs(): void {
   expect(leaking).toEqual([]);
 }
 
-/** Every string a user can read in blocks/messages: `text` fields, at any depth. */
-function textOf(value: unknown): string {
-  const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'text' && typeof x === 'string') out.push(x);
-        else walk(x);
-      }
-    }
-  };
-  walk(value);
-  return out.join('\n');
-}
 
 /** Plain words: no status codes, no JSON, no stack, no error class names, no wire details. */
 function expectPlainWords(text: string): void {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
 import { type Random, createRandom, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
+import { ACTION_ID, INPUT_BLOCK_ID } from '../../src/slack/ids.js';
 import {
   type ViewStateValues,
   action,
@@ -99,20 +100,9 @@ function randomStateValue(r: Random, blockId: string): unknown {
 
 function randomViewState(r: Random): ViewStateValues {
   const values: Record<string, unknown> = {};
-  const actionIds: Record<string, string> = {
-    name: 'name_input',
-    prompt: 'prompt_input',
-    schedule: 'schedule_input',
-    timezone: 'timezone_select',
-    model: 'model_select',
-    topic: 'topic_select',
-    branch: 'branch_select',
-    delivery: 'delivery_radio',
-    channel: 'channel_select',
-    recipients: 'recipients_select',
-    emails: 'emails_input',
-    description: 'description_input',
-  };
+  const actionIds = Object.fromEntries(
+    (Object.keys(INPUT_BLOCK_ID) as Array<keyof typeof INPUT_BLOCK_ID>).map((field) => [INPUT_BLOCK_ID[field], ACTION_ID[field]]),
+  );
   for (const [blockId, actionId] of Object.entries(actionIds)) {
     if (r.bool(0.25)) continue; // a missing block
     values[blockId] = r.bool(0.05) ? randomJson(r) : { [r.bool(0.05) ? randomText(r, 10, false) : actionId]: randomStateValue(r, blockId) };
