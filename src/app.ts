@@ -191,6 +191,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start(port = config.port) {
       const started = (await app.start(port)) as unknown;
       ready = true;
+      // One Omni request now, so the first person to open the model picker does not wait for it inside Slack's 3 s.
+      inFlight.run('warm the model list', () => catalog.searchModels(''));
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
       if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
