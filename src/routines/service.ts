@@ -409,6 +409,16 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     return undefined;
   }
 
+  /**
+   * Words for a problem that will stop this user from creating routines (no Omni account matches, inactive…), or
+   * null. A failed lookup is not a problem worth showing before they try: the create will look again.
+   */
+  async function findIdentityProblem(slackUserId: string, teamId?: string): Promise<string | null> {
+    const who = await identity.resolveIdentity(slackUserId, teamId);
+    if (who.ok || who.reason === 'lookup_failed') return null;
+    return deps.describeIdentityProblem(who);
+  }
+
   async function getDraftForm(slackUserId: string, draftId: string): Promise<{ form: RoutineForm; lastError?: string } | null> {
     const draft = await store.getDraft(draftId);
     if (!draft || draft.slackUserId !== slackUserId) return null;
@@ -432,7 +442,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     }));
   }
 
-  return { submitRoutine, listRoutines, actOnRoutine, getDraftForm, discardDraft, listOpenDrafts, failureOf };
+  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts, failureOf };
 }
 
 export type RoutineService = ReturnType<typeof createRoutineService>;

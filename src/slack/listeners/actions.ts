@@ -12,6 +12,7 @@ import { escapeForMrkdwn } from '../text.js';
 import { buildCreatedView, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
+import { within } from './within.js';
 import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -28,9 +29,14 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
   const form = readRoutineForm(view.state.values as never, {
     ...(metadata.originChannelId ? { channelId: metadata.originChannelId } : {}),
   });
-  const tz = await resolveUserTimezone(deps, args.body.user.id, 300);
+  // Both answer from caches once the modal's follow-up has run; neither may hold up the preview for long.
+  const [tz, notice] = await Promise.all([
+    resolveUserTimezone(deps, args.body.user.id, 300),
+    within(300, deps.service.findIdentityProblem(args.body.user.id), null),
+  ]);
   try {
-    await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, { userTimezone: tz }) });
+    const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
+    await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, options) });
   } catch (err) {
     // A newer keystroke already updated the view: its update wins, this one is dropped.
     if (!isHashConflict(err)) throw err;

@@ -33,7 +33,7 @@ export function buildFilledModal(
   deps: ListenerDeps,
   form: RoutineForm,
   metadata: ModalMetadata,
-  options: { userTimezone?: string; lastFailure?: string } = {},
+  options: { userTimezone?: string; lastFailure?: string; notice?: string } = {},
 ) {
   const now = deps.clock();
   const filled: RoutineForm = { ...form, timezone: form.timezone || options.userTimezone || deps.config.defaultTimezone };
@@ -62,19 +62,31 @@ export async function openRoutineModal(
     pumpFills(lane);
   }
   const view = opened.view;
-  if (form.timezone || known || !view?.id) return;
+  if (!view?.id) return;
   const viewId = view.id;
+  const needsZone = !form.timezone && !known;
   const openedAt = deps.clock().getTime();
-  deps.inFlight.run('modal time zone', () =>
+  // After the open: the user's Slack zone (first-time users) and whether they can create routines at all (an
+  // unmapped user learns it before filling the form, not after). One views.update at most, and none when all is well.
+  deps.inFlight.run('modal follow-up', () =>
     queueFill(lane, async () => {
       if (deps.clock().getTime() - openedAt > FILL_STALE_MS) return;
-      const tz = await lookUpTimezone(deps, input.userId, 2500);
-      if (!tz || tz === deps.config.defaultTimezone) return;
+      const [tz, notice] = await Promise.all([
+        needsZone ? lookUpTimezone(deps, input.userId, 2500) : Promise.resolve(undefined),
+        deps.service.findIdentityProblem(input.userId).catch(() => null),
+      ]);
+      const zone = tz && tz !== deps.config.defaultTimezone ? tz : undefined;
+      if (!zone && !notice) return;
+      const userTimezone = zone ?? known;
       // The hash makes Slack refuse the update if the view changed meanwhile (a preview refresh already used the
       // zone, or the modal was submitted); a closed modal answers not_found. Either way there is nothing to fix.
       await client.views
-        .update({ view_id: viewId, ...(view.hash ? { hash: view.hash } : {}), view: buildFilledModal(deps, form, input.metadata, { userTimezone: tz, ...extra }) })
-        .catch((err: unknown) => deps.logger.debug('time zone not filled in', { error: (err as { data?: { error?: string } }).data?.error ?? String(err) }));
+        .update({
+          view_id: viewId,
+          ...(view.hash ? { hash: view.hash } : {}),
+          view: buildFilledModal(deps, form, input.metadata, { ...(userTimezone ? { userTimezone } : {}), ...(notice ? { notice } : {}), ...extra }),
+        })
+        .catch((err: unknown) => deps.logger.debug('modal follow-up not applied', { error: (err as { data?: { error?: string } }).data?.error ?? String(err) }));
     }),
   );
 }

@@ -7,16 +7,7 @@ import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { buildOption, buildTimezoneOptions } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
-
-/** Answers with what arrived within `ms`, or nothing (an empty list tells Slack "no matches", never an error). */
-async function within<T>(ms: number, work: Promise<T>, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work.catch(() => fallback), new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from './within.js';
 
 const OPTIONS_BUDGET_MS = 2000;
 

@@ -26,6 +26,7 @@ export const MAX_EMAIL_RECIPIENTS = 100;
 /** Display-only blocks of the modal (listeners never address them). */
 const DISPLAY_BLOCK_ID = {
   lastFailure: 'last_failure',
+  notice: 'account_notice',
   dmNote: 'delivery_dm_note',
 } as const;
 
@@ -81,6 +82,8 @@ export interface RoutineModalInput {
   errors?: FormErrors;
   /** Why the earlier attempt failed (reopened from a failed draft). */
   lastFailure?: UserFacingFailure | string;
+  /** A problem the user should know before filling the form (e.g. no Omni account matches their Slack email). */
+  notice?: string;
   /** The user's Slack `tz`: the zone preselected when the form has none. */
   userTimezone?: string;
   /** The instant the zone's UTC offset is shown for; without it the zone is labelled by name only. */
@@ -297,6 +300,9 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
   const { form, metadata } = input;
   const blocks: KnownBlock[] = [];
 
+  if (input.notice?.trim()) {
+    blocks.push({ type: 'section', block_id: DISPLAY_BLOCK_ID.notice, text: mrkdwn(`:warning: ${userText(input.notice, 1500, { oneLine: false })}`) });
+  }
   const failure = buildLastFailureBlock(input.lastFailure, input.errors);
   if (failure) blocks.push(failure);
 

@@ -313,3 +313,17 @@ describe('modal metadata', () => {
     expect(readModalMetadata(raw)).toEqual({ source: 'retry' });
   });
 });
+
+describe('account notice', () => {
+  it('shows a problem with the user’s Omni account at the top, escaped, and keeps every input', () => {
+    const notice = `Your Slack email ${HOSTILE} doesn't match any Omni user. Ask your Omni admin.`;
+    const view = buildRoutineModal({ form: makeForm(), metadata: { source: 'command' }, notice });
+    expect(blockIds(view.blocks)[0]).toBe('account_notice');
+    const text = mrkdwnTexts(view.blocks).join('\n');
+    expect(text).toContain(':warning: Your Slack email');
+    expect(text).not.toMatch(/<!channel>/);
+    expect(blockIds(view.blocks)).toEqual(expect.arrayContaining(Object.values(INPUT_BLOCK_ID).filter((id) => !['recipients', 'emails'].includes(id))));
+    assertWithinSlackLimits(view);
+    expect(blockIds(buildRoutineModal({ form: makeForm(), metadata: { source: "command" } }).blocks)).not.toContain('account_notice');
+  });
+});
