@@ -442,7 +442,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     }));
   }
 
-  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts, failureOf };
+  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts };
 }
 
 export type RoutineService = ReturnType<typeof createRoutineService>;

@@ -78,8 +78,6 @@ export const ACTION_ID = {
   recipients: 'recipients_select',
   emails: 'emails_input',
   description: 'description_input',
-  /** Button under a schedule refusal: put the suggested alternative into the schedule field. */
-  useScheduleAlternative: 'schedule_use_alternative',
 
   // Buttons on messages, ephemeral replies and the App Home. `value` carries the routine id (or draft id).
   runNow: 'routine_run_now',
