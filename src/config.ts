@@ -120,6 +120,9 @@ const EnvSchema = z
     ),
   });
 
+/** Every variable the bot reads (and so exactly what .env.example lists). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   slack: {
     botToken: string;

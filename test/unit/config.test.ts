@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/config.js';
 
 const valid = {
   SLACK_BOT_TOKEN: 'xoxb-1111-2222-secretbot',
@@ -65,5 +66,15 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...valid, ALLOWED_EMAIL_DOMAINS: ' Acme.com, @acme.co.uk ,' });
     expect(c.allowedEmailDomains).toEqual(['acme.com', 'acme.co.uk']);
     expect(problemsOf({ ...valid, ALLOWED_EMAIL_DOMAINS: 'not a domain' }).problems[0]?.variable).toBe('ALLOWED_EMAIL_DOMAINS');
+  });
+});
+
+describe('.env.example', () => {
+  it('lists exactly the variables the bot reads', () => {
+    const listed = readFileSync('.env.example', 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.slice(0, l.indexOf('=')));
+    expect([...listed].sort()).toEqual([...ENV_VARIABLES].sort());
   });
 });
