@@ -213,6 +213,54 @@ describe('submitting the modal', () => {
     expect(h.omni.requests).toHaveLength(0);
   });
 
+  const REFUSALS: Array<[string, Record<string, Record<string, unknown>>, string, RegExp]> = [
+    ['a schedule that skips weeks', { schedule: { schedule_input: stateValue.text('every other week') } }, 'schedule', /week/i],
+    ['a schedule more often than hourly', { schedule: { schedule_input: stateValue.text('every 15 minutes') } }, 'schedule', /Try:/],
+    ['a one-off time', { schedule: { schedule_input: stateValue.text('tomorrow at 3pm') } }, 'schedule', /Try:/],
+    ['an event, not a schedule', { schedule: { schedule_input: stateValue.text('whenever a deal closes') } }, 'schedule', /Try:/],
+    ['no name', { name: { name_input: stateValue.text('  ') } }, 'name', /name/i],
+    ['a prompt over 3,000 characters (forged)', { prompt: { prompt_input: stateValue.text('x'.repeat(3001)) } }, 'prompt', /3000/],
+    ['no model', { model: { model_select: stateValue.externalSelect(null) } }, 'model', /model/i],
+    ['a zone that does not exist (forged)', { timezone: { timezone_select: stateValue.externalSelect('Mars/Olympus') } }, 'timezone', /time zone/i],
+    ['no channel', { channel: { channel_select: stateValue.conversation(null) } }, 'channel', /channel/i],
+  ];
+  it.each(REFUSALS)('refuses %s inline, under its field, and calls nothing', async (_label, values, block, message) => {
+    const { view } = await openModal();
+    const res = await submit(view.id, { ...validValues(h), ...values });
+    const ack = res.json as { response_action: string; errors: Record<string, string> };
+    expect(ack.response_action).toBe('errors');
+    expect(ack.errors[block]).toMatch(message);
+    await h.settle();
+    expect(h.omni.requests.filter((r) => r.path !== '/scim/v2/users')).toHaveLength(0);
+  });
+
+  it('refuses bad email recipients inline: syntax, none at all, more than 100', async () => {
+    const email = { delivery: { delivery_radio: stateValue.radio('email') } };
+    const cases: Array<[string, string]> = [
+      ['not-an-address, ok@example.com', 'emails'],
+      ['', 'recipients'],
+      [Array.from({ length: 101 }, (_, i) => `p${i}@example.com`).join(','), 'recipients'],
+    ];
+    for (const [typed, block] of cases) {
+      const { view } = await openModal();
+      // Switch delivery to email first, as a user would: the view then has the recipients and emails inputs.
+      h.slack.setViewState(view.id, email as never);
+      await h.post(
+        blockActionsBody({
+          source: 'view',
+          view: buildViewOutput(h.slack.views.get(view.id) as never),
+          actions: [action.radio({ actionId: 'delivery_radio', blockId: 'delivery', value: 'email' })],
+        }),
+      );
+      await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('emails_input'), 8000);
+      const res = await submit(view.id, { ...validValues(h), ...email, emails: { emails_input: stateValue.text(typed) } });
+      const ack = res.json as { response_action: string; errors: Record<string, string> };
+      expect(ack.response_action).toBe('errors');
+      expect(Object.keys(ack.errors)).toContain(block);
+    }
+    expect(h.omni.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
   it('creates the routine as the submitting user: Creating…, then the result in the view and a DM', async () => {
     const { view } = await openModal();
     const res = await submit(view.id, validValues(h));
