@@ -34,6 +34,7 @@ import {
   type Routine,
   type RoutineCreateBody,
 } from './schemas.js';
+import { isSameRoutine } from './same-routine.js';
 import type { OmniClient, RoutineActiveTarget } from './types.js';
 
 export interface OmniRetryPolicy {
@@ -256,13 +257,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
     const matches = page.records.filter((r) => {
       const created = Date.parse(r.createdAt);
       return (
-        Number.isFinite(created) &&
-        created >= since &&
-        sameText(r.name, body.name) &&
-        sameText(r.prompt, body.prompt) &&
-        sameSchedule(r.schedule, body.schedule) &&
-        r.timezone === body.timezone &&
-        r.modelId.toLowerCase() === body.modelId.toLowerCase()
+        Number.isFinite(created) && created >= since && isSameRoutine(r, body)
       );
     });
     matches.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
@@ -496,16 +491,6 @@ function buildQuery(params: Record<string, string | number | undefined>): string
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');
-}
-
-function sameText(a: string, b: string): boolean {
-  return a.trim() === b.trim();
-}
-
-/** Omni may store the schedule re-spaced or re-cased; compare the fields, not the bytes. */
-function sameSchedule(a: string, b: string): boolean {
-  const norm = (s: string) => s.trim().split(/\s+/).join(' ').toUpperCase();
-  return norm(a) === norm(b);
 }
 
 function invalidInput(where: { method: string; path: string }, error: z.ZodError): OmniApiError {

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
+import { isSameRoutine } from '../omni/same-routine.js';
 import { computeNextRuns } from '../schedule/next-runs.js';
 import { type RoutinePolicy, checkRoutineForm, isAllowedEmailDomain, isValidEmail } from './check-form.js';
 import { describeFailure, failureOf } from './failures.js';
@@ -57,18 +58,6 @@ const NOT_YOURS_AUDIT = 'not one of the requester’s routines';
 
 /** Omni's clock and ours may disagree: a routine created up to this long "before" the draft still counts. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-/** Omni may store text trimmed and the cron re-spaced or re-cased: compare what matters, not the bytes. */
-function isSameRoutine(record: OmniRoutineRecord, body: RoutineCreateRequest): boolean {
-  const cron = (s: string) => s.trim().split(/\s+/).join(' ').toUpperCase();
-  return (
-    record.name.trim() === body.name.trim() &&
-    record.prompt.trim() === body.prompt.trim() &&
-    cron(record.schedule) === cron(body.schedule) &&
-    record.timezone === body.timezone &&
-    record.modelId.toLowerCase() === body.modelId.toLowerCase()
-  );
-}
 
 /** A routine already deleted, known only by its id and name (for the "was deleted" answer). */
 function goneRoutineView(id: string, name: string): RoutineView {
