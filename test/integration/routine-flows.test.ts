@@ -331,6 +331,25 @@ describe('submitting the modal', () => {
     }
   });
 
+  it('Discard in the failure view drops the draft; Try again then says it is gone', async () => {
+    h.omni.setAiRoutinesEnabled(false);
+    try {
+      const { view } = await openModal();
+      await submit(view.id, { ...validValues(h), name: { name_input: stateValue.text('Throw away') } });
+      await h.settle();
+      const failed = h.slack.views.get(view.id);
+      const draftId = findButtonValue((failed?.blocks ?? []) as unknown[], 'routine_discard') ?? '';
+      expect(draftId).toBeTruthy();
+      await h.post(blockActionsBody({ source: 'view', view: buildViewOutput(failed as never), actions: [action.button({ actionId: 'routine_discard', value: draftId })] }));
+      await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('Draft discarded'), 8000);
+      const responseUrl = h.slack.responseUrl(`retry-${draftId}`);
+      await h.post(blockActionsBody({ source: 'message', channelId: 'D0001', responseUrl, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }));
+      await waitUntil(() => JSON.stringify(h.slack.responses(`retry-${draftId}`)).includes('no longer available'));
+    } finally {
+      h.omni.setAiRoutinesEnabled(true);
+    }
+  });
+
   it('tells a Slack user with no Omni account what to ask their admin', async () => {
     h.slack.addUser({ id: 'U0099', name: 'carol', email: 'carol@elsewhere.com', tz: 'Europe/London' });
     const { view } = await openModal('', 'U0099');

@@ -9,7 +9,7 @@ import type { RoutineAction } from '../../routines/service.js';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, readModalMetadata } from '../views/index.js';
+import { buildCreatedView, buildDraftDiscardedView, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
@@ -172,7 +172,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const draftId = (args.action as { value?: string }).value ?? '';
     const removed = await deps.service.discardDraft(body.user.id, draftId);
     if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id);
-    else if (body.view?.type === 'modal') await client.views.update({ view_id: body.view.id, view: discardedView(removed) });
+    else if (body.view?.type === 'modal') await client.views.update({ view_id: body.view.id, view: buildDraftDiscardedView(removed) });
     else await reply(args, removed ? 'Draft discarded.' : 'That draft was already gone.');
   });
 
@@ -185,13 +185,4 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await args.ack();
     await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true });
   });
-}
-
-function discardedView(removed: boolean) {
-  return {
-    type: 'modal' as const,
-    title: { type: 'plain_text' as const, text: 'Draft discarded' },
-    close: { type: 'plain_text' as const, text: 'Close' },
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: removed ? 'The draft was discarded.' : 'That draft was already gone.' } }],
-  };
 }

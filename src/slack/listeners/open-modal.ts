@@ -9,19 +9,12 @@ import type { RoutineForm } from '../../routines/types.js';
 import { EMPTY_FORM } from '../../routines/types.js';
 import { type ModalMetadata, buildRoutineModal } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
+import { within } from './within.js';
 
 /** The user's Slack time zone if known within `waitMs` (users.info answers are cached by the directory). */
 async function lookUpTimezone(deps: ListenerDeps, userId: string, waitMs: number): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), waitMs);
-  });
-  try {
-    const user = await Promise.race([deps.people.getUser(userId).catch(() => null), timeout]);
-    return user?.tz || undefined;
-  } finally {
-    clearTimeout(timer);
-  }
+  const user = await within(waitMs, deps.people.getUser(userId), null);
+  return user?.tz || undefined;
 }
 
 /** The user's Slack time zone if we can learn it quickly, else the configured default. */
@@ -57,6 +50,14 @@ export async function openRoutineModal(
   let opened;
   try {
     opened = await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra }) });
+  } catch (err) {
+    // Usually the trigger expired (Slack gives 3 s) or was used: the user pressed and nothing opened. Say so.
+    const code = (err as { data?: { error?: string } }).data?.error ?? 'no answer';
+    deps.logger.warn('views.open failed', { error: code });
+    await client.chat
+      .postMessage({ channel: input.userId, text: "Sorry, Slack didn't let me open the routine form in time. Please try again." })
+      .catch(() => {});
+    return;
   } finally {
     lane.opening -= 1;
     pumpFills(lane);

@@ -1,7 +1,7 @@
 /** The pure Block Kit builders of the Slack app (no client, no I/O). */
 export { buildHelpMessage } from './help.js';
 export { buildHomeView, MAX_VIEW_BLOCKS, type HomeDraft, type HomeViewInput } from './home.js';
-export { buildCreatedView, buildCreatingView, buildFailureView } from './results.js';
+export { buildCreatedView, buildCreatingView, buildDraftDiscardedView, buildFailureView, isUnconfirmedFailure } from './results.js';
 export {
   buildLastRunText,
   buildRoutineBlockId,

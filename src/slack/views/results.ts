@@ -133,3 +133,10 @@ export function buildFailureView(input: { failure: UserFacingFailure; form: Rout
 export function isUnconfirmedFailure(failure: UserFacingFailure): boolean {
   return failure.code === 'ambiguous';
 }
+
+/** After "Discard draft" in a failure view. */
+export function buildDraftDiscardedView(removed: boolean): ModalView {
+  return resultModal('Draft discarded', [
+    { type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(removed ? 'The draft was discarded.' : 'That draft was already gone.') },
+  ]);
+}
