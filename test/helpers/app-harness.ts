@@ -10,7 +10,7 @@ import { type Config, loadConfig, secretValues } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type FakeOmni, type FakeOmniOptions, startFakeOmni } from '../fakes/fake-omni.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/fake-slack.js';
-import { type AppResponse, type PostToAppOptions, postToApp } from '../helpers/slack-requests.js';
+import { type AppResponse, type PostToAppOptions, type ViewStateValues, postToApp, stateValue } from '../helpers/slack-requests.js';
 
 export const SIGNING_SECRET = 'harness-signing-secret-5f2a9c';
 
@@ -96,5 +96,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await Promise.all([slack.close(), omni.close()]);
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The state of a correctly filled routine modal (what a user's typing and picking produce), for a harness: a
+ * weekday 9am schedule on the seeded model, delivered to channel C0001 or as a DM. Override any field after it.
+ */
+export function modalValues(
+  h: Pick<Harness, 'modelId'>,
+  o: { name?: string; prompt?: string; timezone?: string; delivery?: 'channel' | 'dm' } = {},
+): ViewStateValues {
+  const delivery = o.delivery ?? 'channel';
+  return {
+    name: { name_input: stateValue.text(o.name ?? 'Pipeline brief') },
+    prompt: { prompt_input: stateValue.text(o.prompt ?? "Summarise yesterday's pipeline by rep") },
+    schedule: { schedule_input: stateValue.text('every weekday at 9am') },
+    timezone: { timezone_select: stateValue.externalSelect(o.timezone ?? 'America/New_York') },
+    model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
+    delivery: { delivery_radio: stateValue.radio(delivery) },
+    ...(delivery === 'channel' ? { channel: { channel_select: stateValue.conversation('C0001') } } : {}),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FakeFault } from '../fakes/fake-omni.js';
-import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
+import { type Harness, SIGNING_SECRET, startHarness, modalValues } from '../helpers/app-harness.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
 import {
@@ -15,7 +15,6 @@ import {
   buildViewOutput,
   readInitialViewState,
   slashCommandBody,
-  stateValue,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
 
@@ -92,15 +91,7 @@ async function openModal(userId = 'U0001'): Promise<string> {
   return (call.response.view as { id: string }).id;
 }
 
-const formValues = (name: string) => ({
-  name: { name_input: stateValue.text(name) },
-  prompt: { prompt_input: stateValue.text(`Summarise yesterday's pipeline by rep (${name})`) },
-  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-  timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
-  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
-  delivery: { delivery_radio: stateValue.radio('channel') },
-  channel: { channel_select: stateValue.conversation('C0001') },
-});
+const formValues = (name: string) => modalValues(h, { name, prompt: `Summarise yesterday's pipeline by rep (${name})` });
 
 /** Submits the view with what it shows plus `values` (what the user typed), applies the ack, waits for the create. */
 async function submitView(viewId: string, values: Record<string, Record<string, unknown>> = {}, userId = 'U0001'): Promise<void> {

@@ -6,7 +6,7 @@
  * ALLOWED_EMAIL_DOMAINS are refused on the server whatever the submitted view state says.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { buildViewOutput, messageShortcutBody, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
@@ -81,14 +81,7 @@ async function submit(values: Record<string, Record<string, unknown>>, keepBlock
   return { res, view };
 }
 
-const base = () => ({
-  name: { name_input: stateValue.text('Brief') },
-  prompt: { prompt_input: stateValue.text('Summarise the pipeline') },
-  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-  timezone: { timezone_select: stateValue.externalSelect('UTC') },
-  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
-  delivery: { delivery_radio: stateValue.radio('dm') },
-});
+const base = () => modalValues(h, { name: 'Brief', prompt: 'Summarise the pipeline', timezone: 'UTC', delivery: 'dm' });
 
 describe('hostile text is echoed safely', () => {
   it('a routine named and described with markup and Unicode: the created view, the DM, /routine list and Home', async () => {

@@ -5,10 +5,10 @@
  * nothing the user is shown carries a secret either.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
-import { action, blockActionsBody, buildViewOutput, readInitialViewState, signSlackRequest, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { action, blockActionsBody, buildViewOutput, readInitialViewState, signSlackRequest, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,12 +28,7 @@ async function createRoutine(name: string) {
   if (!view) throw new Error('no view');
   const values = {
     ...readInitialViewState(view as never),
-    name: { name_input: stateValue.text(name) },
-    prompt: { prompt_input: stateValue.text('p') },
-    schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-    timezone: { timezone_select: stateValue.externalSelect('UTC') },
-    model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
-    delivery: { delivery_radio: stateValue.radio('dm') },
+    ...modalValues(h, { name, prompt: 'p', timezone: 'UTC', delivery: 'dm' }),
   } as never;
   await h.post(viewSubmissionBody({ view: buildViewOutput(view as never, { values }) }));
   await h.settle();

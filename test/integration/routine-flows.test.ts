@@ -2,7 +2,7 @@
  * Issue 4's flows end to end: the real app over signed HTTP, the fake Slack Web API, the fake Omni, SQLite on disk.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
 import { recordReliability } from '../helpers/reliability.js';
 import {
   action,
@@ -59,15 +59,7 @@ async function submit(viewId: string, values: Record<string, Record<string, unkn
   return res;
 }
 
-const validValues = (h: Harness) => ({
-  name: { name_input: stateValue.text('Pipeline brief') },
-  prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
-  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-  timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
-  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
-  delivery: { delivery_radio: stateValue.radio('channel') },
-  channel: { channel_select: stateValue.conversation('C0001') },
-});
+const validValues = (h: Harness) => modalValues(h);
 
 describe('/routine', () => {
   it('opens the routine modal with the contract block ids, before any Omni call', async () => {

@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect, createServer } from 'node:net';
 import { startFakeSlack } from '../fakes/fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode.js';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
 import {
   buildViewOutput,
   readInitialViewState,
   slashCommandPayload,
-  stateValue,
   viewSubmissionPayload,
   action,
   blockActionsPayload,
@@ -46,15 +45,7 @@ afterAll(async () => {
   await ws.close();
 });
 
-const validValues = () => ({
-  name: { name_input: stateValue.text('Socket brief') },
-  prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
-  schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-  timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
-  model: { model_select: stateValue.externalSelect(h.modelId, 'Sales') },
-  delivery: { delivery_radio: stateValue.radio('channel') },
-  channel: { channel_select: stateValue.conversation('C0001') },
-});
+const validValues = () => modalValues(h, { name: 'Socket brief' });
 
 /** Sends /routine over the socket and returns the ack and the modal it opened. */
 async function openModalOverSocket() {
