@@ -108,8 +108,8 @@ export function readScheduleArgs(args: string[], env: NodeJS.ProcessEnv, now: ()
 /** The JSON line of the contract: exactly these keys, in this order. */
 export function formatScheduleJson(result: ScheduleResult): string {
   if (result.ok) {
-    const { input, cron, timezone, description, nextRuns, warnings } = result;
-    return JSON.stringify({ input, ok: true, cron, timezone, description, nextRuns, warnings });
+    const { input, cron, timezone, description, nextRuns, warnings, assumed } = result;
+    return JSON.stringify({ input, ok: true, cron, timezone, description, nextRuns, warnings, assumed });
   }
   return JSON.stringify({ input: result.input, ok: false, error: result.error });
 }
@@ -130,6 +130,7 @@ export function formatScheduleText(result: ScheduleResult): string {
     `  next:  ${result.nextRuns.map((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')).join('\n         ')}`,
   ];
   for (const warning of result.warnings) lines.push(`  note:  ${warning}`);
+  for (const assumption of result.assumed) lines.push(`  assumed: ${assumption}`);
   return lines.join('\n');
 }
 

@@ -173,8 +173,10 @@ function describeDays(dom: CronField, dow: CronField): DayPhrase {
       case 'last':
         return monthlyPhrase('the last day');
       case 'lastWeekday':
-        return monthlyPhrase('the last weekday');
+        return monthlyPhrase('the last business day');
       case 'nearestWeekday':
+        // `1W` is the first Monday–Friday of the month: W never crosses into the previous month
+        if (dom.day === 1) return monthlyPhrase('the first business day');
         return monthlyPhrase(`the weekday nearest the ${formatOrdinal(dom.day)}`, undefined, false);
       default:
         break;

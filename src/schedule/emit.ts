@@ -29,14 +29,14 @@ function listField(values: number[], size: number): CronField {
   return unique.length === size ? { kind: 'any' } : { kind: 'list', values: unique };
 }
 
-function range(from: number, to: number, step = 1): number[] {
+export function range(from: number, to: number, step = 1): number[] {
   const out: number[] = [];
   for (let v = from; v <= to; v += step) out.push(v);
   return out;
 }
 
 /** Hours of a window, start included; the end included when `inclusiveEnd` (hour steps) — wraps past midnight. */
-function windowHours(from: ClockTime, to: ClockTime, step: number, inclusiveEnd: boolean, minute = 0): number[] {
+export function windowHours(from: ClockTime, to: ClockTime, step: number, inclusiveEnd: boolean, minute = 0): number[] {
   const span = (to.hour - from.hour + 24) % 24;
   const last = inclusiveEnd ? (to.minute >= minute ? span : span - 1) : to.minute > 0 ? span : span - 1;
   const out: number[] = [];

@@ -2,13 +2,19 @@
  * Quick create: find the schedule inside free text ("every weekday at 9am summarise yesterday's pipeline") and
  * keep the rest as the prompt. Every span of tokens that starts like a schedule is read with the same grammar as
  * the schedule field; the longest span that is a valid schedule wins. Spans must be read completely (no unknown
- * words), so prompt words never leak into the schedule.
+ * words) and never end on a filler word, so prompt words never leak into the schedule.
+ *
+ * A schedule that names no time may take one from the very start or end of the line, across the prompt ("every
+ * thursday post the numbers at 2pm", "at 7am post overdue invoices every weekday"). Times elsewhere in the line
+ * ("about the 3pm standup") belong to the prompt.
  */
 import { completeParsed } from './interpret.js';
 import type { ScheduleFailure, ScheduleSuccess } from './interpret.js';
 import { readMonth, readWeekday, tokenisePhrase } from './normalise.js';
 import type { Token } from './normalise.js';
-import { parseScheduleTokens } from './phrase.js';
+import { FILLERS, SCHEDULE_CHATTER_STARTS } from './phrase/filler.js';
+import { parseScheduleTokens } from './phrase/index.js';
+import type { PhraseParse } from './phrase/index.js';
 import type { InterpretOptions } from './types.js';
 
 export interface ScheduleInText {
@@ -47,17 +53,29 @@ const ADJECTIVES = new Set(['daily', 'weekly', 'monthly', 'quarterly', 'yearly',
 
 const MAX_SPAN = 24;
 
+/** Day shorthand that can start a schedule: "MWF", "TTh", "M-F", "Tu/Th". */
+const SHORTHAND = /^(?:th|tu|sa|su|m|t|w|r|f){2,}$/;
+const DAY_CODE = /^(?:th|tu|sa|su|m|t|w|r|f)$/;
+
+/** Filler words a span may end on (everything else in FILLERS joins a schedule to the words after it). */
+const TERMINAL_FILLERS = new Set(['sharp', 'oclock', 'clock', 'only', 'forever', 'indefinitely', 'ongoing', 'time']);
+
 function isStarter(t: Token, next: Token | undefined): boolean {
   if (t.kind === 'ordinal' || t.kind === 'time' || t.kind === 'zone') return true;
   if (t.kind !== 'word') return false;
+  if (SHORTHAND.test(t.text)) return true;
+  if (DAY_CODE.test(t.text) && next?.kind === 'symbol' && ['/', '-'].includes(next.text)) return true;
+  if (SCHEDULE_CHATTER_STARTS.has(t.text)) return true;
   if (t.text === 'the') return next?.kind === 'ordinal' || (next?.kind === 'word' && ['last', 'end', 'start'].includes(next.text));
   if (t.text === 'in') return next?.kind === 'number' || (next?.kind === 'word' && readMonth(next.text) !== null);
   return STARTERS.has(t.text) || readWeekday(t.text) !== null || readMonth(t.text) !== null;
 }
 
-function isEnder(t: Token): boolean {
+function isEnder(t: Token, before: Token | undefined): boolean {
   if (t.kind === 'symbol') return t.text === ')';
-  return !(t.kind === 'word' && JOINERS.has(t.text));
+  // "every now and then", "now and again": the end of a (vague) phrase, not a joining word
+  if (t.kind === 'word' && (t.text === 'then' || t.text === 'again') && before?.kind === 'word' && before.text === 'and') return true;
+  return !(t.kind === 'word' && (JOINERS.has(t.text) || (FILLERS.has(t.text) && !TERMINAL_FILLERS.has(t.text))));
 }
 
 /**
@@ -77,6 +95,44 @@ interface Candidate {
   i: number;
   j: number;
   result: ScheduleSuccess | ScheduleFailure;
+  /** A time taken from the start or end of the line, outside [i, j). */
+  extra?: { i: number; j: number };
+}
+
+/** Words that may come before a lone time at the edge of a line ("… at 2pm", "by 5pm", "around 9"). */
+const TIME_LEAD = new Set(['at', 'by', 'around', 'about', '@']);
+
+/**
+ * A time alone at the start or the end of the line, outside the schedule span [i, j): its token range, or null.
+ * "post the numbers at 2pm" → "at 2pm"; "at 7am post overdue invoices" → "at 7am".
+ */
+function edgeTime(tokens: readonly Token[], i: number, j: number): Array<{ i: number; j: number }> {
+  const found: Array<{ i: number; j: number }> = [];
+  const isTime = (t: Token | undefined) => t?.kind === 'time' || (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text));
+  // at the end: [lead] time [zone], then only punctuation
+  let end = tokens.length;
+  while (end > j && tokens[end - 1]?.kind === 'symbol' && ['.', '!', '?'].includes((tokens[end - 1] as { text: string }).text)) end--;
+  let k = end - 1;
+  if (tokens[k]?.kind === 'zone') k--;
+  if (k >= j && isTime(tokens[k])) {
+    let start = k;
+    if (start - 1 >= j && tokens[start - 1]?.kind === 'word' && TIME_LEAD.has((tokens[start - 1] as { text: string }).text)) start--;
+    if (start > j) found.push({ i: start, j: end });
+  }
+  // at the start: [lead] time [zone], before the span
+  let b = 0;
+  if (tokens[b]?.kind === 'word' && TIME_LEAD.has((tokens[b] as { text: string }).text)) b++;
+  if (b < i && isTime(tokens[b])) {
+    let e = b + 1;
+    if (tokens[e]?.kind === 'zone') e++;
+    if (e < i) found.push({ i: 0, j: e });
+  }
+  return found;
+}
+
+/** True when the schedule was given no time of its own (09:00 came from the convention). */
+function namesNoTime(parsed: PhraseParse): boolean {
+  return parsed.ok && !parsed.ir.step && (parsed.ir.assumed ?? []).includes('no time given: 9:00 AM');
 }
 
 /** Reads every schedule-like span of the text; the basis of both finders below. */
@@ -92,7 +148,7 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
     let refusalFound = false;
     for (let j = Math.min(tokens.length, i + MAX_SPAN); j > i && !(okFound && refusalFound); j--) {
       const last = tokens[j - 1] as Token;
-      if (!isEnder(last)) continue;
+      if (!isEnder(last, tokens[j - 2])) continue;
       const length = j - i;
       const span = tokens.slice(i, j);
       const adjectiveOnly = span.every((t) => t.kind === 'word' && ADJECTIVES.has(t.text));
@@ -100,10 +156,25 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
       const parsed = parseScheduleTokens(span, text);
       const spanText = text.slice(first.start, last.end);
       if (parsed.ok) {
-        const result = completeParsed(spanText, parsed.ir, options);
+        let result = completeParsed(spanText, parsed, options);
+        let extra: Candidate['extra'];
+        if (result.ok && namesNoTime(parsed)) {
+          // "every thursday post the numbers at 2pm": the time at the edge of the line is the schedule's
+          for (const edge of edgeTime(tokens, i, j)) {
+            const joined = edge.i < i ? [...tokens.slice(edge.i, edge.j), ...span] : [...span, ...tokens.slice(edge.i, edge.j)];
+            const withTime = parseScheduleTokens(joined, text);
+            if (!withTime.ok || namesNoTime(withTime)) continue;
+            const both = completeParsed(`${spanText} ${text.slice((tokens[edge.i] as Token).start, (tokens[edge.j - 1] as Token).end)}`, withTime, options);
+            if (both.ok) {
+              result = both;
+              extra = edge;
+              break;
+            }
+          }
+        }
         if (result.ok && !okFound) {
           okFound = true;
-          if (!bestOk || length > bestOk.j - bestOk.i) bestOk = { i, j, result };
+          if (!bestOk || length > bestOk.j - bestOk.i) bestOk = { i, j, result, ...(extra ? { extra } : {}) };
         } else if (!result.ok && !refusalFound) {
           refusalFound = true;
           if (!bestRefusal || length > bestRefusal.j - bestRefusal.i) bestRefusal = { i, j, result };
@@ -122,7 +193,19 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
   const cut = (c: Candidate) => {
     const start = (tokens[c.i] as Token).start;
     const end = (tokens[c.j - 1] as Token).end;
-    return { scheduleText: text.slice(start, end), prompt: buildPromptAround(text, start, end) };
+    if (!c.extra) return { scheduleText: text.slice(start, end), prompt: buildPromptAround(text, start, end) };
+    const edgeStart = (tokens[c.extra.i] as Token).start;
+    const edgeEnd = (tokens[c.extra.j - 1] as Token).end;
+    const edgeText = text.slice(edgeStart, edgeEnd);
+    if (c.extra.i >= c.j) {
+      // the time was at the end: cut it off, then the schedule as usual
+      const rest = text.slice(0, edgeStart).replace(/[\s,:;\-–—]+$/u, '');
+      return { scheduleText: `${text.slice(start, end)} ${edgeText}`, prompt: buildPromptAround(rest, start, end) };
+    }
+    const rest = text.slice(edgeEnd);
+    const shift = edgeEnd + (rest.length - rest.replace(/^[\s,:;.\-–—]+/u, '').length);
+    const trimmed = text.slice(shift);
+    return { scheduleText: `${edgeText} ${text.slice(start, end)}`, prompt: buildPromptAround(trimmed, start - shift, end - shift) };
   };
   // A refusal that covers the schedule and more ("every monday until december") is the real answer.
   const refusalWins = bestRefusal && (!bestOk || (bestRefusal.i <= bestOk.i && bestRefusal.j >= bestOk.j && bestRefusal.j - bestRefusal.i > bestOk.j - bestOk.i));

@@ -6,8 +6,8 @@ export { interpretSchedule, completeParsed, ScheduleEngineError, DEFAULT_RUN_COU
 export type { ScheduleSuccess, ScheduleFailure } from './interpret.js';
 export { findScheduleInText, findScheduleRefusalInText, scanScheduleInText } from './find-in-text.js';
 export type { ScheduleInText, RefusalInText, ScheduleTextScan } from './find-in-text.js';
-export { parseSchedulePhrase } from './phrase.js';
-export type { PhraseParse } from './phrase.js';
+export { parseSchedulePhrase } from './phrase/index.js';
+export type { PhraseParse } from './phrase/index.js';
 export type { ScheduleIr, DaySelector, ClockTime, ScheduleStep } from './ir.js';
 export { readOmniCron, formatOmniCron } from './cron.js';
 export { computeNextRuns, shortestIntervalMinutes } from './next-runs.js';

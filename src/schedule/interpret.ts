@@ -8,7 +8,7 @@ import { describeCron } from './describe.js';
 import { emitOmniCron } from './emit.js';
 import type { ScheduleIr } from './ir.js';
 import { computeNextRuns, shortestIntervalMinutes } from './next-runs.js';
-import { parseSchedulePhrase } from './phrase.js';
+import { parseSchedulePhrase } from './phrase/index.js';
 import { buildInvalidDateTimeRefusal, buildTooFrequentRefusal, renderPhrase, FALLBACK_SUGGESTION } from './refusals.js';
 import { readTypedCron } from './typed-cron.js';
 import type { InterpretOptions, OmniCron, ScheduleRefusal, ScheduleResult } from './types.js';
@@ -40,6 +40,7 @@ function refuse(input: string, refusal: ScheduleRefusal): ScheduleFailure {
 }
 
 const HOUR_STEPS = [1, 2, 3, 4, 6, 8, 12];
+const MINUTE_STEPS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30];
 
 /** How many runs a day the time fields give, without walking a calendar. */
 function runsPerDay(cron: OmniCron): number {
@@ -48,6 +49,11 @@ function runsPerDay(cron: OmniCron): number {
 }
 
 function buildTooFrequentAlternative(ir: ScheduleIr | undefined, minInterval: number): string {
+  const minutes = MINUTE_STEPS.find((m) => m >= minInterval);
+  if (minutes !== undefined && (!ir || ir.step || ir.times.length <= 1)) {
+    const step = { ...(ir?.step ?? { unit: 'minute' as const }), unit: 'minute' as const, every: minutes };
+    return ir ? renderPhrase({ ...ir, times: [], step }) : `every ${minutes} minutes`;
+  }
   const hours = HOUR_STEPS.find((h) => h * 60 >= minInterval) ?? 24;
   if (!ir) return hours === 24 ? FALLBACK_SUGGESTION : hours === 1 ? 'every hour' : `every ${hours} hours`;
   if (ir.step || ir.times.length <= 1 || hours === 24) {
@@ -59,7 +65,7 @@ function buildTooFrequentAlternative(ir: ScheduleIr | undefined, minInterval: nu
 
 /** A schedule resolved down to its cron and next runs, before it is put into words. */
 export type ResolvedSchedule =
-  | { ok: true; cron: OmniCron; text: string; zone: string; runs: DateTime[] }
+  | { ok: true; cron: OmniCron; text: string; zone: string; runs: DateTime[]; assumed: string[] }
   | { ok: false; failure: ScheduleFailure };
 
 /** Everything after the cron exists: strict validation, minimum interval, next runs. */
@@ -81,7 +87,7 @@ function resolveCron(input: string, built: OmniCron, zone: string, options: Inte
     const suggestion = ir ? renderPhrase({ ...ir, years: [] }) : FALLBACK_SUGGESTION;
     return { ok: false, failure: refuse(input, buildInvalidDateTimeRefusal(what, suggestion)) };
   }
-  return { ok: true, cron, text, zone, runs };
+  return { ok: true, cron, text, zone, runs, assumed: ir?.assumed ?? [] };
 }
 
 /** The resolved schedule in words: the contract of `routine-bot schedule --json`. */
@@ -95,6 +101,7 @@ function describeResolved(input: string, resolved: ResolvedSchedule, options: In
     description: describeCron(resolved.cron),
     nextRuns: resolved.runs.map((r) => r.toISO() as string),
     warnings: buildScheduleWarnings(resolved.cron, resolved.zone, options.now),
+    assumed: resolved.assumed,
   };
 }
 
@@ -109,12 +116,21 @@ export function resolveSchedule(phrase: string, options: InterpretOptions): Reso
     if (!typed.ok) return { ok: false, failure: refuse(phrase, typed.refusal) };
     return resolveCron(phrase, typed.cron, options.timezone, options);
   }
-  const parsed = parseSchedulePhrase(text);
+  // chatter around a phrase is the grammar's to account for (phrase/filler.ts); only a typed cron is cut out of it
+  const parsed = parseSchedulePhrase(phrase);
   if (!parsed.ok) return { ok: false, failure: refuse(phrase, parsed.refusal) };
-  return resolveParsed(phrase, parsed.ir, options);
+  return resolveParsed(phrase, parsed, options);
 }
 
-function resolveParsed(input: string, ir: ScheduleIr, options: InterpretOptions): ResolvedSchedule {
+/** A phrase read into the intermediate form (and, for joined parts, already merged into one cron). */
+export interface ParsedSchedule {
+  ir: ScheduleIr;
+  cron?: OmniCron;
+}
+
+function resolveParsed(input: string, parsed: ParsedSchedule, options: InterpretOptions): ResolvedSchedule {
+  const { ir } = parsed;
+  if (parsed.cron) return resolveCron(input, parsed.cron, ir.zone ?? options.timezone, options, ir);
   const emitted = emitOmniCron(ir);
   if (!emitted.ok) return { ok: false, failure: refuse(input, emitted.refusal) };
   return resolveCron(input, emitted.cron, ir.zone ?? options.timezone, options, ir);
@@ -129,6 +145,6 @@ export function interpretSchedule(phrase: string, options: InterpretOptions): Sc
 }
 
 /** The shared tail for a phrase already read into the intermediate form (find-in-text reads spans itself). */
-export function completeParsed(input: string, ir: ScheduleIr, options: InterpretOptions): ScheduleResult {
-  return describeResolved(input, resolveParsed(input, ir, options), options);
+export function completeParsed(input: string, parsed: ParsedSchedule, options: InterpretOptions): ScheduleResult {
+  return describeResolved(input, resolveParsed(input, parsed, options), options);
 }

@@ -46,4 +46,6 @@ export interface ScheduleIr {
   years: number[];
   /** IANA zone named in the phrase. */
   zone?: string;
+  /** Values filled in by a convention rather than said ("“morning” read as 9:00 AM"), for the preview. */
+  assumed?: string[];
 }

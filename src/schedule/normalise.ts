@@ -59,7 +59,7 @@ const WORD_ALIASES: Record<string, string> = {
   oclock: 'oclock', "o'clock": 'oclock', "o'clk": 'oclock',
   thru: 'through', til: 'till', untill: 'until',
   tmrw: 'tomorrow', tmr: 'tomorrow', tmw: 'tomorrow', tomorow: 'tomorrow', tommorow: 'tomorrow', tommorrow: 'tomorrow',
-  midday: 'noon', lunchtime: 'noon',
+  midday: 'noon', lunchtime: 'noon', lunch: 'noon', 'lunch-time': 'noon',
   holidays: 'holiday', hols: 'holiday',
   annual: 'yearly', annually: 'yearly', yearly: 'yearly',
   semiannually: 'halfyearly', semiannual: 'halfyearly', biannually: 'halfyearly', biannual: 'halfyearly',
@@ -99,6 +99,7 @@ const KNOWN_WORDS = new Set([
   ...Object.keys(DAY_WORDS), ...Object.keys(MONTH_WORDS), ...Object.keys(WORD_ALIASES), ...Object.keys(NUMBER_WORDS),
   ...Object.keys(ORDINAL_WORDS), ...FUZZY_TARGETS,
   'at', 'on', 'the', 'of', 'in', 'a', 'an', 'and', 'or', 'to', 'from', 'by', 'day', 'week', 'month', 'year', 'last',
+  'new', 'eve', 'only', 'thanks', 'around', 'about', 'roughly', 'possible', 'like', 'want', 'schedule', 'lunch', 'xmas',
   'noon', 'next', 'this', 'that', 'past', 'half', 'each', 'other', 'except', 'but', 'not', 'night', 'time', 'sharp',
   'then', 'weeks', 'month', 'hour', 'starting', 'start', 'end', 'after', 'before', 'until', 'till', 'when', 'if',
   'once', 'hourly', 'today', 'tonight', 'every', 'also', 'plus', 'with', 'without', 'during', 'within', 'per',
@@ -189,8 +190,8 @@ const LEXER = new RegExp(
   [
     String.raw`(?<iana>[A-Za-z_]+(?:\/[A-Za-z0-9_+\-]+)+)`,
     String.raw`(?<offset>\b(?:utc|gmt)\s*(?<sign>[+\-−])\s*(?<offh>\d{1,2})(?::?(?<offm>\d{2}))?)(?![\d:])`,
-    String.raw`(?<clock>\b(?<ch>\d{1,2})[:.](?<cm>\d{2})(?:\s*(?<cmer>[ap])\.?\s*m\b\.?)?)(?![\d:])`,
-    String.raw`(?<mer>\b(?<mh>\d{1,2})\s*(?<mmer>[ap])\.?\s*m\b\.?)`,
+    String.raw`(?<clock>\b(?<ch>\d{1,2})[:.](?<cm>\d{2})(?:\s*(?<cmer>[ap])\.?\s*m\b\.?|(?<cshort>[ap])\b|h(?:rs)?\b)?)(?![\d:])`,
+    String.raw`(?<mer>\b(?<mh>\d{1,2})(?:\s*(?<mmer>[ap])\.?\s*m\b\.?|(?<mshort>[ap])\b))`,
     String.raw`(?<hfmt>\b(?<hh>\d{1,2})h(?<hm>\d{2})?\b)`,
     String.raw`(?<ord>\b(?<ov>\d{1,2})\s?(?:st|nd|rd|th)\b)`,
     String.raw`(?<dec>\b\d+\.\d+\b)`,
@@ -238,7 +239,8 @@ export function tokenisePhrase(text: string): Token[] {
       continue;
     }
     if (g.clock) {
-      const meridiem = g.cmer ? (g.cmer.toLowerCase() === 'a' ? 'am' : 'pm') : undefined;
+      const mer = g.cmer ?? g.cshort;
+      const meridiem = mer ? (mer.toLowerCase() === 'a' ? 'am' : 'pm') : undefined;
       const hourText = g.ch as string;
       tokens.push({
         kind: 'time', hour: Number(hourText), minute: Number(g.cm), start, end,
@@ -249,7 +251,7 @@ export function tokenisePhrase(text: string): Token[] {
       continue;
     }
     if (g.mer) {
-      tokens.push({ kind: 'time', hour: Number(g.mh), minute: 0, meridiem: g.mmer?.toLowerCase() === 'a' ? 'am' : 'pm', twentyFour: false, start, end });
+      tokens.push({ kind: 'time', hour: Number(g.mh), minute: 0, meridiem: (g.mmer ?? g.mshort)?.toLowerCase() === 'a' ? 'am' : 'pm', twentyFour: false, start, end });
       continue;
     }
     if (g.hfmt) {

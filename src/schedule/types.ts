@@ -68,6 +68,8 @@ export type ScheduleResult =
       /** ISO 8601 with the zone's offset, e.g. 2026-03-09T09:00:00.000-04:00 */
       nextRuns: string[];
       warnings: string[];
+      /** Values a convention filled in rather than the phrase ("“morning” read as 9:00 AM"): shown as assumed. */
+      assumed: string[];
     }
   | { input: string; ok: false; error: { code: RefusalCode; message: string; alternative: string } };
 

@@ -203,6 +203,8 @@ export function buildSchedulePreviewText(preview: SchedulePreview | null | undef
     lines.push(`Next: ${escapeForMrkdwn(formatNextRuns(preview.nextRuns, preview.timezone))}`);
   }
   for (const warning of preview.warnings.slice(0, 5)) lines.push(`:warning: ${userText(warning, 400)}`);
+  const assumed = (preview.assumed ?? []).slice(0, 4);
+  if (assumed.length > 0) lines.push(`_Assumed: ${assumed.map((a) => userText(a, 200)).join('; ')} (say it to change it)_`);
   return lines.join('\n');
 }
 

@@ -31,7 +31,7 @@ describe('routine-bot schedule', () => {
     const code = await runScheduleCommand(['every', 'weekday', 'at', '9am', '--json', '--from', FROM, '--tz', 'America/New_York'], io);
     expect(code).toBe(0);
     const [line] = jsonLines(stdout());
-    expect(Object.keys(line ?? {})).toEqual(['input', 'ok', 'cron', 'timezone', 'description', 'nextRuns', 'warnings']);
+    expect(Object.keys(line ?? {})).toEqual(['input', 'ok', 'cron', 'timezone', 'description', 'nextRuns', 'warnings', 'assumed']);
     expect(line).toMatchObject({
       input: 'every weekday at 9am',
       ok: true,

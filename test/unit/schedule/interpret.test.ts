@@ -14,7 +14,21 @@ describe('interpretSchedule', () => {
       description: expect.any(String),
       nextRuns: ['2026-03-09T09:00:00.000-04:00', '2026-03-10T09:00:00.000-04:00', '2026-03-11T09:00:00.000-04:00'],
       warnings: expect.any(Array),
+      assumed: [],
     });
+  });
+
+  it.each([
+    ['every morning', ['“morning” read as 9:00 AM']],
+    ['every day at 5', ['“5” read as 5:00 PM']],
+    ['weekly', ['no day given: Monday', 'no time given: 9:00 AM']],
+    ['every day at lunchtime', ['“lunchtime” read as 12:00 PM']],
+    ['quarterly on the 15th at 8am', ['each quarter read as January, April, July and October']],
+    ['every weekday at 9am', []],
+    ['every day at 17:30', []],
+  ])('shows what a convention filled in for %j as assumed', (phrase, assumed) => {
+    const r = interpretSchedule(phrase, options);
+    expect(r.ok ? r.assumed : r.error).toEqual(assumed);
   });
 
   it('lets a zone named in the phrase win over the default zone, without touching the cron', () => {

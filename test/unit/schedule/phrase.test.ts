@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { correctTypo, measureEditDistance, tokenisePhrase } from '../../../src/schedule/normalise.js';
-import { parseSchedulePhrase } from '../../../src/schedule/phrase.js';
+import { parseSchedulePhrase } from '../../../src/schedule/phrase/index.js';
 import { emitOmniCron } from '../../../src/schedule/emit.js';
 import { renderPhrase } from '../../../src/schedule/refusals.js';
 

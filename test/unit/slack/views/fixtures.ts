@@ -25,6 +25,7 @@ export const OK_PREVIEW: Extract<SchedulePreview, { ok: true }> = {
   description: 'Weekdays at 9:00 AM',
   nextRuns: ['2026-01-12T09:00:00.000-05:00', '2026-01-13T09:00:00.000-05:00', '2026-01-14T09:00:00.000-05:00'],
   warnings: [],
+  assumed: [],
 };
 
 export const REFUSED_PREVIEW: Extract<SchedulePreview, { ok: false }> = {

@@ -1,0 +1,211 @@
+/**
+ * Joined schedules: "every tuesday at 10am and thursday at 10am", "every day at 8am and every hour on mondays".
+ *
+ * A list names one kind of thing several times in a row ("mon, wed and fri at 9": days, days, days, time). A join
+ * names a kind again after something else came between ("mondays at 9 and fridays at 5": days, time, days, time).
+ * Each part is then read on its own; a part that names no time takes its neighbour's time, a part that names no days
+ * takes its neighbour's days ("every tuesday at 10am and thursday"). The parts become one cron only when one cron
+ * holds exactly the union of their runs: the same times on more days, more times on the same days (their hours and
+ * minutes forming a grid), or the same day in more months. Otherwise the answer is `needs_multiple_schedules`.
+ */
+import type { CronField, OmniCron } from '../types.js';
+import { JOIN_SYMBOLS, JOIN_WORDS } from './filler.js';
+import type { Mark, PhraseState } from './state.js';
+
+/** Words that start a new part when no joining word separates two parts ("every monday at 9 every friday at 5"). */
+const PART_STARTERS = new Set(['every', 'each', 'on', 'at']);
+
+function isJoiner(s: PhraseState, k: number): boolean {
+  const tok = s.t[k];
+  if (s.roles[k] !== 'filler' || !tok) return false;
+  return (tok.kind === 'word' && (JOIN_WORDS.has(tok.text) || tok.text === 'as')) || (tok.kind === 'symbol' && JOIN_SYMBOLS.has(tok.text));
+}
+
+/** Kinds of the same family: a part names days once, whether as "every day" or as "mondays". */
+const family = (k: string) => (k === 'E' ? 'D' : k);
+
+/**
+ * A list continues when a mark of only days follows a mark of only days ("mon, wed and fri") or a mark of only
+ * times follows one of only times ("at 9, 12 and 5"); "weekly on friday" refines its "weekly". "Every day" after
+ * days, a second window or a second step never continue anything.
+ */
+function continuesList(m: Mark, last: Mark | undefined): boolean {
+  if (!last || last.kinds.length !== 1 || m.kinds.length !== 1) return false;
+  const [a, b] = [last.kinds[0], m.kinds[0]];
+  return (a === 'D' && b === 'D') || (a === 'E' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M');
+}
+
+/** True when mark `m` names a kind the current part already has, other than by continuing a list. */
+function namesAgain(m: Mark, last: Mark | undefined, seen: ReadonlySet<string>): boolean {
+  if (continuesList(m, last)) return false;
+  return m.kinds.some((k) => k !== 'X' && seen.has(family(k)));
+}
+
+/**
+ * The token ranges of the joined parts of a phrase, or null when it is one schedule. A part boundary is the last
+ * joining word ("and", ",", "also", "plus", ";") between the part so far and the mark that names a kind again.
+ */
+export function findParts(s: PhraseState): Array<[number, number]> | null {
+  const marks = s.marks.filter((m) => !(m.kinds.length === 1 && m.kinds[0] === 'X'));
+  const parts: Array<[number, number]> = [];
+  let partStart = 0;
+  let firstMark = 0;
+  let seen = new Set<string>();
+  for (let mi = 0; mi < marks.length; mi++) {
+    const m = marks[mi] as Mark;
+    if (mi > firstMark && namesAgain(m, marks[mi - 1], seen)) {
+      let cut: number | undefined;
+      let cutMark = mi;
+      // the latest gap between two marks of this part that holds a joining word
+      for (let p = mi - 1; p >= firstMark && cut === undefined; p--) {
+        const from = (marks[p] as Mark).end;
+        const to = (marks[p + 1] as Mark).start;
+        for (let k = from; k < to; k++) {
+          if (isJoiner(s, k)) {
+            cut = k;
+            cutMark = p + 1;
+            break;
+          }
+        }
+      }
+      if (cut === undefined) {
+        // no joining word: the new part starts at "every"/"each"/"on"/"at" before the mark, or at the mark
+        const from = (marks[mi - 1] as Mark).end;
+        const to = m.start;
+        cut = to;
+        for (let k = from; k < to; k++) {
+          const tok = s.t[k];
+          if (tok?.kind === 'word' && PART_STARTERS.has(tok.text)) {
+            cut = k;
+            break;
+          }
+        }
+      }
+      parts.push([partStart, cut]);
+      partStart = cut;
+      firstMark = cutMark;
+      seen = new Set(marks.slice(cutMark, mi).flatMap((x) => x.kinds.map(family)));
+    }
+    for (const k of m.kinds) seen.add(family(k));
+  }
+  if (parts.length === 0) return null;
+  parts.push([partStart, s.t.length]);
+  return parts;
+}
+
+function hasTime(p: PhraseState): boolean {
+  return p.times.length > 0 || p.periods.length > 0 || !!p.windowRaw || !!p.anchorRaw || p.minuteMark !== undefined || (!!p.step && (p.step.unit === 'minute' || p.step.unit === 'hour'));
+}
+
+function hasDays(p: PhraseState): boolean {
+  return p.weekdays.size > 0 || p.selectors.length > 0 || !!p.frequency || p.businessHours || p.exceptDays.size > 0 || (!!p.step && p.step.unit !== 'minute' && p.step.unit !== 'hour');
+}
+
+/** The nearest part before `k` that `has` something, else the nearest after. */
+function nearest(parts: PhraseState[], k: number, has: (p: PhraseState) => boolean): PhraseState | undefined {
+  for (let j = k - 1; j >= 0; j--) if (has(parts[j] as PhraseState)) return parts[j];
+  for (let j = k + 1; j < parts.length; j++) if (has(parts[j] as PhraseState)) return parts[j];
+  return undefined;
+}
+
+/**
+ * Fills in what a part left unsaid from its neighbours: times, days, the zone, "every". Months and years are not
+ * shared: "every monday at 9 and every day in july" is Mondays all year and every day in July.
+ */
+export function shareBetweenParts(parts: PhraseState[]): void {
+  const timeDonors = parts.map((p, k) => (hasTime(p) ? undefined : nearest(parts, k, hasTime)));
+  const dayDonors = parts.map((p, k) => (hasDays(p) ? undefined : nearest(parts, k, hasDays)));
+  const repeating = parts.some((p) => p.repeating || !!p.frequency || !!p.step);
+  const zones = [...new Set(parts.flatMap((p) => (p.zone ? [p.zone] : [])))];
+  for (const [k, p] of parts.entries()) {
+    if (!p.step && p.windowRaw) {
+      const stepDonor = nearest(parts, k, (q) => !!q.step && (q.step.unit === 'minute' || q.step.unit === 'hour'));
+      if (stepDonor?.step) p.step = stepDonor.step;
+    }
+    const t = timeDonors[k];
+    if (t) {
+      p.times.push(...t.times);
+      p.periods.push(...t.periods);
+      if (t.windowRaw) p.windowRaw = t.windowRaw;
+      if (t.anchorRaw) p.anchorRaw = t.anchorRaw;
+      if (t.minuteMark !== undefined) p.minuteMark = t.minuteMark;
+      if (t.step && (t.step.unit === 'minute' || t.step.unit === 'hour') && !p.step) p.step = t.step;
+    }
+    const d = dayDonors[k];
+    if (d) {
+      for (const day of d.weekdays) p.weekdays.add(day);
+      p.selectors.push(...d.selectors);
+      if (d.frequency && !p.frequency) p.frequency = d.frequency;
+      if (d.step && d.step.unit !== 'minute' && d.step.unit !== 'hour' && !p.step) p.step = d.step;
+      p.businessHours ||= d.businessHours;
+      p.pinnedDate ||= d.pinnedDate;
+    }
+    if (repeating) p.repeating = true;
+    if (zones.length === 1 && !p.zone) p.zone = zones[0];
+  }
+}
+
+/** The distinct zones the parts name. */
+export function partZones(parts: PhraseState[]): string[] {
+  return [...new Set(parts.flatMap((p) => [p.zone, p.otherZone].filter((z): z is string => z !== undefined)))];
+}
+
+// ---------- merging crons ----------
+const BOUNDS = { minute: [0, 59], hour: [0, 23], dayOfMonth: [1, 31], month: [1, 12], dayOfWeek: [1, 7] } as const;
+
+function valuesOf(field: CronField, name: keyof typeof BOUNDS): number[] | null {
+  const [min, max] = BOUNDS[name];
+  if (field.kind === 'any' || field.kind === 'none') return Array.from({ length: max - min + 1 }, (_, k) => min + k);
+  if (field.kind === 'list') return field.values;
+  return null;
+}
+
+function listOf(values: Iterable<number>, name: keyof typeof BOUNDS): CronField {
+  const [min, max] = BOUNDS[name];
+  const unique = [...new Set(values)].sort((a, b) => a - b);
+  return unique.length === max - min + 1 ? { kind: 'any' } : { kind: 'list', values: unique };
+}
+
+const same = (a: CronField, b: CronField) => JSON.stringify(a) === JSON.stringify(b);
+const allSame = (crons: OmniCron[], key: keyof Omit<OmniCron, 'source'>) => crons.every((c) => same(c[key], (crons[0] as OmniCron)[key]));
+
+/** Every day, written the canonical way (`? * *` in the day and month fields). */
+const everyDay = (c: OmniCron) => c.dayOfMonth.kind === 'none' && c.dayOfWeek.kind === 'any';
+
+/** One cron whose runs are exactly the union of the parts' runs, or null when no cron is. */
+export function mergeCrons(crons: OmniCron[]): OmniCron | null {
+  const first = crons[0] as OmniCron;
+  if (!allSame(crons, 'year')) return null;
+  const timeSame = allSame(crons, 'minute') && allSame(crons, 'hour');
+  const daysSame = allSame(crons, 'dayOfMonth') && allSame(crons, 'dayOfWeek');
+  const monthSame = allSame(crons, 'month');
+  if (timeSame && daysSame && monthSame) return first;
+  if (daysSame && monthSame) {
+    const pairs = new Set<number>();
+    for (const c of crons) {
+      const minutes = valuesOf(c.minute, 'minute') as number[];
+      const hours = valuesOf(c.hour, 'hour') as number[];
+      for (const h of hours) for (const m of minutes) pairs.add(h * 60 + m);
+    }
+    const hours = new Set([...pairs].map((p) => Math.floor(p / 60)));
+    const minutes = new Set([...pairs].map((p) => p % 60));
+    if (hours.size * minutes.size !== pairs.size) return null;
+    return { ...first, minute: listOf(minutes, 'minute'), hour: listOf(hours, 'hour') };
+  }
+  if (timeSame && monthSame) {
+    if (crons.some(everyDay)) return crons.find(everyDay) as OmniCron;
+    if (crons.every((c) => c.dayOfMonth.kind === 'none' && c.dayOfWeek.kind === 'list')) {
+      const days = listOf(crons.flatMap((c) => valuesOf(c.dayOfWeek, 'dayOfWeek') as number[]), 'dayOfWeek');
+      return { ...first, dayOfWeek: days };
+    }
+    if (crons.every((c) => c.dayOfWeek.kind === 'none' && c.dayOfMonth.kind === 'list')) {
+      const dates = listOf(crons.flatMap((c) => valuesOf(c.dayOfMonth, 'dayOfMonth') as number[]), 'dayOfMonth');
+      return dates.kind === 'any' ? { ...first, dayOfMonth: { kind: 'none' }, dayOfWeek: { kind: 'any' } } : { ...first, dayOfMonth: dates };
+    }
+    return null;
+  }
+  if (timeSame && daysSame) {
+    return { ...first, month: listOf(crons.flatMap((c) => valuesOf(c.month, 'month') as number[]), 'month') };
+  }
+  return null;
+}
