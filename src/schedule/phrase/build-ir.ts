@@ -321,23 +321,32 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
 
 /** "twice a day" with two times given is fine; without them the person has to say which. */
 function checkTimesPer(s: PhraseState, times: ClockTime[], selectors: DaySelector[], months: number[]): ScheduleRefusal | undefined {
-  const per = s.timesPer as { count: number; unit: string };
-  const n = per.count;
+  const per = s.timesPer as TimesPer;
   const monthDays = selectors.flatMap((sel) => (sel.kind === 'monthDays' ? sel.days : []));
   const weekdays = selectors.flatMap((sel) => (sel.kind === 'weekdays' ? sel.days : []));
-  if (per.unit === 'day' && s.times.length === n) return undefined;
-  if (per.unit === 'week' && weekdays.length === n) return undefined;
-  if (per.unit === 'month' && monthDays.length === n) return undefined;
+  const said = per.unit === 'day' ? s.times.length : per.unit === 'week' ? weekdays.length : per.unit === 'month' ? monthDays.length : -1;
+  if (said === per.count) return undefined;
+  return buildTimesPerRefusal(per, { times, days: selectors, months, years: [] });
+}
+
+export interface TimesPer {
+  count: number;
+  unit: string;
+}
+
+/** "twice a day": which times? With a suggestion that keeps the rest of what was said. */
+export function buildTimesPerRefusal(per: TimesPer, rest: ScheduleIr): ScheduleRefusal {
+  const n = per.count;
   const question =
     per.unit === 'day' ? `Which ${n} times of day?` : per.unit === 'week' ? `Which ${n} days of the week?` : per.unit === 'month' ? `Which ${n} days of the month?` : `At which ${n} times?`;
   let suggestion: string;
   if (per.unit === 'day') {
     const options = [9, 17, 13, 21].slice(0, Math.min(n, 4)).sort((a, b) => a - b);
-    suggestion = renderPhrase({ times: options.map((hour) => ({ hour, minute: 0 })), days: selectors, months, years: [] });
+    suggestion = renderPhrase({ ...rest, step: undefined, times: options.map((hour) => ({ hour, minute: 0 })) });
   } else if (per.unit === 'week') {
-    suggestion = renderPhrase({ times, days: [{ kind: 'weekdays', days: n >= 3 ? [2, 4, 6] : [3, 6] }], months, years: [] });
+    suggestion = renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: n >= 3 ? [2, 4, 6] : [3, 6] }] });
   } else if (per.unit === 'month') {
-    suggestion = renderPhrase({ times, days: [{ kind: 'monthDays', days: [1, 15] }], months, years: [] });
+    suggestion = renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [1, 15] }] });
   } else suggestion = FALLBACK_SUGGESTION;
   return buildAmbiguousRefusal(question, suggestion);
 }

@@ -185,7 +185,6 @@ export function readDayRangeEnd(s: PhraseState, k: number): { day: number; lengt
 export function readOrdinals(s: PhraseState): boolean {
   const items: Array<number | 'last'> = [];
   let k = 0;
-  let sawWordOrdinal = false;
   const startTok = s.at();
   if (startTok?.kind === 'number' && !startTok.word && startTok.value <= 31) {
     const next = s.at(1);
@@ -196,7 +195,6 @@ export function readOrdinals(s: PhraseState): boolean {
     const tok = s.at(k);
     if (tok?.kind === 'ordinal') {
       items.push(tok.value);
-      sawWordOrdinal = sawWordOrdinal || tok.word;
       k++;
     } else if (isWord(tok, 'last')) {
       items.push('last');
@@ -219,10 +217,13 @@ export function readOrdinals(s: PhraseState): boolean {
     if (!isJoin) break;
     let j = k + 1;
     if (isWord(s.at(j), 'and')) j++;
-    if (isWord(s.at(j), 'the', 'on')) j++;
     if (isWord(s.at(j), 'the')) j++;
+    // a list goes on with the same kind of ordinal ("1st and 15th", "first and third"); "… and on the 15th at
+    // 5pm" starts another part, read on its own (joins.ts)
     const nxt = s.at(j);
-    if (nxt?.kind === 'ordinal' || isWord(nxt, 'last')) k = j;
+    const first = s.at();
+    const sameKind = nxt?.kind === 'ordinal' && (first?.kind !== 'ordinal' || first.word === nxt.word);
+    if (sameKind || isWord(nxt, 'last')) k = j;
     else break;
   }
   if (items.length === 0) return false;
@@ -287,7 +288,6 @@ export function readOrdinals(s: PhraseState): boolean {
     k = s.monthTailEnd;
     s.pinnedDate = true;
   }
-  void sawWordOrdinal;
   return done(k);
 }
 

@@ -13,7 +13,7 @@ import { tokenisePhrase } from '../normalise.js';
 import type { Token } from '../normalise.js';
 import { buildAmbiguousRefusal, buildMultipleSchedulesRefusal, buildNotScheduleRefusal, renderPhrase } from '../refusals.js';
 import type { OmniCron } from '../types.js';
-import { finish } from './build-ir.js';
+import { buildTimesPerRefusal, finish } from './build-ir.js';
 import type { PhraseParse as PartParse } from './build-ir.js';
 import { findParts, mergeCrons, partZones, shareBetweenParts } from './joins.js';
 import { readTokens } from './reader.js';
@@ -42,8 +42,12 @@ export function parseScheduleTokens(tokens: readonly Token[], text: string): Phr
   if (!parts) return withAccounting(finish(whole), roles);
 
   const states = parts.map(([a, b]) => readTokens(tokens.slice(a, b), text));
+  // "twice a day at 9 and 5": the count is checked against the merged schedule, not against one part
+  const timesPer = states.find((p) => p.timesPer)?.timesPer;
+  for (const p of states) delete p.timesPer;
   const zones = partZones(states);
-  shareBetweenParts(states);
+  // read whole, "mon, wed and fri" repeats (several days); each part alone names one
+  shareBetweenParts(states, whole.repeating);
   const partText = parts.map(([a, b]) => text.slice((tokens[a] as Token).start, (tokens[b - 1] as Token).end).replace(/^(?:and|also|plus|then|,|;|\s)+/i, '').trim());
   const parsed = states.map(finish);
   const failed = parsed.find((p) => !p.ok);
@@ -68,8 +72,20 @@ export function parseScheduleTokens(tokens: readonly Token[], text: string): Phr
     const why = `That is ${parts.length === 2 ? 'two schedules' : `${parts.length} schedules`}: ${named.slice(0, -1).join(', ')} and ${named[named.length - 1] as string}, and no single schedule runs exactly those times.`;
     return withAccounting({ ok: false, refusal: buildMultipleSchedulesRefusal(why, renderPhrase(first)), weak: false, unknown: 0 }, roles);
   }
+  if (timesPer && countFor(merged, timesPer.unit) !== timesPer.count) {
+    return withAccounting({ ok: false, refusal: buildTimesPerRefusal(timesPer, first), weak: false, unknown: 0 }, roles);
+  }
   const assumed = [...new Set(irs.flatMap((ir) => ir.assumed ?? []))];
   return { ok: true, ir: { ...first, ...(assumed.length > 0 ? { assumed } : {}) }, cron: merged, roles };
+}
+
+/** How many times a day, days a week or days a month a cron runs (-1 when that doesn't apply). */
+function countFor(cron: OmniCron, unit: string): number {
+  const size = (f: OmniCron['minute'], all: number) => (f.kind === 'list' ? f.values.length : f.kind === 'any' || f.kind === 'none' ? all : 1);
+  if (unit === 'day') return size(cron.minute, 60) * size(cron.hour, 24);
+  if (unit === 'week') return cron.dayOfWeek.kind === 'list' ? cron.dayOfWeek.values.length : -1;
+  if (unit === 'month') return cron.dayOfMonth.kind === 'list' ? cron.dayOfMonth.values.length : -1;
+  return -1;
 }
 
 function withAccounting(parsed: PartParse, roles: TokenRole[]): PhraseParse {

@@ -42,38 +42,26 @@ function namesAgain(m: Mark, last: Mark | undefined, seen: ReadonlySet<string>):
 }
 
 /**
- * The token ranges of the joined parts of a phrase, or null when it is one schedule. A part boundary is the last
- * joining word ("and", ",", "also", "plus", ";") between the part so far and the mark that names a kind again.
+ * The token ranges of the joined parts of a phrase, or null when it is one part. Every joining word ("and", ",",
+ * "also", "plus", "then", ";") between two things the rules read starts a new part: a list ("mon, wed and fri at
+ * 9", "at 9 and 5 on weekdays") comes out the same after sharing and merging, and a join ("mondays at 9 and fridays
+ * at 5") is seen for what it is. Without a joining word, naming a kind again ("every monday at 9 every friday at
+ * 5") starts a new part at "every", "each", "on" or "at".
  */
 export function findParts(s: PhraseState): Array<[number, number]> | null {
   const marks = s.marks.filter((m) => !(m.kinds.length === 1 && m.kinds[0] === 'X'));
   const parts: Array<[number, number]> = [];
   let partStart = 0;
-  let firstMark = 0;
   let seen = new Set<string>();
   for (let mi = 0; mi < marks.length; mi++) {
     const m = marks[mi] as Mark;
-    if (mi > firstMark && namesAgain(m, marks[mi - 1], seen)) {
+    const prev = marks[mi - 1];
+    if (prev) {
       let cut: number | undefined;
-      let cutMark = mi;
-      // the latest gap between two marks of this part that holds a joining word
-      for (let p = mi - 1; p >= firstMark && cut === undefined; p--) {
-        const from = (marks[p] as Mark).end;
-        const to = (marks[p + 1] as Mark).start;
-        for (let k = from; k < to; k++) {
-          if (isJoiner(s, k)) {
-            cut = k;
-            cutMark = p + 1;
-            break;
-          }
-        }
-      }
-      if (cut === undefined) {
-        // no joining word: the new part starts at "every"/"each"/"on"/"at" before the mark, or at the mark
-        const from = (marks[mi - 1] as Mark).end;
-        const to = m.start;
-        cut = to;
-        for (let k = from; k < to; k++) {
+      for (let k = prev.end; k < m.start && cut === undefined; k++) if (isJoiner(s, k)) cut = k;
+      if (cut === undefined && namesAgain(m, prev, seen)) {
+        cut = m.start;
+        for (let k = prev.end; k < m.start; k++) {
           const tok = s.t[k];
           if (tok?.kind === 'word' && PART_STARTERS.has(tok.text)) {
             cut = k;
@@ -81,16 +69,48 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
           }
         }
       }
-      parts.push([partStart, cut]);
-      partStart = cut;
-      firstMark = cutMark;
-      seen = new Set(marks.slice(cutMark, mi).flatMap((x) => x.kinds.map(family)));
+      if (cut !== undefined) {
+        parts.push([partStart, cut]);
+        partStart = cut;
+        seen = new Set<string>();
+      }
     }
     for (const k of m.kinds) seen.add(family(k));
   }
   if (parts.length === 0) return null;
   parts.push([partStart, s.t.length]);
-  return parts;
+  const grouped = groupLists(parts, marks);
+  return grouped.length > 1 ? grouped : null;
+}
+
+/** Kinds that people list across "and": days, times, months (never windows, steps, zones or "every day"). */
+const LISTABLE = new Set(['D', 'T', 'M']);
+
+/**
+ * Puts back together the parts of one list: "every wednesday | and every saturday at 9:30am | and 9am" is
+ * Wednesday and Saturday at 9:30 and 9:00. Two neighbouring parts belong together when the first ends and the
+ * second starts with the same listable kind, and one of them names nothing else.
+ */
+function groupLists(parts: Array<[number, number]>, marks: readonly Mark[]): Array<[number, number]> {
+  const kindsIn = ([a, b]: [number, number]) => marks.filter((m) => m.start >= a && m.start < b);
+  const out: Array<[number, number]> = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (last) {
+      const before = kindsIn(last);
+      const after = kindsIn(part);
+      const end = before[before.length - 1];
+      const start = after[0];
+      const kind = end?.kinds.length === 1 && start?.kinds.length === 1 && end.kinds[0] === start.kinds[0] ? (end.kinds[0] as string) : undefined;
+      const only = (ms: Mark[]) => ms.every((m) => m.kinds.length === 1 && m.kinds[0] === kind);
+      if (kind && LISTABLE.has(kind) && (only(before) || only(after))) {
+        last[1] = part[1];
+        continue;
+      }
+    }
+    out.push([part[0], part[1]]);
+  }
+  return out;
 }
 
 function hasTime(p: PhraseState): boolean {
@@ -112,10 +132,10 @@ function nearest(parts: PhraseState[], k: number, has: (p: PhraseState) => boole
  * Fills in what a part left unsaid from its neighbours: times, days, the zone, "every". Months and years are not
  * shared: "every monday at 9 and every day in july" is Mondays all year and every day in July.
  */
-export function shareBetweenParts(parts: PhraseState[]): void {
+export function shareBetweenParts(parts: PhraseState[], wholeRepeats: boolean): void {
   const timeDonors = parts.map((p, k) => (hasTime(p) ? undefined : nearest(parts, k, hasTime)));
   const dayDonors = parts.map((p, k) => (hasDays(p) ? undefined : nearest(parts, k, hasDays)));
-  const repeating = parts.some((p) => p.repeating || !!p.frequency || !!p.step);
+  const repeating = wholeRepeats || parts.some((p) => p.repeating || !!p.frequency || !!p.step);
   const zones = [...new Set(parts.flatMap((p) => (p.zone ? [p.zone] : [])))];
   for (const [k, p] of parts.entries()) {
     if (!p.step && p.windowRaw) {
@@ -172,13 +192,43 @@ const allSame = (crons: OmniCron[], key: keyof Omit<OmniCron, 'source'>) => cron
 /** Every day, written the canonical way (`? * *` in the day and month fields). */
 const everyDay = (c: OmniCron) => c.dayOfMonth.kind === 'none' && c.dayOfWeek.kind === 'any';
 
-/** One cron whose runs are exactly the union of the parts' runs, or null when no cron is. */
+/**
+ * One cron whose runs are exactly the union of the parts' runs, or null when no cron is found. Pairs that differ
+ * in one respect merge first, until one cron is left ("mondays at 9am and 5pm and fridays at 9am and 5pm": Monday's
+ * two times, Friday's two times, then both days).
+ */
 export function mergeCrons(crons: OmniCron[]): OmniCron | null {
+  const left = [...crons];
+  let merged = true;
+  while (merged && left.length > 1) {
+    merged = false;
+    for (let a = 0; a < left.length && !merged; a++) {
+      for (let b = a + 1; b < left.length && !merged; b++) {
+        const both = mergeExactly([left[a] as OmniCron, left[b] as OmniCron]);
+        if (both) {
+          left.splice(b, 1);
+          left[a] = both;
+          merged = true;
+        }
+      }
+    }
+  }
+  return left.length === 1 ? (left[0] as OmniCron) : null;
+}
+
+/** Crons that differ in one respect only (times, days, months or years) as one cron, or null. */
+function mergeExactly(crons: OmniCron[]): OmniCron | null {
   const first = crons[0] as OmniCron;
-  if (!allSame(crons, 'year')) return null;
   const timeSame = allSame(crons, 'minute') && allSame(crons, 'hour');
   const daysSame = allSame(crons, 'dayOfMonth') && allSame(crons, 'dayOfWeek');
   const monthSame = allSame(crons, 'month');
+  if (!allSame(crons, 'year')) {
+    // "every weekday in 2026 and 2027": the same runs in more years (a part without a year runs in every year)
+    if (!(timeSame && daysSame && monthSame)) return null;
+    if (crons.some((c) => c.year.kind === 'any')) return crons.find((c) => c.year.kind === 'any') as OmniCron;
+    const years = [...new Set(crons.flatMap((c) => (c.year.kind === 'list' ? c.year.values : [])))].sort((a, b) => a - b);
+    return { ...first, year: { kind: 'list', values: years } };
+  }
   if (timeSame && daysSame && monthSame) return first;
   if (daysSame && monthSame) {
     const pairs = new Set<number>();

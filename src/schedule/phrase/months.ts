@@ -88,9 +88,10 @@ export function readMonthContext(s: PhraseState): boolean {
   const prev = s.word(-1);
   if (!(prev === 'the' || prev === 'every' || prev === 'each' || prev === 'a' || prev === 'per' || prev === 'this' || s.repeating)) return false;
   if (prev === 'this') return false;
+  // "of the month" scopes the days around it; it never turns "every day" into "monthly"
   if (w === 'quarter') s.setFrequency('quarterly');
-  else if (w === 'year') s.setFrequency(s.frequency ?? 'yearly');
-  else s.setFrequency(s.frequency ?? 'monthly');
+  else if (s.frequency === undefined) s.setFrequency(w === 'year' ? 'yearly' : 'monthly');
+  else s.calendarSets++;
   s.repeating = true;
   s.said = true;
   s.i++;

@@ -105,7 +105,7 @@ export class PhraseState {
   readonly years = new Set<number>();
   frequency?: Frequency;
   /** "twice a day", "3 times a week": checked against what else was said at the end. */
-  timesPer?: { count: number; unit: string };
+  timesPer?: { count: number; unit: string } | undefined;
   quarterEnd = false;
   startMonth?: number;
   zone?: string;
@@ -152,11 +152,13 @@ export class PhraseState {
 
   addWeekdays(days: number[]): void {
     for (const d of days) this.weekdays.add(d);
+    this.dayMentions++;
     this.said = true;
   }
 
   addMonths(months: number[]): void {
     for (const m of months) this.months.add(m);
+    this.monthMentions++;
     this.said = true;
   }
 
@@ -182,18 +184,21 @@ export class PhraseState {
   /** Counters whose growth tells which kinds a rule added (see reader.ts). */
   snapshot(): Record<MarkKind, number> {
     return {
-      D: this.weekdays.size + this.selectors.length + (this.businessHours ? 1 : 0),
+      D: this.dayMentions + this.selectors.length + (this.businessHours ? 1 : 0),
       E: this.frequencySets,
       T: this.times.length + this.periods.length + (this.anchorRaw ? 1 : 0) + (this.minuteMark !== undefined ? 1 : 0),
       W: this.windowSets,
       S: this.stepSets,
-      M: this.months.size,
+      M: this.monthMentions,
       Z: this.zone ? (this.otherZone ? 2 : 1) : 0,
       F: this.calendarSets,
       X: this.exceptDays.size + this.exceptMonthDays.size + this.exceptMonths.size + this.exceptTimes.length,
     };
   }
 
+  /** How many times days or months were named (a day named twice is still named twice). */
+  dayMentions = 0;
+  monthMentions = 0;
   /** How many windows ("between 9 and 5") were read: one part holds one. */
   windowSets = 0;
   /** How many times a step was set. */

@@ -50,7 +50,11 @@ describe('typo correction', () => {
 describe('parseSchedulePhrase', () => {
   const timesOf = (phrase: string) => {
     const parsed = parseSchedulePhrase(phrase);
-    return parsed.ok ? parsed.ir.times.map((t) => `${t.hour}:${String(t.minute).padStart(2, '0')}`) : parsed.refusal.code;
+    if (!parsed.ok) return parsed.refusal.code;
+    // joined parts come back merged into one cron
+    const { minute, hour } = parsed.cron ?? {};
+    if (minute?.kind === 'list' && hour?.kind === 'list') return hour.values.flatMap((h) => minute.values.map((m) => `${h}:${String(m).padStart(2, '0')}`));
+    return parsed.ir.times.map((t) => `${t.hour}:${String(t.minute).padStart(2, '0')}`);
   };
 
   it.each([
