@@ -375,7 +375,9 @@ function readCompactCodes(word: string): number[] | null {
   while (rest.length > 0) {
     const code = CODE_ORDER.find((c) => rest.startsWith(c));
     if (!code) return null;
-    days.push(DAY_CODES[code] as number);
+    // "mtwtf": a "t" after Wednesday is Thursday
+    const prev = days[days.length - 1];
+    days.push(code === 't' && prev !== undefined && weekOrder(prev) >= 2 ? 5 : (DAY_CODES[code] as number));
     rest = rest.slice(code.length);
   }
   if (days.length < 2) return null;
@@ -406,12 +408,17 @@ export function readShorthandDays(s: PhraseState): boolean {
   const items = [first];
   let k = 1;
   let range = false;
-  while (isSymbol(s.at(k), '/', ',', '-') || isWord(s.at(k), 'and')) {
-    const next = dayItem(s, k + 1);
-    if (!next) break;
+  for (;;) {
+    // "M/W/F", "Tu, Th", "M-F", and letters apart ("M W F") when every item is a code
+    const separated = isSymbol(s.at(k), '/', ',', '-') || isWord(s.at(k), 'and');
+    const next = dayItem(s, separated ? k + 1 : k);
+    if (!next || (!separated && !(next.code && items.every((x) => x.code)))) break;
     if (isSymbol(s.at(k), '-')) range = true;
+    const prev = items[items.length - 1] as { day: number };
+    // "T/Th" is Tuesday and Thursday; "W/T" is Wednesday and Thursday
+    if (next.code && s.word(separated ? k + 1 : k) === 't' && weekOrder(prev.day) >= 2) next.day = 5;
     items.push(next);
-    k += 2;
+    k += separated ? 2 : 1;
   }
   if (items.length < 2 || !items.some((x) => x.code) || (range && items.length !== 2)) return false;
   const days = range ? expandWrap(items[0]?.day as number, items[1]?.day as number, 7) : items.map((x) => x.day);

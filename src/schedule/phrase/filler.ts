@@ -9,7 +9,7 @@ export const FILLERS = new Set([
   'at', 'on', 'the', 'of', 'in', 'a', 'an', 'and', 'to', 'from', 'by', 'please', 'sharp', 'oclock', 'also', 'then',
   'local', 'during', 'within', 'every', 'each', 'forever', 'indefinitely', 'ongoing', 'is', 'it', 'be', 'should',
   'run', 'runs', 'recur', 'recurs', 'recurring', 'repeat', 'repeating', 'repeats', 'time', 'o', 'clock', 'starting',
-  'on-going', 'only', 'again', 'plus', 'pls', 'plz', 'thanks', 'thx', 'cheers', 'ok', 'okay', 'hey', 'hi', 'hello',
+  'on-going', 'only', 'again', 'ty', 'tia', 'plus', 'pls', 'plz', 'thanks', 'thx', 'cheers', 'ok', 'okay', 'hey', 'hi', 'hello',
 ]);
 
 export const SYMBOL_FILLERS = new Set([',', '-', '(', ')', '.', ';', ':', '/', '!', '"', "'", '?']);
@@ -29,7 +29,10 @@ const CHATTER: ReadonlyArray<{ words: readonly string[]; optional?: readonly str
   { words: ['will', 'you'], optional: ['please', 'make', 'set', 'schedule', 'run', 'send', 'post', 'it', 'this', 'that', 'for'] },
   { words: ['hey', 'bot'] },
   { words: ['hi', 'bot'] },
-  { words: ['thank', 'you'] },
+  { words: ['thank', 'you'], optional: ['so', 'much', 'very'] },
+  { words: ['thanks', 'so', 'much'] },
+  { words: ['thanks', 'a', 'lot'] },
+  { words: ['many', 'thanks'] },
   { words: ["i'd", 'like'], optional: ['this', 'it', 'that', 'to', 'run', 'get', 'have', 'for'] },
   { words: ['id', 'like'], optional: ['this', 'it', 'that', 'to', 'run', 'get', 'have', 'for'] },
   { words: ['i', 'would', 'like'], optional: ['this', 'it', 'that', 'to', 'run', 'get', 'have', 'for'] },

@@ -5,7 +5,7 @@
 import type { ScheduleStep } from '../ir.js';
 import { readWeekday } from '../normalise.js';
 import { buildDayCountRefusal, buildInvalidDateTimeRefusal, buildSkipWeeksRefusal, buildTooFrequentRefusal, renderPhrase } from '../refusals.js';
-import { RANK, UNIT_WORDS, isWord } from './state.js';
+import { RANK, UNIT_WORDS, isSymbol, isWord } from './state.js';
 import type { PhraseState } from './state.js';
 
 /** "every 15 minutes", "every other week", "every 3 days", "every second", "every half hour", "every 27". */
@@ -146,8 +146,9 @@ export function readEvery(s: PhraseState): boolean {
     s.i += k + 1;
     return true;
   }
-  if (first?.kind === 'number' && Number.isInteger(n) && n >= 1 && n <= 31 && first.word !== true) {
-    // Todoist's "every 27": the 27th of each month
+  const dateFollows = isSymbol(s.at(2), '/', '-', '.') && s.at(3)?.kind === 'number';
+  if (first?.kind === 'number' && Number.isInteger(n) && n >= 1 && n <= 31 && first.word !== true && !dateFollows) {
+    // Todoist's "every 27": the 27th of each month ("every 7/4" is a date: months.ts)
     s.selectors.push({ kind: 'monthDays', days: [n] });
     s.repeating = true;
     s.said = true;

@@ -48,7 +48,7 @@ export function parseScheduleTokens(tokens: readonly Token[], text: string): Phr
   const zones = partZones(states);
   // read whole, "mon, wed and fri" repeats (several days); each part alone names one
   shareBetweenParts(states, whole.repeating);
-  const partText = parts.map(([a, b]) => text.slice((tokens[a] as Token).start, (tokens[b - 1] as Token).end).replace(/^(?:and|also|plus|then|,|;|\s)+/i, '').trim());
+  const partText = parts.map(([a, b]) => text.slice((tokens[a] as Token).start, (tokens[b - 1] as Token).end).replace(/^(?:and|also|plus|then|[,;&+]|\s)+/i, '').trim());
   const parsed = states.map(finish);
   const failed = parsed.find((p) => !p.ok);
   if (failed) return withAccounting({ ...failed, weak: false }, roles);

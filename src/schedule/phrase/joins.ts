@@ -102,7 +102,8 @@ function groupLists(parts: Array<[number, number]>, marks: readonly Mark[]): Arr
       const end = before[before.length - 1];
       const start = after[0];
       const kind = end?.kinds.length === 1 && start?.kinds.length === 1 && end.kinds[0] === start.kinds[0] ? (end.kinds[0] as string) : undefined;
-      const only = (ms: Mark[]) => ms.every((m) => m.kinds.length === 1 && m.kinds[0] === kind);
+      // a zone goes with every part anyway ("at 9am and 5pm eastern")
+      const only = (ms: Mark[]) => ms.every((m) => m.kinds.every((k) => k === kind || k === 'Z'));
       if (kind && LISTABLE.has(kind) && (only(before) || only(after))) {
         last[1] = part[1];
         continue;
