@@ -9,6 +9,7 @@
  * ("about the 3pm standup") belong to the prompt.
  */
 import { completeParsed } from './interpret.js';
+import { buildMultipleSchedulesRefusal } from './refusals.js';
 import type { ScheduleFailure, ScheduleSuccess } from './interpret.js';
 import { readMonth, readWeekday, tokenisePhrase } from './normalise.js';
 import type { Token } from './normalise.js';
@@ -108,13 +109,17 @@ const TIME_LEAD = new Set(['at', 'by', 'around', 'about', '@']);
  */
 function edgeTime(tokens: readonly Token[], i: number, j: number): Array<{ i: number; j: number }> {
   const found: Array<{ i: number; j: number }> = [];
-  const isTime = (t: Token | undefined) => t?.kind === 'time' || (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text));
+  const isTime = (t: Token | undefined, before: Token | undefined) =>
+    t?.kind === 'time' ||
+    (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text)) ||
+    // "… at 4": a bare hour only right after "at"
+    (t?.kind === 'number' && !t.word && t.value <= 23 && before?.kind === 'word' && before.text === 'at');
   // at the end: [lead] time [zone], then only punctuation
   let end = tokens.length;
   while (end > j && tokens[end - 1]?.kind === 'symbol' && ['.', '!', '?'].includes((tokens[end - 1] as { text: string }).text)) end--;
   let k = end - 1;
   if (tokens[k]?.kind === 'zone') k--;
-  if (k >= j && isTime(tokens[k])) {
+  if (k >= j && isTime(tokens[k], tokens[k - 1])) {
     let start = k;
     if (start - 1 >= j && tokens[start - 1]?.kind === 'word' && TIME_LEAD.has((tokens[start - 1] as { text: string }).text)) start--;
     if (start > j) found.push({ i: start, j: end });
@@ -122,12 +127,23 @@ function edgeTime(tokens: readonly Token[], i: number, j: number): Array<{ i: nu
   // at the start: [lead] time [zone], before the span
   let b = 0;
   if (tokens[b]?.kind === 'word' && TIME_LEAD.has((tokens[b] as { text: string }).text)) b++;
-  if (b < i && isTime(tokens[b])) {
+  if (b < i && isTime(tokens[b], tokens[b - 1])) {
     let e = b + 1;
     if (tokens[e]?.kind === 'zone') e++;
     if (e < i) found.push({ i: 0, j: e });
   }
   return found;
+}
+
+function overlaps(a: Candidate, b: Candidate): boolean {
+  const ranges = (c: Candidate) => [[c.i, c.j], ...(c.extra ? [[c.extra.i, c.extra.j]] : [])];
+  return ranges(a).some(([x, y]) => ranges(b).some(([u, v]) => (x as number) < (v as number) && (u as number) < (y as number)));
+}
+
+/** A span that says "repeat" on its own ("every friday at 5pm", "each day"), not a lone word or adjective. */
+function looksLikeSchedule(tokens: readonly Token[], c: Candidate): boolean {
+  const span = tokens.slice(c.i, c.j);
+  return span.length >= 2 && span.some((t) => t.kind === 'word' && (t.text === 'every' || t.text === 'each'));
 }
 
 /** True when the schedule was given no time of its own (09:00 came from the convention). */
@@ -140,6 +156,7 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
   const tokens = tokenisePhrase(text);
   let bestOk: Candidate | undefined;
   let bestRefusal: Candidate | undefined;
+  const oks: Candidate[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i] as Token;
     if (!isStarter(first, tokens[i + 1])) continue;
@@ -174,6 +191,7 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
         }
         if (result.ok && !okFound) {
           okFound = true;
+          oks.push({ i, j, result });
           if (!bestOk || length > bestOk.j - bestOk.i) bestOk = { i, j, result, ...(extra ? { extra } : {}) };
         } else if (!result.ok && !refusalFound) {
           refusalFound = true;
@@ -208,6 +226,19 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
     return { scheduleText: `${edgeText} ${text.slice(start, end)}`, prompt: buildPromptAround(trimmed, start - shift, end - shift) };
   };
   // A refusal that covers the schedule and more ("every monday until december") is the real answer.
+  // "every monday at 9am post churn and every friday at 5pm post wins": two schedules in one line. Taking the
+  // first would drop the second without a word; say so instead.
+  const second = bestOk && oks.find((c) => c !== bestOk && !overlaps(c, bestOk) && looksLikeSchedule(tokens, c));
+  if (bestOk && second) {
+    const [a, b] = [bestOk, second].sort((x, y) => x.i - y.i) as [Candidate, Candidate];
+    const textOf = (c: Candidate) => text.slice((tokens[c.i] as Token).start, (tokens[c.j - 1] as Token).end);
+    const refusal = buildMultipleSchedulesRefusal(`That line holds two schedules, “${textOf(a)}” and “${textOf(b)}”.`, textOf(a));
+    return {
+      found: 'refusal',
+      refusal: { input: text, ok: false, error: { code: refusal.code, message: refusal.message, alternative: refusal.alternative } },
+      ...cut(a),
+    };
+  }
   const refusalWins = bestRefusal && (!bestOk || (bestRefusal.i <= bestOk.i && bestRefusal.j >= bestOk.j && bestRefusal.j - bestRefusal.i > bestOk.j - bestOk.i));
   if (bestRefusal && refusalWins) return { found: 'refusal', refusal: bestRefusal.result as ScheduleFailure, ...cut(bestRefusal) };
   if (bestOk) return { found: 'schedule', schedule: bestOk.result as ScheduleSuccess, ...cut(bestOk) };

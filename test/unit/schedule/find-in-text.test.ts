@@ -74,3 +74,23 @@ describe('buildPromptAround', () => {
     expect(buildPromptAround('post it, and every monday', 13, 25)).toBe('post it');
   });
 });
+
+describe('quick create across the line', () => {
+  it.each([
+    ['every thursday post the numbers at 2pm', '0 14 ? * THU *', 'post the numbers'],
+    ['at 7am post overdue invoices every weekday', '0 7 ? * MON-FRI *', 'post overdue invoices'],
+    ['on fridays post a weekly summary at 4', '0 16 ? * FRI *', 'post a weekly summary'],
+    // a time inside the prompt stays there when the schedule has its own
+    ['at 11am every wednesday summarise notes about the 3pm standup', '0 11 ? * WED *', 'summarise notes about the 3pm standup'],
+    ['every monday list deals closing before 3/31', '0 9 ? * MON *', 'list deals closing before 3/31'],
+  ])('%j → %s, prompt %j', (line, cron, prompt) => {
+    const scan = scanScheduleInText(line, OPTIONS);
+    expect(scan.found === 'schedule' ? { cron: scan.schedule.cron, prompt: scan.prompt } : scan).toEqual({ cron, prompt });
+  });
+
+  it('refuses a line holding two schedules instead of taking the first', () => {
+    const scan = scanScheduleInText('every monday at 9am post churn and every friday at 5pm post wins', OPTIONS);
+    expect(scan).toMatchObject({ found: 'refusal', refusal: { error: { code: 'needs_multiple_schedules', alternative: 'every monday at 9am' } } });
+    if (scan.found === 'refusal') expect(scan.refusal.error.message).toContain('every friday at 5pm');
+  });
+});
