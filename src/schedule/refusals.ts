@@ -82,8 +82,13 @@ export function renderPhrase(ir: ScheduleIr): string {
     else if (step.anchor) parts.push(`starting at ${renderTime(step.anchor)}`);
   }
   const [first] = ir.days;
-  if (first) parts.push(renderDays(first, ir.months));
-  else if (!step || (step.unit !== 'minute' && step.unit !== 'hour')) parts.push('every day');
+  const stepped = !!step && (step.unit === 'minute' || step.unit === 'hour');
+  if (first?.kind === 'weekdays' && stepped) {
+    // "every 2 hours on weekdays" reads better than "every 2 hours every weekday" (and reads back the same)
+    const days = renderDays(first, ir.months).replace(/^every (weekday|weekend)$/, 'on $1s').replace(/^every /, 'on ').replace(/day\b(?!s)/g, 'days');
+    if (first.days.length < 7) parts.push(days);
+  } else if (first) parts.push(renderDays(first, ir.months));
+  else if (!stepped) parts.push('every day');
   if (ir.months.length > 0 && ir.months.length < 12) parts.push(`in ${joinList(ir.months.map((m) => MONTH_WORDS[m - 1] as string))}`);
   if (ir.years.length > 0) parts.push(`in ${joinList(ir.years.map(String))}`);
   if (!step || (step.unit !== 'minute' && step.unit !== 'hour')) {

@@ -4,7 +4,7 @@
  * Every value filled in by a convention is listed in `assumed`, so the preview can say so.
  */
 import type { ClockTime, DaySelector, ScheduleIr, ScheduleStep } from '../ir.js';
-import { range, windowHours } from '../emit.js';
+import { emitOmniCron, range, windowHours } from '../emit.js';
 import {
   FALLBACK_SUGGESTION,
   buildAmbiguousRefusal,
@@ -16,9 +16,10 @@ import {
   renderPhrase,
   renderTime,
 } from '../refusals.js';
+import type { Token } from '../normalise.js';
 import type { ScheduleRefusal } from '../types.js';
-import { unknownTokens } from './reader.js';
-import { PERIOD_DEFAULT } from './state.js';
+import { readTokens, unknownTokens } from './reader.js';
+import { PERIOD_DEFAULT, RANK } from './state.js';
 import type { Flag, Period, PhraseState, RawTime } from './state.js';
 
 export type PhraseParse =
@@ -42,7 +43,7 @@ function clock(t: ClockTime): string {
 function unknownText(s: PhraseState): string | null {
   const unknown = unknownTokens(s);
   if (unknown.length === 0) return null;
-  return unknown.map((t) => s.text.slice(t.start, t.end)).join(' ');
+  return s.text.slice((unknown[0] as { start: number }).start, (unknown[unknown.length - 1] as { end: number }).end);
 }
 
 /** Ends one part: a refusal flagged while reading, unknown words, a convention's refusal, or the form. */
@@ -51,17 +52,27 @@ export function finish(s: PhraseState): PhraseParse {
   const built = buildIr(s);
   const rest = built.ir;
   const restSaid = s.said && (rest.times.length > 0 || rest.days.length > 0 || !!rest.step || s.repeating);
-  if (s.flags.length > 0) {
-    const top = [...s.flags].sort((a, b) => a.rank - b.rank)[0] as Flag;
-    return { ok: false, refusal: top.build(rest, restSaid), weak: (top.weak ?? false) && unknown.length === 0, unknown: unknown.length };
+  // A condition, a holiday calendar, an end date, a one-off or a vague frequency explains the phrase best, even
+  // around words no rule read ("when revenue drops"); the alternative comes from what is left without those words.
+  const top = [...s.flags].sort((a, b) => a.rank - b.rank)[0];
+  if (top && top.rank <= RANK.ambiguous && unknown.length > 0) {
+    const clean = withoutUnknown(s);
+    const cleanRest = clean ? buildIr(readTokens(clean, s.text)).ir : rest;
+    return { ok: false, refusal: top.build(cleanRest, restSaid), weak: false, unknown: unknown.length };
   }
+  // Other words no rule understood: refused, naming them. The alternative comes from what is left without them
+  // (and without the numbers next to them: "top 5" is never 5 PM).
   if (unknown.length > 0 || !s.said) {
     return {
       ok: false,
-      refusal: buildNotScheduleRefusal(s.said ? unknownText(s) : null, restSaid ? renderPhrase(rest) : FALLBACK_SUGGESTION),
+      refusal: buildNotScheduleRefusal(s.said ? unknownText(s) : null, s.said ? alternativeWithout(s) : FALLBACK_SUGGESTION),
       weak: false,
       unknown: unknown.length,
     };
+  }
+  if (s.flags.length > 0) {
+    const top = [...s.flags].sort((a, b) => a.rank - b.rank)[0] as Flag;
+    return { ok: false, refusal: top.build(rest, restSaid), weak: top.weak ?? false, unknown: 0 };
   }
   if (built.refusal) return { ok: false, refusal: built.refusal, weak: false, unknown: 0 };
   // "every now", "each tomorrow": a one-off word with nothing that repeats around it
@@ -82,6 +93,32 @@ export function finish(s: PhraseState): PhraseParse {
     return { ok: false, refusal: buildAmbiguousRefusal(question, renderPhrase(rest)), weak: true, unknown: 0 };
   }
   return { ok: true, ir: rest };
+}
+
+/** Something to offer instead of a phrase with unknown words: the phrase read again without them. */
+function alternativeWithout(s: PhraseState): string {
+  const kept = withoutUnknown(s);
+  if (!kept) return FALLBACK_SUGGESTION;
+  const again = finish(readTokens(kept, s.text));
+  if (!again.ok) return again.refusal.code === 'not_a_schedule' ? FALLBACK_SUGGESTION : again.refusal.alternative;
+  // what is left may itself be something one cron can't say ("every 90 minutes"): then its alternative
+  const emitted = emitOmniCron(again.ir);
+  return emitted.ok ? renderPhrase(again.ir) : emitted.refusal.alternative;
+}
+
+/** The tokens without the unknown words and the numbers right next to them; null when nothing is left. */
+function withoutUnknown(s: PhraseState): Token[] | null {
+  const drop = new Set<number>();
+  s.roles.forEach((role, k) => {
+    if (role !== 'unknown') return;
+    drop.add(k);
+    for (const near of [k - 1, k + 1]) {
+      const t = s.t[near];
+      if (t && (t.kind === 'number' || t.kind === 'ordinal' || t.kind === 'time')) drop.add(near);
+    }
+  });
+  const kept = s.t.filter((_, k) => !drop.has(k));
+  return kept.length > 0 ? kept : null;
 }
 
 /** A typed time on the 24-hour clock, by the conventions; null when no clock has it ("25:00", "13pm"). */

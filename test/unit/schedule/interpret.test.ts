@@ -44,7 +44,7 @@ describe('interpretSchedule', () => {
   it('applies the minimum interval from the options', () => {
     expect(interpretSchedule('every 30 minutes', { ...options, minIntervalMinutes: 30 })).toMatchObject({ ok: true, cron: '0/30 * ? * * *' });
     expect(interpretSchedule('every 30 minutes', { ...options, minIntervalMinutes: 31 })).toMatchObject({ ok: false, error: { code: 'too_frequent', alternative: 'every hour' } });
-    expect(interpretSchedule('every 2 hours on weekdays', { ...options, minIntervalMinutes: 180 })).toMatchObject({ ok: false, error: { code: 'too_frequent', alternative: 'every 3 hours every weekday' } });
+    expect(interpretSchedule('every 2 hours on weekdays', { ...options, minIntervalMinutes: 180 })).toMatchObject({ ok: false, error: { code: 'too_frequent', alternative: 'every 3 hours on weekdays' } });
   });
 
   it('accepts a six-field Omni cron as is, written canonically', () => {
@@ -72,7 +72,7 @@ describe('interpretSchedule', () => {
 
   it('gives alternatives that keep the rest of the request', () => {
     expect(interpretSchedule('every monday at 9am until december', options)).toMatchObject({ error: { code: 'unsupported_bounds', alternative: 'every monday at 9am' } });
-    expect(interpretSchedule('every 90 minutes on weekdays', options)).toMatchObject({ error: { code: 'interval_not_expressible', alternative: 'every hour every weekday' } });
+    expect(interpretSchedule('every 90 minutes on weekdays', options)).toMatchObject({ error: { code: 'interval_not_expressible', alternative: 'every hour on weekdays' } });
     expect(interpretSchedule('every weekday at 9:30am and 4pm eastern', options)).toMatchObject({
       error: { code: 'needs_multiple_schedules', alternative: 'every weekday at 9:30am America/New_York' },
     });
@@ -85,5 +85,21 @@ describe('interpretSchedule', () => {
       zone: 'UTC',
       runs: ['2026-01-16T12:00:00.000Z', '2026-01-17T12:00:00.000Z', '2026-01-18T12:00:00.000Z'],
     });
+  });
+});
+
+describe('alternatives use only numbers from the schedule', () => {
+  it.each([
+    ['every other week top 5 deals', 'not_a_schedule', '5'],
+    ['every 90 minutes on weekdays for the top 5', 'not_a_schedule', '5'],
+    ['when the top 3 accounts churn', 'event_trigger', '3'],
+  ])('%j → %s, and the alternative never holds %s', (phrase, code, leak) => {
+    const r = interpretSchedule(phrase, { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+    expect(r.ok ? r.cron : r.error.code).toBe(code);
+    if (!r.ok) {
+      expect(r.error.alternative).not.toContain(leak);
+      const back = interpretSchedule(r.error.alternative, { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(back.ok).toBe(true);
+    }
   });
 });
