@@ -52,10 +52,10 @@ export function finish(s: PhraseState): PhraseParse {
   const built = buildIr(s);
   const rest = built.ir;
   const restSaid = s.said && (rest.times.length > 0 || rest.days.length > 0 || !!rest.step || s.repeating);
-  // A condition, a holiday calendar, an end date, a one-off or a vague frequency explains the phrase best, even
+  // A condition, a holiday calendar, an end date or a one-off explains the phrase best, even
   // around words no rule read ("when revenue drops"); the alternative comes from what is left without those words.
   const top = [...s.flags].sort((a, b) => a.rank - b.rank)[0];
-  if (top && top.rank <= RANK.ambiguous && unknown.length > 0) {
+  if (top && top.rank <= RANK.oneOff && unknown.length > 0) {
     const clean = withoutUnknown(s);
     const cleanRest = clean ? buildIr(readTokens(clean, s.text)).ir : rest;
     return { ok: false, refusal: top.build(cleanRest, restSaid), weak: false, unknown: unknown.length };
@@ -114,7 +114,9 @@ function withoutUnknown(s: PhraseState): Token[] | null {
     drop.add(k);
     for (const near of [k - 1, k + 1]) {
       const t = s.t[near];
-      if (t && (t.kind === 'number' || t.kind === 'ordinal' || t.kind === 'time')) drop.add(near);
+      const before = s.t[near - 1];
+      const saidAt = before?.kind === 'word' && (before.text === 'at' || before.text === 'by');
+      if (t && (t.kind === 'number' || t.kind === 'ordinal' || t.kind === 'time') && !saidAt) drop.add(near);
     }
   });
   const kept = s.t.filter((_, k) => !drop.has(k));

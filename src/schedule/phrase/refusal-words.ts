@@ -232,6 +232,8 @@ export function readVagueWords(s: PhraseState): boolean {
   } else if (w === 'few' || w === 'several' || w === 'couple' || w === 'some') {
     question = 'How many exactly? A schedule needs a number.';
     if (isWord(s.at(1), 'of')) length = 2;
+    // "a few hours", "a couple of days": the unit goes with the question
+    if (UNIT_WORDS.has(s.word(length) ?? '')) length++;
     const unit = lookAheadUnit(s);
     suggestion = (rest) =>
       unit === 'minute'

@@ -91,6 +91,7 @@ describe('interpretSchedule', () => {
 describe('alternatives use only numbers from the schedule', () => {
   it.each([
     ['every other week top 5 deals', 'not_a_schedule', '5'],
+    ['tomorrow at 9 for the top 5 accounts', 'not_a_schedule', '5'],
     ['every 90 minutes on weekdays for the top 5', 'not_a_schedule', '5'],
     ['when the top 3 accounts churn', 'event_trigger', '3'],
   ])('%j → %s, and the alternative never holds %s', (phrase, code, leak) => {
