@@ -84,7 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const botUserId = String(auth.user_id ?? '');
   const botId = String(auth.bot_id ?? '');
 
-  const store = openStore(config.databaseUrl, { clock, logger });
+  const store = await openStore(config.databaseUrl, { clock, logger });
   const budget = createRateBudget({ perMinute: config.omni.rateLimitPerMinute, clock });
   const omni = createOmniClient({
     baseUrl: config.omni.baseUrl,

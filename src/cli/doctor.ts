@@ -3,6 +3,7 @@
  * when every check passes. Prints no secret: messages come from our own words and from typed errors whose texts
  * never carry the key or tokens.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import type { CliIo } from '../cli.js';
@@ -11,7 +12,19 @@ import { type Config, ConfigError, loadConfig, secretValues } from '../config.js
 import { createLogger, createRedactor } from '../log.js';
 import { createOmniClient } from '../omni/client.js';
 import { createRateBudget } from '../omni/rate-budget.js';
-import { openStore } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
+
+/** Where DATABASE_URL points, without its password (a postgres:// URL may carry one). */
+export function describeDatabase(databaseUrl: string): string {
+  const url = databaseUrl.trim();
+  if (!/^postgres(ql)?:\/\//i.test(url)) return url;
+  try {
+    const u = new URL(url);
+    return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres://(unreadable URL)';
+  }
+}
 
 interface Check {
   name: string;
@@ -56,12 +69,28 @@ function buildChecks(config: Config): Check[] {
     {
       name: 'Database',
       async run() {
+        const where = describeDatabase(config.databaseUrl);
+        let store: Store | undefined;
         try {
-          const store = openStore(config.databaseUrl, { clock: systemClock, logger });
-          await store.close();
-          return { ok: true, detail: config.databaseUrl };
+          store = await openStore(config.databaseUrl, { clock: systemClock, logger });
+          const migrations = await store.migrations();
+          // A write and a read through the same statements the bot uses: a claim, seen as taken, then released.
+          const key = `doctor:${randomUUID()}`;
+          const claimed = await store.beginIdempotent(key, { ttlMs: 60_000 });
+          const seen = await store.beginIdempotent(key, { ttlMs: 60_000 });
+          const released = await store.abandonIdempotent(key);
+          if (claimed.state !== 'new' || seen.state !== 'in_progress' || !released) {
+            return { ok: false, detail: `${where}: a write was not read back`, fix: 'Check that no other program rewrites the bot’s tables.' };
+          }
+          return { ok: true, detail: `${store.kind} ${where}, migrations ${migrations.join(', ') || 'none'}, write and read ok` };
         } catch (err) {
-          return { ok: false, detail: `cannot open ${config.databaseUrl}: ${(err as Error).message}`, fix: 'Point DATABASE_URL at a writable sqlite:<path>.' };
+          return {
+            ok: false,
+            detail: `cannot use ${where}: ${(err as Error).message}`,
+            fix: 'Point DATABASE_URL at a writable sqlite:<path>, or at a Postgres database this user may create tables in.',
+          };
+        } finally {
+          await store?.close().catch(() => undefined);
         }
       },
     },

@@ -187,7 +187,7 @@ export async function runUsersCommand(args: string[], io: CliIo): Promise<number
 
   let store: Store | undefined;
   try {
-    store = openStore(io.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL, { clock: systemClock });
+    store = await openStore(io.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL, { clock: systemClock });
     if (cmd.kind === 'link') return await linkUser(store, cmd, io);
     if (cmd.kind === 'unlink') return await unlinkUser(store, cmd, io);
     return await listUsers(store, cmd, io);

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { parseDatabaseUrl } from './database-url.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
@@ -9,17 +10,19 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** How long a completed idempotency key (and its result) is kept; default 24 h. */
   idempotencyRetentionMs?: number;
-  /** How long a write waits for another process's lock; default 5 s. */
+  /** SQLite: how long a write waits for another process's lock; default 5 s. */
   busyTimeoutMs?: number;
   /** Base for relative paths in DATABASE_URL; default the process's working directory. */
   cwd?: string;
 }
 
 /**
- * Opens the store that DATABASE_URL names, creating the database (and its folder) on first start and applying
- * pending migrations. Throws DatabaseUrlError for an unsupported URL and StoreError when the file cannot be used.
+ * Opens the store that DATABASE_URL names (SQLite file, or Postgres), creating the SQLite file (and its folder)
+ * on first start and applying pending migrations. Throws DatabaseUrlError for an unsupported URL and StoreError
+ * when the database cannot be used.
  */
-export function openStore(databaseUrl: string, options: OpenStoreOptions): Store {
+export async function openStore(databaseUrl: string, options: OpenStoreOptions): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl, options.cwd);
+  if (location.kind === 'postgres') return openPostgresStore(location.connectionString, options);
   return openSqliteStore('memory' in location ? ':memory:' : location.filename, options);
 }

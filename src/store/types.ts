@@ -1,6 +1,7 @@
 /**
- * The persistence contract. Everything the bot must remember across restarts goes through `Store`; SQLite is
- * the first implementation (./sqlite/), and another database can follow by implementing the same interface.
+ * The persistence contract. Everything the bot must remember across restarts goes through `Store`, implemented
+ * once on kysely (./kysely-store.ts) for two engines: SQLite (./sqlite/, the default) and Postgres (./postgres/,
+ * for several replicas sharing one database).
  * Methods are async so a networked database fits; a resolved promise means the write is durable.
  */
 
@@ -145,7 +146,9 @@ export interface IdempotencyStore {
 
 export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore {
   /** Which implementation this is (for `doctor` and logs). */
-  readonly kind: 'sqlite';
+  readonly kind: 'sqlite' | 'postgres';
+  /** The migrations applied to the database, oldest first (for `doctor`). */
+  migrations(): Promise<string[]>;
   /** Closes the database; later calls fail with a StoreError. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -94,7 +94,7 @@ async function waitForCreatePost(name: string): Promise<void> {
 }
 
 async function readStore() {
-  const store = openStore(need().databaseUrl, { clock: systemClock });
+  const store = await openStore(need().databaseUrl, { clock: systemClock });
   try {
     return { drafts: await store.listDrafts('U0001'), audit: await store.listAudit({ slackUserId: 'U0001', limit: 50 }) };
   } finally {

@@ -238,7 +238,7 @@ describe('payload types and ids', () => {
 });
 
 async function readAudit(slackUserId: string) {
-  const store = openStore(h.config.databaseUrl, { clock: systemClock });
+  const store = await openStore(h.config.databaseUrl, { clock: systemClock });
   try {
     return await store.listAudit({ slackUserId, limit: 200 });
   } finally {

@@ -1,13 +1,12 @@
-import type Database from 'better-sqlite3';
-import { StoreError } from '../errors.js';
+import type { Migration } from '../migration.js';
+export type { Migration } from '../migration.js';
 
-export interface Migration {
-  id: number;
-  name: string;
-  sql: string;
-}
-
-/** Numbered, append-only: never edit a migration that has shipped; add the next number instead. */
+/**
+ * SQLite's migrations. Numbered, append-only: never edit a migration that has shipped; add the next number
+ * instead, and the same number to ../postgres/migrations.ts. Up to this build they were recorded in a table
+ * `migrations` (id, name, applied_at); opening such a database copies those ids into kysely's table, so it
+ * carries over as it is (see sqlite-store.ts).
+ */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
@@ -61,31 +60,3 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-/**
- * Applies the pending migrations in one immediate transaction: all or nothing, and a second process opening the
- * same file at the same time waits (busy_timeout) and then finds them applied. Returns the ids it applied.
- */
-export function applyMigrations(db: Database.Database, migrations: readonly Migration[], now: Date): number[] {
-  const run = db.transaction(() => {
-    db.exec('CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
-    const applied = new Set((db.prepare('SELECT id FROM migrations').pluck().all() as number[]).map(Number));
-    const known = new Set(migrations.map((m) => m.id));
-    const unknown = [...applied].filter((id) => !known.has(id));
-    if (unknown.length > 0) {
-      throw new StoreError(
-        `The database was migrated by a newer version of the bot (migration ${Math.max(...unknown)}); upgrade the bot or use another DATABASE_URL.`,
-      );
-    }
-    const insert = db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)');
-    const done: number[] = [];
-    for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
-      if (applied.has(m.id)) continue;
-      db.exec(m.sql);
-      insert.run(m.id, m.name, now.getTime());
-      done.push(m.id);
-    }
-    return done;
-  });
-  return run.immediate();
-}

@@ -62,7 +62,7 @@ describe('routine-bot users', () => {
 
   it('writes the override where the bot reads it, with who linked it', async () => {
     expect(await run('link', 'W42XYZ', M2, '--by', 'alice admin')).toBe(0);
-    const store = openStore(databaseUrl, { clock: () => new Date() });
+    const store = await openStore(databaseUrl, { clock: () => new Date() });
     try {
       expect(await store.getIdentity('W42XYZ')).toMatchObject({ source: 'override', membershipId: M2, linkedBy: 'alice admin' });
     } finally {
@@ -77,7 +77,7 @@ describe('routine-bot users', () => {
   });
 
   it('shows cached SCIM identities with --all', async () => {
-    const store = openStore(databaseUrl, { clock: () => new Date('2026-03-01T10:00:00Z') });
+    const store = await openStore(databaseUrl, { clock: () => new Date('2026-03-01T10:00:00Z') });
     await store.saveIdentity({ slackUserId: 'U9CACHE', email: 'c@acme.com', membershipId: M2, source: 'scim', resolvedAt: new Date('2026-03-01T10:00:00Z') });
     await store.close();
     await run('link', 'U1AAA', M1);

@@ -65,9 +65,9 @@ describe('createIdentityResolver', () => {
     });
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     clock = createManualClock();
-    store = openStore('sqlite::memory:', { clock });
+    store = await openStore('sqlite::memory:', { clock });
     logLines = [];
     build([aliceScim]);
   });
@@ -221,7 +221,7 @@ describe('createIdentityResolver', () => {
     it('turns a store failure into lookup_failed instead of rejecting', async () => {
       await store.close();
       expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'lookup_failed', slackUserId: 'U1' });
-      store = openStore('sqlite::memory:', { clock }); // for afterEach
+      store = await openStore('sqlite::memory:', { clock }); // for afterEach
     });
   });
 

@@ -14,13 +14,25 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', memory: true });
   });
 
-  it('refuses other databases without echoing the URL', () => {
-    expect(() => parseDatabaseUrl('postgres://bot:hunter2@db/bot')).toThrow(DatabaseUrlError);
-    try {
-      parseDatabaseUrl('postgres://bot:hunter2@db/bot');
-    } catch (err) {
-      expect(String(err)).not.toContain('hunter2');
+  it('selects Postgres for postgres:// and postgresql:// URLs', () => {
+    expect(parseDatabaseUrl('postgres://bot:hunter2@db:5432/bot')).toEqual({ kind: 'postgres', connectionString: 'postgres://bot:hunter2@db:5432/bot' });
+    expect(parseDatabaseUrl(' postgresql://db/bot ')).toEqual({ kind: 'postgres', connectionString: 'postgresql://db/bot' });
+  });
+
+  it('refuses other databases and broken URLs without echoing them', () => {
+    for (const url of ['mysql://bot:hunter2@db/bot', 'postgres://bot:hunter2@db:notaport/bot']) {
+      expect(() => parseDatabaseUrl(url)).toThrow(DatabaseUrlError);
+      expect(String(catchError(() => parseDatabaseUrl(url)))).not.toContain('hunter2');
     }
     expect(() => parseDatabaseUrl('sqlite:')).toThrow(/no file path/);
   });
 });
+
+function catchError(step: () => unknown): unknown {
+  try {
+    step();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a throw');
+}

@@ -63,7 +63,7 @@ describe('store across processes', () => {
     const child = spawnStoreProcess(
       `
       const { openStore } = await import(process.env.STORE_MODULE);
-      const store = openStore(process.env.DATABASE_URL, { clock: () => new Date('2026-03-01T10:00:00Z') });
+      const store = await openStore(process.env.DATABASE_URL, { clock: () => new Date('2026-03-01T10:00:00Z') });
       const id = await store.saveDraft({ slackUserId: 'U1', form: { name: 'Churn digest' }, status: 'pending' });
       await store.appendAudit({ slackUserId: 'U1', action: 'create', request: { name: 'Churn digest' }, outcome: 'error',
         omniStatus: 502, at: new Date('2026-03-01T10:00:00Z') });
@@ -76,7 +76,7 @@ describe('store across processes', () => {
     child.kill('SIGKILL');
     expect((await child.exit).signal).toBe('SIGKILL');
 
-    const store = openStore(databaseUrl, { clock: () => new Date('2026-03-01T11:00:00Z') });
+    const store = await openStore(databaseUrl, { clock: () => new Date('2026-03-01T11:00:00Z') });
     try {
       expect(await store.getDraft(id)).toMatchObject({ slackUserId: 'U1', form: { name: 'Churn digest' }, status: 'pending' });
       expect(await store.listAudit({ slackUserId: 'U1', limit: 5 })).toEqual([
@@ -90,7 +90,7 @@ describe('store across processes', () => {
   it('lets two processes migrate, claim and write the same file at once without errors or lost writes', async () => {
     const code = `
       const { openStore } = await import(process.env.STORE_MODULE);
-      const store = openStore(process.env.DATABASE_URL, { clock: () => new Date() });
+      const store = await openStore(process.env.DATABASE_URL, { clock: () => new Date() });
       const claim = await store.beginIdempotent('view-1', { ttlMs: 600000 });
       for (let i = 0; i < 200; i++) {
         await store.appendAudit({ slackUserId: process.argv[1] ?? 'x', action: 'run', request: { i }, outcome: 'ok', at: new Date() });
@@ -107,7 +107,7 @@ describe('store across processes', () => {
     const claims = (await Promise.all(children.map((c) => c.firstLine))).map((l) => (JSON.parse(l) as { claim: string }).claim);
     expect(claims.sort()).toEqual(['in_progress', 'new']);
 
-    const store = openStore(databaseUrl, { clock: () => new Date() });
+    const store = await openStore(databaseUrl, { clock: () => new Date() });
     try {
       expect(await store.listAudit({ limit: 1000 })).toHaveLength(400);
     } finally {

@@ -1,0 +1,337 @@
+/**
+ * The store's methods, written once for both engines on kysely. Each write is one atomic statement
+ * (INSERT … ON CONFLICT … DO UPDATE … WHERE … RETURNING) that SQLite and Postgres run alike, so the outcome is
+ * decided by the database even when several processes or replicas write the same row at once.
+ *
+ * Adding a method: write it here (one place for both engines), add its table or columns as the next migration to
+ * both ./sqlite/migrations.ts and ./postgres/migrations.ts and its table type to ./schema.ts, and its cases to the
+ * contract suite (test/unit/store/store-contract.ts), which runs on both engines.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import { isRoutineBotError } from '../errors.js';
+import { StoreError } from './errors.js';
+import { appliedMigrations } from './migration.js';
+import { serializeAuditRequest } from './redact-request.js';
+import type { AuditLogTable, DatabaseSchema, DraftsTable, IdentitiesTable } from './schema.js';
+import type { AuditEntry, Draft, IdentityOverride, Store, StoredIdentity } from './types.js';
+import type { Selectable } from 'kysely';
+
+export interface KyselyStoreOptions {
+  kind: Store['kind'];
+  clock: Clock;
+  /** How long a completed idempotency key (and its result) is kept. */
+  idempotencyRetentionMs: number;
+  /** Turns a driver error into words (never the connection string). */
+  describeError: (err: unknown) => string;
+  /** Frees the connection(s); called once by close(). */
+  destroy: () => Promise<void>;
+}
+
+const MAX_AUDIT_LIMIT = 10_000;
+
+function toIdentity(row: Selectable<IdentitiesTable>): StoredIdentity {
+  return {
+    slackUserId: row.slack_user_id,
+    ...(row.team_id !== null ? { teamId: row.team_id } : {}),
+    ...(row.email !== null ? { email: row.email } : {}),
+    membershipId: row.membership_id,
+    source: row.source,
+    resolvedAt: new Date(Number(row.resolved_at)),
+    ...(row.linked_by !== null ? { linkedBy: row.linked_by } : {}),
+  };
+}
+
+function toDraft(row: Selectable<DraftsTable>): Draft {
+  return {
+    id: row.id,
+    slackUserId: row.slack_user_id,
+    form: JSON.parse(row.form) as unknown,
+    ...(row.last_error !== null ? { lastError: row.last_error } : {}),
+    status: row.status,
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    id: Number(row.id),
+    at: new Date(Number(row.at)),
+    slackUserId: row.slack_user_id,
+    ...(row.membership_id !== null ? { membershipId: row.membership_id } : {}),
+    action: row.action,
+    ...(row.routine_id !== null ? { routineId: row.routine_id } : {}),
+    request: JSON.parse(row.request) as unknown,
+    outcome: row.outcome,
+    ...(row.omni_status !== null ? { omniStatus: Number(row.omni_status) } : {}),
+    ...(row.omni_message !== null ? { omniMessage: row.omni_message } : {}),
+  };
+}
+
+function toJson(value: unknown, what: string): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new StoreError(`The ${what} must be JSON-serialisable.`);
+  return json;
+}
+
+export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselyStoreOptions): Store {
+  const { clock, idempotencyRetentionMs: retentionMs } = options;
+  let closed = false;
+
+  /** Runs one database step; any driver error becomes a StoreError saying what could not be done. */
+  const run = async <T>(what: string, step: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StoreError(`Could not ${what}: the store is closed.`);
+    try {
+      return await step();
+    } catch (err) {
+      if (isRoutineBotError(err)) throw err;
+      throw new StoreError(`Could not ${what} (${options.describeError(err)}).`, { cause: err });
+    }
+  };
+
+  return {
+    kind: options.kind,
+
+    getIdentity: (slackUserId) =>
+      run('read the identity', async () => {
+        const row = await db.selectFrom('identities').selectAll().where('slack_user_id', '=', slackUserId).executeTakeFirst();
+        return row === undefined ? null : toIdentity(row);
+      }),
+    saveIdentity: (identity) =>
+      run('save the identity', async () => {
+        const row = await db
+          .insertInto('identities')
+          .values({
+            slack_user_id: identity.slackUserId,
+            team_id: identity.teamId ?? null,
+            email: identity.email,
+            membership_id: identity.membershipId,
+            source: identity.source,
+            resolved_at: identity.resolvedAt.getTime(),
+            linked_by: null,
+          })
+          .onConflict((oc) =>
+            oc
+              .column('slack_user_id')
+              .doUpdateSet((eb) => ({
+                team_id: eb.ref('excluded.team_id'),
+                email: eb.ref('excluded.email'),
+                membership_id: eb.ref('excluded.membership_id'),
+                source: eb.ref('excluded.source'),
+                resolved_at: eb.ref('excluded.resolved_at'),
+                linked_by: null,
+              }))
+              // A SCIM answer never replaces an admin's override.
+              .where((eb) => eb.or([eb('identities.source', '=', 'scim'), eb('excluded.source', '=', 'override')])),
+          )
+          .returning('slack_user_id')
+          .executeTakeFirst();
+        return row !== undefined;
+      }),
+    deleteIdentity: (slackUserId) =>
+      run('forget the identity', async () => {
+        const result = await db.deleteFrom('identities').where('slack_user_id', '=', slackUserId).where('source', '=', 'scim').executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      }),
+    linkOverride: (slackUserId, membershipId, by) =>
+      run('link the override', async () => {
+        await db
+          .insertInto('identities')
+          .values({
+            slack_user_id: slackUserId,
+            team_id: null,
+            email: null,
+            membership_id: membershipId,
+            source: 'override',
+            resolved_at: clock().getTime(),
+            linked_by: by ?? null,
+          })
+          .onConflict((oc) =>
+            oc.column('slack_user_id').doUpdateSet((eb) => ({
+              // The email SCIM found still describes the user when the override names the same membership.
+              email: sql<string | null>`CASE WHEN identities.membership_id = excluded.membership_id THEN identities.email ELSE NULL END`,
+              membership_id: eb.ref('excluded.membership_id'),
+              source: 'override',
+              resolved_at: eb.ref('excluded.resolved_at'),
+              linked_by: eb.ref('excluded.linked_by'),
+            })),
+          )
+          .execute();
+      }),
+    unlinkOverride: (slackUserId) =>
+      run('unlink the override', async () => {
+        const result = await db.deleteFrom('identities').where('slack_user_id', '=', slackUserId).where('source', '=', 'override').executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      }),
+    listOverrides: () =>
+      run('list the overrides', async () => {
+        const rows = await db.selectFrom('identities').selectAll().where('source', '=', 'override').orderBy('resolved_at').orderBy('slack_user_id').execute();
+        return rows.map((row): IdentityOverride => {
+          const identity = toIdentity(row);
+          return {
+            slackUserId: identity.slackUserId,
+            membershipId: identity.membershipId,
+            ...(identity.email !== undefined ? { email: identity.email } : {}),
+            linkedAt: identity.resolvedAt,
+            ...(identity.linkedBy !== undefined ? { linkedBy: identity.linkedBy } : {}),
+          };
+        });
+      }),
+    listIdentities: () =>
+      run('list the identities', async () => (await db.selectFrom('identities').selectAll().orderBy('slack_user_id').execute()).map(toIdentity)),
+
+    saveDraft: (draft) =>
+      run('save the draft', async () => {
+        const now = clock().getTime();
+        const id = draft.id ?? randomUUID();
+        const row = await db
+          .insertInto('drafts')
+          .values({
+            id,
+            slack_user_id: draft.slackUserId,
+            form: toJson(draft.form, 'draft form'),
+            last_error: draft.lastError ?? null,
+            status: draft.status,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((oc) =>
+            oc
+              .column('id')
+              .doUpdateSet((eb) => ({
+                form: eb.ref('excluded.form'),
+                last_error: eb.ref('excluded.last_error'),
+                status: eb.ref('excluded.status'),
+                updated_at: eb.ref('excluded.updated_at'),
+              }))
+              .whereRef('drafts.slack_user_id', '=', 'excluded.slack_user_id'),
+          )
+          .returning('id')
+          .executeTakeFirst();
+        if (row === undefined) throw new StoreError('That draft belongs to another user.');
+        return row.id;
+      }),
+    getDraft: (id) =>
+      run('read the draft', async () => {
+        const row = await db.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
+        return row === undefined ? null : toDraft(row);
+      }),
+    listDrafts: (slackUserId) =>
+      run('list the drafts', async () =>
+        (
+          await db
+            .selectFrom('drafts')
+            .selectAll()
+            .where('slack_user_id', '=', slackUserId)
+            .orderBy('updated_at', 'desc')
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .execute()
+        ).map(toDraft),
+      ),
+    deleteDraft: (id) =>
+      run('delete the draft', async () => Number((await db.deleteFrom('drafts').where('id', '=', id).executeTakeFirst()).numDeletedRows) === 1),
+
+    appendAudit: (entry) =>
+      run('write the audit log', async () => {
+        const row = await db
+          .insertInto('audit_log')
+          .values({
+            at: entry.at.getTime(),
+            slack_user_id: entry.slackUserId,
+            membership_id: entry.membershipId ?? null,
+            action: entry.action,
+            routine_id: entry.routineId ?? null,
+            request: serializeAuditRequest(entry.request),
+            outcome: entry.outcome,
+            omni_status: entry.omniStatus ?? null,
+            omni_message: entry.omniMessage ?? null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return Number(row.id);
+      }),
+    listAudit: (query) =>
+      run('read the audit log', async () => {
+        let q = db.selectFrom('audit_log').selectAll();
+        if (query.slackUserId !== undefined) q = q.where('slack_user_id', '=', query.slackUserId);
+        if (query.routineId !== undefined) q = q.where('routine_id', '=', query.routineId);
+        const rows = await q
+          .orderBy('at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(Math.max(1, Math.min(MAX_AUDIT_LIMIT, Math.floor(query.limit))))
+          .execute();
+        return rows.map(toAuditEntry);
+      }),
+
+    beginIdempotent: (key, { ttlMs }) =>
+      run('claim the submission key', async () => {
+        if (!(ttlMs > 0)) throw new StoreError('An idempotency ttl must be a positive number of milliseconds.');
+        const now = clock().getTime();
+        // Housekeeping only: the claim below already treats an expired row as free.
+        await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).execute();
+        // A row that vanishes between the claim and the read (abandoned meanwhile) is claimed on the next pass.
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const claimed = await db
+            .insertInto('idempotency_keys')
+            .values({ key, state: 'in_progress', result: null, expires_at: now + ttlMs, updated_at: now })
+            .onConflict((oc) =>
+              oc
+                .column('key')
+                .doUpdateSet((eb) => ({
+                  state: eb.ref('excluded.state'),
+                  result: null,
+                  expires_at: eb.ref('excluded.expires_at'),
+                  updated_at: eb.ref('excluded.updated_at'),
+                }))
+                // Expired: a finished key past its retention, or a claim whose holder died or overran.
+                .where('idempotency_keys.expires_at', '<=', now),
+            )
+            .returning('key')
+            .executeTakeFirst();
+          if (claimed !== undefined) return { state: 'new' } as const;
+          const row = await db
+            .selectFrom('idempotency_keys')
+            .select(['state', 'result', 'expires_at'])
+            .where('key', '=', key)
+            .where('expires_at', '>', now)
+            .executeTakeFirst();
+          if (row === undefined) continue;
+          if (row.state === 'in_progress') return { state: 'in_progress', expiresAt: new Date(Number(row.expires_at)) } as const;
+          return { state: 'done', result: row.result === null ? null : (JSON.parse(row.result) as unknown) } as const;
+        }
+        throw new StoreError('The submission key kept changing under us; try again.');
+      }),
+    completeIdempotent: (key, result) =>
+      run('record the finished submission', async () => {
+        const now = clock().getTime();
+        await db
+          .insertInto('idempotency_keys')
+          .values({ key, state: 'done', result: toJson(result ?? null, 'submission result'), expires_at: now + retentionMs, updated_at: now })
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet((eb) => ({
+              state: eb.ref('excluded.state'),
+              result: eb.ref('excluded.result'),
+              expires_at: eb.ref('excluded.expires_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }),
+    abandonIdempotent: (key) =>
+      run('release the submission key', async () => {
+        const result = await db.deleteFrom('idempotency_keys').where('key', '=', key).where('state', '=', 'in_progress').executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      }),
+
+    migrations: () => run('read the applied migrations', () => appliedMigrations(db as unknown as Kysely<unknown>)),
+
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await options.destroy();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The tables as kysely sees them, shared by both engines. Timestamps are epoch milliseconds (INTEGER in SQLite,
+ * BIGINT in Postgres; the Postgres pool parses BIGINT to a number, so both engines hand back numbers). JSON values
+ * (draft forms, audit requests, idempotency results) are stored as text on both.
+ */
+import type { Generated } from 'kysely';
+import type { AuditAction, DraftStatus, IdentitySource } from './types.js';
+
+export interface IdentitiesTable {
+  slack_user_id: string;
+  team_id: string | null;
+  email: string | null;
+  membership_id: string;
+  source: IdentitySource;
+  resolved_at: number;
+  linked_by: string | null;
+}
+
+export interface DraftsTable {
+  id: string;
+  slack_user_id: string;
+  form: string;
+  last_error: string | null;
+  status: DraftStatus;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  slack_user_id: string;
+  membership_id: string | null;
+  action: AuditAction;
+  routine_id: string | null;
+  request: string;
+  outcome: 'ok' | 'error';
+  omni_status: number | null;
+  omni_message: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  state: 'in_progress' | 'done';
+  result: string | null;
+  expires_at: number;
+  updated_at: number;
+}
+
+export interface DatabaseSchema {
+  identities: IdentitiesTable;
+  drafts: DraftsTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
