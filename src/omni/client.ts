@@ -48,7 +48,8 @@ export interface OmniClientOptions {
   /** The address users log in with, e.g. https://acme.omniapp.co (no /api). */
   baseUrl: string;
   apiKey: string;
-  budget: RateBudget;
+  /** The request budget: the in-process bucket, or the budget shared by every replica (shared-budget.ts). */
+  budget: Pick<RateBudget, 'acquire' | 'pauseUntil'>;
   logger: Logger;
   clock?: Clock;
   /** Per attempt, the whole request (connect to last byte). */
@@ -87,6 +88,8 @@ interface RequestSpec<S extends z.ZodType> {
   query?: string;
   json?: unknown;
   schema: S;
+  /** The Omni membership the request acts for: its per-user share of the budget. */
+  user?: string;
 }
 
 interface GotContext {
@@ -119,7 +122,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
   async function sendOnce<S extends z.ZodType>(spec: RequestSpec<S>, deadline: number, attempt: number): Promise<z.output<S>> {
     const where = { method: spec.method, path: `/${spec.path}` };
     try {
-      await budget.acquire(deadline);
+      await budget.acquire(deadline, spec.user);
     } catch (err) {
       if (err instanceof OmniApiError) throw err.withChanges(where);
       throw err;
@@ -222,7 +225,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         operation: 'listRoutines',
         method: 'GET',
         path: routinesPath(),
-        query: userQuery(userId, { cursor: opts.cursor, pageSize: opts.pageSize }),
+        user: userId, query: userQuery(userId, { cursor: opts.cursor, pageSize: opts.pageSize }),
         schema: RoutineListSchema,
       },
       deadline,
@@ -290,7 +293,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         operation: 'getRoutine',
         method: 'GET',
         path: routinesPath(routineId),
-        query: userQuery(userId),
+        user: userId, query: userQuery(userId),
         schema: RoutineSchema,
       }),
 
@@ -300,7 +303,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       if (!checked.success) throw invalidInput(where, checked.error);
       const body = checked.data;
       const deadline = now() + maxWaitMs;
-      const spec = { operation: 'createRoutine' as const, method: 'POST' as const, path: routinesPath(), query: userQuery(userId), json: body, schema: CreatedSchema };
+      const spec = { operation: 'createRoutine' as const, method: 'POST' as const, path: routinesPath(), user: userId, query: userQuery(userId), json: body, schema: CreatedSchema };
       let ambiguous: OmniApiError | undefined;
       // At most two sends that may reach Omni's application: the first, and one more only after a lookup
       // proved the first did not create anything.
@@ -347,7 +350,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         operation: 'updateRoutine',
         method: 'PATCH',
         path: routinesPath(routineId),
-        query: userQuery(userId),
+        user: userId, query: userQuery(userId),
         json: checked.data,
         schema: RoutineSchema,
       });
@@ -361,7 +364,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         operation: 'setRoutineActive',
         method: 'PUT',
         path: routinesPath(routine.id),
-        query: userQuery(userId),
+        user: userId, query: userQuery(userId),
         json: { name: routine.name, prompt: routine.prompt, schedule: routine.schedule, isActive: active },
         schema: RoutineSchema,
       }),
@@ -374,7 +377,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         operation: 'deleteRoutine' as const,
         method: 'DELETE' as const,
         path: routinesPath(routineId),
-        query: userQuery(userId),
+        user: userId, query: userQuery(userId),
         schema: DeletedSchema,
       };
       return withRetries(true, deadline, async (attempt) => {
@@ -396,7 +399,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
           operation: 'triggerRoutine',
           method: 'POST',
           path: `${routinesPath(routineId)}/trigger`,
-          query: userQuery(userId),
+          user: userId, query: userQuery(userId),
           schema: TriggeredSchema,
         });
       } catch (err) {

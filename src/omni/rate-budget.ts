@@ -16,8 +16,11 @@ import type { Clock } from '../clock.js';
 import { OmniApiError } from './errors.js';
 
 export interface RateBudget {
-  /** Wait for a token; rejects with OmniApiError kind 'busy' if none can be had by `deadlineMs` (epoch ms). */
-  acquire(deadlineMs: number): Promise<void>;
+  /**
+   * Wait for a token; rejects with OmniApiError kind 'busy' if none can be had by `deadlineMs` (epoch ms). `user`
+   * (the acting Omni membership) lets a budget keep a per-user share; this in-process bucket ignores it.
+   */
+  acquire(deadlineMs: number, user?: string): Promise<void>;
   /** Take a token only if one is free right now. */
   tryAcquire(): boolean;
   /** Whole tokens free right now. */

@@ -37,7 +37,7 @@ function providerFor(migrations: readonly Migration[], exec: (db: Kysely<unknown
 export async function migrateToLatest(
   db: Kysely<unknown>,
   migrations: readonly Migration[],
-  options: { exec?: (db: Kysely<unknown>, text: string) => Promise<void>; disableTransactions?: boolean } = {},
+  options: { exec?: (db: Kysely<unknown>, text: string) => Promise<void>; disableTransactions?: boolean; describeError?: (err: unknown) => string } = {},
 ): Promise<string[]> {
   const exec = options.exec ?? (async (conn, text) => void (await sql.raw(text).execute(conn)));
   const migrator = new Migrator({
@@ -47,12 +47,13 @@ export async function migrateToLatest(
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = options.describeError ? options.describeError(error) : error instanceof Error ? error.message : String(error);
     if (/previously executed migration .* is missing/.test(message)) {
       throw new StoreError('The database was migrated by a newer version of the bot; upgrade the bot or use another DATABASE_URL.', { cause: error });
     }
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new StoreError(`Could not migrate the database${failed !== undefined ? ` (migration ${failed})` : ''}: ${message}`, { cause: error });
+    if (failed === undefined) throw new StoreError(`Could not reach the database (${message}).`, { cause: error });
+    throw new StoreError(`Could not migrate the database (migration ${failed}): ${message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -59,7 +59,9 @@ export async function openPostgresStore(connectionString: string, options: Postg
   const pool = createPool(connectionString, { ...options, logger });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   try {
-    const applied = await migrateToLatest(db as unknown as Kysely<unknown>, options.migrations ?? POSTGRES_MIGRATIONS);
+    const applied = await migrateToLatest(db as unknown as Kysely<unknown>, options.migrations ?? POSTGRES_MIGRATIONS, {
+      describeError: describePostgresError,
+    });
     if (applied.length > 0) logger.info('database migrated', { migrations: applied });
   } catch (err) {
     await db.destroy();
@@ -77,10 +79,11 @@ export async function openPostgresStore(connectionString: string, options: Postg
 
 /** A driver error in words: the SQLSTATE or socket code and pg's message, which never holds the connection string. */
 export function describePostgresError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const message = err.message || (err instanceof AggregateError ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ') : 'unknown error');
-    return typeof code === 'string' ? `${code}: ${message}` : message;
+  // Duck-typed: errors from Node's sockets may come from another realm (instanceof Error fails there).
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
+    const { code, message, errors } = err as { code?: unknown; message: string; errors?: unknown };
+    const text = message || (Array.isArray(errors) ? errors.map((e: unknown) => describePostgresError(e)).join('; ') : 'unknown error');
+    return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
   }
   return String(err);
 }

@@ -112,9 +112,16 @@ describe('routine-bot users', () => {
   });
 
   it('exits 1 with a plain message for an unsupported DATABASE_URL, without echoing it', async () => {
-    databaseUrl = 'postgres://bot:hunter2@db/bot';
+    databaseUrl = 'mysql://bot:hunter2@db/bot';
     expect(await run('list')).toBe(1);
     expect(stderr.text()).toContain('DATABASE_URL must be sqlite:');
+    expect(stderr.text()).not.toContain('hunter2');
+  });
+
+  it('exits 1 with a plain message when Postgres cannot be reached, without echoing the password', async () => {
+    databaseUrl = 'postgres://bot:hunter2@127.0.0.1:1/bot';
+    expect(await run('list')).toBe(1);
+    expect(stderr.text()).toMatch(/Could not reach the database \(.*ECONNREFUSED/);
     expect(stderr.text()).not.toContain('hunter2');
   });
 

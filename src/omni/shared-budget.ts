@@ -1,0 +1,179 @@
+/**
+ * One Omni budget for every replica. Omni limits 60 requests a minute per key for the whole organization at its
+ * WAF, so replicas must not each spend their own 60: the counters live in the shared database
+ * (rate-limiter-flexible; see src/store/budget-backend.ts) and every replica takes from them.
+ *
+ * Sizing (budgetWindows): rate-limiter-flexible counts in fixed windows that start at the first request after the
+ * previous one ended, so windows never overlap. A sliding 60-second span touches at most 60/W + 1 windows of W
+ * seconds; with P requests a window, at most (60/W + 1)·P requests fall in any minute. Windows of 6 s and
+ * P = floor(perMinute / 11) keep that at or under the limit (for 60/min: 5 per 6 s, 50 a minute steady, 55 at
+ * worst in a sliding minute). One 60-second window of 60 would let 120 through across a boundary.
+ *
+ * A WAF 429 blocks the shared counter for its Retry-After (at least one window), so every replica stops, not just
+ * the one that saw it. Waiting has a deadline: a request whose turn would come after it is refused at once with a
+ * 'busy' error, so a Slack handler never misses its 3 s. If the database does not answer within `storeTimeoutMs`
+ * (a blip, a failover), the replica falls back to an in-memory limiter with its share (1/replicas) of the budget
+ * and goes back to the shared one when the database answers again. A per-user limiter (half the window's
+ * points, at least 1) keeps one person's burst from spending the whole organization's budget.
+ */
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { createBusyError, type RateBudget } from './rate-budget.js';
+
+export interface BudgetWindows {
+  points: number;
+  windowMs: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Points per window and the window length, so that no sliding minute ever holds more than perMinute. */
+export function budgetWindows(perMinute: number): BudgetWindows {
+  if (!Number.isFinite(perMinute) || perMinute < 1) throw new RangeError('perMinute must be at least 1');
+  if (perMinute >= 11) return { points: Math.floor(perMinute / 11), windowMs: 6000 };
+  // Fewer than 11 a minute: one a window, windows long enough that a minute touches at most perMinute of them.
+  // At 1 a minute no fixed window can promise it (two windows always fit one minute): one a minute is closest.
+  if (perMinute >= 2) return { points: 1, windowMs: Math.ceil(MINUTE_MS / (perMinute - 1)) };
+  return { points: 1, windowMs: MINUTE_MS };
+}
+
+/** The most requests fixed windows of this size can let into any sliding 60-second span. */
+export function worstMinute({ points, windowMs }: BudgetWindows): number {
+  return (Math.ceil(MINUTE_MS / windowMs) + 1) * points;
+}
+
+export interface SharedBudgetLimiters {
+  /** The organization's counter, shared by every replica. */
+  org: RateLimiterAbstract;
+  /** Per acting user, shared too; optional. */
+  perUser?: RateLimiterAbstract;
+}
+
+export interface SharedBudgetOptions {
+  limiters: SharedBudgetLimiters;
+  windows: BudgetWindows;
+  clock: Clock;
+  logger?: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  /** How many replicas share the key at most; each keeps to 1/replicas of the budget while the database is away. */
+  replicas?: number;
+  /** How long one database round trip may take before this replica uses its in-memory share; default 250 ms. */
+  storeTimeoutMs?: number;
+  /** Spread waiters over a few ms so they do not all wake at the window's first instant; [0, 1). */
+  random?: () => number;
+}
+
+export interface SharedBudget extends Pick<RateBudget, 'acquire' | 'pauseUntil'> {
+  /** Whether the last decision came from the shared counter (false: this replica's in-memory share). */
+  isShared(): boolean;
+  /** Resolves when the latest pauseUntil has reached the shared counter (tests, doctor). */
+  settled(): Promise<void>;
+}
+
+export const ORG_KEY = 'org';
+
+export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
+  const { clock, windows } = options;
+  const logger = options.logger ?? silentLogger;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  const storeTimeoutMs = options.storeTimeoutMs ?? 250;
+  const replicas = Math.max(1, Math.floor(options.replicas ?? 1));
+  const durationSec = windows.windowMs / 1000;
+  const userPoints = Math.max(1, Math.floor(windows.points / 2));
+  const fallback = {
+    org: new RateLimiterMemory({ keyPrefix: 'fallback-org', points: Math.max(1, Math.floor(windows.points / replicas)), duration: durationSec }),
+    perUser: new RateLimiterMemory({ keyPrefix: 'fallback-user', points: userPoints, duration: durationSec }),
+  };
+  const now = () => clock().getTime();
+
+  let pausedUntil = 0;
+  let shared = true;
+  let pending: Promise<void> = Promise.resolve();
+
+  /** One call to the shared limiter, or an Error if the database failed or was too slow. */
+  async function call(step: () => Promise<RateLimiterRes>): Promise<RateLimiterRes | Error> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Error>((resolve) => {
+      timer = setTimeout(() => resolve(new Error(`no answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
+    });
+    try {
+      return await Promise.race([
+        step().then(
+          (res) => res,
+          (err: unknown) => (err instanceof RateLimiterRes ? err : err instanceof Error ? err : new Error(String(err))),
+        ),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const noteShared = (ok: boolean, err?: Error) => {
+    if (ok && !shared) logger.info('shared Omni budget back');
+    if (!ok && shared) logger.warn('shared Omni budget unavailable; using this replica’s share', { replicas, error: err?.message });
+    shared = ok;
+  };
+
+  /** Takes one point from `limiter` (or its fallback): 0 if taken, else how long until the next could be. */
+  async function take(limiter: RateLimiterAbstract, memory: RateLimiterMemory, key: string, points: number): Promise<number> {
+    const res = await call(() => limiter.consume(key));
+    if (!(res instanceof Error)) {
+      noteShared(true);
+      return res.consumedPoints <= points ? 0 : Math.max(1, res.msBeforeNext);
+    }
+    noteShared(false, res);
+    try {
+      await memory.consume(key);
+      return 0;
+    } catch (rejected) {
+      return Math.max(1, (rejected as RateLimiterRes).msBeforeNext);
+    }
+  }
+
+  async function give(limiter: RateLimiterAbstract, memory: RateLimiterMemory, key: string): Promise<void> {
+    const res = await call(() => limiter.reward(key, 1));
+    if (res instanceof Error) await memory.reward(key, 1).catch(() => undefined);
+  }
+
+  /** 0 if a request may go now (its points taken), else how long to wait before asking again. */
+  async function tryTake(user: string | undefined): Promise<number> {
+    const paused = pausedUntil - now();
+    if (paused > 0) return paused;
+    if (user !== undefined && options.limiters.perUser) {
+      const wait = await take(options.limiters.perUser, fallback.perUser, user, userPoints);
+      if (wait > 0) return wait;
+    }
+    const wait = await take(options.limiters.org, fallback.org, ORG_KEY, windows.points);
+    if (wait > 0 && user !== undefined && options.limiters.perUser) await give(options.limiters.perUser, fallback.perUser, user);
+    return wait;
+  }
+
+  return {
+    async acquire(deadlineMs, user) {
+      for (;;) {
+        const wait = await tryTake(user);
+        if (wait === 0) return;
+        const at = now() + wait + Math.floor(random() * 20);
+        if (at > deadlineMs) throw createBusyError();
+        await sleep(at - now());
+      }
+    },
+    pauseUntil(untilMs) {
+      if (untilMs > pausedUntil) pausedUntil = untilMs;
+      // Block the shared counter for at least one window: a shorter block would end the current window early and
+      // let a sliding minute hold one window more than the sizing allows.
+      const ms = Math.max(untilMs - now(), windows.windowMs);
+      pending = pending
+        .then(() => call(() => options.limiters.org.block(ORG_KEY, ms / 1000)))
+        .then((res) => {
+          if (res instanceof Error) logger.warn('could not share the Omni pause with other replicas', { error: res.message });
+        });
+    },
+    isShared: () => shared,
+    settled: () => pending,
+  };
+}
