@@ -15,13 +15,13 @@ import { createIdentityResolver, describeIdentityProblem } from './identity/inde
 import { type Logger, createLogger } from './log.js';
 import { createOmniCatalog } from './omni/catalog.js';
 import { createOmniClient } from './omni/client.js';
-import { createRateBudget } from './omni/rate-budget.js';
 import { createRoutineService } from './routines/service.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { runWithRequestContext } from './request-context.js';
 import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
+import { openOmniBudget } from './omni-budget.js';
 import { openStore } from './store/index.js';
 
 export interface AppOptions {
@@ -85,7 +85,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const botId = String(auth.bot_id ?? '');
 
   const store = await openStore(config.databaseUrl, { clock, logger });
-  const budget = createRateBudget({ perMinute: config.omni.rateLimitPerMinute, clock });
+  const omniBudget = await openOmniBudget(config, { clock, logger }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const { budget } = omniBudget;
   const omni = createOmniClient({
     baseUrl: config.omni.baseUrl,
     apiKey: config.omni.apiKey,
@@ -207,6 +211,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await app.stop();
       const left = await inFlight.drain(graceMs);
       if (left > 0) logger.warn('stopped with work still in flight', { left });
+      await omniBudget.close();
       await store.close();
     },
   };

@@ -79,6 +79,7 @@ const EnvSchema = z
         .min(10, { error: 'looks too short to be an Omni organization API key' }),
     ),
     OMNI_RATE_LIMIT_PER_MINUTE: intIn(1, 10000, 60),
+    OMNI_REPLICAS: intIn(1, 100, 1),
     PORT: intIn(0, 65535, 3000),
     DATABASE_URL: z.preprocess(
       blankToUndefined,
@@ -86,8 +87,8 @@ const EnvSchema = z
         .string()
         .trim()
         .default('sqlite:./data/routine-bot.db')
-        .refine((s) => s.startsWith('sqlite:') && s.length > 'sqlite:'.length, {
-          error: 'must be sqlite:<path> (e.g. sqlite:./data/routine-bot.db); other databases are not supported yet',
+        .refine((s) => (s.startsWith('sqlite:') && s.length > 'sqlite:'.length) || /^postgres(ql)?:\/\/./i.test(s), {
+          error: 'must be sqlite:<path> (e.g. sqlite:./data/routine-bot.db) or postgres://user:password@host:5432/database',
         }),
     ),
     DEFAULT_TIMEZONE: z.preprocess(
@@ -131,7 +132,11 @@ export interface Config {
     apiUrl: string | undefined;
     mode: 'http' | 'socket';
   };
-  omni: { baseUrl: string; apiKey: string; rateLimitPerMinute: number };
+  /**
+   * rateLimitPerMinute: for the whole key (shared by every replica on Postgres). replicas: the most replicas that
+   * run at once; while the shared budget's database is unreachable each keeps to 1/replicas of it.
+   */
+  omni: { baseUrl: string; apiKey: string; rateLimitPerMinute: number; replicas: number };
   port: number;
   databaseUrl: string;
   defaultTimezone: string;
@@ -188,7 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiUrl: e.SLACK_API_URL,
       mode: e.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
     }),
-    omni: Object.freeze({ baseUrl: e.OMNI_BASE_URL, apiKey: e.OMNI_API_KEY, rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE }),
+    omni: Object.freeze({
+      baseUrl: e.OMNI_BASE_URL,
+      apiKey: e.OMNI_API_KEY,
+      rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE,
+      replicas: e.OMNI_REPLICAS,
+    }),
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     defaultTimezone: e.DEFAULT_TIMEZONE,

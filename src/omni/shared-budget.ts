@@ -13,8 +13,9 @@
  * the one that saw it. Waiting has a deadline: a request whose turn would come after it is refused at once with a
  * 'busy' error, so a Slack handler never misses its 3 s. If the database does not answer within `storeTimeoutMs`
  * (a blip, a failover), the replica falls back to an in-memory limiter with its share (1/replicas) of the budget
- * and goes back to the shared one when the database answers again. A per-user limiter (half the window's
- * points, at least 1) keeps one person's burst from spending the whole organization's budget.
+ * and goes back to the shared one when the database answers again. A per-user limiter (half the steady minute's
+ * budget over 60 s, at least 1) keeps one person from spending the whole organization's budget, while leaving
+ * that person the full window for a burst (a modal that needs a few requests at once).
  */
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.js';
@@ -42,6 +43,28 @@ export function budgetWindows(perMinute: number): BudgetWindows {
 /** The most requests fixed windows of this size can let into any sliding 60-second span. */
 export function worstMinute({ points, windowMs }: BudgetWindows): number {
   return (Math.ceil(MINUTE_MS / windowMs) + 1) * points;
+}
+
+/** One user's share: half of what the organization can spend in a steady minute, counted over 60 s. */
+export function perUserShare(windows: BudgetWindows): { points: number; durationSec: number } {
+  return { points: Math.max(1, Math.floor((windows.points * Math.floor(MINUTE_MS / windows.windowMs)) / 2)), durationSec: 60 };
+}
+
+/** What builds a limiter on the shared database (src/store/budget-backend.ts). */
+export type CreateLimiter = (spec: { keyPrefix: string; points: number; durationSec: number }) => Promise<RateLimiterAbstract>;
+
+/** Builds the org and per-user limiters for `perMinute` through `createLimiter`, and the budget on them. */
+export async function openSharedBudget(
+  createLimiter: CreateLimiter,
+  options: Omit<SharedBudgetOptions, 'limiters' | 'windows'> & { perMinute: number },
+): Promise<SharedBudget> {
+  const windows = budgetWindows(options.perMinute);
+  const user = perUserShare(windows);
+  const [org, perUser] = await Promise.all([
+    createLimiter({ keyPrefix: 'omni-org', points: windows.points, durationSec: windows.windowMs / 1000 }),
+    createLimiter({ keyPrefix: 'omni-user', points: user.points, durationSec: user.durationSec }),
+  ]);
+  return createSharedBudget({ ...options, limiters: { org, perUser }, windows });
 }
 
 export interface SharedBudgetLimiters {
@@ -82,10 +105,10 @@ export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
   const storeTimeoutMs = options.storeTimeoutMs ?? 250;
   const replicas = Math.max(1, Math.floor(options.replicas ?? 1));
   const durationSec = windows.windowMs / 1000;
-  const userPoints = Math.max(1, Math.floor(windows.points / 2));
+  const userShare = perUserShare(windows);
   const fallback = {
     org: new RateLimiterMemory({ keyPrefix: 'fallback-org', points: Math.max(1, Math.floor(windows.points / replicas)), duration: durationSec }),
-    perUser: new RateLimiterMemory({ keyPrefix: 'fallback-user', points: userPoints, duration: durationSec }),
+    perUser: new RateLimiterMemory({ keyPrefix: 'fallback-user', points: userShare.points, duration: userShare.durationSec }),
   };
   const now = () => clock().getTime();
 
@@ -144,7 +167,7 @@ export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
     const paused = pausedUntil - now();
     if (paused > 0) return paused;
     if (user !== undefined && options.limiters.perUser) {
-      const wait = await take(options.limiters.perUser, fallback.perUser, user, userPoints);
+      const wait = await take(options.limiters.perUser, fallback.perUser, user, userShare.points);
       if (wait > 0) return wait;
     }
     const wait = await take(options.limiters.org, fallback.org, ORG_KEY, windows.points);
