@@ -210,7 +210,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 
 /** The secret values of a config, for log redaction. */
 export function secretValues(config: Config): string[] {
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.omni.apiKey].filter(
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.omni.apiKey, databasePassword(config.databaseUrl)].filter(
     (v): v is string => typeof v === 'string' && v.length > 0,
   );
+}
+
+/** The password in a postgres:// DATABASE_URL (as typed and decoded), so logs redact it like the tokens. */
+function databasePassword(databaseUrl: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) return undefined;
+  try {
+    const password = new URL(databaseUrl).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
 }

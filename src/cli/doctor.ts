@@ -12,6 +12,8 @@ import { type Config, ConfigError, loadConfig, secretValues } from '../config.js
 import { createLogger, createRedactor } from '../log.js';
 import { createOmniClient } from '../omni/client.js';
 import { createRateBudget } from '../omni/rate-budget.js';
+import { budgetWindows, worstMinute } from '../omni/shared-budget.js';
+import { openOmniBudget, type OmniBudget } from '../omni-budget.js';
 import { openStore, type Store } from '../store/index.js';
 
 /** Where DATABASE_URL points, without its password (a postgres:// URL may carry one). */
@@ -49,12 +51,13 @@ function describeOmniError(err: unknown): { detail: string; fix: string } {
   }
 }
 
-function buildChecks(config: Config): Check[] {
+function buildChecks(config: Config, omniBudget: OmniBudget | Error): Check[] {
   const logger = createLogger({ level: 'error', secrets: secretValues(config), sink: () => {} });
   const omni = createOmniClient({
     baseUrl: config.omni.baseUrl,
     apiKey: config.omni.apiKey,
-    budget: createRateBudget({ perMinute: config.omni.rateLimitPerMinute, clock: systemClock }),
+    // The same budget the bot uses: on Postgres, doctor's requests count against every replica's budget.
+    budget: omniBudget instanceof Error ? createRateBudget({ perMinute: config.omni.rateLimitPerMinute, clock: systemClock }) : omniBudget.budget,
     logger,
     timeoutMs: 10_000,
     retry: { limit: 1, baseDelayMs: 500, maxDelayMs: 2000 },
@@ -92,6 +95,29 @@ function buildChecks(config: Config): Check[] {
         } finally {
           await store?.close().catch(() => undefined);
         }
+      },
+    },
+    {
+      name: 'Omni budget',
+      async run() {
+        const perMinute = config.omni.rateLimitPerMinute;
+        if (omniBudget instanceof Error) {
+          return { ok: false, detail: `the shared budget could not start: ${omniBudget.message}`, fix: 'Check DATABASE_URL and that the database accepts connections.' };
+        }
+        if (omniBudget.scope === 'process') return { ok: true, detail: `this process's own, ${perMinute} a minute (SQLite: one process)` };
+        const windows = budgetWindows(perMinute);
+        try {
+          await omniBudget.budget.acquire(Date.now() + 2000);
+        } catch {
+          return { ok: false, detail: 'no request could be had within 2 s: other replicas are spending the whole budget, or Omni paused it', fix: 'Run doctor again in a minute.' };
+        }
+        if (!omniBudget.shared?.isShared()) {
+          return { ok: false, detail: 'the database did not answer; this replica fell back to its in-memory share', fix: 'Check DATABASE_URL and the database’s health.' };
+        }
+        return {
+          ok: true,
+          detail: `shared by every replica: ${windows.points} per ${windows.windowMs / 1000} s (at most ${worstMinute(windows)} in any minute of ${perMinute}), ${config.omni.replicas} replica${config.omni.replicas === 1 ? '' : 's'} planned`,
+        };
       },
     },
     {
@@ -179,14 +205,25 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
     return 1;
   }
   io.stdout.write(`✓ Configuration (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'})\n`);
-  const redact = createRedactor(secretValues(config));
   let failed = 0;
-  for (const check of buildChecks(config)) {
+  const silent = createLogger({ level: 'error', secrets: secretValues(config), sink: () => {} });
+  const omniBudget = await openOmniBudget(config, { clock: systemClock, logger: silent }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  try {
+    failed = await runChecks(buildChecks(config, omniBudget), io, createRedactor(secretValues(config)));
+  } finally {
+    if (!(omniBudget instanceof Error)) await omniBudget.close();
+  }
+  io.stdout.write(failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+async function runChecks(checks: Check[], io: CliIo, redact: (text: string) => string): Promise<number> {
+  let failed = 0;
+  for (const check of checks) {
     const result = await check.run();
     if (!result.ok) failed += 1;
     io.stdout.write(redact(`${result.ok ? '✓' : '✗'} ${check.name}: ${result.detail}\n`));
     if (!result.ok && result.fix) io.stdout.write(redact(`    fix: ${result.fix}\n`));
   }
-  io.stdout.write(failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`);
-  return failed === 0 ? 0 : 1;
+  return failed;
 }

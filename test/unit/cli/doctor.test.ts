@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runDoctorCommand } from '../../../src/cli/doctor.js';
 import { type FakeOmni, startFakeOmni } from '../../fakes/fake-omni.js';
 import { type FakeSlack, startFakeSlack } from '../../fakes/fake-slack.js';
+import { createTestDatabase } from '../../helpers/postgres.js';
 
 let slack: FakeSlack;
 let omni: FakeOmni;
@@ -47,10 +48,35 @@ describe('routine-bot doctor', () => {
     expect(out).toContain('✓ Omni whoami: organization key');
     expect(out).toContain('✓ Omni SCIM user lookup');
     expect(out).toContain('✓ Omni shared models: 1 shared model');
+    expect(out).toMatch(/✓ Database: sqlite .*bot\.db, migrations 0001.*, write and read ok/);
+    expect(out).toContain("✓ Omni budget: this process's own, 60 a minute");
     expect(out).toContain('All checks passed.');
     expect(code).toBe(0);
     expect(out).not.toContain(omni.apiKey);
     expect(out).not.toContain(slack.token);
+  });
+
+  it('checks Postgres and the budget shared with other replicas, never printing the database password', async () => {
+    const database = await createTestDatabase();
+    try {
+      const url = new URL(database.url);
+      const { code, out } = await doctor({ ...goodEnv(), DATABASE_URL: database.url, OMNI_REPLICAS: '3' });
+      expect(out).toMatch(/✓ Database: postgres postgres:\/\/postgres@127\.0\.0\.1:\d+\/\w+, migrations 0001.*, write and read ok/);
+      expect(out).toContain('✓ Omni budget: shared by every replica: 5 per 6 s (at most 55 in any minute of 60), 3 replicas planned');
+      expect(code).toBe(0);
+      expect(url.password.length).toBeGreaterThan(0);
+      expect(out).not.toContain(url.password);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('fails the database and budget checks when Postgres cannot be reached', async () => {
+    const { code, out } = await doctor({ ...goodEnv(), DATABASE_URL: 'postgres://bot:hunter2-pw@127.0.0.1:1/bot' });
+    expect(code).toBe(1);
+    expect(out).toMatch(/✗ Database: cannot use postgres:\/\/bot@127\.0\.0\.1:1\/bot: Could not reach the database/);
+    expect(out).toMatch(/✗ Omni budget: the shared budget could not start/);
+    expect(out).not.toContain('hunter2-pw');
   });
 
   it('names every missing variable and exits 1', async () => {
