@@ -156,7 +156,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             return true;
           },
         });
-  if (receiver instanceof HTTPReceiver) guardHttpRequests(receiver, { signingSecret: config.slack.signingSecret ?? '', clock, logger });
+  if (receiver instanceof HTTPReceiver) {
+    guardHttpRequests(receiver, {
+      signingSecret: config.slack.signingSecret ?? '',
+      clock,
+      logger,
+      // Shared by every replica through the store: a signed request is acted on once.
+      replay: { claim: async (key, ttlMs) => (await store.beginIdempotent(key, { ttlMs })).state === 'new' },
+    });
+  }
 
   const app = new App({
     receiver,

@@ -26,12 +26,36 @@ const MAX_REQUEST_SKEW_SEC = 5 * 60;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * Checks in front of Bolt's HTTP handling, for two holes it leaves: it accepts timestamps any distance in the
+ * Remembers which signed requests were already acted on, across every replica (the store's idempotency keys).
+ * `claim` is true the first time a key is seen within `ttlMs`, false after.
+ */
+export interface ReplayMemory {
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/**
+ * A signature covers `v0:<timestamp>:<body>`, and Slack (and Bolt) accept a timestamp up to 5 minutes either side
+ * of now, so a signature seen now can come back until at most 10 minutes from now.
+ */
+export const REPLAY_MEMORY_MS = 2 * MAX_REQUEST_SKEW_SEC * 1000 + 60_000;
+
+/**
+ * Checks in front of Bolt's HTTP handling, for holes it leaves: it accepts timestamps any distance in the
  * future (Slack's rule is "more than 5 minutes from now" either way, so a body signed for later could be replayed
  * for hours), and a signed body that parses to `null` (`null` as JSON, `payload=null`) throws outside its error
  * handling: an unhandled rejection and a request left open forever. Both are answered here before Bolt sees them.
+ *
+ * With `replay`, a validly signed request is acted on once across all replicas: a second arrival of the same
+ * signature (a replay within the 5-minute window, or the same request sent to two replicas) is answered with an
+ * empty 200 and goes no further. Slack's own retries of an event (`X-Slack-Retry-Num`) carry a new signature but
+ * the same `event_id`, so events are also claimed by their id: a retry of an event some replica already took is
+ * acknowledged and dropped; a retry of one no replica saw is handled. If the store cannot answer, the request is
+ * handled (availability first: creates are still guarded by their own idempotency keys).
  */
-export function guardHttpRequests(receiver: HTTPReceiver, deps: { signingSecret: string; clock: Clock; logger: Logger }): void {
+export function guardHttpRequests(
+  receiver: HTTPReceiver,
+  deps: { signingSecret: string; clock: Clock; logger: Logger; replay?: ReplayMemory },
+): void {
   const listener = receiver.requestListener;
   const refuse = (res: ServerResponse, status: number, reason: string) => {
     deps.logger.warn('request refused', { status, reason });
@@ -58,16 +82,28 @@ export function guardHttpRequests(receiver: HTTPReceiver, deps: { signingSecret:
         } catch {
           parsed = undefined; // Bolt answers a malformed body itself (401 unsigned, else 400).
         }
-        if (parsed !== null) {
-          listener(buffered, res);
-          return;
-        }
         const signature = req.headers['x-slack-signature'];
         const body = buffered.rawBody.toString();
         const signed =
           typeof signature === 'string' &&
           isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } });
-        refuse(res, signed ? 400 : 401, 'body is null');
+        if (parsed === null) {
+          refuse(res, signed ? 400 : 401, 'body is null');
+          return;
+        }
+        // Unsigned or stale requests go on to Bolt, which refuses them (401) as before.
+        if (!signed || deps.replay === undefined) {
+          listener(buffered, res);
+          return;
+        }
+        void firstTime(deps.replay, signature, parsed, req.headers['x-slack-retry-num'], deps.logger).then((first) => {
+          if (first) {
+            listener(buffered, res);
+            return;
+          }
+          res.writeHead(200);
+          res.end();
+        });
       },
       // Too large (413) or cut off: the same answers Bolt gives. The rest of the body is unread, so the connection
       // cannot carry another request: say so, or the client's next request on it meets a reset.
@@ -77,6 +113,25 @@ export function guardHttpRequests(receiver: HTTPReceiver, deps: { signingSecret:
       },
     );
   };
+}
+
+/** True unless this signature (or, for an event, its event_id) was already claimed by some replica. */
+async function firstTime(replay: ReplayMemory, signature: string, parsed: unknown, retryNum: string | string[] | undefined, logger: Logger): Promise<boolean> {
+  try {
+    if (!(await replay.claim(`slack-signature:${signature}`, REPLAY_MEMORY_MS))) {
+      logger.warn('replayed request ignored', { reason: 'signature already acted on' });
+      return false;
+    }
+    const eventId = isRecord(parsed) && parsed.type === 'event_callback' && typeof parsed.event_id === 'string' ? parsed.event_id : undefined;
+    if (eventId !== undefined && !(await replay.claim(`slack-event:${eventId}`, REPLAY_MEMORY_MS))) {
+      logger.info('event already handled', { eventId, retryNum: typeof retryNum === 'string' ? retryNum : undefined });
+      return false;
+    }
+    return true;
+  } catch (err) {
+    logger.warn('replay memory unavailable; handling the request', { error: err instanceof Error ? err.message : String(err) });
+    return true;
+  }
 }
 
 /**

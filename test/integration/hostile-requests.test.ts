@@ -7,8 +7,10 @@
  * Decisions this file pins down:
  *  - A timestamp more than 5 minutes ahead is refused (401) like a stale one: Slack's rule is symmetric, Bolt only
  *    checks the past, so src/app.ts adds the future half.
- *  - A replayed slash command is not deduplicated (Slack does not either): its trigger_id is single-use, so the
- *    second views.open fails with exchanged_trigger_id and no second modal opens.
+ *  - A replayed signed request is acted on once (issue 11): the signature is claimed in the store, shared by every
+ *    replica, for as long as Slack's 5-minute window lets it come back; a second arrival gets an empty 200 and
+ *    reaches no listener. Slack's own retries of an event (X-Slack-Retry-Num, a new signature) are recognised by
+ *    their event_id.
  *  - A replayed view_submission creates nothing twice: the idempotency key `view:<id>` (kept 10 minutes, longer
  *    than the 5-minute replay window) makes the second submit a no-op.
  *  - A replayed Run now / Pause / Resume / Delete press (the same `action_ts`) is ignored, so a replay never starts
@@ -30,6 +32,7 @@ import {
   globalShortcutBody,
   interactivityBody,
   readInitialViewState,
+  SLACK_DEFAULTS,
   signSlackRequest,
   slashCommandBody,
   stateValue,
@@ -249,16 +252,37 @@ async function readAudit(slackUserId: string) {
 const validValues = () => modalValues(h, { name: 'Replay me', prompt: 'Summarise the pipeline', timezone: 'UTC', delivery: 'dm' });
 
 describe('replays of the same signed body', () => {
-  it('a replayed /routine new opens one modal: the trigger_id is single-use', async () => {
+  it('a replayed /routine new is acted on once: one views.open, the replay answered empty', async () => {
     const body = openModalBody();
     const headers = signed(body);
     await expectStatus('command', body, headers, 200);
-    await expectStatus('command replayed', body, headers, 200);
-    await waitUntil(() => h.slack.callsTo('views.open').length === 2);
-    const [first, second] = h.slack.callsTo('views.open');
-    expect(first?.response.ok).toBe(true);
-    expect(second?.response).toMatchObject({ ok: false, error: 'exchanged_trigger_id' });
+    const replayed = await expectStatus('command replayed', body, headers, 200);
+    expect(replayed.text).toBe('');
+    await waitUntil(() => h.slack.callsTo('views.open').length === 1);
+    await h.settle();
+    expect(h.slack.callsTo('views.open')).toHaveLength(1);
+    expect(h.slack.callsTo('views.open')[0]?.response.ok).toBe(true);
     expect(h.omni.requests).toEqual([]);
+    recordReliability({ section: 'Hostile input', check: 'the same signed /routine new sent twice', result: '1 views.open; the replay answered 200 with no body' });
+  });
+
+  it('a Slack retry of an event already handled (new signature, same event_id) is acknowledged and dropped', async () => {
+    const event = (id: string) =>
+      JSON.stringify({ token: 'x', team_id: SLACK_DEFAULTS.teamId, api_app_id: 'A0001', type: 'event_callback', event_id: id, event_time: now(), event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' } });
+    const json = { 'Content-Type': 'application/json' };
+    const body = event('EvRetry1');
+    await expectStatus('event', body, { ...signed(body), ...json }, 200);
+    await h.settle();
+    expect(h.slack.callsTo('views.publish')).toHaveLength(1);
+    // Slack re-signs a retry: another timestamp gives another signature, the event_id stays.
+    await expectStatus('event retried', body, { ...signed(body, now() - 1), ...json, 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' }, 200);
+    await h.settle();
+    expect(h.slack.callsTo('views.publish')).toHaveLength(1);
+    // A retry of an event no replica took (the first delivery was lost) is handled.
+    const lost = event('EvRetry2');
+    await expectStatus('lost event retried', lost, { ...signed(lost), ...json, 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_error' }, 200);
+    await h.settle();
+    expect(h.slack.callsTo('views.publish')).toHaveLength(2);
   });
 
   it('a replayed view_submission creates one routine', async () => {
