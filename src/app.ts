@@ -99,7 +99,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(options.omni?.timeoutMs !== undefined ? { timeoutMs: options.omni.timeoutMs } : {}),
     ...(options.omni?.retry ? { retry: options.omni.retry } : {}),
   });
-  const catalog = createOmniCatalog({ client: omni, clock });
+  // On Postgres (replicas), model and topic lists fetched by one replica serve the others.
+  const catalog = createOmniCatalog({ client: omni, clock, logger, ...(store.kind === 'postgres' ? { shared: store } : {}) });
   const people = createSlackUserDirectory(bootstrapClient);
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
@@ -108,6 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     describeIdentityProblem,
     people,
     store,
+    ...(store.kind === 'postgres' ? { sharedLists: store } : {}),
     clock,
     logger: logger.child({ component: 'routines' }),
     policy: {

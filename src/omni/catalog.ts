@@ -2,7 +2,9 @@
  * Shared models, branches and topics, cached for a few minutes and searched locally, so the modal's search boxes
  * (one options request per keystroke) never cost an Omni request per keystroke (../shared/design.md §5).
  * Concurrent misses share one request; an expired entry is served at once while it refreshes in the background,
- * and a refresh that fails keeps the old data.
+ * and a refresh that fails keeps the old data. With `shared` (the store, on several replicas), a replica first
+ * looks for a list another replica fetched within the TTL, and puts what it fetched there for the others: N
+ * replicas then spend about one request per list per TTL instead of N.
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -20,12 +22,19 @@ export interface OmniCatalog {
   clear(): void;
 }
 
+/** A cache every replica reads and writes (the store's getCached/putCached). */
+export interface SharedCatalogCache {
+  getCached(key: string): Promise<{ value: unknown; storedAt: Date } | null>;
+  putCached(key: string, value: unknown, ttlMs: number): Promise<void>;
+}
+
 export interface OmniCatalogOptions {
   client: Pick<OmniClient, 'listSharedModels' | 'listBranches' | 'listTopics'>;
   clock: Clock;
   /** Five minutes: new models appear quickly enough, and a busy modal costs one request per model per TTL. */
   ttlMs?: number;
   logger?: Logger;
+  shared?: SharedCatalogCache;
 }
 
 /** Slack's external_select shows at most 100 options. */
@@ -35,14 +44,19 @@ interface Cached<T> {
   get(): Promise<T>;
 }
 
-function createCached<T>(load: () => Promise<T>, now: () => number, ttlMs: number, onRefreshError: (err: unknown) => void): Cached<T> {
+function createCached<T>(
+  load: () => Promise<{ data: T; at: number }>,
+  now: () => number,
+  ttlMs: number,
+  onRefreshError: (err: unknown) => void,
+): Cached<T> {
   let value: { data: T; at: number } | undefined;
   let inflight: Promise<T> | undefined;
   const refresh = (): Promise<T> => {
     inflight ??= load()
-      .then((data) => {
-        value = { data, at: now() };
-        return data;
+      .then((loaded) => {
+        value = loaded;
+        return loaded.data;
       })
       .finally(() => {
         inflight = undefined;
@@ -83,14 +97,30 @@ export function createOmniCatalog(options: OmniCatalogOptions): OmniCatalog {
   const warn = (what: string) => (err: unknown) =>
     logger?.warn('omni catalog refresh failed; serving cached data', { what, error: err instanceof Error ? err : String(err) });
 
-  let models = createCached(() => client.listSharedModels(), now, ttlMs, warn('models'));
+  const { shared } = options;
+  /** Omni's answer, through the shared cache when there is one: its entry if fresh, else fetch and share. */
+  const through =
+    <T>(key: string, fetch: () => Promise<T>) =>
+    async (): Promise<{ data: T; at: number }> => {
+      if (shared) {
+        const hit = await shared.getCached(key).catch((err: unknown) => void warn('shared cache')(err));
+        if (hit && now() - hit.storedAt.getTime() < ttlMs) return { data: hit.value as T, at: hit.storedAt.getTime() };
+      }
+      const data = await fetch();
+      const at = now();
+      if (shared) await shared.putCached(key, data, ttlMs).catch(warn('shared cache'));
+      return { data, at };
+    };
+  const cachedModels = () => createCached(through('omni-catalog:models', () => client.listSharedModels()), now, ttlMs, warn('models'));
+
+  let models = cachedModels();
   let branches = new Map<string, Cached<OmniModel[]>>();
   let topics = new Map<string, Cached<OmniTopic[]>>();
 
   const branchesOf = (modelId: string) => {
     let entry = branches.get(modelId);
     if (!entry) {
-      entry = createCached(() => client.listBranches(modelId), now, ttlMs, warn('branches'));
+      entry = createCached(through(`omni-catalog:branches:${modelId}`, () => client.listBranches(modelId)), now, ttlMs, warn('branches'));
       branches.set(modelId, entry);
     }
     return entry;
@@ -99,7 +129,12 @@ export function createOmniCatalog(options: OmniCatalogOptions): OmniCatalog {
     const key = `${modelId}\u0000${branchId ?? ''}`;
     let entry = topics.get(key);
     if (!entry) {
-      entry = createCached(() => client.listTopics(modelId, branchId), now, ttlMs, warn('topics'));
+      entry = createCached(
+        through(`omni-catalog:topics:${modelId}:${branchId ?? ''}`, () => client.listTopics(modelId, branchId)),
+        now,
+        ttlMs,
+        warn('topics'),
+      );
       topics.set(key, entry);
     }
     return entry;
@@ -132,7 +167,7 @@ export function createOmniCatalog(options: OmniCatalogOptions): OmniCatalog {
       );
     },
     clear() {
-      models = createCached(() => client.listSharedModels(), now, ttlMs, warn('models'));
+      models = cachedModels();
       branches = new Map();
       topics = new Map();
     },

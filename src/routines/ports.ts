@@ -26,3 +26,6 @@ export type RoutinesStorePort = Pick<
   | 'completeIdempotent'
   | 'abandonIdempotent'
 >;
+
+/** The store's shared cache, where replicas announce a change to a user's routines (several replicas only). */
+export type SharedListsPort = Pick<Store, 'getCached' | 'putCached'>;

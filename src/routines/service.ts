@@ -17,6 +17,7 @@ import type {
   RoutineCreateRequest,
   RoutinesOmniPort,
   RoutinesStorePort,
+  SharedListsPort,
   SlackPeoplePort,
 } from './ports.js';
 import type { FormErrors, RoutineDelivery, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
@@ -33,6 +34,11 @@ export interface RoutineServiceDeps {
   policy: RoutinePolicy;
   /** How long a user's routine list is reused for ownership checks and the Home tab (Omni's budget is 60/min). */
   listTtlMs?: number;
+  /**
+   * Several replicas: where a change to a user's routines is announced, so another replica's cached list of that
+   * user is dropped too (the store's shared cache). Without it, the list cache is this process's alone.
+   */
+  sharedLists?: SharedListsPort;
 }
 
 export type SubmitOutcome =
@@ -146,9 +152,35 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     if ((err as { reason?: unknown }).reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
   }
 
-  function listRecords(membershipId: string, fresh = false): Promise<OmniRoutineRecord[]> {
+  const changedKey = (membershipId: string) => `routines-changed:${membershipId}`;
+
+  /** When another replica last changed this user's routines (epoch ms), if within the list TTL. */
+  async function changedElsewhereAt(membershipId: string): Promise<number | undefined> {
+    if (!deps.sharedLists) return undefined;
+    try {
+      const hit = await deps.sharedLists.getCached(changedKey(membershipId));
+      return typeof hit?.value === 'number' ? hit.value : undefined;
+    } catch (err) {
+      logger.warn('shared list invalidation unreadable; using the cached list', { err });
+      return undefined;
+    }
+  }
+
+  /** Our change (or a failure that may have changed something): drop the cached list here and on every replica. */
+  async function invalidateList(membershipId: string): Promise<void> {
+    listCache.delete(membershipId);
+    if (!deps.sharedLists) return;
+    await deps.sharedLists.putCached(changedKey(membershipId), clock().getTime(), listTtlMs).catch((err: unknown) => {
+      logger.warn('could not tell other replicas that a routine list changed', { err });
+    });
+  }
+
+  async function listRecords(membershipId: string, fresh = false): Promise<OmniRoutineRecord[]> {
     const hit = listCache.get(membershipId);
-    if (!fresh && hit && clock().getTime() - hit.at < listTtlMs) return hit.records;
+    if (!fresh && hit && clock().getTime() - hit.at < listTtlMs) {
+      const changedAt = await changedElsewhereAt(membershipId);
+      if (changedAt === undefined || changedAt < hit.at) return hit.records;
+    }
     const records = omni.listAllRoutines(membershipId);
     listCache.set(membershipId, { at: clock().getTime(), records });
     records.catch(() => listCache.delete(membershipId));
@@ -278,7 +310,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
           ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
         });
       }
-      listCache.delete(who.membershipId);
+      await invalidateList(who.membershipId);
       const now = clock();
       const routine = toRoutineView(recordOfCreated(created.id, built.body, now), now);
       await store.appendAudit({
@@ -363,14 +395,14 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       if (action === 'run') await omni.triggerRoutine(who.membershipId, routineId);
       else if (action === 'delete') await omni.deleteRoutine(who.membershipId, routineId);
       else await omni.setRoutineActive(who.membershipId, record, action === 'resume');
-      listCache.delete(who.membershipId);
+      await invalidateList(who.membershipId);
       await audit('ok');
       const updated: OmniRoutineRecord = action === 'pause' ? { ...record, disabled: true } : action === 'resume' ? { ...record, disabled: false } : record;
       return { ok: true, action, routine: toRoutineView(updated, clock()) };
     } catch (err) {
       const e = err as { status?: number; omniMessage?: string; reason?: unknown };
       // The action may have happened although it was not confirmed: the cached list can no longer be trusted.
-      listCache.delete(who.membershipId);
+      await invalidateList(who.membershipId);
       if (action === 'delete' && record && e.reason === 'not_found') {
         // It was in the requester's list and Omni no longer has it: already deleted (e.g. by an unanswered attempt).
         await audit('ok', { omniStatus: 404, omniMessage: 'already deleted' });

@@ -326,6 +326,34 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
         return Number(result.numDeletedRows) === 1;
       }),
 
+    getCached: (key) =>
+      run('read the shared cache', async () => {
+        const row = await db
+          .selectFrom('shared_cache')
+          .select(['value', 'stored_at'])
+          .where('key', '=', key)
+          .where('expires_at', '>', clock().getTime())
+          .executeTakeFirst();
+        return row === undefined ? null : { value: JSON.parse(row.value) as unknown, storedAt: new Date(Number(row.stored_at)) };
+      }),
+    putCached: (key, value, ttlMs) =>
+      run('write the shared cache', async () => {
+        const now = clock().getTime();
+        await db
+          .insertInto('shared_cache')
+          .values({ key, value: toJson(value ?? null, 'cached value'), stored_at: now, expires_at: now + Math.max(0, ttlMs) })
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet((eb) => ({
+              value: eb.ref('excluded.value'),
+              stored_at: eb.ref('excluded.stored_at'),
+              expires_at: eb.ref('excluded.expires_at'),
+            })),
+          )
+          .execute();
+        // Housekeeping, a statement of its own: expired entries of any key.
+        await db.deleteFrom('shared_cache').where('expires_at', '<=', now).execute();
+      }),
+
     migrations: () => run('read the applied migrations', () => appliedMigrations(db as unknown as Kysely<unknown>)),
 
     close: async () => {

@@ -47,9 +47,17 @@ export interface IdempotencyKeysTable {
   updated_at: number;
 }
 
+export interface SharedCacheTable {
+  key: string;
+  value: string;
+  stored_at: number;
+  expires_at: number;
+}
+
 export interface DatabaseSchema {
   identities: IdentitiesTable;
   drafts: DraftsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  shared_cache: SharedCacheTable;
 }

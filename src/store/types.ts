@@ -144,7 +144,23 @@ export interface IdempotencyStore {
   abandonIdempotent(key: string): Promise<boolean>;
 }
 
-export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore {
+export interface CachedValue {
+  value: unknown;
+  storedAt: Date;
+}
+
+/**
+ * Values every replica may reuse for a while (Omni's model and topic lists, when a user's routines last changed),
+ * so N replicas do not each spend the Omni budget on the same answer. Not for anything that must survive.
+ */
+export interface SharedCacheStore {
+  /** The value under `key` if it has not expired, else null. */
+  getCached(key: string): Promise<CachedValue | null>;
+  /** Stores (replaces) `value` (JSON) under `key` for `ttlMs`. */
+  putCached(key: string, value: unknown, ttlMs: number): Promise<void>;
+}
+
+export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, SharedCacheStore {
   /** Which implementation this is (for `doctor` and logs). */
   readonly kind: 'sqlite' | 'postgres';
   /** The migrations applied to the database, oldest first (for `doctor`). */

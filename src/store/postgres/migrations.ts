@@ -56,4 +56,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_by_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    id: 2,
+    name: 'shared cache (catalog, routine-list changes)',
+    sql: `
+      CREATE TABLE shared_cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        stored_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX shared_cache_by_expiry ON shared_cache (expires_at);
+    `,
+  },
 ];

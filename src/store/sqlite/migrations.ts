@@ -59,4 +59,17 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_by_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    id: 2,
+    name: 'shared cache (catalog, routine-list changes)',
+    sql: `
+      CREATE TABLE shared_cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        stored_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX shared_cache_by_expiry ON shared_cache (expires_at);
+    `,
+  },
 ];

@@ -37,6 +37,7 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
   const { clock } = options;
   const logger = options.logger ?? silentLogger;
   const memory = filename === ':memory:';
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
 
   let raw: Database.Database;
   try {
@@ -49,14 +50,14 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }) });
   try {
-    raw.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!memory) {
       const mode = raw.pragma('journal_mode = WAL', { simple: true });
       if (String(mode).toLowerCase() !== 'wal') logger.warn('SQLite did not switch to WAL', { journalMode: mode });
     }
     raw.pragma('synchronous = FULL');
     raw.pragma('foreign_keys = ON');
-    const applied = await migrateSqlite(raw, db, options.migrations ?? SQLITE_MIGRATIONS);
+    const applied = await migrateSqlite(raw, db, options.migrations ?? SQLITE_MIGRATIONS, busyTimeoutMs);
     if (applied.length > 0) logger.info('database migrated', { migrations: applied });
   } catch (err) {
     await db.destroy();
@@ -81,8 +82,8 @@ export async function openSqliteStore(filename: string, options: SqliteStoreOpti
  * A database from before kysely recorded its migrations in `migrations` (id, name, applied_at): their ids are
  * copied into kysely's table first, so those tables are recognised and never created again.
  */
-async function migrateSqlite(raw: Database.Database, db: Kysely<DatabaseSchema>, migrations: readonly Migration[]): Promise<string[]> {
-  raw.exec('BEGIN IMMEDIATE');
+async function migrateSqlite(raw: Database.Database, db: Kysely<DatabaseSchema>, migrations: readonly Migration[], busyTimeoutMs: number): Promise<string[]> {
+  await beginImmediate(raw, busyTimeoutMs);
   try {
     const legacy = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get() !== undefined;
     if (legacy) {
@@ -104,6 +105,29 @@ async function migrateSqlite(raw: Database.Database, db: Kysely<DatabaseSchema>,
   } catch (err) {
     if (raw.inTransaction) raw.exec('ROLLBACK');
     throw err;
+  }
+}
+
+/**
+ * BEGIN IMMEDIATE, waiting for another writer without blocking the event loop: the migration holds its
+ * transaction across awaits, so another handle in this same process (tests; the CLI beside the bot is another
+ * process) would otherwise block the thread in busy_timeout while the holder can never finish.
+ */
+async function beginImmediate(raw: Database.Database, busyTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + busyTimeoutMs;
+  raw.pragma('busy_timeout = 0');
+  try {
+    for (;;) {
+      try {
+        raw.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  } finally {
+    raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
   }
 }
 

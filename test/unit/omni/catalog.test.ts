@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createOmniCatalog } from '../../../src/omni/catalog.js';
+import { openStore } from '../../../src/store/index.js';
+import { createTestDatabase } from '../../helpers/postgres.js';
 import { createCapturingLogger, setupClient, type ClientSetup } from './setup-client.js';
 
 let s: ClientSetup;
@@ -106,5 +111,50 @@ describe('Omni catalog (cached models, branches, topics)', () => {
     expect((await catalog.searchTopics(s.modelId, 'exp', branch)).map((t) => t.name)).toEqual(['experiments']);
     for (let i = 0; i < 20; i += 1) await catalog.searchTopics(s.modelId, 'o'.repeat(i % 3));
     expect(topicRequests(s)).toHaveLength(2); // one per (model, branch)
+  });
+});
+
+describe('Omni catalog shared by replicas through the store', () => {
+  const engines: Array<[string, () => Promise<{ url: string; drop(): Promise<void> }>]> = [
+    [
+      'SQLite file',
+      async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routine-bot-catalog-'));
+        return { url: `sqlite:${path.join(dir, 'bot.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+      },
+    ],
+    ['Postgres', () => createTestDatabase()],
+  ];
+
+  it.each(engines)('three replicas opening modals spend one models and one topics request per TTL (%s)', async (_name, make) => {
+    s = await setupClient();
+    s.fake.addModel('Revenue');
+    const database = await make();
+    const stores = await Promise.all([1, 2, 3].map(() => openStore(database.url, { clock: s.time.clock })));
+    try {
+      const replicas = stores.map((store) => createOmniCatalog({ client: s.client, clock: s.time.clock, ttlMs: 60_000, shared: store }));
+      const [first] = await replicas[0]!.searchModels('revenue');
+      const modelId = first!.id;
+      await replicas[0]!.searchTopics(modelId, '');
+      for (const replica of replicas.slice(1)) {
+        expect((await replica.searchModels('reven')).map((m) => m.name)).toEqual(['Revenue']);
+        await replica.searchTopics(modelId, '');
+      }
+      expect(modelRequests(s)).toHaveLength(1);
+      expect(topicRequests(s)).toHaveLength(1);
+
+      // After the TTL one replica fetches again and the others reuse its answer.
+      s.time.advance(60_000);
+      await replicas[2]!.searchModels('');
+      await eventually(() => modelRequests(s).length === 2);
+      s.time.advance(1);
+      await replicas[0]!.searchModels(''); // its own copy expired: served stale, refreshed from the shared cache
+      await replicas[1]!.searchModels('');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(modelRequests(s)).toHaveLength(2);
+    } finally {
+      for (const store of stores) await store.close();
+      await database.drop();
+    }
   });
 });

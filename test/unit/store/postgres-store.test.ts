@@ -50,7 +50,7 @@ describe('Postgres', () => {
 
   it('rolls back a failing migration entirely and refuses a database migrated by a newer version', async () => {
     const clock = createManualClock();
-    const broken = [...POSTGRES_MIGRATIONS, { id: 2, name: 'broken', sql: 'CREATE TABLE extra (x INTEGER); SELECT * FROM nowhere;' }];
+    const broken = [...POSTGRES_MIGRATIONS, { id: Math.max(...POSTGRES_MIGRATIONS.map((m) => m.id)) + 1, name: 'broken', sql: 'CREATE TABLE extra (x INTEGER); SELECT * FROM nowhere;' }];
     await expect(openPostgresStore(database.url, { clock, migrations: broken })).rejects.toThrow(StoreError);
     expect(await query(database.url, "SELECT 1 FROM pg_tables WHERE tablename = 'extra'")).toEqual([]);
 
@@ -76,7 +76,7 @@ describe('Postgres', () => {
       await query(database.url, 'SELECT 1'); // the database exists before the first open migrates it
       const tables = await query<{ tablename: string }>(
         database.url,
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('identities', 'drafts', 'audit_log', 'idempotency_keys')",
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely_%'",
       );
       if (tables.length > 0) await query(database.url, `TRUNCATE ${tables.map((t) => t.tablename).join(', ')} RESTART IDENTITY`);
     },

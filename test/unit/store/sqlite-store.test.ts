@@ -44,6 +44,11 @@ describe('openStore (SQLite file)', () => {
     }
   });
 
+  it('lets several handles in one process open and migrate a new file at once', async () => {
+    const stores = await Promise.all([open('together.db'), open('together.db'), open('together.db')]);
+    for (const s of stores) expect(await s.migrations()).toEqual(MIGRATION_NAMES);
+  });
+
   it('resolves a relative sqlite: path against the given cwd', async () => {
     const store = await openStore('sqlite:./data/routine-bot.db', { clock, cwd: dir });
     await store.close();
@@ -69,7 +74,7 @@ describe('openStore (SQLite file)', () => {
 
   it('rolls back a failing migration entirely and leaves the database usable by the old list', async () => {
     const file = path.join(dir, 'm.db');
-    const broken = [...SQLITE_MIGRATIONS, { id: 2, name: 'broken', sql: 'CREATE TABLE extra (x INTEGER); SELECT * FROM nowhere;' }];
+    const broken = [...SQLITE_MIGRATIONS, { id: Math.max(...SQLITE_MIGRATIONS.map((m) => m.id)) + 1, name: 'broken', sql: 'CREATE TABLE extra (x INTEGER); SELECT * FROM nowhere;' }];
     await expect(openSqliteStore(file, { clock, migrations: broken })).rejects.toThrow(StoreError);
     const raw = new Database(file, { readonly: true });
     try {
@@ -112,7 +117,10 @@ describe('openStore (SQLite file)', () => {
     const raw = new Database(file, { readonly: true });
     try {
       // The old tables are untouched (same definitions); only kysely's bookkeeping tables were added.
-      const tablesAfter = raw.prepare("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' ORDER BY name").all();
+      const before = new Set((tablesBefore as Array<{ name: string }>).map((t) => t.name));
+      const tablesAfter = (raw.prepare("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).filter((t) =>
+        before.has(t.name),
+      );
       expect(tablesAfter).toEqual(tablesBefore);
       expect(raw.prepare("SELECT timestamp FROM kysely_migration WHERE name = '0001'").pluck().get()).toBe('2026-01-05T08:00:00.000Z');
     } finally {

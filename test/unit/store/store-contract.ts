@@ -228,6 +228,20 @@ export function describeStoreContract(engine: StoreEngine): void {
         await expect(store.beginIdempotent('k', { ttlMs: 0 })).rejects.toBeInstanceOf(StoreError);
       });
     });
+    describe('shared cache', () => {
+      it('keeps a value for its ttl, replaces it on put, and shows it to every handle', async () => {
+        expect(await store.getCached('catalog:models')).toBeNull();
+        await store.putCached('catalog:models', [{ id: 'm1', name: 'Sales' }], 60_000);
+        const other = await another();
+        expect(await other.getCached('catalog:models')).toEqual({ value: [{ id: 'm1', name: 'Sales' }], storedAt: clock() });
+        clock.advance(30_000);
+        await other.putCached('catalog:models', [], 60_000);
+        expect(await store.getCached('catalog:models')).toEqual({ value: [], storedAt: clock() });
+        clock.advance(60_000);
+        expect(await store.getCached('catalog:models')).toBeNull();
+      });
+    });
+
     describe('across handles (other processes or replicas)', () => {
       it('hands a key to exactly one of many racing claimants', async () => {
         const handles = [store, await another(), await another()];
