@@ -151,4 +151,39 @@ describe('replicas on one Postgres', () => {
     }
     expect(h.omni.requests.filter((r) => r.path === '/v1/models')).toHaveLength(0);
   });
+
+  it('keeps a burst of Run now spread over three replicas to one shared budget: no WAF 429, at most two windows’ worth in any 6 s', async () => {
+    const routines = Array.from({ length: 15 }, (_, i) =>
+      h.omni.addRoutine(h.members.alice, { name: `Burst ${i}`, modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' }),
+    );
+    const started = Date.now();
+    const acks = await Promise.all(
+      routines.map((routine, i) =>
+        post(i % 3, blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: routine })], responseUrl: h.slack.responseUrl(`burst-${i}`) })),
+      ),
+    );
+    expect(acks.map((a) => a.status)).toEqual(routines.map(() => 200));
+    await until(() => routines.every((r) => (h.omni.routine(r)?.runs.length ?? 0) === 1), 50_000);
+    await settleAll();
+    const sent = h.omni.requests.filter((r) => r.at >= started);
+    expect(sent.filter((r) => r.status === 429)).toEqual([]);
+    // Windows of 6 s hold 5 each (60 a minute): any 6-second span touches at most two of them.
+    const times = sent.map((r) => r.at).sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i += 1) {
+      while (times[i]! - times[j]! >= 6000) j += 1;
+      most = Math.max(most, i - j + 1);
+    }
+    expect(most).toBeLessThanOrEqual(10);
+    let mostInMinute = 0;
+    for (let i = 0, j = 0; i < times.length; i += 1) {
+      while (times[i]! - times[j]! >= 60_000) j += 1;
+      mostInMinute = Math.max(mostInMinute, i - j + 1);
+    }
+    recordReliability({
+      section: 'Replicas',
+      check: '15 Run now spread over 3 replicas at once (Omni WAF 60/min on)',
+      result: `${sent.length} Omni requests in ${Math.round((Date.now() - started) / 1000)} s, 0 WAF 429s, at most ${most} in any 6 s and ${mostInMinute} in any 60 s`,
+    });
+  }, 60_000);
 });
