@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
 import { type AppProcess, type ProcessFakes, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
+import { createTestDatabase } from '../helpers/postgres.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
 import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
@@ -192,6 +193,55 @@ describe('SIGKILL during a create, then a restart on the same database', () => {
       lost: 'nothing',
     });
   }, 60_000);
+});
+
+describe('three replicas on one Postgres: SIGKILL on one during a create (issue 11)', () => {
+  it('leaves the draft on another replica’s Home, and a retry on a third leaves exactly one routine', async () => {
+    // The WAF is on (60 a minute) and so is the shared budget, as in production.
+    fakes = await startProcessFakes({ omni: { rateLimit: { perWindow: 60, windowMs: 60_000 } } });
+    const database = await createTestDatabase();
+    try {
+      fakes.databaseUrl = database.url;
+      Object.assign(fakes.env, { DATABASE_URL: database.url, OMNI_RATE_LIMIT_PER_MINUTE: '60', OMNI_REPLICAS: '3' });
+      const { slack, omni, members, modelId } = fakes;
+      const [a, b, c] = [await start(), await start(), await start()];
+      expect(new Set([a, b, c].map((p) => p!.port)).size).toBe(3);
+
+      const name = 'Killed with its replica';
+      omni.inject({ match: { method: 'POST', path: ROUTINES }, fault: { type: 'delay', ms: 5000 } });
+      const viewId = await openModal(a!);
+      await submitView(a!, viewId, formValues(name, modelId));
+      await waitForCreatePost(name);
+      expect((await a!.stop('SIGKILL')).signal).toBe('SIGKILL');
+      omni.clearFaults();
+
+      const draft = (await readStore()).drafts.find((d) => (d.form as { name?: string }).name === name);
+      expect(draft?.status).toBe('pending');
+      const home = await openHome(b!, 'EvReplicaHome');
+      expect(textOf(home.blocks)).toContain(name);
+      const draftId = buttonValue(home.blocks, 'routine_retry', draft?.id);
+      expect(draftId).toBe(draft?.id);
+
+      const triggerId = slack.issueTriggerId();
+      await c!.post(blockActionsBody({ source: 'view', view: buildViewOutput(home as never), triggerId, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }));
+      const reopened = await slack.waitFor('views.open', (call) => call.args.trigger_id === triggerId);
+      await submitView(c!, (reopened.response.view as { id: string }).id);
+      await waitForCreatedDm(name);
+      expect(omni.routinesOf(members.alice).filter((r) => r.name === name)).toHaveLength(1);
+      expect((await readStore()).drafts.filter((d) => d.id === draftId)).toHaveLength(0);
+      expect(omni.requests.filter((r) => r.status === 429)).toEqual([]);
+      for (const p of [a!, b!, c!]) expectNoSecrets(p.logs);
+      recordReliability({
+        section: 'Replicas',
+        check: 'three bot processes on one Postgres; the one holding a create is SIGKILLed while Omni holds the answer',
+        result: 'the draft (pending) was on another replica’s Home; the retry on a third found the routine the killed attempt created: 1 routine; 0 WAF 429s',
+        lost: 'nothing',
+      });
+    } finally {
+      for (const p of running.splice(0)) await p.stop('SIGKILL');
+      await database.drop();
+    }
+  }, 90_000);
 });
 
 describe('SIGTERM during a create', () => {

@@ -7,7 +7,8 @@
  *  - a change made through one replica drops the other replicas' cached routine list;
  *  - the model list fetched by one replica serves the others;
  *  - a burst of Omni-spending actions spread over the replicas keeps to one shared budget: no WAF 429.
- * (These are instances in one process; test/integration/replica-processes.test.ts is not written yet.)
+ * These are app instances in one process; three real bot processes on one Postgres, one of them SIGKILLed during a
+ * create, are in crash-restart.test.ts.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type RunningApp, createApp } from '../../src/app.js';
