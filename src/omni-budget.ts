@@ -20,7 +20,10 @@ export interface OmniBudget {
   close(): Promise<void>;
 }
 
-export async function openOmniBudget(config: Config, deps: { clock: Clock; logger: Logger }): Promise<OmniBudget> {
+export async function openOmniBudget(
+  config: Config,
+  deps: { clock: Clock; logger: Logger; /** How long the shared counter may take to answer; see shared-budget.ts. */ storeTimeoutMs?: number },
+): Promise<OmniBudget> {
   const perMinute = config.omni.rateLimitPerMinute;
   if (parseDatabaseUrl(config.databaseUrl).kind !== 'postgres') {
     return { budget: createRateBudget({ perMinute, clock: deps.clock }), scope: 'process', close: async () => {} };
@@ -32,6 +35,7 @@ export async function openOmniBudget(config: Config, deps: { clock: Clock; logge
       clock: deps.clock,
       logger: deps.logger.child({ component: 'omni-budget' }),
       replicas: config.omni.replicas,
+      ...(deps.storeTimeoutMs !== undefined ? { storeTimeoutMs: deps.storeTimeoutMs } : {}),
     });
     return { budget: shared, scope: 'shared', shared, close: () => backend.close() };
   } catch (err) {

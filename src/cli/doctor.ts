@@ -207,7 +207,8 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
   io.stdout.write(`✓ Configuration (${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'})\n`);
   let failed = 0;
   const silent = createLogger({ level: 'error', secrets: secretValues(config), sink: () => {} });
-  const omniBudget = await openOmniBudget(config, { clock: systemClock, logger: silent }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  // Doctor is no Slack handler: it gives the database a second to answer before calling it unreachable.
+  const omniBudget = await openOmniBudget(config, { clock: systemClock, logger: silent, storeTimeoutMs: 2000 }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   try {
     failed = await runChecks(buildChecks(config, omniBudget), io, createRedactor(secretValues(config)));
   } finally {
