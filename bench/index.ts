@@ -1,12 +1,21 @@
 /** `npm run bench`: every benchmark, in order. Add new ones to the list. */
 import { runAppBench } from './lib/app-bench.js';
+import { type ReplicasFigures, runReplicasBench } from './replicas.js';
 import { type ScheduleBenchResult, runScheduleBench } from './schedule.js';
 
 const results = new Map<string, unknown>();
 const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<unknown> }> = [
   { name: 'schedule', run: () => runScheduleBench() },
-  // Last: its closing table includes the schedule figures above.
-  { name: 'slack app vs bare Bolt', run: () => runAppBench({ schedule: results.get('schedule') as ScheduleBenchResult | undefined }) },
+  { name: 'replicas on Postgres vs one', run: () => runReplicasBench({ creates: Number(process.env.BENCH_REPLICA_CREATES ?? 60) }) },
+  // Last: its closing table includes the figures above.
+  {
+    name: 'slack app vs bare Bolt',
+    run: () =>
+      runAppBench({
+        schedule: results.get('schedule') as ScheduleBenchResult | undefined,
+        replicas: results.get('replicas on Postgres vs one') as ReplicasFigures | undefined,
+      }),
+  },
 ];
 
 for (const bench of BENCHES) {

