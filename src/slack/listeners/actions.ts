@@ -9,7 +9,7 @@ import type { RoutineAction } from '../../routines/service.js';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildDraftDiscardedView, readModalMetadata } from '../views/index.js';
+import { buildCreatedView, buildDraftDiscardedView, buildTextMessage, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
@@ -26,6 +26,7 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
   const view = args.body.view;
   if (!view || view.type !== 'modal') return;
   const metadata = readModalMetadata(view.private_metadata);
+  if (args.action.action_id === ACTION_ID.moreOptions) metadata.moreOptions = true;
   const form = readRoutineForm(view.state.values as never, {
     ...(metadata.originChannelId ? { channelId: metadata.originChannelId } : {}),
   });
@@ -62,11 +63,12 @@ const DONE_WORDS: Record<RoutineAction, string> = {
 
 async function reply(args: ActionArgs, text: string): Promise<void> {
   const { body, client } = args;
+  const message = buildTextMessage(text);
   if (body.response_url) {
-    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+    await args.respond({ response_type: 'ephemeral', replace_original: false, ...message });
     return;
   }
-  await client.chat.postMessage({ channel: body.user.id, text });
+  await client.chat.postMessage({ channel: body.user.id, ...message });
 }
 
 /** How long a button press is remembered: Slack's replay window (a signed body older than 5 minutes is refused). */
@@ -93,14 +95,16 @@ function createPressMemory(clock: ListenerDeps['clock']) {
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   const isFirstPress = createPressMemory(deps.clock);
-  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery]) {
+  // Each of these reshapes the view: the preview, the topic hint, the delivery fields and who-will-see line, or
+  // the More options fields. The rebuild keeps block and action ids, so nothing typed is lost.
+  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery, ACTION_ID.channel, ACTION_ID.moreOptions]) {
     app.action<BlockAction>(id, async (args: ActionArgs) => {
       await args.ack();
       await refreshModal(deps, args);
     });
   }
   // Inputs that carry no view change of their own: ack so Slack does not show an error.
-  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.channel, ACTION_ID.recipients]) {
+  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.recipients]) {
     app.action<BlockAction>(id, async ({ ack }) => {
       await ack();
     });
@@ -131,10 +135,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         const container = body.view?.type;
         if (container === 'home') {
           await publishHome(deps, client, body.user.id, teamId, { fresh: true });
-          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, text });
+          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
         } else if (container === 'modal' && body.view) {
           if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
-          await client.chat.postMessage({ channel: body.user.id, text });
+          await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
         } else {
           await reply(args, text);
         }

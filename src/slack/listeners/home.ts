@@ -6,7 +6,8 @@ import type { ListenerDeps } from './deps.js';
 
 export async function publishHome(deps: ListenerDeps, client: WebClient, userId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<void> {
   const [listed, drafts] = await Promise.all([deps.service.listRoutines(userId, teamId, options), deps.service.listOpenDrafts(userId)]);
-  const view = listed.ok ? buildHomeView({ routines: listed.routines, drafts }) : buildHomeView({ problem: listed.problem, drafts });
+  const omniUrl = deps.config.omni.baseUrl;
+  const view = listed.ok ? buildHomeView({ routines: listed.routines, drafts, omniUrl }) : buildHomeView({ problem: listed.problem, drafts, omniUrl });
   await client.views.publish({ user_id: userId, view });
 }
 

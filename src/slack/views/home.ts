@@ -26,6 +26,13 @@ export interface HomeViewInput {
   problem?: string;
   loading?: boolean;
   drafts?: HomeDraft[];
+  /** The Omni address (OMNI_BASE_URL): where the routines not shown here can be seen. */
+  omniUrl?: string;
+}
+
+/** A URL we configured, as a Slack link target (the characters that end or split a link are percent-encoded). */
+function linkTarget(url: string): string {
+  return url.replaceAll('|', '%7C').replaceAll('<', '%3C').replaceAll('>', '%3E');
 }
 
 function buildDraftBlocks(drafts: readonly HomeDraft[]): KnownBlock[] {
@@ -115,7 +122,13 @@ export function buildHomeView(input: HomeViewInput): HomeView {
     blocks.push({
       type: 'context',
       block_id: 'home_more',
-      elements: [mrkdwn(`Showing ${shown} of ${routines.length} routines. See the rest in Omni.`)],
+      elements: [
+        mrkdwn(
+          input.omniUrl
+            ? `Showing ${shown} of ${routines.length} routines. <${linkTarget(input.omniUrl)}|Open Omni> and go to *Routines* to see them all.`
+            : `Showing ${shown} of ${routines.length} routines. Omni's *Routines* page has them all.`,
+        ),
+      ],
     });
   }
   return { type: 'home', callback_id: CALLBACK_ID.home, blocks };
