@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, Button, SectionBlock } from '@slack/types';
 import { ACTION_ID } from '../../../../src/slack/ids.js';
-import { buildHelpMessage, buildHomeView, buildRoutineListMessage } from '../../../../src/slack/views/index.js';
+import { readFileSync } from 'node:fs';
+import { buildHelpMessage, buildHomeView, buildRoutineListMessage, buildTextMessage, buildUnknownCommandMessage } from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeRoutine, makeRoutines, mrkdwnTexts } from './fixtures.js';
 import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
 
@@ -11,13 +12,17 @@ describe('buildRoutineListMessage', () => {
     const text = mrkdwnTexts(message.blocks).join('\n');
     expect(text).toContain('You have no routines yet');
     expect(text).toContain("`/routine every weekday at 9am summarise yesterday's pipeline`");
-    expect(message.text).toContain('/routine');
+    // The notification text is the first block's headline.
+    expect(mrkdwnTexts(message.blocks)[0]?.startsWith(message.text)).toBe(true);
     assertMessageWithinSlackLimits(message);
   });
 
   it('lists each routine with its buttons', () => {
     const message = buildRoutineListMessage({ routines: makeRoutines(3) });
-    expect(message.text).toBe('Your routines (3).');
+    expect(message.text).toBe('*Your routines* (3)');
+    expect(mrkdwnTexts(message.blocks)[0]).toBe(message.text);
+    // In a list no card has a green button: the eye goes nowhere in particular.
+    expect(message.blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : [])).filter((e) => e.style === 'primary')).toHaveLength(0);
     expect(blockIds(message.blocks)).toEqual(expect.arrayContaining(['routine_actions:routine-000', 'routine_actions:routine-002']));
     assertMessageWithinSlackLimits(message);
   });
@@ -29,7 +34,8 @@ describe('buildRoutineListMessage', () => {
     const shown = message.blocks.filter((b) => b.type === 'actions').length;
     expect(shown).toBeGreaterThan(10);
     expect(mrkdwnTexts(message.blocks).join('\n')).toContain(`…and ${65 - shown} more.`);
-    expect(message.text).toBe(`Your routines: showing ${shown} of 65.`);
+    expect(message.text).toBe(`*Your routines*: showing ${shown} of 65`);
+    expect(mrkdwnTexts(message.blocks)[0]).toBe(message.text);
   });
 
   it('drops a repeated routine instead of repeating a block_id', () => {
@@ -101,8 +107,19 @@ describe('buildHomeView', () => {
     expect(shown).toBeGreaterThan(20);
     expect(shown).toBeLessThan(60);
     expect(blockById<{ elements: Array<{ text: string }> }>(view.blocks, 'home_more').elements[0]?.text).toBe(
-      `Showing ${shown} of 60 routines. See the rest in Omni.`,
+      `Showing ${shown} of 60 routines. Omni's *Routines* page has them all.`,
     );
+    const linked = buildHomeView({ routines: makeRoutines(60), omniUrl: 'https://acme.omniapp.co' });
+    expect(blockById<{ elements: Array<{ text: string }> }>(linked.blocks, 'home_more').elements[0]?.text).toMatch(
+      /^Showing \d+ of 60 routines\. <https:\/\/acme\.omniapp\.co\|Open Omni> and go to \*Routines\* to see them all\.$/,
+    );
+    assertWithinSlackLimits(linked);
+  });
+
+  it('has one primary button at most: New routine at the top, none on the routine cards', () => {
+    const view = buildHomeView({ routines: makeRoutines(25) });
+    const buttons = view.blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
+    expect(buttons.filter((b) => b.style === 'primary').map((b) => b.action_id)).toEqual([ACTION_ID.openModal]);
   });
 
   it('stays within limits with 60 routines of 3000-char hostile fields', () => {
@@ -117,9 +134,28 @@ describe('buildHelpMessage', () => {
     const help = buildHelpMessage();
     assertMessageWithinSlackLimits(help);
     const text = mrkdwnTexts(help.blocks).join('\n');
-    for (const expected of ['`/routine new`', '`/routine list`', "`/routine every weekday at 9am summarise yesterday's pipeline`", 'every other week', 'single date', 'New routine', 'Create routine from message']) {
+    for (const expected of ['`/routine new`', '`/routine list`', "`/routine every weekday at 9am summarise yesterday's pipeline`", 'every other week', 'single date', 'New Omni routine', 'Create routine from message']) {
       expect(text).toContain(expected);
     }
     expect(text.length).toBeLessThan(1500);
+    // The names are the manifest's.
+    const manifest = readFileSync('manifest.yml', 'utf8');
+    for (const name of ['New Omni routine', 'Create routine from message']) expect(manifest).toContain(`name: ${name}`);
+    expect(mrkdwnTexts(help.blocks)[0]?.replaceAll('`', '').startsWith(help.text)).toBe(true);
+  });
+
+  it('answers an unknown word by saying so first, in the blocks and the notification text', () => {
+    const message = buildUnknownCommandMessage(`frobnicate${HOSTILE}`);
+    expect(mrkdwnTexts(message.blocks)[0]).toMatch(/^I don't know “frobnicate&lt;!channel&gt;/);
+    expect(message.text.startsWith(mrkdwnTexts(message.blocks)[0] ?? '-')).toBe(true);
+    for (const text of mrkdwnTexts(message.blocks)) expect(text).not.toMatch(/<!channel>/);
+    assertMessageWithinSlackLimits(message);
+  });
+
+  it('puts every short reply in blocks as well as in the text', () => {
+    const message = buildTextMessage(':warning: That routine isn’t one of yours.');
+    expect(message.text).toBe(':warning: That routine isn’t one of yours.');
+    expect(mrkdwnTexts(message.blocks)).toEqual([message.text]);
+    assertMessageWithinSlackLimits(message);
   });
 });
