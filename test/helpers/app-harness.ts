@@ -18,6 +18,7 @@ import {
   blockActionsBody,
   buildViewOutput,
   postToApp,
+  readInitialViewState,
   stateValue,
 } from '../helpers/slack-requests.js';
 
@@ -139,7 +140,8 @@ export async function pressMoreOptions(h: Pick<Harness, 'slack' | 'post'>, viewI
     blockActionsBody({
       source: 'view',
       userId,
-      view: buildViewOutput(view as never),
+      // Slack's view.state holds every input's value, the untouched initial ones included.
+      view: buildViewOutput(view as never, { values: { ...readInitialViewState(view as never), ...view.state.values } as never }),
       actions: [action.button({ actionId: 'routine_more_options', blockId: 'more_options', value: 'more' })],
     }),
   );

@@ -35,12 +35,17 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
     resolveUserTimezone(deps, args.body.user.id, 300),
     within(300, deps.service.findIdentityProblem(args.body.user.id), null),
   ]);
+  const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
+  const rebuilt = buildFilledModal(deps, form, metadata, options);
   try {
-    const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
-    await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, options) });
+    await args.client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt });
   } catch (err) {
-    // A newer keystroke already updated the view: its update wins, this one is dropped.
     if (!isHashConflict(err)) throw err;
+    // A keystroke in the schedule: a newer update (a later keystroke) won, and this one is dropped. A press or a
+    // pick (More options, a delivery kind, a channel) must not be lost to the open's follow-up landing first:
+    // apply it anyway, built from the state the press carried.
+    if (args.action.action_id === ACTION_ID.schedule) return;
+    await args.client.views.update({ view_id: view.id, view: rebuilt });
   }
 }
 

@@ -67,11 +67,19 @@ export async function buildStartingForm(deps: ListenerDeps, userId: string, give
   return form;
 }
 
-export async function openRoutineModal(
-  deps: ListenerDeps,
-  client: WebClient,
-  input: { triggerId: string; userId: string; form?: Partial<RoutineForm>; metadata: ModalMetadata; lastFailure?: string },
-): Promise<void> {
+type OpenModalInput = { triggerId: string; userId: string; form?: Partial<RoutineForm>; metadata: ModalMetadata; lastFailure?: string };
+
+/**
+ * Opens the routine modal (and schedules its follow-up). Tracked as in-flight work from the start, so a shutdown,
+ * or a test that waits for the app to settle, also waits for an open under way and the follow-up it starts.
+ */
+export function openRoutineModal(deps: ListenerDeps, client: WebClient, input: OpenModalInput): Promise<void> {
+  return new Promise<void>((resolve) => {
+    deps.inFlight.run('open the routine form', () => openNow(deps, client, input).finally(resolve));
+  });
+}
+
+async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalInput): Promise<void> {
   // A draft (Try again) is reopened exactly as it was; anything else starts from the user's defaults.
   const form: RoutineForm = input.metadata.draftId ? { ...EMPTY_FORM, ...input.form } : await buildStartingForm(deps, input.userId, input.form ?? {}, input.metadata);
   const extra = input.lastFailure ? { lastFailure: input.lastFailure } : {};

@@ -118,7 +118,7 @@ describe('buildHomeView', () => {
 
   it('has one primary button at most: New routine at the top, none on the routine cards', () => {
     const view = buildHomeView({ routines: makeRoutines(25) });
-    const buttons = view.blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
+    const buttons = view.blocks.flatMap((b) => (b.type === 'actions' ? ((b as ActionsBlock).elements as Button[]) : []));
     expect(buttons.filter((b) => b.style === 'primary').map((b) => b.action_id)).toEqual([ACTION_ID.openModal]);
   });
 

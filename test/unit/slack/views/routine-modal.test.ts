@@ -248,7 +248,7 @@ describe('buildRoutineModal', () => {
     });
 
     it('stays quiet while the text cannot be a schedule yet, and has no cron line', () => {
-      const typing = { input: 'ev', ok: false as const, error: { code: 'not_a_schedule', message: "That doesn't look like a schedule. Say when it should run, for example:", alternative: 'every weekday at 9am' } };
+      const typing = { input: 'ev', ok: false as const, error: { code: 'not_a_schedule' as const, message: "That doesn't look like a schedule. Say when it should run, for example:", alternative: 'every weekday at 9am' } };
       expect(buildSchedulePreviewText(typing)).toBe(buildSchedulePreviewText(null));
       expect(buildSchedulePreviewText(typing)).not.toMatch(/can't|doesn't|no_entry/);
       const view = buildRoutineModal({ form: makeForm({ schedule: 'ev' }), preview: typing, metadata: META });
