@@ -211,6 +211,11 @@ describe('the short form', () => {
     expect(initialOf(again, 'delivery').initial_option).toMatchObject({ value: 'channel' });
     expect(initialOf(again, 'channel').initial_conversation).toBe('C0OPS');
 
+    // Quick create reads the schedule in the remembered zone too.
+    const quick = await openModal('every day at 7am cash by entity', { userId: 'U0002', channelId: 'C0OPS', channelName: 'ops' });
+    expect(initialOf(quick, 'timezone').initial_option).toMatchObject({ value: 'Europe/London' });
+    expect(JSON.stringify(block(quick, 'schedule_preview'))).toContain('London time');
+
     // Typed in a DM, the DM is never offered as the channel.
     const inDm = await openModal('', { userId: 'U0002', channelId: 'D0002', channelName: 'directmessage' });
     expect(initialOf(inDm, 'delivery').initial_option).toMatchObject({ value: 'channel' });

@@ -7,7 +7,7 @@ import { slackMarkupToPlainText } from '../text.js';
 import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
 import { buildTextMessage, buildUnknownCommandMessage } from '../views/replies.js';
 import type { ListenerDeps } from './deps.js';
-import { openRoutineModal, resolveUserTimezone } from './open-modal.js';
+import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -59,7 +59,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     // Quick create. The zone is needed to read the schedule, but the trigger_id must be used within 3 s: the
     // directory's cache answers at once for anyone seen recently, and resolveUserTimezone never waits long.
-    const timezone = await resolveUserTimezone(deps, command.user_id);
+    const timezone = await resolveStartingTimezone(deps, command.user_id);
     // A schedule the engine refuses still goes into the field, so the preview under it explains why and offers
     // an alternative; text with no schedule at all becomes the prompt. The name is left to be suggested from the
     // prompt (the form shows the suggestion under More options).

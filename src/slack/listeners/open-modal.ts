@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { previewSchedule } from '../../routines/check-form.js';
-import { type ModelChoice, type RememberedChoices, chooseDefaultModel } from '../../routines/defaults.js';
+import { type ModelChoice, type RememberedChoices, chooseDefaultModel, chooseDefaultTimezone } from '../../routines/defaults.js';
 import type { RoutineForm } from '../../routines/types.js';
 import { EMPTY_FORM } from '../../routines/types.js';
 import { type ModalMetadata, buildRoutineModal, buildTextMessage } from '../views/index.js';
@@ -21,6 +21,18 @@ async function lookUpTimezone(deps: ListenerDeps, userId: string, waitMs: number
 /** The user's Slack time zone if we can learn it quickly, else the configured default. */
 export async function resolveUserTimezone(deps: ListenerDeps, userId: string, waitMs = 800): Promise<string> {
   return (await lookUpTimezone(deps, userId, waitMs)) ?? deps.config.defaultTimezone;
+}
+
+/**
+ * The zone a new routine starts in: one the user chose over their Slack zone last time, else their Slack zone if
+ * known quickly, else the configured default. Quick create and the message shortcut read the schedule in it.
+ */
+export async function resolveStartingTimezone(deps: ListenerDeps, userId: string, waitMs = 800): Promise<string> {
+  const [remembered, slackZone] = await Promise.all([
+    within(DEFAULTS_WAIT_MS, deps.service.getRememberedChoices(userId), {}),
+    resolveUserTimezone(deps, userId, waitMs),
+  ]);
+  return chooseDefaultTimezone(remembered.timezone, slackZone, deps.config.defaultTimezone);
 }
 
 export function buildFilledModal(

@@ -5,7 +5,7 @@ import { isChannelDestination, resolveMentionNames } from '../mentions.js';
 import { type SlackMessageLike, slackMessageToPlainText } from '../text.js';
 import type { ListenerDeps } from './deps.js';
 import { scanQuickCreate } from './commands.js';
-import { openRoutineModal, resolveUserTimezone } from './open-modal.js';
+import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 /** How long naming the message's mentions may take: the trigger id dies 3 s after the press. */
 const MENTION_LOOKUP_MS = 700;
@@ -27,7 +27,7 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
       const message = (shortcut.message ?? {}) as SlackMessageLike;
       const [resolve, timezone] = await Promise.all([
         resolveMentionNames(deps.people, message, { waitMs: MENTION_LOOKUP_MS, ...(channel ? { channel } : {}) }),
-        resolveUserTimezone(deps, shortcut.user.id, MENTION_LOOKUP_MS),
+        resolveStartingTimezone(deps, shortcut.user.id, MENTION_LOOKUP_MS),
       ]);
       const text = slackMessageToPlainText(message, resolve);
       // A schedule in the message ("every Monday at 9 post the churn…") is found as in quick create.
