@@ -97,6 +97,9 @@ export const ACTION_ID = {
   openModal: 'routine_open_modal',
   /** App Home: reload the list. */
   refreshHome: 'routine_refresh_home',
+  /** App Home: the previous / next page of routines; `value` is the page to show (0-based). */
+  homePrevious: 'routine_home_previous',
+  homeNext: 'routine_home_next',
 } as const;
 export type ActionId = (typeof ACTION_ID)[keyof typeof ACTION_ID];
 

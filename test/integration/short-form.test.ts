@@ -342,6 +342,44 @@ describe('the message shortcut', () => {
   });
 });
 
+describe('the Home tab', () => {
+  it('shows "Loading" at once when Omni is slow, then 20 routines a page with Next and Previous, and no green button on cards', async () => {
+    h.slack.addUser({ id: 'U0097', name: 'erin', realName: 'Erin Eve', email: 'erin@example.com', tz: 'UTC' });
+    const erin = h.omni.addMember({ email: 'erin@example.com', displayName: 'Erin Eve' });
+    for (let i = 0; i < 45; i++) {
+      h.omni.addRoutine(erin, { name: `Erin ${String(i).padStart(2, '0')}`, modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
+    }
+    h.omni.inject({ match: { method: 'GET', path: '/v1/ai/routines' }, times: 1, fault: { type: 'delay-before', ms: 700 } });
+    const event = JSON.stringify({
+      token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvHome1', event_time: 1,
+      event: { type: 'app_home_opened', user: 'U0097', channel: 'D0097', tab: 'home', event_ts: '1.2' },
+    });
+    expect((await h.post(event, { headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
+    await h.settle();
+    const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0097');
+    expect(publishes.map((c) => JSON.stringify(c.args.view).includes('Loading your routines'))).toEqual([true, false]);
+
+    const names = (view: { blocks: unknown[] }) => JSON.stringify(view.blocks).match(/Erin \d\d/g) ?? [];
+    const home = h.slack.homeViews.get('U0097');
+    if (!home) throw new Error('no home');
+    expect(new Set(names(home)).size).toBe(20);
+    expect(JSON.stringify(home.blocks)).toContain('Routines 1–20 of 45, page 1 of 3');
+    const primary = blocksOf(home).flatMap((b) => (b.type === 'actions' ? (b.elements as Json[]) : [])).filter((e) => e.style === 'primary');
+    expect(primary.map((e) => e.action_id)).toEqual(['routine_open_modal']);
+
+    const published = (marker: string) =>
+      h.slack.waitFor('views.publish', (c) => c.args.user_id === 'U0097' && c.status === 200 && JSON.stringify(c.args.view).includes(marker), 8000);
+    await h.post(blockActionsBody({ source: 'view', userId: 'U0097', view: buildViewOutput(home as never), actions: [action.button({ actionId: 'routine_home_next', value: '1' })] }));
+    await published('Routines 21–40 of 45, page 2 of 3');
+    const second = h.slack.homeViews.get('U0097') ?? home;
+    expect(names(second).filter((n) => names(home).includes(n))).toEqual([]);
+    // An action on that page (Refresh) republishes the same page.
+    h.slack.reset();
+    await h.post(blockActionsBody({ source: 'view', userId: 'U0097', view: buildViewOutput(second as never), actions: [action.button({ actionId: 'routine_refresh_home', value: 'refresh' })] }));
+    await published('Routines 21–40 of 45, page 2 of 3');
+  });
+});
+
 describe('an end user with no Omni account', () => {
   it('is told to ask their Slack admin, never shown the admin command, which goes to the log', async () => {
     h.slack.addUser({ id: 'U0098', name: 'dan', realName: 'Dan Doe', email: 'dan@elsewhere.com', tz: 'Europe/London' });

@@ -9,7 +9,7 @@ import type { RoutineAction } from '../../routines/service.js';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildDraftDiscardedView, buildTextMessage, readModalMetadata } from '../views/index.js';
+import { buildCreatedView, buildDraftDiscardedView, buildTextMessage, readHomePage, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
@@ -139,7 +139,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           : `:warning: ${escapeForMrkdwn(result.failure.message)}`;
         const container = body.view?.type;
         if (container === 'home') {
-          await publishHome(deps, client, body.user.id, teamId, { fresh: true });
+          await publishHome(deps, client, body.user.id, teamId, { fresh: true, page: readHomePage(body.view?.private_metadata) });
           if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
         } else if (container === 'modal' && body.view) {
           if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
@@ -180,7 +180,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
     const removed = await deps.service.discardDraft(body.user.id, draftId);
-    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id);
+    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id, { page: readHomePage(body.view.private_metadata) });
     else if (body.view?.type === 'modal') await client.views.update({ view_id: body.view.id, view: buildDraftDiscardedView(removed) });
     else await reply(args, removed ? 'Draft discarded.' : 'That draft was already gone.');
   });
@@ -192,6 +192,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction>(ACTION_ID.refreshHome, async (args: ActionArgs) => {
     await args.ack();
-    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true });
+    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true, page: readHomePage(args.body.view?.private_metadata) });
   });
+
+  for (const id of [ACTION_ID.homePrevious, ACTION_ID.homeNext]) {
+    app.action<BlockAction>(id, async (args: ActionArgs) => {
+      await args.ack();
+      const page = Number.parseInt((args.action as { value?: string }).value ?? '0', 10);
+      await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { page: Number.isInteger(page) && page >= 0 ? page : 0 });
+    });
+  }
 }

@@ -1,6 +1,6 @@
 /** The pure Block Kit builders of the Slack app (no client, no I/O). */
 export { buildHelpMessage } from './help.js';
-export { buildHomeView, MAX_VIEW_BLOCKS, type HomeDraft, type HomeViewInput } from './home.js';
+export { buildHomeView, HOME_PAGE_SIZE, MAX_VIEW_BLOCKS, readHomePage, type HomeDraft, type HomeViewInput } from './home.js';
 export {
   buildCreatedHeadline,
   buildCreatedMessage,

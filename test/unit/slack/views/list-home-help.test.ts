@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, Button, SectionBlock } from '@slack/types';
 import { ACTION_ID } from '../../../../src/slack/ids.js';
 import { readFileSync } from 'node:fs';
-import { buildHelpMessage, buildHomeView, buildRoutineListMessage, buildTextMessage, buildUnknownCommandMessage } from '../../../../src/slack/views/index.js';
+import {
+  buildHelpMessage,
+  buildHomeView,
+  buildRoutineListMessage,
+  buildTextMessage,
+  buildUnknownCommandMessage,
+  readHomePage,
+} from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeRoutine, makeRoutines, mrkdwnTexts } from './fixtures.js';
 import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
 
@@ -99,21 +106,35 @@ describe('buildHomeView', () => {
     assertWithinSlackLimits(view);
   });
 
-  it('truncates 60 routines to 100 blocks with a note', () => {
-    const view = buildHomeView({ routines: makeRoutines(60), drafts: [{ id: 'd1', name: 'x' }] });
-    assertWithinSlackLimits(view);
-    expect(view.blocks.length).toBeLessThanOrEqual(100);
-    const shown = view.blocks.filter((b) => b.block_id?.startsWith('routine:')).length;
-    expect(shown).toBeGreaterThan(20);
-    expect(shown).toBeLessThan(60);
-    expect(blockById<{ elements: Array<{ text: string }> }>(view.blocks, 'home_more').elements[0]?.text).toBe(
-      `Showing ${shown} of 60 routines. Omni's *Routines* page has them all.`,
+  it('pages 57 routines by 20, with Previous / Next, a count, a link to Omni, and the page in its metadata', () => {
+    const routines = makeRoutines(57);
+    const pageOf = (view: ReturnType<typeof buildHomeView>) => view.blocks.filter((b) => b.block_id?.startsWith('routine:')).map((b) => b.block_id);
+    const pager = (view: ReturnType<typeof buildHomeView>) => (blockById<ActionsBlock>(view.blocks, 'home_pager').elements as Button[]).map((b) => [b.text.text, b.action_id, b.value]);
+    const first = buildHomeView({ routines, omniUrl: 'https://acme.omniapp.co' });
+    expect(pageOf(first)).toEqual(routines.slice(0, 20).map((r) => `routine:${r.id}`));
+    expect(pager(first)).toEqual([['Next', ACTION_ID.homeNext, '1']]);
+    expect(blockById<{ elements: Array<{ text: string }> }>(first.blocks, 'home_pages').elements[0]?.text).toBe(
+      'Routines 1–20 of 57, page 1 of 3 · <https://acme.omniapp.co|Open Omni>',
     );
-    const linked = buildHomeView({ routines: makeRoutines(60), omniUrl: 'https://acme.omniapp.co' });
-    expect(blockById<{ elements: Array<{ text: string }> }>(linked.blocks, 'home_more').elements[0]?.text).toMatch(
-      /^Showing \d+ of 60 routines\. <https:\/\/acme\.omniapp\.co\|Open Omni> and go to \*Routines\* to see them all\.$/,
-    );
-    assertWithinSlackLimits(linked);
+    expect(readHomePage(first.private_metadata)).toBe(0);
+    const middle = buildHomeView({ routines, page: 1 });
+    expect(pageOf(middle)).toEqual(routines.slice(20, 40).map((r) => `routine:${r.id}`));
+    expect(pager(middle)).toEqual([
+      ['Previous', ACTION_ID.homePrevious, '0'],
+      ['Next', ACTION_ID.homeNext, '2'],
+    ]);
+    const last = buildHomeView({ routines, page: 99 });
+    expect(pageOf(last)).toEqual(routines.slice(40).map((r) => `routine:${r.id}`));
+    expect(pager(last)).toEqual([['Previous', ACTION_ID.homePrevious, '1']]);
+    expect(readHomePage(last.private_metadata)).toBe(2);
+    for (const view of [first, middle, last]) assertWithinSlackLimits(view);
+    // Twenty routines or fewer: one page, no pager.
+    expect(blockIds(buildHomeView({ routines: makeRoutines(20) }).blocks)).not.toContain('home_pager');
+  });
+
+  it('reads the page back from private_metadata, and anything odd as the first page', () => {
+    expect(readHomePage('{"page":3}')).toBe(3);
+    for (const raw of [undefined, '', 'x', '{"page":-1}', '{"page":1.5}', '{"page":"2"}', 'null']) expect(readHomePage(raw)).toBe(0);
   });
 
   it('has one primary button at most: New routine at the top, none on the routine cards', () => {
