@@ -359,7 +359,7 @@ describe('the Home tab', () => {
     const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0097');
     expect(publishes.map((c) => JSON.stringify(c.args.view).includes('Loading your routines'))).toEqual([true, false]);
 
-    const names = (view: { blocks: unknown[] }) => JSON.stringify(view.blocks).match(/Erin \d\d/g) ?? [];
+    const names = (view: { blocks: unknown[] }): string[] => JSON.stringify(view.blocks).match(/Erin \d\d/g) ?? [];
     const home = h.slack.homeViews.get('U0097');
     if (!home) throw new Error('no home');
     expect(new Set(names(home)).size).toBe(20);
