@@ -3,6 +3,7 @@
  * "@U0A1B2C3". Users come from the cached users.info directory; channels from what the payload says (the bot has
  * no channels:read scope). An id that cannot be named in time becomes a plain word, never the raw id.
  */
+import { within } from './listeners/within.js';
 import type { SlackNameResolver } from './text.js';
 
 type Json = Record<string, unknown>;
@@ -45,25 +46,16 @@ export async function resolveMentionNames(
 ): Promise<SlackNameResolver> {
   const ids = collectMentionedUsers(message);
   const names = new Map<string, string>();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, options.waitMs);
-  });
-  await Promise.race([
-    Promise.all(
-      ids.map((id) =>
-        lookups
-          .getUser(id)
-          .then((user) => {
-            const name = user?.realName?.trim();
-            if (name) names.set(id, name);
-          })
-          .catch(() => {}),
-      ),
-    ),
-    deadline,
-  ]);
-  clearTimeout(timer);
+  const pending = ids.map((id) =>
+    lookups
+      .getUser(id)
+      .then((user) => {
+        const name = user?.realName?.trim();
+        if (name) names.set(id, name);
+      })
+      .catch(() => {}),
+  );
+  await within(options.waitMs, Promise.all(pending), []);
   const channel = options.channel;
   const channelName = channel && isChannelDestination(channel.id, channel.name) && channel.name !== 'privategroup' ? channel.name : undefined;
   return {
