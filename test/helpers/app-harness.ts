@@ -51,6 +51,8 @@ export interface HarnessOptions {
   app?: AppOptions;
   /** Reuse this database file (restart tests). */
   dbPath?: string;
+  /** Runs after the fakes are seeded and before the app starts (e.g. to make Omni slow for the app's first calls). */
+  beforeStart?: (fakes: { slack: FakeSlack; omni: FakeOmni }) => void;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -64,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   omni.addTopic(modelId, 'pipeline');
   omni.addBranch(modelId, 'dev-branch');
 
+  options.beforeStart?.({ slack, omni });
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'routine-bot-it-'));
   const dbPath = options.dbPath ?? join(dir ?? '', 'bot.db');
   const config = loadConfig({

@@ -391,3 +391,25 @@ describe('an end user with no Omni account', () => {
     expect(h.logs.some((l) => l.includes('npx routine-bot users link U0098 <membership-id>'))).toBe(true);
   });
 });
+
+describe('a cold model list', () => {
+  it('opens the form at once without waiting for Omni, then preselects the model when the list arrives', async () => {
+    // A separate app whose first model-list request to Omni takes a second (the warm-up at start is that request).
+    const cold = await startHarness({
+      env: { OMNI_DEFAULT_MODEL: 'Sales' },
+      beforeStart: ({ omni }) => omni.inject({ match: { method: 'GET', path: /\/v1\/models$/ }, times: 1, fault: { type: 'delay-before', ms: 1000 } }),
+    });
+    try {
+      const triggerId = cold.slack.issueTriggerId({ userId: 'U0001' });
+      await cold.post(slashCommandBody({ text: '', userId: 'U0001', triggerId }));
+      const opened = await cold.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+      const viewId = (opened.response.view as { id: string }).id;
+      expect(initialOf(opened.args.view as { blocks: unknown[] }, 'model')).not.toHaveProperty('initial_option');
+      const filled = await cold.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(cold.modelId), 8000);
+      expect(filled.response.ok).toBe(true);
+      expect(initialOf(cold.slack.views.get(viewId) ?? { blocks: [] }, 'model').initial_option).toMatchObject({ value: cold.modelId, text: { text: 'Sales' } });
+    } finally {
+      await cold.close();
+    }
+  });
+});
