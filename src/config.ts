@@ -79,6 +79,10 @@ const EnvSchema = z
         .min(10, { error: 'looks too short to be an Omni organization API key' }),
     ),
     OMNI_RATE_LIMIT_PER_MINUTE: intIn(1, 10000, 60),
+    OMNI_DEFAULT_MODEL: z.preprocess(
+      blankToUndefined,
+      z.string().trim().max(255, { error: 'must be a shared model id or name (at most 255 characters)' }).optional(),
+    ),
     PORT: intIn(0, 65535, 3000),
     DATABASE_URL: z.preprocess(
       blankToUndefined,
@@ -131,7 +135,13 @@ export interface Config {
     apiUrl: string | undefined;
     mode: 'http' | 'socket';
   };
-  omni: { baseUrl: string; apiKey: string; rateLimitPerMinute: number };
+  omni: {
+    baseUrl: string;
+    apiKey: string;
+    rateLimitPerMinute: number;
+    /** The model the routine form preselects when the user has no last-used one and several are shared (id or name). */
+    defaultModel: string | undefined;
+  };
   port: number;
   databaseUrl: string;
   defaultTimezone: string;
@@ -188,7 +198,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiUrl: e.SLACK_API_URL,
       mode: e.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
     }),
-    omni: Object.freeze({ baseUrl: e.OMNI_BASE_URL, apiKey: e.OMNI_API_KEY, rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE }),
+    omni: Object.freeze({
+      baseUrl: e.OMNI_BASE_URL,
+      apiKey: e.OMNI_API_KEY,
+      rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE,
+      defaultModel: e.OMNI_DEFAULT_MODEL,
+    }),
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     defaultTimezone: e.DEFAULT_TIMEZONE,

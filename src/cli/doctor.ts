@@ -11,6 +11,7 @@ import { type Config, ConfigError, loadConfig, secretValues } from '../config.js
 import { createLogger, createRedactor } from '../log.js';
 import { createOmniClient } from '../omni/client.js';
 import { createRateBudget } from '../omni/rate-budget.js';
+import { matchModel } from '../routines/defaults.js';
 import { openStore } from '../store/index.js';
 
 interface Check {
@@ -121,6 +122,27 @@ function buildChecks(config: Config): Check[] {
         }
       },
     },
+    {
+      name: 'OMNI_DEFAULT_MODEL',
+      async run() {
+        const wanted = config.omni.defaultModel;
+        if (!wanted) return { ok: true, detail: 'not set (the form preselects a model only when one is shared, or the one a user picked last)' };
+        try {
+          const models = await omni.listSharedModels();
+          const found = matchModel(models, wanted);
+          if (found) return { ok: true, detail: `preselects ${found.name ?? found.id} (${found.id})` };
+          const sameName = models.filter((m) => (m.name ?? '').trim().toLowerCase() === wanted.trim().toLowerCase()).length;
+          const names = models.slice(0, 10).map((m) => m.name ?? m.id).join(', ');
+          return {
+            ok: false,
+            detail: sameName > 1 ? `${sameName} shared models are named "${wanted}"` : `no shared model has the id or name "${wanted}"`,
+            fix: sameName > 1 ? 'Set OMNI_DEFAULT_MODEL to the model id instead of its name.' : `Set it to one of: ${names}${models.length > 10 ? ', …' : ''} (or its id), or leave it empty.`,
+          };
+        } catch (err) {
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
   ];
 }
 
@@ -159,5 +181,10 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
     if (!result.ok && result.fix) io.stdout.write(redact(`    fix: ${result.fix}\n`));
   }
   io.stdout.write(failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`);
+  // End users are only told to ask their Slack admin; this is what the admin then does.
+  io.stdout.write(
+    '\nSomeone told to "ask your Slack admin to link your Omni account"? Their Slack email matches no single Omni user:\n' +
+      '  npx routine-bot users link <slack-user-id> <membership-id>   (the bot logs the exact command when it meets one)\n',
+  );
   return failed === 0 ? 0 : 1;
 }

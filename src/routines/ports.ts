@@ -25,4 +25,6 @@ export type RoutinesStorePort = Pick<
   | 'beginIdempotent'
   | 'completeIdempotent'
   | 'abandonIdempotent'
+  | 'getUserChoices'
+  | 'saveUserChoices'
 >;

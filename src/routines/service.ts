@@ -4,11 +4,13 @@
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { adminFixForIdentityProblem } from '../identity/index.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
 import { isSameRoutine } from '../omni/same-routine.js';
 import { computeNextRuns } from '../schedule/next-runs.js';
 import { type RoutinePolicy, checkRoutineForm, isAllowedEmailDomain, isValidEmail } from './check-form.js';
+import { type RememberedChoices, completeForm } from './defaults.js';
 import { describeFailure, failureOf } from './failures.js';
 import type {
   IdentityOutcome,
@@ -64,10 +66,17 @@ function goneRoutineView(id: string, name: string): RoutineView {
   return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: { kind: 'email', recipients: [], groupCount: 0 }, modelId: '' };
 }
 
+/** The user is told whom to ask; the admin's fix (the `users link` command) goes to the log, where the admin looks. */
+function describeIdentityFor(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): string {
+  const adminFix = adminFixForIdentityProblem(outcome);
+  if (adminFix) deps.logger.warn('a Slack user has no usable Omni account', { reason: outcome.reason, adminFix });
+  return deps.describeIdentityProblem(outcome);
+}
+
 function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): UserFacingFailure {
   return {
     code: `identity_${outcome.reason}`,
-    message: deps.describeIdentityProblem(outcome),
+    message: describeIdentityFor(deps, outcome),
     retryable: outcome.reason === 'lookup_failed',
   };
 }
@@ -227,7 +236,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     idempotencyKey: string;
     draftId?: string;
   }): Promise<SubmitOutcome> {
-    const { slackUserId, form } = input;
+    const { slackUserId } = input;
+    const form = completeForm(input.form);
     const checked = checkRoutineForm(form, policy, clock());
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
 
@@ -294,6 +304,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       });
       await store.completeIdempotent(input.idempotencyKey, { routine });
       await store.deleteDraft(draftId);
+      await rememberChoices(slackUserId, form);
       return { kind: 'created', routine, recovered: created.recovered };
     } catch (err) {
       logger.error('create routine crashed', { err, slackUserId });
@@ -315,7 +326,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
 
   async function listRoutines(slackUserId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<ListOutcome> {
     const who = await identity.resolveIdentity(slackUserId, teamId);
-    if (!who.ok) return { ok: false, problem: deps.describeIdentityProblem(who) };
+    if (!who.ok) return { ok: false, problem: describeIdentityFor(deps, who) };
     try {
       // Refresh reuses a list fetched seconds ago, so pressing it again and again costs one Omni request.
       const recent = (listCache.get(who.membershipId)?.at ?? -Infinity) > clock().getTime() - RELIST_AFTER_MS;
@@ -388,6 +399,41 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     }
   }
 
+  /**
+   * Remembers the model, the zone (only when it differs from the user's Slack zone, so a later move follows Slack)
+   * and the kind of delivery of a routine just created, to preselect them next time. Best effort: never fails a create.
+   */
+  async function rememberChoices(slackUserId: string, form: RoutineForm): Promise<void> {
+    try {
+      const slackZone = (await people.getUser(slackUserId).catch(() => null))?.tz;
+      await store.saveUserChoices(slackUserId, {
+        modelId: form.modelId,
+        ...(form.modelName ? { modelName: form.modelName } : {}),
+        ...(form.timezone && form.timezone !== slackZone ? { timezone: form.timezone } : {}),
+        delivery: form.delivery,
+      });
+    } catch (err) {
+      logger.warn('could not remember the form choices', { err, slackUserId });
+    }
+  }
+
+  /** What the user chose last time (empty when nothing is remembered or the store cannot answer). */
+  async function getRememberedChoices(slackUserId: string): Promise<RememberedChoices> {
+    try {
+      const saved = await store.getUserChoices(slackUserId);
+      if (!saved) return {};
+      return {
+        ...(saved.modelId ? { modelId: saved.modelId } : {}),
+        ...(saved.modelName ? { modelName: saved.modelName } : {}),
+        ...(saved.timezone ? { timezone: saved.timezone } : {}),
+        ...(saved.delivery ? { delivery: saved.delivery } : {}),
+      };
+    } catch (err) {
+      logger.warn('could not read the remembered choices', { err, slackUserId });
+      return {};
+    }
+  }
+
   /** The name of a routine this user asked to delete before, after its ownership was proven; else undefined. */
   async function findVerifiedDeleteName(slackUserId: string, routineId: string): Promise<string | undefined> {
     const entries = await store.listAudit({ slackUserId, routineId, limit: 20 });
@@ -405,7 +451,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   async function findIdentityProblem(slackUserId: string, teamId?: string): Promise<string | null> {
     const who = await identity.resolveIdentity(slackUserId, teamId);
     if (who.ok || who.reason === 'lookup_failed') return null;
-    return deps.describeIdentityProblem(who);
+    return describeIdentityFor(deps, who);
   }
 
   async function getDraftForm(slackUserId: string, draftId: string): Promise<{ form: RoutineForm; lastError?: string } | null> {
@@ -431,7 +477,16 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     }));
   }
 
-  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts };
+  return {
+    submitRoutine,
+    listRoutines,
+    actOnRoutine,
+    findIdentityProblem,
+    getDraftForm,
+    discardDraft,
+    listOpenDrafts,
+    getRememberedChoices,
+  };
 }
 
 export type RoutineService = ReturnType<typeof createRoutineService>;

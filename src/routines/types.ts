@@ -35,7 +35,8 @@ export const EMPTY_FORM: RoutineForm = {
   schedule: '',
   timezone: '',
   modelId: '',
-  delivery: 'channel',
+  // A DM to the requester: nobody else sees answers drawn from their Omni access unless they choose so.
+  delivery: 'dm',
   recipientUserIds: [],
   emails: '',
   description: '',

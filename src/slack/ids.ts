@@ -50,6 +50,8 @@ export const BLOCK_ID = {
   schedulePreview: 'schedule_preview',
   /** Status line of a submitted modal ("Creating…", the result, or the failure). */
   status: 'status',
+  /** The actions block holding the "More options" button (gone once pressed). */
+  moreOptions: 'more_options',
 } as const;
 
 /**
@@ -78,6 +80,8 @@ export const ACTION_ID = {
   recipients: 'recipients_select',
   emails: 'emails_input',
   description: 'description_input',
+  /** Button under the short form: shows Name, Topic, Branch and Description (views.update, nothing typed is lost). */
+  moreOptions: 'routine_more_options',
 
   // Buttons on messages, ephemeral replies and the App Home. `value` carries the routine id (or draft id).
   runNow: 'routine_run_now',
@@ -93,6 +97,9 @@ export const ACTION_ID = {
   openModal: 'routine_open_modal',
   /** App Home: reload the list. */
   refreshHome: 'routine_refresh_home',
+  /** App Home: the previous / next page of routines; `value` is the page to show (0-based). */
+  homePrevious: 'routine_home_previous',
+  homeNext: 'routine_home_next',
 } as const;
 export type ActionId = (typeof ACTION_ID)[keyof typeof ACTION_ID];
 

@@ -143,7 +143,27 @@ export interface IdempotencyStore {
   abandonIdempotent(key: string): Promise<boolean>;
 }
 
-export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore {
+export type RememberedDelivery = 'channel' | 'dm' | 'email';
+
+/** What the routine form remembers of a user's last routine, to preselect it next time. */
+export interface UserChoices {
+  modelId?: string;
+  modelName?: string;
+  /** Only a zone the user picked over their Slack profile's (an override); absent otherwise. */
+  timezone?: string;
+  delivery?: RememberedDelivery;
+  updatedAt: Date;
+}
+
+export type SaveUserChoicesInput = Omit<UserChoices, 'updatedAt'>;
+
+export interface UserChoicesStore {
+  getUserChoices(slackUserId: string): Promise<UserChoices | null>;
+  /** Replaces the user's remembered choices (absent fields are forgotten). */
+  saveUserChoices(slackUserId: string, choices: SaveUserChoicesInput): Promise<void>;
+}
+
+export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, UserChoicesStore {
   /** Which implementation this is (for `doctor` and logs). */
   readonly kind: 'sqlite';
   /** Closes the database; later calls fail with a StoreError. Safe to call twice. */

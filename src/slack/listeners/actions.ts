@@ -9,7 +9,7 @@ import type { RoutineAction } from '../../routines/service.js';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildDraftDiscardedView, readModalMetadata } from '../views/index.js';
+import { buildCreatedView, buildDraftDiscardedView, buildTextMessage, readHomePage, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
@@ -26,6 +26,7 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
   const view = args.body.view;
   if (!view || view.type !== 'modal') return;
   const metadata = readModalMetadata(view.private_metadata);
+  if (args.action.action_id === ACTION_ID.moreOptions) metadata.moreOptions = true;
   const form = readRoutineForm(view.state.values as never, {
     ...(metadata.originChannelId ? { channelId: metadata.originChannelId } : {}),
   });
@@ -34,12 +35,17 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
     resolveUserTimezone(deps, args.body.user.id, 300),
     within(300, deps.service.findIdentityProblem(args.body.user.id), null),
   ]);
+  const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
+  const rebuilt = buildFilledModal(deps, form, metadata, options);
   try {
-    const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
-    await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, options) });
+    await args.client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt });
   } catch (err) {
-    // A newer keystroke already updated the view: its update wins, this one is dropped.
     if (!isHashConflict(err)) throw err;
+    // A keystroke in the schedule: a newer update (a later keystroke) won, and this one is dropped. A press or a
+    // pick (More options, a delivery kind, a channel) must not be lost to the open's follow-up landing first:
+    // apply it anyway, built from the state the press carried.
+    if (args.action.action_id === ACTION_ID.schedule) return;
+    await args.client.views.update({ view_id: view.id, view: rebuilt });
   }
 }
 
@@ -62,11 +68,12 @@ const DONE_WORDS: Record<RoutineAction, string> = {
 
 async function reply(args: ActionArgs, text: string): Promise<void> {
   const { body, client } = args;
+  const message = buildTextMessage(text);
   if (body.response_url) {
-    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+    await args.respond({ response_type: 'ephemeral', replace_original: false, ...message });
     return;
   }
-  await client.chat.postMessage({ channel: body.user.id, text });
+  await client.chat.postMessage({ channel: body.user.id, ...message });
 }
 
 /** How long a button press is remembered: Slack's replay window (a signed body older than 5 minutes is refused). */
@@ -93,14 +100,16 @@ function createPressMemory(clock: ListenerDeps['clock']) {
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   const isFirstPress = createPressMemory(deps.clock);
-  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery]) {
+  // Each of these reshapes the view: the preview, the topic hint, the delivery fields and who-will-see line, or
+  // the More options fields. The rebuild keeps block and action ids, so nothing typed is lost.
+  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery, ACTION_ID.channel, ACTION_ID.moreOptions]) {
     app.action<BlockAction>(id, async (args: ActionArgs) => {
       await args.ack();
       await refreshModal(deps, args);
     });
   }
   // Inputs that carry no view change of their own: ack so Slack does not show an error.
-  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.channel, ACTION_ID.recipients]) {
+  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.recipients]) {
     app.action<BlockAction>(id, async ({ ack }) => {
       await ack();
     });
@@ -130,11 +139,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
           : `:warning: ${escapeForMrkdwn(result.failure.message)}`;
         const container = body.view?.type;
         if (container === 'home') {
-          await publishHome(deps, client, body.user.id, teamId, { fresh: true });
-          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, text });
+          await publishHome(deps, client, body.user.id, teamId, { fresh: true, page: readHomePage(body.view?.private_metadata) });
+          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
         } else if (container === 'modal' && body.view) {
           if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
-          await client.chat.postMessage({ channel: body.user.id, text });
+          await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
         } else {
           await reply(args, text);
         }
@@ -171,7 +180,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
     const removed = await deps.service.discardDraft(body.user.id, draftId);
-    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id);
+    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id, { page: readHomePage(body.view.private_metadata) });
     else if (body.view?.type === 'modal') await client.views.update({ view_id: body.view.id, view: buildDraftDiscardedView(removed) });
     else await reply(args, removed ? 'Draft discarded.' : 'That draft was already gone.');
   });
@@ -183,6 +192,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction>(ACTION_ID.refreshHome, async (args: ActionArgs) => {
     await args.ack();
-    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true });
+    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true, page: readHomePage(args.body.view?.private_metadata) });
   });
+
+  for (const id of [ACTION_ID.homePrevious, ACTION_ID.homeNext]) {
+    app.action<BlockAction>(id, async (args: ActionArgs) => {
+      await args.ack();
+      const page = Number.parseInt((args.action as { value?: string }).value ?? '0', 10);
+      await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { page: Number.isInteger(page) && page >= 0 ? page : 0 });
+    });
+  }
 }

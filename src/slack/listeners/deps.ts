@@ -17,7 +17,7 @@ export interface ListenerDeps {
     searchBranches(modelId: string, query: string): Promise<Array<{ id: string; name: string | null }>>;
   };
   people: {
-    getUser(id: string): Promise<{ id: string; email?: string; tz?: string } | null>;
+    getUser(id: string): Promise<{ id: string; email?: string; tz?: string; realName?: string } | null>;
     /** What getUser would answer from its cache, without a Slack call; undefined when it would have to ask. */
     peekUser(id: string): { id: string; tz?: string } | null | undefined;
   };

@@ -6,11 +6,11 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { checkRoutineForm } from '../../routines/check-form.js';
+import { completeForm } from '../../routines/defaults.js';
 import type { FormErrors, RoutineForm } from '../../routines/types.js';
 import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
-import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildCreatingView, buildFailureView, buildRoutineBlocks, readModalMetadata } from '../views/index.js';
+import { buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView, readModalMetadata } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
 import type { ListenerDeps } from './deps.js';
 
@@ -73,8 +73,7 @@ export async function finishSubmission(
   }
   if (outcome.kind === 'created') {
     await client.views.update({ view_id: input.viewId, view: buildCreatedView(outcome.routine) }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
-    const blocks = buildRoutineBlocks(outcome.routine, { context: 'message' });
-    await tell(client, input.userId, { text: `Your routine "${escapeForMrkdwn(outcome.routine.name)}" is set up: ${outcome.routine.scheduleText}.`, blocks }, deps);
+    await tell(client, input.userId, buildCreatedMessage(outcome.routine), deps);
     return;
   }
   await client.views
@@ -86,7 +85,8 @@ export async function finishSubmission(
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
     const metadata = readModalMetadata(view.private_metadata);
-    const form = readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone });
+    // A blank name is named from the prompt here already, so "Creating…", the draft and the result all show it.
+    const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
     const checked = checkRoutineForm(form, deps.config, deps.clock());
     if (!checked.ok) {
       // The submitted view comes from the request: read its blocks defensively (a forged one may hold nulls).

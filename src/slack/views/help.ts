@@ -7,13 +7,14 @@ export function buildHelpMessage(): { text: string; blocks: KnownBlock[] } {
   const schedules = SCHEDULE_EXAMPLES.map((example) => `\`${example}\``).join(' · ');
   return {
     text: 'Routines ask Omni a question on a schedule and send you the answer. Type /routine to create one.',
+    // The first block says the same as `text`, so the words are seen whether Slack shows blocks or the text.
     blocks: [
       {
         type: 'section',
         block_id: 'help_intro',
         text: mrkdwn(
-          '*Routines* ask Omni a question on a schedule and deliver the answer to a channel, to you, or by email.\n' +
-            'You create them here; Omni runs them.',
+          'Routines ask Omni a question on a schedule and send you the answer. Type `/routine` to create one.\n' +
+            'The answer can also go to a channel or by email. You create routines here; Omni runs them.',
         ),
       },
       {
@@ -25,7 +26,7 @@ export function buildHelpMessage(): { text: string; blocks: KnownBlock[] } {
             "• `/routine every weekday at 9am summarise yesterday's pipeline`: the form, filled in",
             '• `/routine list`: your routines, with Run now, Pause and Delete',
             '• Message menu *⋯ → Create routine from message*: the message becomes the question',
-            '• Shortcuts menu (⚡) *New routine*, or this app\'s *Home* tab',
+            '• Shortcuts menu (⚡) *New Omni routine*, or this app\'s *Home* tab',
           ].join('\n'),
         ),
       },

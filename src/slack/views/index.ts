@@ -1,7 +1,16 @@
 /** The pure Block Kit builders of the Slack app (no client, no I/O). */
 export { buildHelpMessage } from './help.js';
-export { buildHomeView, MAX_VIEW_BLOCKS, type HomeDraft, type HomeViewInput } from './home.js';
-export { buildCreatedView, buildCreatingView, buildDraftDiscardedView, buildFailureView, isUnconfirmedFailure } from './results.js';
+export { buildHomeView, HOME_PAGE_SIZE, MAX_VIEW_BLOCKS, readHomePage, type HomeDraft, type HomeViewInput } from './home.js';
+export {
+  buildCreatedHeadline,
+  buildCreatedMessage,
+  buildCreatedView,
+  buildCreatingView,
+  buildDraftDiscardedView,
+  buildFailureView,
+  isUnconfirmedFailure,
+} from './results.js';
+export { buildTextMessage, buildUnknownCommandMessage, type SlackMessage } from './replies.js';
 export {
   buildLastRunText,
   buildRoutineBlockId,
@@ -12,8 +21,12 @@ export {
 } from './routine-blocks.js';
 export { buildEmptyStateBlocks, buildRoutineListMessage, MAX_MESSAGE_BLOCKS, QUICK_CREATE_EXAMPLES } from './routine-list.js';
 export {
+  buildAudienceText,
   buildRoutineModal,
+  buildSchedulePreviewBlocks,
   buildSchedulePreviewText,
+  holdsMoreOptions,
+  zoneInWords,
   MAX_EMAIL_RECIPIENTS,
   MODAL_SOURCES,
   readModalMetadata,

@@ -57,13 +57,16 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
  * Run now appears only when active; Omni's own disabling is not undone from Slack, so a disabled one can only
  * be deleted.
  */
-function buildRoutineActions(routine: RoutineView): ActionsBlock {
+function buildRoutineActions(routine: RoutineView, context: RoutineBlocksContext): ActionsBlock {
   const elements: Button[] = [];
+  // A green button only where the card stands alone (the created view and message): in a list of routines a
+  // primary button on every card would be a column of green with nothing standing out.
+  const primary = context === 'message' ? 'primary' : undefined;
   if (routine.status === 'active') {
-    elements.push(button('Run now', ACTION_ID.runNow, routine.id, 'primary'));
+    elements.push(button('Run now', ACTION_ID.runNow, routine.id, primary));
     elements.push(button('Pause', ACTION_ID.pause, routine.id));
   } else if (routine.status === 'paused') {
-    elements.push(button('Resume', ACTION_ID.resume, routine.id, 'primary'));
+    elements.push(button('Resume', ACTION_ID.resume, routine.id, primary));
   }
   const name = routine.name.trim() || 'this routine';
   elements.push({
@@ -103,7 +106,7 @@ export function buildRoutineBlocks(routine: RoutineView, options: { context: Rou
       elements: [mrkdwn(`:speech_balloon: ${excerpt}`)],
     } satisfies ContextBlock);
   }
-  blocks.push(buildRoutineActions(routine));
+  blocks.push(buildRoutineActions(routine, options.context));
   return blocks;
 }
 

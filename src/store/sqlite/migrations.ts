@@ -60,6 +60,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_by_expiry ON idempotency_keys (expires_at);
     `,
   },
+  {
+    id: 2,
+    name: 'remembered form choices per user',
+    sql: `
+      CREATE TABLE user_choices (
+        slack_user_id TEXT PRIMARY KEY,
+        model_id TEXT,
+        model_name TEXT,
+        timezone TEXT,
+        delivery TEXT CHECK (delivery IS NULL OR delivery IN ('channel', 'dm', 'email')),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -19,9 +19,12 @@ import type {
   IdentityOverride,
   IdentitySource,
   SaveDraftInput,
+  RememberedDelivery,
   SaveIdentityInput,
+  SaveUserChoicesInput,
   Store,
   StoredIdentity,
+  UserChoices,
 } from '../types.js';
 import { applyMigrations, SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 
@@ -67,6 +70,25 @@ interface AuditRow {
   outcome: 'ok' | 'error';
   omni_status: number | null;
   omni_message: string | null;
+}
+
+interface UserChoicesRow {
+  slack_user_id: string;
+  model_id: string | null;
+  model_name: string | null;
+  timezone: string | null;
+  delivery: RememberedDelivery | null;
+  updated_at: number;
+}
+
+function toUserChoices(row: UserChoicesRow): UserChoices {
+  return {
+    ...(row.model_id !== null ? { modelId: row.model_id } : {}),
+    ...(row.model_name !== null ? { modelName: row.model_name } : {}),
+    ...(row.timezone !== null ? { timezone: row.timezone } : {}),
+    ...(row.delivery !== null ? { delivery: row.delivery } : {}),
+    updatedAt: new Date(row.updated_at),
+  };
 }
 
 interface IdempotencyRow {
@@ -216,6 +238,14 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
       INSERT INTO idempotency_keys (key, state, result, expires_at, updated_at) VALUES (@key, 'done', @result, @expiresAt, @now)
       ON CONFLICT (key) DO UPDATE SET state = 'done', result = excluded.result, expires_at = excluded.expires_at, updated_at = excluded.updated_at`),
     abandonIdempotency: db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND state = 'in_progress'"),
+
+    getUserChoices: db.prepare<[string], UserChoicesRow>('SELECT * FROM user_choices WHERE slack_user_id = ?'),
+    saveUserChoices: db.prepare(`
+      INSERT INTO user_choices (slack_user_id, model_id, model_name, timezone, delivery, updated_at)
+      VALUES (@slackUserId, @modelId, @modelName, @timezone, @delivery, @now)
+      ON CONFLICT (slack_user_id) DO UPDATE SET
+        model_id = excluded.model_id, model_name = excluded.model_name, timezone = excluded.timezone,
+        delivery = excluded.delivery, updated_at = excluded.updated_at`),
   };
 
   let closed = false;
@@ -354,6 +384,23 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
         q.completeIdempotency.run({ key, result: toJson(result ?? null, 'submission result'), expiresAt: now + retentionMs, now });
       }),
     abandonIdempotent: (key) => run('release the submission key', () => q.abandonIdempotency.run(key).changes === 1),
+
+    getUserChoices: (slackUserId) =>
+      run('read the remembered choices', () => {
+        const row = q.getUserChoices.get(slackUserId);
+        return row === undefined ? null : toUserChoices(row);
+      }),
+    saveUserChoices: (slackUserId, choices: SaveUserChoicesInput) =>
+      run('remember the choices', () => {
+        q.saveUserChoices.run({
+          slackUserId,
+          modelId: choices.modelId ?? null,
+          modelName: choices.modelName ?? null,
+          timezone: choices.timezone ?? null,
+          delivery: choices.delivery ?? null,
+          now: clock().getTime(),
+        });
+      }),
 
     close: async () => {
       if (closed) return;

@@ -53,6 +53,16 @@ describe('routine-bot doctor', () => {
     expect(out).not.toContain(slack.token);
   });
 
+  it('checks OMNI_DEFAULT_MODEL against the shared models, by name or id', async () => {
+    const byName = await doctor({ ...goodEnv(), OMNI_DEFAULT_MODEL: 'sales' });
+    expect(byName.out).toMatch(/✓ OMNI_DEFAULT_MODEL: preselects Sales \(/);
+    expect(byName.code).toBe(0);
+    const unknown = await doctor({ ...goodEnv(), OMNI_DEFAULT_MODEL: 'Finance' });
+    expect(unknown.out).toContain('✗ OMNI_DEFAULT_MODEL: no shared model has the id or name "Finance"');
+    expect(unknown.out).toContain('Set it to one of: Sales');
+    expect(unknown.code).toBe(1);
+  });
+
   it('names every missing variable and exits 1', async () => {
     const { code, out } = await doctor({});
     expect(code).toBe(1);

@@ -73,7 +73,7 @@ describe('openStore (SQLite file)', () => {
     const raw = new Database(path.join(dir, 'db/routine-bot.db'), { readonly: true });
     try {
       const rows = raw.prepare('SELECT id, applied_at FROM migrations').all();
-      expect(rows).toEqual([{ id: 1, applied_at: new Date('2026-03-01T10:00:00Z').getTime() }]);
+      expect(rows).toEqual(SQLITE_MIGRATIONS.map((m) => ({ id: m.id, applied_at: new Date('2026-03-01T10:00:00Z').getTime() })));
     } finally {
       raw.close();
     }
@@ -344,6 +344,29 @@ describe('store contents (in memory)', () => {
 
     it('refuses a non-positive ttl', async () => {
       await expect(store.beginIdempotent('k', { ttlMs: 0 })).rejects.toBeInstanceOf(StoreError);
+    });
+  });
+
+  describe('remembered choices', () => {
+    it('returns null for a user with none, then replaces them as a whole, per user', async () => {
+      expect(await store.getUserChoices('U1')).toBeNull();
+      await store.saveUserChoices('U1', { modelId: 'm-1', modelName: 'Sales', timezone: 'Europe/London', delivery: 'email' });
+      await store.saveUserChoices('U2', { delivery: 'dm' });
+      expect(await store.getUserChoices('U1')).toEqual({
+        modelId: 'm-1',
+        modelName: 'Sales',
+        timezone: 'Europe/London',
+        delivery: 'email',
+        updatedAt: new Date('2026-03-01T10:00:00Z'),
+      });
+      clock.advance(1000);
+      await store.saveUserChoices('U1', { modelId: 'm-2', delivery: 'channel' });
+      expect(await store.getUserChoices('U1')).toEqual({ modelId: 'm-2', delivery: 'channel', updatedAt: new Date('2026-03-01T10:00:01Z') });
+      expect(await store.getUserChoices('U2')).toMatchObject({ delivery: 'dm' });
+    });
+
+    it('refuses a delivery kind the form does not have', async () => {
+      await expect(store.saveUserChoices('U1', { delivery: 'fax' as never })).rejects.toBeInstanceOf(StoreError);
     });
   });
 });
