@@ -191,9 +191,16 @@ export function buildEventTriggerRefusal(): ScheduleRefusal {
   );
 }
 
+const UNREAD_WORDS = "I couldn't read";
+
+/** True for the refusal that names words no rule understood (a schedule was being said), not "no schedule at all". */
+export function namesUnreadWords(refusal: { code: string; message: string }): boolean {
+  return refusal.code === 'not_a_schedule' && refusal.message.startsWith(UNREAD_WORDS);
+}
+
 export function buildNotScheduleRefusal(what: string | null, suggestion: string): ScheduleRefusal {
   const message = what
-    ? `I couldn't read "${what}" as part of a schedule. Try a phrase like the one below.`
+    ? `${UNREAD_WORDS} "${what}" as part of a schedule. Try a phrase like the one below.`
     : "That doesn't look like a schedule. Say when it should run, for example:";
   return buildRefusal('not_a_schedule', message, suggestion);
 }

@@ -10,6 +10,7 @@ import { ACTION_ID, BLOCK_ID, CALLBACK_ID, DELIVERY_KIND, INPUT_BLOCK_ID } from 
 import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 import { code, emphasised, formatNextRuns, mrkdwn, plainText, userText } from './format.js';
 import { suggestRoutineName } from '../../routines/defaults.js';
+import { namesUnreadWords } from '../../schedule/index.js';
 import { buildOption, buildTimezoneLabel } from './timezone-options.js';
 
 /** Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks use the same. */
@@ -200,8 +201,11 @@ export function zoneInWords(zone: string): string {
   return `${city} time`;
 }
 
-/** Refusals that only mean "not a schedule yet": while typing, the preview stays quiet instead of scolding. */
-const NOT_YET_A_SCHEDULE = new Set(['not_a_schedule']);
+/**
+ * Refusals that only mean "not a schedule yet": while typing, the preview stays quiet instead of scolding. Words
+ * the engine could not read inside a schedule ("every monday at 9 for the team") are named, never hidden.
+ */
+const notYetASchedule = (error: { code: string; message: string }) => error.code === 'not_a_schedule' && !namesUnreadWords(error);
 
 const PREVIEW_HINT = `Say when it should run, like ${emphasised('_', SCHEDULE_EXAMPLES[0])} or ${emphasised('_', SCHEDULE_EXAMPLES[1])}.`;
 
@@ -211,7 +215,7 @@ const PREVIEW_HINT = `Say when it should run, like ${emphasised('_', SCHEDULE_EX
  * reason and one alternative.
  */
 export function buildSchedulePreviewText(preview: SchedulePreview | null | undefined): string {
-  if (!preview || (!preview.ok && NOT_YET_A_SCHEDULE.has(preview.error.code))) return PREVIEW_HINT;
+  if (!preview || (!preview.ok && notYetASchedule(preview.error))) return PREVIEW_HINT;
   if (!preview.ok) {
     const message = userText(preview.error.message.replace(/[\s:]+$/, '.'), 1200);
     const alternative = preview.error.alternative.trim();

@@ -1,3 +1,4 @@
+import { interpretSchedule } from '../../../../src/schedule/index.js';
 import { describe, expect, it } from '@jest/globals';
 import type { InputBlock } from '@slack/types';
 import { ACTION_ID, BLOCK_ID, INPUT_BLOCK_ID } from '../../../../src/slack/ids.js';
@@ -254,6 +255,19 @@ describe('buildRoutineModal', () => {
       const view = buildRoutineModal({ form: makeForm({ schedule: 'ev' }), preview: typing, metadata: META });
       expect(blockIds(view.blocks)).not.toContain('schedule_cron');
       expect(blockById<{ type: string }>(view.blocks, BLOCK_ID.schedulePreview).type).toBe('context');
+    });
+
+    it('names the words it could not read inside a schedule instead of staying quiet', () => {
+      const unread = interpretSchedule('every monday at 9 for the sales team', { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(unread.ok).toBe(false);
+      expect(buildSchedulePreviewText(unread)).toContain('for the sales team');
+      const typing = interpretSchedule('every ban', { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(buildSchedulePreviewText(typing)).toBe(buildSchedulePreviewText(null));
+    });
+
+    it('shows what a convention filled in as assumed', () => {
+      const morning = interpretSchedule('every weekday morning', { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(buildSchedulePreviewText(morning)).toContain('Assumed: “morning” read as 9:00 AM');
     });
 
     it('formats next runs in the preview zone even when given in UTC, and lists warnings', () => {
