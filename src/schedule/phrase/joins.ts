@@ -21,8 +21,11 @@ function isJoiner(s: PhraseState, k: number): boolean {
   return (tok.kind === 'word' && (JOIN_WORDS.has(tok.text) || tok.text === 'as')) || (tok.kind === 'symbol' && JOIN_SYMBOLS.has(tok.text));
 }
 
-/** Kinds of the same family: a part names days once, whether as "every day" or as "mondays". */
-const family = (k: string) => (k === 'E' ? 'D' : k);
+/**
+ * Kinds of the same family: a part names days once, whether as "every day" or as "mondays", and its times once,
+ * whether as "9am", "morning" or ":30".
+ */
+const family = (k: string) => (k === 'E' ? 'D' : k === 'P' || k === 'N' ? 'T' : k);
 
 /**
  * A list continues when a mark of only days follows a mark of only days ("mon, wed and fri") or a mark of only
@@ -32,7 +35,8 @@ const family = (k: string) => (k === 'E' ? 'D' : k);
 function continuesList(m: Mark, last: Mark | undefined): boolean {
   if (!last || last.kinds.length !== 1 || m.kinds.length !== 1) return false;
   const [a, b] = [last.kinds[0], m.kinds[0]];
-  return (a === 'D' && b === 'D') || (a === 'E' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M');
+  // a part of the day and a time go together either way round ("every night at 10", "at 7 every evening")
+  return (a === 'D' && b === 'D') || (a === 'E' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M') || (a === 'P' && b === 'T') || (a === 'T' && b === 'P');
 }
 
 /** True when mark `m` names a kind the current part already has, other than by continuing a list. */
@@ -139,7 +143,7 @@ export function shareBetweenParts(parts: PhraseState[], wholeRepeats: boolean): 
   const repeating = wholeRepeats || parts.some((p) => p.repeating || !!p.frequency || !!p.step);
   const zones = [...new Set(parts.flatMap((p) => (p.zone ? [p.zone] : [])))];
   for (const [k, p] of parts.entries()) {
-    if (!p.step && p.windowRaw) {
+    if (!p.step && (p.windowRaw || (p.minuteMark !== undefined && p.times.length === 0))) {
       const stepDonor = nearest(parts, k, (q) => !!q.step && (q.step.unit === 'minute' || q.step.unit === 'hour'));
       if (stepDonor?.step) p.step = stepDonor.step;
     }

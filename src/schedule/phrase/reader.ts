@@ -52,7 +52,7 @@ const RULES: readonly Rule[] = [
   readYear,
 ];
 
-const KINDS: readonly MarkKind[] = ['D', 'E', 'T', 'W', 'S', 'M', 'Z', 'X', 'F'];
+const KINDS: readonly MarkKind[] = ['D', 'E', 'T', 'P', 'N', 'W', 'S', 'M', 'Z', 'X', 'F'];
 
 /** Reads every token of `tokens` into a state; roles and marks included. */
 export function readTokens(tokens: readonly Token[], text: string): PhraseState {
