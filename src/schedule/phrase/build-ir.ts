@@ -75,6 +75,12 @@ export function finish(s: PhraseState): PhraseParse {
     return { ok: false, refusal: top.build(rest, restSaid), weak: top.weak ?? false, unknown: 0 };
   }
   if (built.refusal) return { ok: false, refusal: built.refusal, weak: false, unknown: 0 };
+  // "on the 3rd of next month", "the 15th this month": a date in one month, not every month
+  if (s.nextPeriod && !s.everySaid && !s.frequency && !s.step) {
+    return { ok: false, refusal: buildOneOffRefusal(renderPhrase(rest)), weak: false, unknown: 0 };
+  }
+  // "every monday next month": a repeat that stops after one month is an end date
+  if (s.nextPeriod) return { ok: false, refusal: buildBoundsRefusal(renderPhrase(rest)), weak: false, unknown: 0 };
   // "every now", "each tomorrow": a one-off word with nothing that repeats around it
   const content = s.times.length > 0 || s.periods.length > 0 || s.weekdays.size > 0 || s.selectors.length > 0 || !!s.frequency || !!s.step || !!s.windowRaw;
   if (s.oneOffHint && !content) {
@@ -237,7 +243,9 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
     if (months.length === 0) assumed.push('twice a year read as January and July');
     months = months.length > 0 ? months : [1, 7];
   } else if (freq === 'yearly' && months.length === 0) {
-    months = [1];
+    // "the last day of the year" is in December; "the first monday of the year" in January
+    const last = selectors.some((sel) => sel.kind === 'lastDay' || sel.kind === 'lastBusinessDay' || sel.kind === 'lastOfWeekday');
+    months = [last ? 12 : 1];
     if (selectors.length === 0) assumed.push('yearly read as 1 January');
   }
   let step = s.step;
@@ -324,16 +332,23 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
     if (s.minuteMark !== undefined && times.length === 0) times = [{ hour: 9, minute: s.minuteMark }];
     if (s.anchorRaw && times.length === 0) times = [resolve(s.anchorRaw)];
   }
-  // "except at 1pm": fixed times (an hour step becomes its list of times) without those
-  if (s.exceptTimes.length > 0) {
-    const excluded = s.exceptTimes.map(resolve);
+  // "except at 1pm", "except between 12 and 2": fixed times (an hour step becomes its list of times) without those
+  if (s.exceptTimes.length > 0 || s.exceptWindows.length > 0) {
+    const windowHoursOut = s.exceptWindows.flatMap((x) => {
+      const from = resolve(x.from);
+      let to = resolve(x.to);
+      if (to.hour < from.hour && !x.to.meridiem && !x.to.twentyFour && to.hour + 12 > from.hour && to.hour + 12 <= 23) to = { ...to, hour: to.hour + 12 };
+      return windowHours(from, to, 1, true).map((hour) => ({ hour, minute: -1 }));
+    });
+    const excluded = [...s.exceptTimes.map(resolve), ...windowHoursOut];
     const base = step && (step.unit === 'minute' || step.unit === 'hour') ? expandHourStep(step) : times.length > 0 ? times : null;
     if (!base) {
       refusal ??= buildAmbiguousRefusal('Leaving out one time works for hourly schedules and fixed times, not for minute steps. Which times should it run?', renderPhrase({ times: [], step: { unit: 'hour', every: 1 }, days: selectors, months, years: [] }));
     } else {
-      const kept = base.filter((t) => !excluded.some((x) => sameTime(x, t)));
+      // a window leaves out whole hours (minute -1 matches any minute of that hour)
+      const kept = base.filter((t) => !excluded.some((x) => sameTime(x, t) || (x.minute === -1 && x.hour === t.hour)));
       if (kept.length === base.length) {
-        refusal ??= buildAmbiguousRefusal(`It doesn't run at ${excluded.map(renderTime).join(' or ')} anyway. What should be left out?`, renderPhrase({ times: base, step: undefined, days: selectors, months, years: [] }));
+        refusal ??= buildAmbiguousRefusal(`It doesn't run at ${excluded.filter((x) => x.minute >= 0).map(renderTime).join(' or ') || 'those hours'} anyway. What should be left out?`, renderPhrase({ times: base, step: undefined, days: selectors, months, years: [] }));
       } else if (kept.length === 0) refusal ??= buildNotScheduleRefusal(null, FALLBACK_SUGGESTION);
       step = undefined;
       times = kept;

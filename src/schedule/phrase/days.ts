@@ -4,10 +4,10 @@
  * a period ("end of the month") and exceptions ("except fridays", "except the 10th", "except at 1pm").
  */
 import { readMonth, readWeekday } from '../normalise.js';
-import { FALLBACK_SUGGESTION, buildCalendarRefusal, buildInvalidDateTimeRefusal, renderOrdinal, renderPhrase } from '../refusals.js';
+import { FALLBACK_SUGGESTION, buildAmbiguousRefusal, buildCalendarRefusal, buildInvalidDateTimeRefusal, buildMultipleSchedulesRefusal, renderOrdinal, renderPhrase } from '../refusals.js';
 import { readMonthListTail } from './months.js';
 import { RANK, expandWrap, isSymbol, isWord } from './state.js';
-import type { PhraseState } from './state.js';
+import type { PhraseState, RawTime } from './state.js';
 import { readTimeAt } from './times.js';
 
 /** "nearest weekday to the 15th", "weekday nearest the 15th", "closest business day to the 1st". */
@@ -102,10 +102,32 @@ export function readEdgeOfPeriod(s: PhraseState): boolean {
   return false;
 }
 
+type ExceptKind = 'weekday' | 'date' | 'month' | 'time';
+
+/** Words skipped between the items of an exception list. */
+const EXCEPT_SKIP = ['not', 'on', 'the', 'and', 'for', 'or', 'in', 'except', 'public', 'at', 'during', 'a', 'of'];
+
+/** A weekday, "weekend(s)", "weekday(s)" at offset k: the days and tokens read, or null. */
+function exceptDaysAt(s: PhraseState, k: number): { days: number[]; length: number } | null {
+  const w = s.word(k);
+  if (w === undefined) return null;
+  const day = readWeekday(w);
+  if (day !== null) {
+    const range = readDayRangeEnd(s, k + 1);
+    return { days: range ? expandWrap(day, range.day, 7) : [day], length: range ? range.length + 1 : 1 };
+  }
+  if (w === 'weekend') return { days: [1, 7], length: isWord(s.at(k + 1), 'day') ? 2 : 1 };
+  if (w === 'weekday') return { days: [2, 3, 4, 5, 6], length: 1 };
+  return null;
+}
+
 /**
- * "except friday", "but not weekends", "excluding holidays", "other than june", "except the 10th", "except at 1pm".
- * A list of exceptions is read whole (days, dates and months together, or times alone), so no excepted item is
- * ever read as a day to run on.
+ * "except friday", "but not weekends", "excluding holidays", "other than june", "except the 10th", "except at 1pm",
+ * "except between 12 and 2". A list of exceptions is read whole, so no excepted item is ever read as a day to run
+ * on. One kind of thing per list unless "and" joins them ("except tuesdays and the 15th"). What one cron cannot
+ * leave out is refused: a single date in one month ("except dec 25", "except christmas"), one weekday of the month
+ * ("except the last friday"), an exception for some months only ("except weekends in august"), one time on some
+ * days ("except fridays at 5").
  */
 export function readExcept(s: PhraseState): boolean {
   const w = s.word();
@@ -114,59 +136,107 @@ export function readExcept(s: PhraseState): boolean {
   else if (w === 'but' || w === 'not') k = 1;
   else if ((w === 'other' && isWord(s.at(1), 'than')) || (w === 'apart' && isWord(s.at(1), 'from'))) k = 2;
   else return false;
+  const calendar = (what: string) => s.flag(RANK.calendar, (rest, restSaid) => buildCalendarRefusal(what, restSaid ? renderPhrase(rest) : FALLBACK_SUGGESTION));
+  const twoSchedules = (why: string) => s.flag(RANK.interval, (rest) => buildMultipleSchedulesRefusal(why, renderPhrase(rest)));
   let found = 0;
   let end = k;
-  let kind: 'days' | 'times' | undefined;
+  let kind: ExceptKind | undefined;
   for (;;) {
-    while (isWord(s.at(k), 'not', 'on', 'the', 'and', 'for', 'or', 'in', 'except', 'public', 'at', 'during') || isSymbol(s.at(k), ',')) k++;
+    let listJoin = false;
+    while (isWord(s.at(k), ...EXCEPT_SKIP) || isSymbol(s.at(k), ',')) {
+      if (isWord(s.at(k), 'and', 'or') || isSymbol(s.at(k), ',')) listJoin = true;
+      k++;
+    }
     const tok = s.at(k);
     if (!tok) break;
-    const time = kind !== 'days' ? readTimeAt(s, k, true) : null;
-    if (time && (kind === 'times' || found === 0) && tok.kind !== 'ordinal') {
+    const switchable = found === 0 || listJoin;
+    const sameOr = (next: ExceptKind) => kind === undefined || kind === next || switchable;
+    // special days one cron can't leave out
+    const holiday = HOLIDAY_WORDS.find((words) => words.every((x, j) => s.word(k + j) === x));
+    if (holiday) {
+      calendar('holidays (they fall on a different weekday each year, or on one date)');
+      k += holiday.length;
+    } else if ((tok.kind === 'ordinal' || isWord(tok, 'last')) && (readWeekday(s.word(k + 1) ?? '') !== null || isWord(s.at(k + 1), 'business', 'weekday', 'workday', 'day'))) {
+      // "except the first monday", "except the last day of the month"
+      calendar('leaving out one day of the month (the first Monday, the last day)');
+      k += isWord(s.at(k + 1), 'business') && isWord(s.at(k + 2), 'day') ? 3 : 2;
+      if (isWord(s.at(k), 'of') && isWord(s.at(k + 1), 'the', 'every', 'each') && isWord(s.at(k + 2), 'month')) k += 3;
+    } else if (tok.kind === 'ordinal' && (isWord(s.at(k + 1), 'of') && readMonth(s.word(k + 2) ?? '') !== null || readMonth(s.word(k + 1) ?? '') !== null)) {
+      // "except the 25th of december", "except 1st january": one date a year
+      calendar('leaving out a single date of the year');
+      k += isWord(s.at(k + 1), 'of') ? 3 : 2;
+    } else if (tok.kind === 'word' && readMonth(tok.text) !== null && (s.at(k + 1)?.kind === 'number' || s.at(k + 1)?.kind === 'ordinal') && ((s.at(k + 1) as { value: number }).value <= 31)) {
+      // "except january 1", "except dec 25"
+      calendar('leaving out a single date of the year');
+      k += 2;
+    } else if (tok.kind === 'word' && (tok.text === 'summer' || tok.text === 'winter' || tok.text === 'spring' || tok.text === 'autumn' || tok.text === 'fall')) {
+      const season = tok.text;
+      s.flag(RANK.ambiguous, (rest) => buildAmbiguousRefusal(`Which months? "${season}" depends on the hemisphere. Name the months to leave out.`, renderPhrase(rest)));
+      k++;
+    } else if (isWord(tok, 'between', 'from') && readTimeAt(s, k + 1, true) && sameOr('time')) {
+      // "except between 12 and 2": the hours of that window, both ends included (as hour windows are)
+      const from = readTimeAt(s, k + 1, true) as { time: RawTime; length: number };
+      const sep = k + 1 + from.length;
+      const to = isWord(s.at(sep), 'and', 'to', 'till', 'until') || isSymbol(s.at(sep), '-') ? readTimeAt(s, sep + 1, true) : null;
+      if (!to) break;
+      s.exceptWindows.push({ from: from.time, to: to.time });
+      kind = 'time';
+      k = sep + 1 + to.length;
+    } else if (tok.kind !== 'ordinal' && readTimeAt(s, k, true) && (kind === 'time' || found === 0)) {
+      const time = readTimeAt(s, k, true) as { time: RawTime; length: number };
       s.exceptTimes.push(time.time);
-      kind = 'times';
+      kind = 'time';
       k += time.length;
-    } else if (kind === 'times') {
-      break;
-    } else if (tok.kind === 'ordinal' && readWeekday(s.word(k + 1) ?? '') === null) {
+    } else if (tok.kind === 'ordinal' && sameOr('date')) {
       s.exceptMonthDays.add(tok.value);
       if (tok.value < 1 || tok.value > 31) flagInvalidDay(s, tok.value);
+      kind = 'date';
       k++;
-    } else if (tok.kind !== 'word') {
-      break;
-    } else if (tok.text === 'last' && isWord(s.at(k + 1), 'day', 'business', 'weekday', 'workday')) {
-      // "except the last day of the month": cron can't leave out L
-      s.flag(RANK.calendar, (rest) => buildCalendarRefusal('skipping the last day of the month', renderPhrase(rest)));
-      k += isWord(s.at(k + 1), 'business') && isWord(s.at(k + 2), 'day') ? 3 : 2;
-      if (isWord(s.at(k), 'of') && isWord(s.at(k + 1), 'the') && isWord(s.at(k + 2), 'month')) k += 3;
-    } else if (readWeekday(tok.text) !== null) {
-      const day = readWeekday(tok.text) as number;
-      const range = readDayRangeEnd(s, k + 1);
-      const days = range ? expandWrap(day, range.day, 7) : [day];
-      for (const d of days) s.exceptDays.add(d);
-      k += range ? range.length + 1 : 1;
-    } else if (tok.text === 'weekend') {
-      s.exceptDays.add(1).add(7);
-      k++;
-    } else if (tok.text === 'weekday') {
-      for (const d of [2, 3, 4, 5, 6]) s.exceptDays.add(d);
-      k++;
-    } else if (readMonth(tok.text) !== null) {
+    } else if (exceptDaysAt(s, k) && sameOr('weekday')) {
+      const days = exceptDaysAt(s, k) as { days: number[]; length: number };
+      for (const d of days.days) s.exceptDays.add(d);
+      kind = 'weekday';
+      k += days.length;
+      // "every day at 9 and 5 except fridays at 5": one time on some days. With no time said before it, the time
+      // is the schedule's ("every day except friday at 9"); the same one time as before only repeats it.
+      const at = isWord(s.at(k), 'at') ? readTimeAt(s, k + 1, true) : null;
+      if (at && s.times.length > 0) {
+        const same = s.times.length === 1 && (s.times[0] as RawTime).text.toLowerCase() === at.time.text.toLowerCase();
+        if (!same) twoSchedules('Leaving out one time on some days takes two schedules.');
+        k += 1 + at.length;
+      }
+    } else if (tok.kind === 'word' && readMonth(tok.text) !== null && sameOr('month')) {
       s.exceptMonths.add(readMonth(tok.text) as number);
+      kind = 'month';
       k++;
-    } else if (tok.text === 'holiday' || (tok.text === 'bank' && isWord(s.at(k + 1), 'holiday'))) {
-      s.flag(RANK.calendar, (rest, restSaid) => buildCalendarRefusal('public holidays', restSaid ? renderPhrase(rest) : FALLBACK_SUGGESTION));
-      k += tok.text === 'bank' ? 2 : 1;
+    } else if (isWord(tok, 'holiday') || (isWord(tok, 'bank') && isWord(s.at(k + 1), 'holiday'))) {
+      calendar('public holidays');
+      k += isWord(tok, 'bank') ? 2 : 1;
     } else break;
-    kind ??= 'days';
     found++;
     end = k;
   }
   if (found === 0) return false;
+  // "except weekends in august", "except in december on weekends": an exception for only part of the year
+  let j = end;
+  while (isWord(s.at(j), 'in', 'during', 'on', 'the', 'of')) j++;
+  const scopeMonth = s.word(j) !== undefined && readMonth(s.word(j) as string) !== null && !(s.at(j + 1)?.kind === 'number' || s.at(j + 1)?.kind === 'ordinal');
+  const scopeDays = exceptDaysAt(s, j);
+  if (j > end && ((kind === 'weekday' || kind === 'date') && scopeMonth || kind === 'month' && scopeDays)) {
+    twoSchedules('Leaving out days in only some months (or months on only some days) takes two schedules.');
+    end = j + (scopeMonth ? 1 : (scopeDays as { length: number }).length);
+  }
   s.said = true;
   s.i += end;
   return true;
 }
+
+/** Holiday names inside an exception ("except christmas", "except new year's day", "except easter"). */
+const HOLIDAY_WORDS: readonly string[][] = [
+  ['new', 'year', 'day'], ['new', 'year', 'eve'], ['christmas', 'eve'], ['christmas', 'day'], ['christmas'], ['xmas'],
+  ['boxing', 'day'], ['thanksgiving'], ['easter'], ['good', 'friday'], ['independence', 'day'], ['labor', 'day'],
+  ['labour', 'day'], ['memorial', 'day'], ['diwali'],
+];
 
 /** After a weekday at offset k: "-fri", "to friday", "through fri" → the end day and tokens used. */
 export function readDayRangeEnd(s: PhraseState, k: number): { day: number; length: number } | null {

@@ -161,6 +161,7 @@ export function readHoliday(s: PhraseState): boolean {
  * month/day and day/month ("4/5") is ambiguous; one that is the same either way ("12/12") is not.
  */
 export function readNumericDate(s: PhraseState): boolean {
+  if (readDottedDate(s)) return true;
   const a = s.at();
   const sep1 = s.at(1);
   const b = s.at(2);
@@ -181,8 +182,9 @@ export function readNumericDate(s: PhraseState): boolean {
     day = third.value;
   } else {
     if (a.raw.length > 2 || b.raw.length > 2) return false;
-    // a dash between two small numbers is a time window ("9-5"), not a date, unless a year follows
-    if (sep === '-' && !third) return false;
+    // a dash between two small numbers is a time window ("9-5"), not a date, unless a year follows or the words
+    // before it ask for a day ("on 03-01", "every 12-25")
+    if (sep === '-' && !third && !isWord(s.at(-1), 'on', 'every', 'each')) return false;
     if (a.value === 24 && b.value === 7 && !third) {
       s.flag(RANK.frequent, () => buildTooFrequentRefusal(60, 'every hour'));
       s.said = true;
@@ -231,5 +233,37 @@ export function readNumericDate(s: PhraseState): boolean {
   }
   s.pinnedDate = true;
   s.i += length;
+  return true;
+}
+
+/**
+ * "every year on 15.03", "15.03. every year": a dotted day and month (the European way). The lexer reads "15.03" as
+ * a clock time; it is a date only after "on" or "the", or with a dot after it. Month/day when only that is valid.
+ */
+function readDottedDate(s: PhraseState): boolean {
+  const tok = s.at();
+  if (tok?.kind !== 'time') return false;
+  const m = /^(\d{1,2})\.(\d{1,2})$/.exec(s.typed(tok));
+  if (!m) return false;
+  const trailingDot = isSymbol(s.at(1), '.');
+  if (!(isWord(s.at(-1), 'on', 'the') || trailingDot)) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  const dm = validDate(b, a);
+  const md = validDate(a, b);
+  if (!dm && !md) return false;
+  const [month, day] = dm ? [b, a] : [a, b];
+  if (dm && md && a !== b) {
+    const typed = s.typed(tok);
+    s.flag(RANK.ambiguous, (rest) =>
+      buildAmbiguousRefusal(
+        `Is ${typed} ${MONTH_NAMES[b - 1] as string} ${renderOrdinal(a)} or ${MONTH_NAMES[a - 1] as string} ${renderOrdinal(b)}?`,
+        renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [a] }], months: [b], years: [] }),
+      ),
+    );
+  }
+  s.addMonths([month]);
+  s.selectors.push({ kind: 'monthDays', days: [day] });
+  s.pinnedDate = true;
+  s.i += trailingDot ? 2 : 1;
   return true;
 }

@@ -57,6 +57,7 @@ const KINDS: readonly MarkKind[] = ['D', 'E', 'T', 'P', 'N', 'W', 'S', 'M', 'Z',
 /** Reads every token of `tokens` into a state; roles and marks included. */
 export function readTokens(tokens: readonly Token[], text: string): PhraseState {
   const s = new PhraseState(tokens, text);
+  s.everySaid = tokens.some((t) => t.kind === 'word' && (t.text === 'every' || t.text === 'each'));
   while (s.i < tokens.length) {
     const start = s.i;
     const chatter = matchChatter(s);

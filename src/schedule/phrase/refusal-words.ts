@@ -196,6 +196,10 @@ export function readOneOffWords(s: PhraseState): boolean {
   else if (w === 'in' && isWord(s.at(1), 'a', 'an') && ['minute', 'hour', 'day', 'week', 'month'].includes(s.word(2) ?? '')) length = 3;
   if (length === 0) return false;
   if (w === 'tonight') s.periods.push('night');
+  if ((w === 'next' || w === 'this' || w === 'coming') && UNIT_WORDS.has(s.word(1) ?? '')) s.nextPeriod = true;
+  // "next friday": keep the day, so the alternative offers every Friday
+  const day = (w === 'next' || w === 'this' || w === 'coming') ? readWeekday(s.word(1) ?? '') : null;
+  if (day !== null) s.addWeekdays([day]);
   s.oneOffHint = true;
   s.said = true;
   s.i += length;

@@ -88,6 +88,10 @@ export class PhraseState {
   weakDay = false;
   pinnedDate = false;
   oneOffHint = false;
+  /** "next month", "this week": one period, not every one. */
+  nextPeriod = false;
+  /** "every" or "each" was said somewhere in the phrase. */
+  everySaid = false;
 
   readonly times: RawTime[] = [];
   readonly periods: Period[] = [];
@@ -101,6 +105,8 @@ export class PhraseState {
   readonly exceptMonths = new Set<number>();
   readonly exceptMonthDays = new Set<number>();
   readonly exceptTimes: RawTime[] = [];
+  /** "except between 12 and 2": hour windows left out, both ends included. */
+  readonly exceptWindows: Array<{ from: RawTime; to: RawTime }> = [];
   readonly selectors: DaySelector[] = [];
   readonly months = new Set<number>();
   readonly years = new Set<number>();
@@ -195,7 +201,7 @@ export class PhraseState {
       M: this.monthMentions,
       Z: this.zone ? (this.otherZone ? 2 : 1) : 0,
       F: this.calendarSets,
-      X: this.exceptDays.size + this.exceptMonthDays.size + this.exceptMonths.size + this.exceptTimes.length,
+      X: this.exceptDays.size + this.exceptMonthDays.size + this.exceptMonths.size + this.exceptTimes.length + this.exceptWindows.length,
     };
   }
 
