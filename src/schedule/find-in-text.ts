@@ -14,6 +14,7 @@ import type { ScheduleFailure, ScheduleSuccess } from './interpret.js';
 import { readMonth, readWeekday, tokenisePhrase } from './normalise.js';
 import type { Token } from './normalise.js';
 import { FILLERS, SCHEDULE_CHATTER_STARTS } from './phrase/filler.js';
+import { matchZoneWords } from './zones.js';
 import { parseScheduleTokens } from './phrase/index.js';
 import type { PhraseParse } from './phrase/index.js';
 import type { InterpretOptions } from './types.js';
@@ -100,6 +101,9 @@ interface Candidate {
   extra?: { i: number; j: number };
 }
 
+/** Words after which days and dates are what the prompt is about, not when it runs. */
+const ARGUMENT_WORDS = new Set(['for', 'about', 'of', 'since', 'before', 'after', 'until', 'till', 'through', 'during', 'between', 'within', 'over', 'than', 'what', 'shipped', 'from']);
+
 /** Words that may come before a lone time at the edge of a line ("… at 2pm", "by 5pm", "around 9"). */
 const TIME_LEAD = new Set(['at', 'by', 'around', 'about', '@']);
 
@@ -107,29 +111,49 @@ const TIME_LEAD = new Set(['at', 'by', 'around', 'about', '@']);
  * A time alone at the start or the end of the line, outside the schedule span [i, j): its token range, or null.
  * "post the numbers at 2pm" → "at 2pm"; "at 7am post overdue invoices" → "at 7am".
  */
-function edgeTime(tokens: readonly Token[], i: number, j: number): Array<{ i: number; j: number }> {
+function edgeTime(tokens: readonly Token[], text: string, i: number, j: number): Array<{ i: number; j: number }> {
   const found: Array<{ i: number; j: number }> = [];
-  const isTime = (t: Token | undefined, before: Token | undefined) =>
-    t?.kind === 'time' ||
-    (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text)) ||
-    // "… at 4": a bare hour only right after "at"
-    (t?.kind === 'number' && !t.word && t.value <= 23 && before?.kind === 'word' && before.text === 'at');
-  // at the end: [lead] time [zone], then only punctuation
+  const isTime = (k: number, lead: boolean) => {
+    const t = tokens[k];
+    const before = tokens[k - 1];
+    return (
+      t?.kind === 'time' ||
+      (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text)) ||
+      // "… at 4", "… at 9 and 5": a bare hour only right after "at" or inside a list of times
+      (t?.kind === 'number' && !t.word && t.value <= 23 && (lead || (before?.kind === 'word' && before.text === 'at')))
+    );
+  };
+  const isJoin = (k: number) => (tokens[k]?.kind === 'word' && (tokens[k] as { text: string }).text === 'and') || (tokens[k]?.kind === 'symbol' && (tokens[k] as { text: string }).text === ',');
+  const zoneEndingAt = (end: number): number => {
+    // a zone word or two right before `end` ("PT", "eastern", "London time")
+    for (let p = end - 1; p >= Math.max(j, end - 4); p--) {
+      const m = matchZoneWords(tokens, p, text);
+      if (m && p + m.length === end) return p;
+    }
+    return end;
+  };
+  // at the end: [lead] time (and time)* [zone], then only punctuation
   let end = tokens.length;
   while (end > j && tokens[end - 1]?.kind === 'symbol' && ['.', '!', '?'].includes((tokens[end - 1] as { text: string }).text)) end--;
-  let k = end - 1;
-  if (tokens[k]?.kind === 'zone') k--;
-  if (k >= j && isTime(tokens[k], tokens[k - 1])) {
-    let start = k;
-    if (start - 1 >= j && tokens[start - 1]?.kind === 'word' && TIME_LEAD.has((tokens[start - 1] as { text: string }).text)) start--;
-    if (start > j) found.push({ i: start, j: end });
+  const last = zoneEndingAt(end) - 1;
+  if (last >= j && isTime(last, true)) {
+    // walk back over a list of times ("at 9am and 5pm", "at 9 and 5"), then the word that leads it
+    let start = last;
+    while (start - 2 >= j && isJoin(start - 1) && isTime(start - 2, true)) start -= 2;
+    const lead = tokens[start - 1];
+    const led = start - 1 >= j && lead?.kind === 'word' && TIME_LEAD.has(lead.text);
+    // bare hours ("9 and 5") only after "at"; a clock time ("2pm") stands alone
+    const allClock = [...Array(last - start + 1).keys()].every((n) => (n % 2 === 1) || tokens[start + n]?.kind !== 'number');
+    if ((led || allClock) && start - (led ? 1 : 0) > j) found.push({ i: start - (led ? 1 : 0), j: end });
   }
-  // at the start: [lead] time [zone], before the span
+  // at the start: [lead] time (and time)* [zone], before the span
   let b = 0;
   if (tokens[b]?.kind === 'word' && TIME_LEAD.has((tokens[b] as { text: string }).text)) b++;
-  if (b < i && isTime(tokens[b], tokens[b - 1])) {
+  if (b < i && isTime(b, b > 0)) {
     let e = b + 1;
-    if (tokens[e]?.kind === 'zone') e++;
+    while (e + 1 < i && isJoin(e) && isTime(e + 1, true)) e += 2;
+    const zone = matchZoneWords(tokens, e, text);
+    if (zone) e += zone.length;
     if (e < i) found.push({ i: 0, j: e });
   }
   return found;
@@ -157,10 +181,19 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
   let bestOk: Candidate | undefined;
   let bestRefusal: Candidate | undefined;
   const oks: Candidate[] = [];
+  // A schedule at the start or end of the line beats a longer one in the middle ("on the 1st report on the
+  // 15th-31st collections"): people put the when before or after the what.
+  const content = tokens.filter((t) => !(t.kind === 'symbol' && ['.', '!', '?', ',', ':', ';'].includes(t.text)));
+  const firstIndex = tokens.indexOf(content[0] as Token);
+  const lastIndex = tokens.indexOf(content[content.length - 1] as Token) + 1;
+  const atEdge = (c: Candidate) => c.i <= firstIndex || c.j >= lastIndex;
+  const better = (a: Candidate, b: Candidate) => (atEdge(a) !== atEdge(b) ? atEdge(a) : a.j - a.i > b.j - b.i);
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i] as Token;
     if (!isStarter(first, tokens[i + 1])) continue;
     const before = tokens[i - 1];
+    // "summary for the 1st-14th", "what shipped monday through thursday": a day named as what the prompt is about
+    if (before?.kind === 'word' && ARGUMENT_WORDS.has(before.text)) continue;
     let okFound = false;
     let refusalFound = false;
     for (let j = Math.min(tokens.length, i + MAX_SPAN); j > i && !(okFound && refusalFound); j--) {
@@ -177,7 +210,7 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
         let extra: Candidate['extra'];
         if (result.ok && namesNoTime(parsed)) {
           // "every thursday post the numbers at 2pm": the time at the edge of the line is the schedule's
-          for (const edge of edgeTime(tokens, i, j)) {
+          for (const edge of edgeTime(tokens, text, i, j)) {
             const joined = edge.i < i ? [...tokens.slice(edge.i, edge.j), ...span] : [...span, ...tokens.slice(edge.i, edge.j)];
             const withTime = parseScheduleTokens(joined, text);
             if (!withTime.ok || namesNoTime(withTime)) continue;
@@ -192,7 +225,8 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
         if (result.ok && !okFound) {
           okFound = true;
           oks.push({ i, j, result });
-          if (!bestOk || length > bestOk.j - bestOk.i) bestOk = { i, j, result, ...(extra ? { extra } : {}) };
+          const candidate = { i, j, result, ...(extra ? { extra } : {}) };
+          if (!bestOk || better(candidate, bestOk)) bestOk = candidate;
         } else if (!result.ok && !refusalFound) {
           refusalFound = true;
           if (!bestRefusal || length > bestRefusal.j - bestRefusal.i) bestRefusal = { i, j, result };
