@@ -183,11 +183,11 @@ export function buildDialectRefusal(why: string, suggestion: string): ScheduleRe
   return buildRefusal('dialect_unsupported', why, suggestion);
 }
 
-export function buildEventTriggerRefusal(): ScheduleRefusal {
+export function buildEventTriggerRefusal(suggestion = FALLBACK_SUGGESTION): ScheduleRefusal {
   return buildRefusal(
     'event_trigger',
     "That's a condition, not a time: use an Omni alert on the dashboard (it fires when results appear or change). A routine can check on a schedule instead:",
-    'every weekday at 9am',
+    suggestion,
   );
 }
 

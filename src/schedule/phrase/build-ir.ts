@@ -398,7 +398,12 @@ export function buildTimesPerRefusal(per: TimesPer, rest: ScheduleIr): ScheduleR
     const options = [9, 17, 13, 21].slice(0, Math.min(n, 4)).sort((a, b) => a - b);
     suggestion = renderPhrase({ ...rest, step: undefined, times: options.map((hour) => ({ hour, minute: 0 })) });
   } else if (per.unit === 'week') {
-    suggestion = renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: n >= 3 ? [2, 4, 6] : [3, 6] }] });
+    // keep the days that were named ("twice a week on monday" → monday and thursday)
+    const given = rest.days.flatMap((d) => (d.kind === 'weekdays' ? d.days : []));
+    const spread = [...given];
+    for (const d of n >= 3 ? [2, 4, 6, 3, 5] : [3, 6, 2, 5, 4]) if (spread.length < n && !spread.some((g) => Math.abs(g - d) < 2)) spread.push(d);
+    for (const d of [2, 3, 4, 5, 6, 7, 1]) if (spread.length < n && !spread.includes(d)) spread.push(d);
+    suggestion = renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: spread.slice(0, Math.max(n, given.length)) }] });
   } else if (per.unit === 'month') {
     suggestion = renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [1, 15] }] });
   } else suggestion = FALLBACK_SUGGESTION;

@@ -397,7 +397,8 @@ export function readDayWords(s: PhraseState): boolean {
   if (w === 'weekend') {
     s.addWeekdays([1, 7]);
     s.repeating = true;
-    s.i++;
+    // "every weekend day"
+    s.i += isWord(s.at(1), 'day') ? 2 : 1;
     return true;
   }
   if ((w === 'business' || w === 'working' || w === 'work' || w === 'week') && isWord(s.at(1), 'day')) {

@@ -32,6 +32,10 @@ export function readEvery(s: PhraseState): boolean {
       s.i += 2;
       return true;
     }
+  } else if (isWord(first, 'half') && isWord(s.at(2), 'year')) {
+    s.setFrequency('halfYearly');
+    s.i += 3;
+    return true;
   } else if (isWord(first, 'half') && isWord(s.at(2), 'hour')) {
     s.setStep({ unit: 'minute', every: 30 });
     s.i += 3;
@@ -189,7 +193,12 @@ export function readTimesPer(s: PhraseState): boolean {
     k = 2;
   }
   if (times === undefined) return false;
-  if (isWord(s.at(k), 'a', 'an', 'per', 'every', 'each')) k++;
+  // "once every two weeks" is "every two weeks"
+  if (times === 1 && isWord(s.at(1), 'every', 'each')) {
+    s.i += 1;
+    return true;
+  }
+  if (isWord(s.at(k), 'a', 'an', 'per', 'every', 'each') || isSymbol(s.at(k), '/')) k++;
   const unit = s.word(k);
   const freq = unit === 'daily' ? 'day' : unit === 'weekly' ? 'week' : unit === 'monthly' ? 'month' : unit === 'yearly' ? 'year' : unit === 'hourly' ? 'hour' : unit;
   if (!freq || !['day', 'week', 'month', 'year', 'hour', 'quarter'].includes(freq)) return false;

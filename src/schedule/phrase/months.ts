@@ -16,7 +16,9 @@ export function readMonths(s: PhraseState): boolean {
   const month = readMonth(tok.text);
   if (month === null) return false;
   // "may" is also a verb: only a month next to a number, "in", "of", another month or a list
-  if (tok.text === 'may' && !(isWord(s.at(-1), 'in', 'of', 'every', 'each', 'and', 'to', 'from') || s.at(1)?.kind === 'number' || s.at(1)?.kind === 'ordinal')) return false;
+  // ("may through august", "may-aug" are months)
+  const rangeAfter = (isSymbol(s.at(1), '-') || isWord(s.at(1), 'to', 'through', 'till', 'until')) && readMonth(s.word(2) ?? '') !== null;
+  if (tok.text === 'may' && !(isWord(s.at(-1), 'in', 'of', 'every', 'each', 'and', 'to', 'from') || s.at(1)?.kind === 'number' || s.at(1)?.kind === 'ordinal' || rangeAfter)) return false;
   let k = 1;
   const sep = s.at(1);
   const endWord = s.word(2);
@@ -141,7 +143,7 @@ const HOLIDAYS: ReadonlyArray<readonly [string[], number, number]> = [
   [['new', 'year', 'day'], 1, 1], [['new', 'year', 'eve'], 12, 31], [['new', 'year'], 1, 1],
   [['christmas', 'eve'], 12, 24], [['christmas', 'day'], 12, 25], [['christmas'], 12, 25], [['xmas', 'eve'], 12, 24],
   [['xmas', 'day'], 12, 25], [['xmas'], 12, 25], [['boxing', 'day'], 12, 26], [['halloween'], 10, 31],
-  [['valentine', 'day'], 2, 14],
+  [['valentine', 'day'], 2, 14], [['valentines', 'day'], 2, 14],
 ];
 
 export function readHoliday(s: PhraseState): boolean {

@@ -77,7 +77,10 @@ export function readTokens(tokens: readonly Token[], text: string): PhraseState 
     }
     const tok = tokens[start] as Token;
     if (tok.kind === 'word' && (tok.text === 'every' || tok.text === 'each')) s.repeating = true;
-    s.roles[start] = isFillerAt(s) ? 'filler' : 'unknown';
+    // an emoji or other pictograph carries no schedule (🙏, 👍)
+    // (the lexer cuts an emoji into its two UTF-16 halves, so a lone surrogate counts as one)
+    const pictograph = tok.kind === 'symbol' && /\p{Extended_Pictographic}|\p{Emoji_Modifier}|[\u200d\ufe0f]|[\ud800-\udfff]/u.test(tok.text);
+    s.roles[start] = isFillerAt(s) || pictograph ? 'filler' : 'unknown';
     s.i++;
   }
   return s;
