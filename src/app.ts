@@ -15,6 +15,7 @@ import { createIdentityResolver, describeIdentityProblem } from './identity/inde
 import { type Logger, createLogger } from './log.js';
 import { createOmniCatalog } from './omni/catalog.js';
 import { createOmniClient } from './omni/client.js';
+import { createInstanceApiReader } from './omni/instance-api.js';
 import { createRateBudget } from './omni/rate-budget.js';
 import { createRoutineService } from './routines/service.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
@@ -96,6 +97,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(options.omni?.retry ? { retry: options.omni.retry } : {}),
   });
   const catalog = createOmniCatalog({ client: omni, clock });
+  // The instance's own spec says how to update and pause routines; read at start and daily, never on a request.
+  const instanceApi = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock, logger: logger.child({ component: 'omni' }) });
   const people = createSlackUserDirectory(bootstrapClient);
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
@@ -111,7 +114,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       minIntervalMinutes: config.minIntervalMinutes,
       allowedEmailDomains: config.allowedEmailDomains,
     },
+    instanceApi,
+    omniBaseUrl: config.omni.baseUrl,
   });
+  let stopRefreshing: (() => void) | undefined;
   const inFlight = createInFlight(logger);
 
   let ready = false;
@@ -181,7 +187,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   app.error(onError);
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, instanceApi });
 
   let server: Server | undefined;
   return {
@@ -193,6 +199,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ready = true;
       // One Omni request now, so the first person to open the model picker does not wait for it inside Slack's 3 s.
       inFlight.run('warm the model list', () => catalog.searchModels(''));
+      inFlight.run('read the Omni instance spec', () => instanceApi.refresh());
+      stopRefreshing = instanceApi.startRefreshing();
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
       if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
@@ -204,6 +212,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop(graceMs = 25_000) {
       ready = false;
+      stopRefreshing?.();
       await app.stop();
       const left = await inFlight.drain(graceMs);
       if (left > 0) logger.warn('stopped with work still in flight', { left });

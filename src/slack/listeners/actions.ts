@@ -9,7 +9,9 @@ import type { RoutineAction } from '../../routines/service.js';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildDraftDiscardedView, readModalMetadata } from '../views/index.js';
+import type { ActionOutcome } from '../../routines/service.js';
+import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
+import { buildCreatedView, buildDraftDiscardedView, buildRoutineBlocks, buildRoutineListMessage, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
@@ -55,10 +57,46 @@ const ROUTINE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 const DONE_WORDS: Record<RoutineAction, string> = {
   run: 'is running now; the result goes to its recipients in a few minutes',
-  pause: 'is paused',
-  resume: 'is active again',
+  pause: 'is paused: Omni confirmed it',
+  resume: 'is active again: Omni confirmed it',
   delete: 'was deleted',
 };
+const ALREADY_WORDS: Partial<Record<RoutineAction, string>> = { pause: 'was already paused in Omni', resume: 'was already active in Omni' };
+
+/** A failure as mrkdwn: our words escaped, plus its link (a URL we built from OMNI_BASE_URL and a routine id). */
+export function failureText(failure: UserFacingFailure): string {
+  const link = failure.link && /^https?:\/\/[^\s<>|]+$/.test(failure.link.url) ? ` <${failure.link.url}|${escapeForMrkdwn(failure.link.label)}>` : '';
+  return `:warning: ${escapeForMrkdwn(failure.message)}${link}`;
+}
+
+function outcomeText(result: ActionOutcome, action: RoutineAction): string {
+  if (!result.ok) return failureText(result.failure);
+  const words = (result.already ? ALREADY_WORDS[action] : undefined) ?? DONE_WORDS[action];
+  return `“${escapeForMrkdwn(result.routine.name)}” ${words}.`;
+}
+
+/**
+ * Cards never go stale: after an action the message that held the button shows the routine as it is now. The
+ * ephemeral `/routine list` is replaced by a fresh list; a routine's own message (after create) by its new card.
+ */
+async function refreshHoldingMessage(deps: ListenerDeps, args: ActionArgs, action: RoutineAction, routine: RoutineView | undefined): Promise<void> {
+  const { body } = args;
+  if (!body.response_url) return;
+  const container = (body as { container?: { is_ephemeral?: boolean } }).container;
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (container?.is_ephemeral) {
+    const listed = await deps.service.listRoutines(body.user.id, teamId);
+    if (!listed.ok) return;
+    await args.respond({ response_type: 'ephemeral', replace_original: true, ...buildRoutineListMessage({ routines: listed.routines }) });
+    return;
+  }
+  if (!routine) return;
+  if (action === 'delete') {
+    await args.respond({ replace_original: true, text: `“${escapeForMrkdwn(routine.name)}” was deleted.` });
+    return;
+  }
+  await args.respond({ replace_original: true, text: routine.name, blocks: buildRoutineBlocks(routine, { context: 'message' }) as never });
+}
 
 async function reply(args: ActionArgs, text: string): Promise<void> {
   const { body, client } = args;
@@ -125,22 +163,29 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       }
       deps.inFlight.run(`routine ${action}`, async () => {
         const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
-        const text = result.ok
-          ? `“${escapeForMrkdwn(result.routine.name)}” ${DONE_WORDS[action]}.`
-          : `:warning: ${escapeForMrkdwn(result.failure.message)}`;
+        const text = outcomeText(result, action);
+        const routine = result.routine;
         const container = body.view?.type;
         if (container === 'home') {
           await publishHome(deps, client, body.user.id, teamId, { fresh: true });
-          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, text });
+          if (!result.ok || action === 'run' || result.already) await client.chat.postMessage({ channel: body.user.id, text });
         } else if (container === 'modal' && body.view) {
-          if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
+          if (routine && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine) });
           await client.chat.postMessage({ channel: body.user.id, text });
+          await publishHome(deps, client, body.user.id, teamId);
         } else {
+          await refreshHoldingMessage(deps, args, action, routine);
           await reply(args, text);
+          await publishHome(deps, client, body.user.id, teamId);
         }
       });
     });
   }
+
+  // A link button: Slack opens the URL itself and still sends the click, which only needs its ack.
+  app.action<BlockAction>(ACTION_ID.openInOmni, async ({ ack }) => {
+    await ack();
+  });
 
   app.action<BlockAction>(ACTION_ID.retry, async (args: ActionArgs) => {
     await args.ack();
