@@ -37,6 +37,11 @@ export function describeIdentityProblem(result: IdentityProblemLike): string {
       );
     case 'inactive':
       return `Your Omni account${result.email ? ` (${result.email})` : ''} is deactivated. Ask your Omni admin to reactivate it.`;
+    case 'bot_key_refused':
+      return (
+        "The bot can't look up Omni accounts: Omni refused its API key for that (it needs an Omni organization API key, " +
+        'not a personal one). Ask the admin who runs this bot to check OMNI_API_KEY with `npx routine-bot doctor`.'
+      );
     case 'lookup_failed':
     default:
       return (
