@@ -3,6 +3,8 @@
  * pressing a routine's button on Home, on a message or in the `/routine list` reply.
  */
 import { expect } from '@jest/globals';
+import { systemClock } from '../../src/clock.js';
+import { openStore } from '../../src/store/index.js';
 import type { Harness } from './app-harness.js';
 import { action, blockActionsBody, buildViewOutput, slashCommandBody } from './slack-requests.js';
 
@@ -78,4 +80,14 @@ export async function pressOnMessage(
 /** Everything the app said to `userId` in their DM since the test's reset, as one string. */
 export function dmText(h: Harness, channel = 'D0001'): string {
   return JSON.stringify(h.slack.messages(channel));
+}
+
+/** The audit log of `slackUserId`, newest first, read from the app's database file. */
+export async function readAudit(h: Harness, slackUserId = 'U0001') {
+  const store = openStore(h.config.databaseUrl, { clock: systemClock });
+  try {
+    return await store.listAudit({ slackUserId, limit: 200 });
+  } finally {
+    await store.close();
+  }
 }
