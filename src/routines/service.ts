@@ -10,6 +10,7 @@ import { isSameRoutine } from '../omni/same-routine.js';
 import { computeNextRuns } from '../schedule/next-runs.js';
 import { omniRoutineUrl } from '../omni/links.js';
 import { type RoutinePolicy, checkRoutineForm, isAllowedEmailDomain, isValidEmail } from './check-form.js';
+import { createEditUseCases, readEditDraft } from './edit.js';
 import { describeFailure, failureOf } from './failures.js';
 import type {
   IdentityOutcome,
@@ -486,10 +487,16 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     return deps.describeIdentityProblem(who);
   }
 
-  async function getDraftForm(slackUserId: string, draftId: string): Promise<{ form: RoutineForm; lastError?: string } | null> {
+  /** A draft of this user: its form, why it failed, and for an edit which routine and base it was made against. */
+  async function getDraftForm(
+    slackUserId: string,
+    draftId: string,
+  ): Promise<{ form: RoutineForm; lastError?: string; edit?: ReturnType<typeof readEditDraft> } | null> {
     const draft = await store.getDraft(draftId);
     if (!draft || draft.slackUserId !== slackUserId) return null;
-    return { form: draft.form as RoutineForm, ...(draft.lastError ? { lastError: draft.lastError } : {}) };
+    const { edit: _edit, ...form } = draft.form as RoutineForm & { edit?: unknown };
+    const edit = readEditDraft(draft.form);
+    return { form: form as RoutineForm, ...(draft.lastError ? { lastError: draft.lastError } : {}), ...(edit ? { edit } : {}) };
   }
 
   async function discardDraft(slackUserId: string, draftId: string): Promise<boolean> {
@@ -504,12 +511,28 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     // A draft still 'pending' here was interrupted (the process stopped mid-create): offer it like a failed one.
     return drafts.map((d) => ({
       id: d.id,
-      name: (d.form as Partial<RoutineForm>).name || 'Untitled routine',
+      name: `${readEditDraft(d.form) ? 'Changes to ' : ''}${(d.form as Partial<RoutineForm>).name || 'Untitled routine'}`,
       lastError: d.lastError ?? "Interrupted before Omni confirmed it. Try again: the bot checks Omni first, so it won't be created twice.",
     }));
   }
 
-  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts };
+  const edits = createEditUseCases({
+    omni,
+    identity,
+    identityFailure: (outcome) => identityFailure(deps, outcome),
+    store,
+    clock,
+    logger,
+    policy,
+    instanceApi: deps.instanceApi,
+    isOwnRoutine,
+    recipientEmails,
+    view,
+    forgetList: (membershipId) => listCache.delete(membershipId),
+    forgetStaleIdentity,
+  });
+
+  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts, ...edits };
 }
 
 /**

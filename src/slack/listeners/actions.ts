@@ -6,7 +6,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { RoutineAction } from '../../routines/service.js';
-import { ACTION_ID } from '../ids.js';
+import { ACTION_ID, CALLBACK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
 import type { ActionOutcome } from '../../routines/service.js';
@@ -15,6 +15,7 @@ import { buildCreatedView, buildDraftDiscardedView, buildRoutineBlocks, buildRou
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
+import { reopenEditDraft } from './edit.js';
 import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -37,7 +38,9 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
     within(300, deps.service.findIdentityProblem(args.body.user.id), null),
   ]);
   try {
-    const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
+    // The edit form is the same form: its live preview is rebuilt the same way, in edit mode.
+    const mode = view.callback_id === CALLBACK_ID.routineEdit ? ('edit' as const) : ('create' as const);
+    const options = { userTimezone: tz, mode, ...(notice ? { notice } : {}) };
     await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, options) });
   } catch (err) {
     // A newer keystroke already updated the view: its update wins, this one is dropped.
@@ -194,6 +197,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const draft = draftId ? await deps.service.getDraftForm(body.user.id, draftId) : null;
     if (!draft) {
       await reply(args, 'That draft is no longer available (it was created or discarded).');
+      return;
+    }
+    if (draft.edit) {
+      // A kept edit reopens as the edit form, over the routine as Omni has it now.
+      await reopenEditDraft(deps, args, { draftId, form: draft.form, routineId: draft.edit.routineId, base: draft.edit.base });
       return;
     }
     const metadata = { source: 'retry' as const, draftId, ...(draft.form.channelId ? { originChannelId: draft.form.channelId } : {}) };
