@@ -17,7 +17,9 @@ import { createOmniCatalog } from './omni/catalog.js';
 import { createOmniClient } from './omni/client.js';
 import { createInstanceApiReader } from './omni/instance-api.js';
 import { createRateBudget } from './omni/rate-budget.js';
-import { createRoutineService } from './routines/service.js';
+import { createRoutineService, toRoutineView } from './routines/service.js';
+import { type WatchPass, createRoutineWatcher } from './routines/watch.js';
+import { buildOwnerNoticeMessage } from './slack/views/notices.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { runWithRequestContext } from './request-context.js';
@@ -32,6 +34,8 @@ export interface AppOptions {
   unhandledRequestTimeoutMillis?: number;
   /** Omni client retry/timeout tuning (tests shorten them). */
   omni?: { timeoutMs?: number; retry?: { limit: number; baseDelayMs: number; maxDelayMs: number } };
+  /** The owner-notice check's wait between owners (tests pass one that returns at once and counts). */
+  watch?: { sleep?: (ms: number) => Promise<void> };
 }
 
 export interface RunningApp {
@@ -42,6 +46,8 @@ export interface RunningApp {
   stop(graceMs?: number): Promise<void>;
   inFlight: InFlight;
   teamId: string;
+  /** One pass of the owner-notice check now (what the timer does every ROUTINE_WATCH_INTERVAL_MINUTES). */
+  watchOnce(): Promise<WatchPass>;
 }
 
 function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
@@ -118,6 +124,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     omniBaseUrl: config.omni.baseUrl,
   });
   let stopRefreshing: (() => void) | undefined;
+  const watcher = createRoutineWatcher({
+    omni,
+    store,
+    clock,
+    logger: logger.child({ component: 'watch' }),
+    requestsPerMinute: config.omni.rateLimitPerMinute,
+    view: (record) => toRoutineView(record, clock(), { pausable: instanceApi.current().pause !== null, omniBaseUrl: config.omni.baseUrl }),
+    notify: async (notice) => {
+      const message = buildOwnerNoticeMessage(notice);
+      await bootstrapClient.chat.postMessage({ channel: notice.slackUserId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    },
+    ...(options.watch?.sleep ? { sleep: options.watch.sleep } : {}),
+  });
+  let stopWatching: (() => void) | undefined;
   const inFlight = createInFlight(logger);
 
   let ready = false;
@@ -194,6 +214,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     app,
     inFlight,
     teamId,
+    watchOnce: () => watcher.runOnce(),
     async start(port = config.port) {
       const started = (await app.start(port)) as unknown;
       ready = true;
@@ -201,6 +222,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       inFlight.run('warm the model list', () => catalog.searchModels(''));
       inFlight.run('read the Omni instance spec', () => instanceApi.refresh());
       stopRefreshing = instanceApi.startRefreshing();
+      if (config.watchIntervalMinutes > 0) stopWatching = watcher.start(config.watchIntervalMinutes * 60_000);
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
       if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
@@ -213,6 +235,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async stop(graceMs = 25_000) {
       ready = false;
       stopRefreshing?.();
+      stopWatching?.();
+      await watcher.settled();
       await app.stop();
       const left = await inFlight.drain(graceMs);
       if (left > 0) logger.warn('stopped with work still in flight', { left });

@@ -216,6 +216,10 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
       INSERT INTO idempotency_keys (key, state, result, expires_at, updated_at) VALUES (@key, 'done', @result, @expiresAt, @now)
       ON CONFLICT (key) DO UPDATE SET state = 'done', result = excluded.result, expires_at = excluded.expires_at, updated_at = excluded.updated_at`),
     abandonIdempotency: db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND state = 'in_progress'"),
+    hasNotice: db.prepare<[string], { key: string }>('SELECT key FROM notices WHERE key = ?'),
+    recordNotice: db.prepare(
+      'INSERT OR IGNORE INTO notices (key, slack_user_id, routine_id, kind, sent_at) VALUES (@key, @slackUserId, @routineId, @kind, @sentAt)',
+    ),
   };
 
   let closed = false;
@@ -354,6 +358,12 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
         q.completeIdempotency.run({ key, result: toJson(result ?? null, 'submission result'), expiresAt: now + retentionMs, now });
       }),
     abandonIdempotent: (key) => run('release the submission key', () => q.abandonIdempotency.run(key).changes === 1),
+
+    hasNotice: (key) => run('read the notices sent', () => q.hasNotice.get(key) !== undefined),
+    recordNotice: (notice) =>
+      run('record a notice sent', () =>
+        q.recordNotice.run({ key: notice.key, slackUserId: notice.slackUserId, routineId: notice.routineId, kind: notice.kind, sentAt: notice.sentAt.getTime() }).changes === 1,
+      ),
 
     close: async () => {
       if (closed) return;

@@ -73,7 +73,7 @@ describe('openStore (SQLite file)', () => {
     const raw = new Database(path.join(dir, 'db/routine-bot.db'), { readonly: true });
     try {
       const rows = raw.prepare('SELECT id, applied_at FROM migrations').all();
-      expect(rows).toEqual([{ id: 1, applied_at: new Date('2026-03-01T10:00:00Z').getTime() }]);
+      expect(rows).toEqual(SQLITE_MIGRATIONS.map((m) => ({ id: m.id, applied_at: new Date('2026-03-01T10:00:00Z').getTime() })));
     } finally {
       raw.close();
     }
@@ -133,6 +133,18 @@ describe('openStore (SQLite file)', () => {
       resolvedAt: clock(),
     });
     expect(await second.beginIdempotent('view-1', { ttlMs: 60_000 })).toEqual({ state: 'done', result: { routineId: 'r-1' } });
+  });
+
+  it('remembers each notice sent, once, across close and reopen', async () => {
+    const first = open();
+    const notice = { key: 'disabled:r1:gone', slackUserId: 'U1', routineId: 'r1', kind: 'disabled', sentAt: clock() };
+    expect(await first.hasNotice(notice.key)).toBe(false);
+    expect(await first.recordNotice(notice)).toBe(true);
+    expect(await first.recordNotice(notice)).toBe(false);
+    await first.close();
+    const reopened = open();
+    expect(await reopened.hasNotice(notice.key)).toBe(true);
+    expect(await reopened.hasNotice('disabled:r1:other')).toBe(false);
   });
 
   it('lets two handles on the same file see each other’s writes (WAL)', async () => {
