@@ -30,43 +30,20 @@ export interface EditBase {
   fields: Partial<Record<EditField, string>>;
 }
 
-/** Field → the update body's field (as the instance's spec names them). */
-const API_FIELD: Record<EditField, string> = {
-  name: 'name',
-  prompt: 'prompt',
-  schedule: 'schedule',
-  timezone: 'timezone',
-  model: 'modelId',
-  topic: 'topicName',
-  branch: 'branchId',
-  delivery: 'destination',
-  description: 'description',
+/** Each field: the update body's field (as the instance's spec names it), its form error key, and its label. */
+const FIELD: Record<EditField, { api: string; formKey: keyof FormErrors; label: string }> = {
+  name: { api: 'name', formKey: 'name', label: 'Name' },
+  prompt: { api: 'prompt', formKey: 'prompt', label: 'Prompt' },
+  schedule: { api: 'schedule', formKey: 'schedule', label: 'Schedule' },
+  timezone: { api: 'timezone', formKey: 'timezone', label: 'Time zone' },
+  model: { api: 'modelId', formKey: 'modelId', label: 'Model' },
+  topic: { api: 'topicName', formKey: 'topicName', label: 'Topic' },
+  branch: { api: 'branchId', formKey: 'branchId', label: 'Branch' },
+  delivery: { api: 'destination', formKey: 'delivery', label: 'Delivery' },
+  description: { api: 'description', formKey: 'description', label: 'Description' },
 };
 
-/** Field → the form error key (and so the block the error shows under). */
-const FORM_KEY: Record<EditField, keyof FormErrors> = {
-  name: 'name',
-  prompt: 'prompt',
-  schedule: 'schedule',
-  timezone: 'timezone',
-  model: 'modelId',
-  topic: 'topicName',
-  branch: 'branchId',
-  delivery: 'delivery',
-  description: 'description',
-};
-
-export const EDIT_FIELD_LABEL: Record<EditField, string> = {
-  name: 'Name',
-  prompt: 'Prompt',
-  schedule: 'Schedule',
-  timezone: 'Time zone',
-  model: 'Model',
-  topic: 'Topic',
-  branch: 'Branch',
-  delivery: 'Delivery',
-  description: 'Description',
-};
+export const EDIT_FIELD_LABEL = Object.fromEntries(EDIT_FIELDS.map((f) => [f, FIELD[f].label])) as Record<EditField, string>;
 
 const print = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 12);
 const cronKey = (cron: string) => cron.trim().split(/\s+/).join(' ').toUpperCase();
@@ -161,8 +138,8 @@ export function checkEditable(changed: readonly EditField[], api: InstanceApi): 
   if (changed.length === 0) return null;
   const errors: FormErrors = {};
   for (const field of changed) {
-    if (api.edit && api.edit.fields.includes(API_FIELD[field])) continue;
-    errors[FORM_KEY[field]] = `This Omni instance's API can't change the ${EDIT_FIELD_LABEL[field].toLowerCase()} of a routine. Change it in Omni, or put it back as it was.`;
+    if (api.edit && api.edit.fields.includes(FIELD[field].api)) continue;
+    errors[FIELD[field].formKey] = `This Omni instance's API can't change the ${FIELD[field].label.toLowerCase()} of a routine. Change it in Omni, or put it back as it was.`;
   }
   return Object.keys(errors).length > 0 ? errors : null;
 }

@@ -3,26 +3,13 @@
  * the card or list that held the button shows the routine as it is now, and the Home tab is republished.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
-import { listAsText, openHome, pressOnMessage } from '../helpers/routine-ui.js';
+import type { Harness } from '../helpers/app-harness.js';
+import { listAsText, openHome, pressOnMessage, shareHarness } from '../helpers/routine-ui.js';
 
+const shared = shareHarness({ beforeAll, afterAll, beforeEach });
 let h: Harness;
-let offsetMs = 0;
-// Each test starts after the bot's short list reuse (seconds) has passed, so it reads what the test seeded.
-const clock = () => new Date(Date.now() + offsetMs);
-
-beforeAll(async () => {
-  h = await startHarness({ app: { clock } });
-  await h.settle();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.settle();
-  offsetMs += 10 * 60_000;
-  h.slack.reset();
-  h.omni.clearRequests();
+beforeEach(() => {
+  h = shared.h;
 });
 
 type Button = { action_id?: string; value?: string; url?: string; confirm?: { text: { text: string } } };

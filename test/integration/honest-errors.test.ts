@@ -3,29 +3,14 @@
  * person who can act on it. The real app over signed HTTP, against the fake Slack and the fake Omni.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, modalValues, startHarness } from '../helpers/app-harness.js';
-import { dmText, listAsText, openHome, pressOnHome } from '../helpers/routine-ui.js';
+import { type Harness, modalValues } from '../helpers/app-harness.js';
+import { dmText, listAsText, openHome, pressOnHome, shareHarness } from '../helpers/routine-ui.js';
 import { buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
 
+const shared = shareHarness({ beforeAll, afterAll, beforeEach });
 let h: Harness;
-// The bot reuses a list fetched seconds ago (one Omni request however often Refresh is pressed): each test starts
-// later than the last one's lists, so what it injects is what the bot reads.
-let offsetMs = 0;
-const clock = () => new Date(Date.now() + offsetMs);
-
-beforeAll(async () => {
-  h = await startHarness({ app: { clock } });
-  await h.settle();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.settle();
-  offsetMs += 10 * 60_000;
-  h.slack.reset();
-  h.omni.clearRequests();
-  h.omni.clearFaults();
+beforeEach(() => {
+  h = shared.h;
   for (const r of h.omni.routinesOf(h.members.alice)) h.omni.setRawRecord(r.id, undefined);
 });
 
@@ -104,7 +89,7 @@ describe('honest errors (item 6)', () => {
 
   it('a 404 on list (membership gone) forgets the mapping, looks the user up again, and says what to ask', async () => {
     await listAsText(h); // caches alice's identity
-    offsetMs += 10 * 60_000;
+    shared.step();
     h.omni.clearRequests();
     h.omni.inject({ match: { method: 'GET', path: '/v1/ai/routines' }, fault: { type: 'status', status: 404, body: { detail: `User with id ${h.members.alice} does not exist`, status: 404 } } });
     const listed = await listAsText(h);
@@ -141,7 +126,7 @@ describe('honest errors (item 6)', () => {
   it('a personal key: SCIM and routine calls both say the bot needs an organization key', async () => {
     const id = seed('Personal key');
     await listAsText(h); // alice's identity is cached while the key still works
-    offsetMs += 10 * 60_000;
+    shared.step();
     h.omni.setKeyScope('user');
     try {
       // A known user: the routine call itself is refused as user-scoped.
