@@ -208,6 +208,7 @@ describe('Edit', () => {
     await harness.settle();
     expect(harness.slack.views.get(retryViewId)?.callback_id).toBe('routine_edit');
     expect(stateOf(harness, retryViewId).prompt?.prompt_input?.value).toBe('What changed in churn last week, by segment?');
+    expect(JSON.stringify(harness.slack.views.get(retryViewId)?.blocks)).toMatch(/Last time this failed: Omni couldn't be reached/);
     await save(harness, retryViewId, {});
     await harness.settle();
     expect(harness.omni.routine(id)?.prompt).toBe('What changed in churn last week, by segment?');

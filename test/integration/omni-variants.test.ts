@@ -117,6 +117,16 @@ describe('an instance without Slack delivery', () => {
     await harness.settle();
     expect(harness.omni.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
+
+  it('pauses and resumes as its spec says (the documented PUT)', async () => {
+    const harness = await start({ slackDestinations: false });
+    const id = seed(harness);
+    await openHome(harness);
+    await pressOnHome(harness, 'routine_pause', id);
+    expect(harness.omni.routine(id)?.disabled).toBe(true);
+    await pressOnHome(harness, 'routine_resume', id);
+    expect(harness.omni.routine(id)?.disabled).toBe(false);
+  });
 });
 
 describe('when the spec cannot be read', () => {

@@ -201,7 +201,13 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     }
     if (draft.edit) {
       // A kept edit reopens as the edit form, over the routine as Omni has it now.
-      await reopenEditDraft(deps, args, { draftId, form: draft.form, routineId: draft.edit.routineId, base: draft.edit.base });
+      await reopenEditDraft(deps, args, {
+        draftId,
+        form: draft.form,
+        routineId: draft.edit.routineId,
+        base: draft.edit.base,
+        ...(draft.lastError ? { note: `Last time this failed: ${draft.lastError}` } : {}),
+      });
       return;
     }
     const metadata = { source: 'retry' as const, draftId, ...(draft.form.channelId ? { originChannelId: draft.form.channelId } : {}) };
