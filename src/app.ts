@@ -15,8 +15,11 @@ import { createIdentityResolver, describeIdentityProblem } from './identity/inde
 import { type Logger, createLogger } from './log.js';
 import { createOmniCatalog } from './omni/catalog.js';
 import { createOmniClient } from './omni/client.js';
+import { createInstanceApiReader } from './omni/instance-api.js';
 import { createRateBudget } from './omni/rate-budget.js';
-import { createRoutineService } from './routines/service.js';
+import { createRoutineService, toRoutineView } from './routines/service.js';
+import { type WatchPass, createRoutineWatcher } from './routines/watch.js';
+import { buildOwnerNoticeMessage } from './slack/views/notices.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { runWithRequestContext } from './request-context.js';
@@ -31,6 +34,8 @@ export interface AppOptions {
   unhandledRequestTimeoutMillis?: number;
   /** Omni client retry/timeout tuning (tests shorten them). */
   omni?: { timeoutMs?: number; retry?: { limit: number; baseDelayMs: number; maxDelayMs: number } };
+  /** The owner-notice check's wait between owners (tests pass one that returns at once and counts). */
+  watch?: { sleep?: (ms: number) => Promise<void> };
 }
 
 export interface RunningApp {
@@ -41,6 +46,8 @@ export interface RunningApp {
   stop(graceMs?: number): Promise<void>;
   inFlight: InFlight;
   teamId: string;
+  /** One pass of the owner-notice check now (what the timer does every ROUTINE_WATCH_INTERVAL_MINUTES). */
+  watchOnce(): Promise<WatchPass>;
 }
 
 function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
@@ -96,6 +103,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(options.omni?.retry ? { retry: options.omni.retry } : {}),
   });
   const catalog = createOmniCatalog({ client: omni, clock });
+  // The instance's own spec says how to update and pause routines; read at start and daily, never on a request.
+  const instanceApi = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock, logger: logger.child({ component: 'omni' }) });
   const people = createSlackUserDirectory(bootstrapClient);
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
@@ -111,7 +120,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       minIntervalMinutes: config.minIntervalMinutes,
       allowedEmailDomains: config.allowedEmailDomains,
     },
+    instanceApi,
+    omniBaseUrl: config.omni.baseUrl,
   });
+  let stopRefreshing: (() => void) | undefined;
+  const watcher = createRoutineWatcher({
+    omni,
+    store,
+    clock,
+    logger: logger.child({ component: 'watch' }),
+    requestsPerMinute: config.omni.rateLimitPerMinute,
+    view: (record) => toRoutineView(record, clock(), { pausable: instanceApi.current().pause !== null, omniBaseUrl: config.omni.baseUrl }),
+    notify: async (notice) => {
+      const message = buildOwnerNoticeMessage(notice);
+      await bootstrapClient.chat.postMessage({ channel: notice.slackUserId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    },
+    ...(options.watch?.sleep ? { sleep: options.watch.sleep } : {}),
+  });
+  let stopWatching: (() => void) | undefined;
   const inFlight = createInFlight(logger);
 
   let ready = false;
@@ -181,18 +207,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   app.error(onError);
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, instanceApi });
 
   let server: Server | undefined;
   return {
     app,
     inFlight,
     teamId,
+    watchOnce: () => watcher.runOnce(),
     async start(port = config.port) {
       const started = (await app.start(port)) as unknown;
       ready = true;
       // One Omni request now, so the first person to open the model picker does not wait for it inside Slack's 3 s.
       inFlight.run('warm the model list', () => catalog.searchModels(''));
+      inFlight.run('read the Omni instance spec', () => instanceApi.refresh());
+      stopRefreshing = instanceApi.startRefreshing();
+      if (config.watchIntervalMinutes > 0) stopWatching = watcher.start(config.watchIntervalMinutes * 60_000);
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
       if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
@@ -204,6 +234,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop(graceMs = 25_000) {
       ready = false;
+      stopRefreshing?.();
+      stopWatching?.();
+      await watcher.settled();
       await app.stop();
       const left = await inFlight.drain(graceMs);
       if (left > 0) logger.warn('stopped with work still in flight', { left });

@@ -103,6 +103,7 @@ const EnvSchema = z
         .refine((s) => IANAZone.isValidZone(s), { error: 'must be an IANA time zone such as UTC or America/New_York' }),
     ),
     ROUTINE_MIN_INTERVAL_MINUTES: intIn(1, 1440, 60),
+    ROUTINE_WATCH_INTERVAL_MINUTES: intIn(0, 1440, 30),
     ALLOWED_EMAIL_DOMAINS: z.preprocess(
       blankToUndefined,
       z
@@ -146,6 +147,8 @@ export interface Config {
   databaseUrl: string;
   defaultTimezone: string;
   minIntervalMinutes: number;
+  /** How often owners' routines are checked for Omni disabling them or a failed run; 0 = never. */
+  watchIntervalMinutes: number;
   allowedEmailDomains: readonly string[];
   logLevel: LogLevelName;
 }
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: e.DATABASE_URL,
     defaultTimezone: e.DEFAULT_TIMEZONE,
     minIntervalMinutes: e.ROUTINE_MIN_INTERVAL_MINUTES,
+    watchIntervalMinutes: e.ROUTINE_WATCH_INTERVAL_MINUTES,
     allowedEmailDomains: Object.freeze([...e.ALLOWED_EMAIL_DOMAINS]),
     logLevel: e.LOG_LEVEL,
   });

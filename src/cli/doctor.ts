@@ -10,6 +10,7 @@ import { systemClock } from '../clock.js';
 import { type Config, ConfigError, loadConfig, secretValues } from '../config.js';
 import { createLogger, createRedactor } from '../log.js';
 import { createOmniClient } from '../omni/client.js';
+import { createInstanceApiReader, describeInstanceApi } from '../omni/instance-api.js';
 import { createRateBudget } from '../omni/rate-budget.js';
 import { matchModel } from '../routines/defaults.js';
 import { openStore } from '../store/index.js';
@@ -27,6 +28,8 @@ function describeOmniError(err: unknown): { detail: string; fix: string } {
   switch (e.reason) {
     case 'unauthorized':
       return { detail: `Omni refused the key${status}`, fix: 'Check OMNI_API_KEY: create an Organization API key in Omni → Settings → API access.' };
+    case 'personal_key':
+      return { detail: `Omni refused a personal (user-scoped) key${status}`, fix: 'Set OMNI_API_KEY to an Organization API key (Omni → Settings → API access → Organization keys): only it can act for each Slack user.' };
     case 'forbidden':
     case 'not_enabled':
       return { detail: `Omni said no${status}: ${e.omniMessage ?? 'forbidden'}`, fix: 'Use an organization key created by an Omni admin, and enable AI routines for the organization.' };
@@ -97,6 +100,40 @@ function buildChecks(config: Config): Check[] {
         } catch (err) {
           return { ok: false, ...describeOmniError(err) };
         }
+      },
+    },
+    {
+      name: 'Omni AI routines',
+      async run() {
+        try {
+          // A one-record list as the key's creator: 403 means AI routines are off for the organization.
+          const me = await omni.whoami();
+          await omni.listRoutines(me.user.membershipId, { pageSize: 1 });
+          return { ok: true, detail: 'enabled for the organization' };
+        } catch (err) {
+          const e = err as { reason?: string };
+          if (e.reason === 'not_enabled' || e.reason === 'forbidden') {
+            return { ok: false, detail: 'AI routines are not enabled for the organization (Omni answered 403)', fix: 'In Omni, enable AI routines and AI query generation for the organization (Settings → AI).' };
+          }
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
+    {
+      name: "Omni instance's API",
+      async run() {
+        const reader = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock: systemClock, logger });
+        const api = await reader.refresh();
+        const detail = describeInstanceApi(api);
+        if (api.source === 'documented') {
+          return {
+            ok: false,
+            detail: `${detail}. ${api.note ?? ''}`.trim(),
+            fix: `The bot reads ${config.omni.baseUrl}/api/openapi.json to learn how this instance updates and pauses routines; until it can, it assumes Omni's documented API, which may not match this instance.`,
+          };
+        }
+        const notes = [api.note, api.pause ? undefined : 'Pause and Resume buttons are hidden: the instance offers no way to pause through its API'].filter(Boolean);
+        return { ok: true, detail: notes.length > 0 ? `${detail}. ${notes.join('. ')}` : detail };
       },
     },
     {

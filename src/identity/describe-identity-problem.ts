@@ -29,6 +29,11 @@ export function describeIdentityProblem(result: IdentityProblemLike): string {
       return `${yourEmail} matches more than one Omni user, so the bot cannot tell which one is you. Ask your Omni admin to remove the duplicate, ${link}.`;
     case 'inactive':
       return `Your Omni account${result.email ? ` (${result.email})` : ''} is deactivated. Ask your Omni admin to reactivate it.`;
+    case 'bot_key_refused':
+      return (
+        "The bot can't look up Omni accounts: Omni refused its API key for that (it needs an Omni organization API key, " +
+        'not a personal one). Ask the admin who runs this bot to check OMNI_API_KEY with `npx routine-bot doctor`.'
+      );
     case 'lookup_failed':
     default:
       return (

@@ -140,6 +140,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         log.warn('using a stale identity while the Omni SCIM lookup fails', { err, resolvedAt: cached.resolvedAt.toISOString() });
         return found(cached, 'cache', slackUser);
       }
+      const reason = (err as { reason?: unknown }).reason;
+      if (reason === 'personal_key' || reason === 'unauthorized') {
+        // Not the user's problem and not passing: the admin must change the key (doctor says how).
+        log.error('Omni refused the bot key for SCIM: OMNI_API_KEY must be an organization API key', { reason });
+        return problem(slackUserId, 'bot_key_refused', email);
+      }
       log.warn('Omni SCIM lookup failed', { err });
       return problem(slackUserId, 'lookup_failed', email);
     }

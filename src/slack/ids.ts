@@ -20,6 +20,8 @@ export const SHORTCUT_ID = {
 export const CALLBACK_ID = {
   /** The routine modal: create (and "Try again", which reopens it filled). */
   routineModal: 'routine_create',
+  /** The same modal, same blocks, editing an existing routine (filled from a fresh GET). */
+  routineEdit: 'routine_edit',
   /** The App Home tab (views.publish). */
   home: 'routine_home',
 } as const;
@@ -89,6 +91,12 @@ export const ACTION_ID = {
   resume: 'routine_resume',
   /** Carries a Block Kit `confirm` dialog, so the click only arrives after the user confirmed. */
   delete: 'routine_delete',
+  /** Opens the routine modal in edit mode, filled from Omni. */
+  edit: 'routine_edit',
+  /** A link button to the routine in Omni's web app (Slack still sends the click; it is only acknowledged). */
+  openInOmni: 'routine_open_in_omni',
+  /** After a conflicting edit: reopen the form with the user's changes over Omni's current routine. */
+  reapplyEdit: 'routine_edit_reapply',
   /** "Try again" after a failed create: reopens the modal filled from the saved draft. */
   retry: 'routine_retry',
   /** Drops a failed draft. */

@@ -163,7 +163,24 @@ export interface UserChoicesStore {
   saveUserChoices(slackUserId: string, choices: SaveUserChoicesInput): Promise<void>;
 }
 
-export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, UserChoicesStore {
+/** A notice the bot sent an owner about one of their routines (Omni disabled it, its last run failed). */
+export interface NoticeInput {
+  /** What makes it this notice and not another: e.g. routine id + kind + the run's completion time. */
+  key: string;
+  slackUserId: string;
+  routineId: string;
+  kind: string;
+  sentAt: Date;
+}
+
+export interface NoticeStore {
+  /** Whether a notice with this key was sent already (by this process or another, before a restart or not). */
+  hasNotice(key: string): Promise<boolean>;
+  /** Records a sent notice; false if that key was recorded already. */
+  recordNotice(notice: NoticeInput): Promise<boolean>;
+}
+
+export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, UserChoicesStore, NoticeStore {
   /** Which implementation this is (for `doctor` and logs). */
   readonly kind: 'sqlite';
   /** Closes the database; later calls fail with a StoreError. Safe to call twice. */

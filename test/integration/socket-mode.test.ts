@@ -83,8 +83,9 @@ describe('Socket Mode transport', () => {
     expect(Object.keys(ack).sort()).toEqual(['envelope_id', 'payload']);
     expect(call.response.ok).toBe(true);
     expect((call.args.view as { callback_id?: string }).callback_id).toBe('routine_create');
-    // Opening the modal needs no Omni call (the trigger id dies in 3 s); the model list is fetched once at start.
-    expect(h.omni.requests.filter((r) => r.path !== '/v1/models')).toHaveLength(0);
+    // Opening the modal needs no Omni call (the trigger id dies in 3 s); the model list and the instance's API
+    // spec are read once at start.
+    expect(h.omni.requests.filter((r) => r.path !== '/v1/models' && r.path !== '/openapi.json')).toHaveLength(0);
   });
 
   it('/routine help: the answer travels in the ack payload (no response_url, no Web API call)', async () => {

@@ -69,6 +69,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...valid, OMNI_DEFAULT_MODEL: 'x'.repeat(256) }).problems[0]?.variable).toBe('OMNI_DEFAULT_MODEL');
   });
 
+  it('reads the watch interval: default 30 minutes, 0 turns it off, negatives refused', () => {
+    expect(loadConfig(valid).watchIntervalMinutes).toBe(30);
+    expect(loadConfig({ ...valid, ROUTINE_WATCH_INTERVAL_MINUTES: '0' }).watchIntervalMinutes).toBe(0);
+    expect(problemsOf({ ...valid, ROUTINE_WATCH_INTERVAL_MINUTES: '-5' }).problems[0]?.variable).toBe('ROUTINE_WATCH_INTERVAL_MINUTES');
+  });
+
   it('parses the allowed email domains list', () => {
     const c = loadConfig({ ...valid, ALLOWED_EMAIL_DOMAINS: ' Acme.com, @acme.co.uk ,' });
     expect(c.allowedEmailDomains).toEqual(['acme.com', 'acme.co.uk']);

@@ -6,13 +6,16 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { RoutineAction } from '../../routines/service.js';
-import { ACTION_ID } from '../ids.js';
+import { ACTION_ID, CALLBACK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildDraftDiscardedView, buildTextMessage, readHomePage, readModalMetadata } from '../views/index.js';
+import type { ActionOutcome } from '../../routines/service.js';
+import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
+import { buildCreatedView, buildDraftDiscardedView, buildRoutineBlocks, buildRoutineListMessage, buildTextMessage, readHomePage, readModalMetadata } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
+import { reopenEditDraft } from './edit.js';
 import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -35,7 +38,9 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
     resolveUserTimezone(deps, args.body.user.id, 300),
     within(300, deps.service.findIdentityProblem(args.body.user.id), null),
   ]);
-  const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
+  // The edit form is the same form: its live preview is rebuilt the same way, in edit mode.
+  const mode = view.callback_id === CALLBACK_ID.routineEdit ? ('edit' as const) : ('create' as const);
+  const options = { userTimezone: tz, mode, ...(notice ? { notice } : {}) };
   const rebuilt = buildFilledModal(deps, form, metadata, options);
   try {
     await args.client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt });
@@ -61,10 +66,46 @@ const ROUTINE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 const DONE_WORDS: Record<RoutineAction, string> = {
   run: 'is running now; the result goes to its recipients in a few minutes',
-  pause: 'is paused',
-  resume: 'is active again',
+  pause: 'is paused: Omni confirmed it',
+  resume: 'is active again: Omni confirmed it',
   delete: 'was deleted',
 };
+const ALREADY_WORDS: Partial<Record<RoutineAction, string>> = { pause: 'was already paused in Omni', resume: 'was already active in Omni' };
+
+/** A failure as mrkdwn: our words escaped, plus its link (a URL we built from OMNI_BASE_URL and a routine id). */
+export function failureText(failure: UserFacingFailure): string {
+  const link = failure.link && /^https?:\/\/[^\s<>|]+$/.test(failure.link.url) ? ` <${failure.link.url}|${escapeForMrkdwn(failure.link.label)}>` : '';
+  return `:warning: ${escapeForMrkdwn(failure.message)}${link}`;
+}
+
+function outcomeText(result: ActionOutcome, action: RoutineAction): string {
+  if (!result.ok) return failureText(result.failure);
+  const words = (result.already ? ALREADY_WORDS[action] : undefined) ?? DONE_WORDS[action];
+  return `“${escapeForMrkdwn(result.routine.name)}” ${words}.`;
+}
+
+/**
+ * Cards never go stale: after an action the message that held the button shows the routine as it is now. The
+ * ephemeral `/routine list` is replaced by a fresh list; a routine's own message (after create) by its new card.
+ */
+async function refreshHoldingMessage(deps: ListenerDeps, args: ActionArgs, action: RoutineAction, routine: RoutineView | undefined): Promise<void> {
+  const { body } = args;
+  if (!body.response_url) return;
+  const container = (body as { container?: { is_ephemeral?: boolean } }).container;
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (container?.is_ephemeral) {
+    const listed = await deps.service.listRoutines(body.user.id, teamId);
+    if (!listed.ok) return;
+    await args.respond({ response_type: 'ephemeral', replace_original: true, ...buildRoutineListMessage({ routines: listed.routines }) });
+    return;
+  }
+  if (!routine) return;
+  if (action === 'delete') {
+    await args.respond({ replace_original: true, text: `“${escapeForMrkdwn(routine.name)}” was deleted.` });
+    return;
+  }
+  await args.respond({ replace_original: true, text: routine.name, blocks: buildRoutineBlocks(routine, { context: 'message' }) as never });
+}
 
 async function reply(args: ActionArgs, text: string): Promise<void> {
   const { body, client } = args;
@@ -134,22 +175,29 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       }
       deps.inFlight.run(`routine ${action}`, async () => {
         const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
-        const text = result.ok
-          ? `“${escapeForMrkdwn(result.routine.name)}” ${DONE_WORDS[action]}.`
-          : `:warning: ${escapeForMrkdwn(result.failure.message)}`;
+        const text = outcomeText(result, action);
+        const routine = result.routine;
         const container = body.view?.type;
         if (container === 'home') {
           await publishHome(deps, client, body.user.id, teamId, { fresh: true, page: readHomePage(body.view?.private_metadata) });
-          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
+          if (!result.ok || action === 'run' || result.already) await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
         } else if (container === 'modal' && body.view) {
-          if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
+          if (routine && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine) });
           await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
+          await publishHome(deps, client, body.user.id, teamId);
         } else {
+          await refreshHoldingMessage(deps, args, action, routine);
           await reply(args, text);
+          await publishHome(deps, client, body.user.id, teamId);
         }
       });
     });
   }
+
+  // A link button: Slack opens the URL itself and still sends the click, which only needs its ack.
+  app.action<BlockAction>(ACTION_ID.openInOmni, async ({ ack }) => {
+    await ack();
+  });
 
   app.action<BlockAction>(ACTION_ID.retry, async (args: ActionArgs) => {
     await args.ack();
@@ -158,6 +206,17 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const draft = draftId ? await deps.service.getDraftForm(body.user.id, draftId) : null;
     if (!draft) {
       await reply(args, 'That draft is no longer available (it was created or discarded).');
+      return;
+    }
+    if (draft.edit) {
+      // A kept edit reopens as the edit form, over the routine as Omni has it now.
+      await reopenEditDraft(deps, args, {
+        draftId,
+        form: draft.form,
+        routineId: draft.edit.routineId,
+        base: draft.edit.base,
+        ...(draft.lastError ? { note: `Last time this failed: ${draft.lastError}` } : {}),
+      });
       return;
     }
     const metadata = { source: 'retry' as const, draftId, ...(draft.form.channelId ? { originChannelId: draft.form.channelId } : {}) };

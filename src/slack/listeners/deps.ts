@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
+import type { InstanceApiPort } from '../../routines/ports.js';
 import type { RoutineService } from '../../routines/service.js';
 import type { InFlight } from '../in-flight.js';
 
@@ -23,4 +24,6 @@ export interface ListenerDeps {
   };
   inFlight: InFlight;
   teamId: string;
+  /** What the Omni instance's API offers (from memory; read at start and daily). */
+  instanceApi: InstanceApiPort;
 }

@@ -39,7 +39,7 @@ export function buildFilledModal(
   deps: ListenerDeps,
   form: RoutineForm,
   metadata: ModalMetadata,
-  options: { userTimezone?: string; lastFailure?: string; notice?: string } = {},
+  options: { userTimezone?: string; lastFailure?: string; notice?: string; mode?: 'create' | 'edit' } = {},
 ) {
   const now = deps.clock();
   const filled: RoutineForm = { ...form, timezone: form.timezone || options.userTimezone || deps.config.defaultTimezone };

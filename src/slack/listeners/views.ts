@@ -7,6 +7,7 @@ import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bol
 import type { WebClient } from '@slack/web-api';
 import { checkRoutineForm } from '../../routines/check-form.js';
 import { completeForm } from '../../routines/defaults.js';
+import { checkDeliveryOffered } from '../../routines/instance-checks.js';
 import type { FormErrors, RoutineForm } from '../../routines/types.js';
 import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
@@ -82,24 +83,37 @@ export async function finishSubmission(
   await tell(client, input.userId, buildFailureMessage({ failure: outcome.failure, form: input.form, draftId: outcome.draftId }), deps);
 }
 
+/**
+ * Answers a submission whose fields are wrong with errors under those fields, inside the ack. The submitted view
+ * comes from the request: its blocks are read defensively (a forged one may hold nulls).
+ */
+export async function refuseInline(
+  ack: SlackViewMiddlewareArgs['ack'],
+  view: SlackViewMiddlewareArgs['view'],
+  form: RoutineForm,
+  formErrors: FormErrors,
+): Promise<void> {
+  const blocks: unknown[] = Array.isArray(view.blocks) ? view.blocks : [];
+  const present = new Set(blocks.map((b) => (b as { block_id?: unknown } | null)?.block_id).filter((id): id is string => typeof id === 'string'));
+  const errors = toBlockErrors(formErrors, present);
+  if (Object.keys(errors).length > 0) {
+    await ack({ response_action: 'errors', errors });
+    return;
+  }
+  // A view state no form of ours produces (forged or stale): refuse without calling Omni.
+  const failure = { code: 'invalid', message: Object.values(formErrors).join(' '), retryable: false };
+  await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
+}
+
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
     const metadata = readModalMetadata(view.private_metadata);
     // A blank name is named from the prompt here already, so "Creating…", the draft and the result all show it.
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
     const checked = checkRoutineForm(form, deps.config, deps.clock());
-    if (!checked.ok) {
-      // The submitted view comes from the request: read its blocks defensively (a forged one may hold nulls).
-      const blocks: unknown[] = Array.isArray(view.blocks) ? view.blocks : [];
-      const present = new Set(blocks.map((b) => (b as { block_id?: unknown } | null)?.block_id).filter((id): id is string => typeof id === 'string'));
-      const errors = toBlockErrors(checked.errors, present);
-      if (Object.keys(errors).length > 0) {
-        await ack({ response_action: 'errors', errors });
-      } else {
-        // A view state no form of ours produces (forged or stale): refuse without calling Omni.
-        const failure = { code: 'invalid', message: Object.values(checked.errors).join(' '), retryable: false };
-        await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
-      }
+    const offered = checkDeliveryOffered(form, deps.instanceApi.current().destinations);
+    if (!checked.ok || offered) {
+      await refuseInline(ack, view, form, { ...(checked.ok ? {} : checked.errors), ...offered });
       return;
     }
     await ack({ response_action: 'update', view: buildCreatingView(form, checked.schedule) });

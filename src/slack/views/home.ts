@@ -59,7 +59,7 @@ function buildDraftBlocks(drafts: readonly HomeDraft[]): KnownBlock[] {
   });
   if (unique.length === 0) return [];
   const blocks: KnownBlock[] = [
-    { type: 'section', block_id: 'home_drafts', text: mrkdwn(':warning: *Not created yet*: these drafts failed. Your text is saved.') },
+    { type: 'section', block_id: 'home_drafts', text: mrkdwn(':warning: *Not saved in Omni yet*: these failed (new routines, or changes to one). Your text is kept.') },
   ];
   for (const draft of unique.slice(0, MAX_DRAFTS)) {
     const name = emphasised('*', userText(draft.name.trim() || 'Untitled routine', 200));

@@ -77,6 +77,7 @@ export function buildCreatedHeadline(routine: RoutineView): string {
   const d = routine.delivery;
   if (d.kind === 'channel') parts.push(SLACK_CHANNEL.test(d.channelId) ? `results to <#${d.channelId}>` : 'results to a channel');
   else if (d.kind === 'dm') parts.push('results to you by DM');
+  else if (d.kind === 'other') parts.push('results delivered as set up in Omni');
   else {
     const count = d.recipients.length + d.groupCount;
     parts.push(`results by email to ${count} recipient${count === 1 ? '' : 's'}`);

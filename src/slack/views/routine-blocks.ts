@@ -54,21 +54,30 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 
 /**
  * The buttons a routine offers in its state. Omni refuses to trigger a paused or disabled routine (404), so
- * Run now appears only when active; Omni's own disabling is not undone from Slack, so a disabled one can only
- * be deleted.
+ * Run now appears only when active, and asks first: it delivers to every recipient and uses AI credits. Pause and
+ * Resume appear only where the instance can pause through its API. Omni's own disabling is not undone from Slack.
  */
 function buildRoutineActions(routine: RoutineView, context: RoutineBlocksContext): ActionsBlock {
   const elements: Button[] = [];
   // A green button only where the card stands alone (the created view and message): in a list of routines a
   // primary button on every card would be a column of green with nothing standing out.
   const primary = context === 'message' ? 'primary' : undefined;
+  const name = routine.name.trim() || 'this routine';
   if (routine.status === 'active') {
-    elements.push(button('Run now', ACTION_ID.runNow, routine.id, primary));
-    elements.push(button('Pause', ACTION_ID.pause, routine.id));
-  } else if (routine.status === 'paused') {
+    elements.push({
+      ...button('Run now', ACTION_ID.runNow, routine.id, primary),
+      confirm: {
+        title: plainText('Run it now?', 100),
+        text: plainText(`Run ${truncateForSlack(name, 200)} now? The answer goes to all its recipients, and the run uses AI credits.`, 300),
+        confirm: plainText('Run now', 30),
+        deny: plainText('Cancel', 30),
+      },
+    });
+    if (routine.pausable) elements.push(button('Pause', ACTION_ID.pause, routine.id));
+  } else if (routine.status === 'paused' && routine.pausable) {
     elements.push(button('Resume', ACTION_ID.resume, routine.id, primary));
   }
-  const name = routine.name.trim() || 'this routine';
+  elements.push(button('Edit', ACTION_ID.edit, routine.id));
   elements.push({
     ...button('Delete', ACTION_ID.delete, routine.id, 'danger'),
     confirm: {
@@ -79,6 +88,7 @@ function buildRoutineActions(routine: RoutineView, context: RoutineBlocksContext
       style: 'danger',
     },
   });
+  if (routine.omniUrl) elements.push({ ...button('Open in Omni', ACTION_ID.openInOmni, routine.id), url: routine.omniUrl.slice(0, 3000) });
   return { type: 'actions', block_id: buildRoutineBlockId('routine_actions', routine.id), elements };
 }
 
@@ -136,5 +146,7 @@ export function buildDeliveryText(delivery: RoutineDelivery): string {
       if (delivery.recipients.length === 0) return delivery.groupCount > 0 ? `Emailed to ${delivery.groupCount} group${delivery.groupCount === 1 ? '' : 's'}` : 'Email (no recipients)';
       return userText(`Emailed to ${shown}${more > 0 ? ` and ${more} more` : ''}`, 300);
     }
+    case 'other':
+      return 'Delivery: other (set up in Omni)';
   }
 }

@@ -35,7 +35,7 @@ const DISPLAY_BLOCK_ID = {
   scheduleCron: 'schedule_cron',
 } as const;
 
-export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home'] as const;
+export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home', 'edit'] as const;
 export type ModalSource = (typeof MODAL_SOURCES)[number];
 
 /** What the modal remembers between opening and submitting (JSON in `private_metadata`, ≤3000 chars). */
@@ -46,6 +46,9 @@ export interface ModalMetadata {
   source: ModalSource;
   /** Name, Topic, Branch and Description are shown (the user pressed More options, or the form already held them). */
   moreOptions?: boolean;
+  /** Edit mode: the routine being edited, and its fields' fingerprints as the form was opened (routines/edit.ts). */
+  routineId?: string;
+  base?: { updatedAt: string; fields: Record<string, string> };
 }
 
 // Each field is read on its own so one bad value (the metadata comes back from Slack) loses only itself.
@@ -55,6 +58,11 @@ const metadataSchema = z.object({
   draftId: z.string().min(1).max(255).optional().catch(undefined),
   source: z.enum(MODAL_SOURCES).catch('command'),
   moreOptions: z.boolean().optional().catch(undefined),
+  routineId: z.string().min(1).max(64).optional().catch(undefined),
+  base: z
+    .object({ updatedAt: z.string().max(64), fields: z.record(z.string().max(20), z.string().max(40)) })
+    .optional()
+    .catch(undefined),
 });
 
 function compactMetadata(value: z.infer<typeof metadataSchema>): ModalMetadata {
@@ -63,6 +71,8 @@ function compactMetadata(value: z.infer<typeof metadataSchema>): ModalMetadata {
   if (value.messageTs !== undefined) metadata.messageTs = value.messageTs;
   if (value.draftId !== undefined) metadata.draftId = value.draftId;
   if (value.moreOptions === true) metadata.moreOptions = true;
+  if (value.routineId !== undefined) metadata.routineId = value.routineId;
+  if (value.base !== undefined) metadata.base = value.base;
   return metadata;
 }
 
@@ -97,6 +107,8 @@ export interface RoutineModalInput {
   userTimezone?: string;
   /** The instant the zone's UTC offset is shown for; without it the zone is labelled by name only. */
   now?: Date;
+  /** 'edit': the same form and blocks, as callback_id `routine_edit` with a Save button. Default 'create'. */
+  mode?: 'create' | 'edit';
 }
 
 const DELIVERY_LABEL: Record<RoutineForm['delivery'], string> = {
@@ -249,6 +261,7 @@ export function buildSchedulePreviewBlocks(preview: SchedulePreview | null | und
 function buildLastFailureBlock(
   lastFailure: UserFacingFailure | string | undefined,
   errors: FormErrors | undefined,
+  submitLabel = 'Create',
 ): SectionBlock | undefined {
   const message = typeof lastFailure === 'string' ? lastFailure : lastFailure?.message;
   const fieldLines = Object.entries(errors ?? {})
@@ -260,7 +273,7 @@ function buildLastFailureBlock(
   return {
     type: 'section',
     block_id: DISPLAY_BLOCK_ID.lastFailure,
-    text: mrkdwn([head, ...fieldLines, 'Everything you typed is below. Fix it and press *Create* again.'].join('\n')),
+    text: mrkdwn([head, ...fieldLines, `Everything you typed is below. Fix it and press *${submitLabel}* again.`].join('\n')),
   };
 }
 
@@ -365,7 +378,8 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
   if (input.notice?.trim()) {
     blocks.push({ type: 'section', block_id: DISPLAY_BLOCK_ID.notice, text: mrkdwn(`:warning: ${userText(input.notice, 1500, { oneLine: false })}`) });
   }
-  const failure = buildLastFailureBlock(input.lastFailure, input.errors);
+  const editing = input.mode === 'edit';
+  const failure = buildLastFailureBlock(input.lastFailure, input.errors, editing ? 'Save' : 'Create');
   if (failure) blocks.push(failure);
 
   blocks.push(
@@ -486,9 +500,9 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
 
   return {
     type: 'modal',
-    callback_id: CALLBACK_ID.routineModal,
-    title: plainText('New routine', 24),
-    submit: plainText('Create', 24),
+    callback_id: editing ? CALLBACK_ID.routineEdit : CALLBACK_ID.routineModal,
+    title: plainText(editing ? 'Edit routine' : 'New routine', 24),
+    submit: plainText(editing ? 'Save' : 'Create', 24),
     close: plainText('Cancel', 24),
     notify_on_close: false,
     private_metadata: writeModalMetadata(metadata),

@@ -74,6 +74,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    id: 3,
+    name: 'owner notices already sent',
+    sql: `
+      CREATE TABLE notices (
+        key TEXT PRIMARY KEY,
+        slack_user_id TEXT NOT NULL,
+        routine_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sent_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX notices_by_routine ON notices (routine_id);
+    `,
+  },
 ];
 
 /**

@@ -246,6 +246,10 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
       ON CONFLICT (slack_user_id) DO UPDATE SET
         model_id = excluded.model_id, model_name = excluded.model_name, timezone = excluded.timezone,
         delivery = excluded.delivery, updated_at = excluded.updated_at`),
+    hasNotice: db.prepare<[string], { key: string }>('SELECT key FROM notices WHERE key = ?'),
+    recordNotice: db.prepare(
+      'INSERT OR IGNORE INTO notices (key, slack_user_id, routine_id, kind, sent_at) VALUES (@key, @slackUserId, @routineId, @kind, @sentAt)',
+    ),
   };
 
   let closed = false;
@@ -401,6 +405,11 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
           now: clock().getTime(),
         });
       }),
+    hasNotice: (key) => run('read the notices sent', () => q.hasNotice.get(key) !== undefined),
+    recordNotice: (notice) =>
+      run('record a notice sent', () =>
+        q.recordNotice.run({ key: notice.key, slackUserId: notice.slackUserId, routineId: notice.routineId, kind: notice.kind, sentAt: notice.sentAt.getTime() }).changes === 1,
+      ),
 
     close: async () => {
       if (closed) return;

@@ -47,6 +47,8 @@ describe('routine-bot doctor', () => {
     expect(out).toContain('✓ Omni whoami: organization key');
     expect(out).toContain('✓ Omni SCIM user lookup');
     expect(out).toContain('✓ Omni shared models: 1 shared model');
+    expect(out).toContain('✓ Omni AI routines: enabled for the organization');
+    expect(out).toContain("✓ Omni instance's API: update PUT (name, prompt, schedule, description, modelId); pause yes (PUT isActive); destinations email, slack; from the instance's own spec");
     expect(out).toContain('All checks passed.');
     expect(code).toBe(0);
     expect(out).not.toContain(omni.apiKey);
@@ -88,5 +90,36 @@ describe('routine-bot doctor', () => {
     expect(code).toBe(1);
     expect(out).toMatch(/✗ Omni whoami: Omni refused the key/);
     expect(out).not.toContain('omni_osk_notthekey0000000000');
+  });
+
+  it('says when AI routines are off for the organization', async () => {
+    omni.setAiRoutinesEnabled(false);
+    try {
+      const { code, out } = await doctor(goodEnv());
+      expect(code).toBe(1);
+      expect(out).toContain('✗ Omni AI routines: AI routines are not enabled for the organization (Omni answered 403)');
+    } finally {
+      omni.setAiRoutinesEnabled(true);
+    }
+  });
+
+  it("reports what each variant of the instance's spec says, and when it cannot be read", async () => {
+    const variants: Array<[Parameters<typeof startFakeOmni>[0], RegExp]> = [
+      [{ updateApi: 'patch' }, /✓ Omni instance's API: update PATCH \(name, prompt, schedule, timezone, description, destination\); pause no; destinations email, slack; from the instance's own spec\. Pause and Resume buttons are hidden/],
+      [{ slackDestinations: false }, /✓ Omni instance's API: update PUT .*; pause yes \(PUT isActive\); destinations email;/],
+      [{ spec: 'missing' }, /✗ Omni instance's API: update PUT .*from Omni's public docs .*could not be read \(Omni answered 404 to GET \/openapi\.json: Not found\)/],
+      [{ spec: 'garbage' }, /✗ Omni instance's API: .*could not be read \(Omni answered GET \/openapi\.json with an unexpected shape/],
+    ];
+    for (const [options, expected] of variants) {
+      const variant = await startFakeOmni({ ...options, apiKey: omni.apiKey });
+      variant.addModel('Sales');
+      try {
+        const { out } = await doctor({ ...goodEnv(), OMNI_BASE_URL: variant.url });
+        expect(out).toMatch(expected);
+        expect(out).not.toContain(omni.apiKey);
+      } finally {
+        await variant.close();
+      }
+    }
   });
 });

@@ -135,6 +135,18 @@ describe('openStore (SQLite file)', () => {
     expect(await second.beginIdempotent('view-1', { ttlMs: 60_000 })).toEqual({ state: 'done', result: { routineId: 'r-1' } });
   });
 
+  it('remembers each notice sent, once, across close and reopen', async () => {
+    const first = open();
+    const notice = { key: 'disabled:r1:gone', slackUserId: 'U1', routineId: 'r1', kind: 'disabled', sentAt: clock() };
+    expect(await first.hasNotice(notice.key)).toBe(false);
+    expect(await first.recordNotice(notice)).toBe(true);
+    expect(await first.recordNotice(notice)).toBe(false);
+    await first.close();
+    const reopened = open();
+    expect(await reopened.hasNotice(notice.key)).toBe(true);
+    expect(await reopened.hasNotice('disabled:r1:other')).toBe(false);
+  });
+
   it('lets two handles on the same file see each other’s writes (WAL)', async () => {
     const a = open();
     const b = open();

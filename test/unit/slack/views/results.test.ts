@@ -36,7 +36,7 @@ describe('buildCreatedView', () => {
     expect(view.title.text).toBe('Routine created');
     expect(view.submit).toBeUndefined();
     const actions = blockById<ActionsBlock>(view.blocks, `routine_actions:${routine.id}`);
-    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.delete]);
+    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.edit, ACTION_ID.delete]);
     assertWithinSlackLimits(view);
   });
 

@@ -28,9 +28,11 @@ describe('buildRoutineBlocks', () => {
   it('has Run now, Pause and a confirmed Delete on an active routine, each carrying the routine id', () => {
     const routine = makeRoutine();
     const list = buttons(buildRoutineBlocks(routine, { context: 'home' }), routine.id);
-    expect(list.map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.delete]);
+    expect(list.map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.edit, ACTION_ID.delete]);
     expect(list.every((b) => b.value === routine.id)).toBe(true);
-    const del = list[2];
+    // Run now delivers to every recipient and uses AI credits: Slack asks first.
+    expect(list[0]?.confirm?.text.text).toMatch(/all its recipients.*AI credits/);
+    const del = list[3];
     expect(del?.style).toBe('danger');
     expect(del?.confirm?.text).toEqual({ type: 'plain_text', text: "Delete Pipeline brief? This can't be undone.", emoji: true });
     expect(del?.confirm?.style).toBe('danger');
@@ -39,7 +41,7 @@ describe('buildRoutineBlocks', () => {
   it('offers Resume (not Run now or Pause) on a paused routine, and says nothing runs', () => {
     const routine = makeRoutine({ status: 'paused' });
     const blocks = buildRoutineBlocks(routine, { context: 'list' });
-    expect(buttons(blocks, routine.id).map((b) => b.action_id)).toEqual([ACTION_ID.resume, ACTION_ID.delete]);
+    expect(buttons(blocks, routine.id).map((b) => b.action_id)).toEqual([ACTION_ID.resume, ACTION_ID.edit, ACTION_ID.delete]);
     const text = mrkdwnTexts(blocks).join('\n');
     expect(text).toContain(':double_vertical_bar: Paused');
     expect(text).toContain('Next: none while paused');
@@ -49,7 +51,7 @@ describe('buildRoutineBlocks', () => {
   it("shows Omni's reason on a disabled routine and only offers Delete", () => {
     const routine = makeRoutine({ status: 'disabled', disabledReason: 'The model <Sales> is no longer shared' });
     const blocks = buildRoutineBlocks(routine, { context: 'home' });
-    expect(buttons(blocks, routine.id).map((b) => b.action_id)).toEqual([ACTION_ID.delete]);
+    expect(buttons(blocks, routine.id).map((b) => b.action_id)).toEqual([ACTION_ID.edit, ACTION_ID.delete]);
     expect(buildStatusText(routine)).toBe(':no_entry: Disabled by Omni: The model &lt;Sales&gt; is no longer shared');
     expect(buildStatusText(makeRoutine({ status: 'disabled' }))).toBe(':no_entry: Disabled by Omni');
   });
@@ -67,7 +69,7 @@ describe('buildRoutineBlocks', () => {
       expect(text).not.toMatch(/(^|[^\u2060])@here/);
     }
     expect(mrkdwnTexts(blocks).join('\n')).toContain('&lt;!channel&gt; &amp; co &lt;@U1&gt;');
-    expect(buttons(blocks, routine.id)[2]?.confirm?.text.text).toContain('<!channel> & co');
+    expect(buttons(blocks, routine.id)[3]?.confirm?.text.text).toContain('<!channel> & co');
     assertMessageWithinSlackLimits({ text: 'x', blocks });
   });
 
@@ -80,6 +82,15 @@ describe('buildRoutineBlocks', () => {
     }
   });
 
+  it('hides Pause and Resume where the instance cannot pause, and links to Omni when it knows the address', () => {
+    const active = makeRoutine({ pausable: false, omniUrl: 'https://acme.omniapp.co/routines/a1' });
+    const list = buttons(buildRoutineBlocks(active, { context: 'home' }), active.id);
+    expect(list.map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.edit, ACTION_ID.delete, ACTION_ID.openInOmni]);
+    expect(list[3]?.url).toBe('https://acme.omniapp.co/routines/a1');
+    const paused = makeRoutine({ status: 'paused', pausable: false });
+    expect(buttons(buildRoutineBlocks(paused, { context: 'list' }), paused.id).map((b) => b.action_id)).toEqual([ACTION_ID.edit, ACTION_ID.delete]);
+  });
+
   it('leaves the prompt out of compact lists', () => {
     const routine = makeRoutine();
     expect(buildRoutineBlocks(routine, { context: 'list' }).map((b) => b.type)).toEqual(['section', 'actions']);
@@ -88,6 +99,9 @@ describe('buildRoutineBlocks', () => {
 });
 
 describe('buildDeliveryText', () => {
+  it('says "other" for a destination the bot does not know', () => {
+    expect(buildDeliveryText({ kind: 'other', omniType: 'teams' })).toBe('Delivery: other (set up in Omni)');
+  });
   it('renders channel and DM ids as mentions, only when they are ids', () => {
     expect(buildDeliveryText({ kind: 'channel', channelId: 'C0SALES' })).toBe('Posted in <#C0SALES>');
     expect(buildDeliveryText({ kind: 'dm', userId: 'U0001' })).toBe('Sent as a DM to <@U0001>');
