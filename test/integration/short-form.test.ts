@@ -289,8 +289,10 @@ describe('messages say what happened, in their blocks', () => {
     const id = h.omni.addRoutine(h.members.alice, { name: 'Runnable', modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
     const responseUrl = h.slack.responseUrl(`run-${id}`);
     await h.post(blockActionsBody({ source: 'message', channelId: 'D0001', responseUrl, actions: [action.button({ actionId: 'routine_run_now', value: id })] }));
-    await waitUntil(() => h.slack.responses(`run-${id}`).length > 0);
-    const reply = h.slack.responses(`run-${id}`)[0] as { text: string; blocks: unknown[] };
+    // the card that held the button is refreshed first; the reply says what happened
+    const said = () => (h.slack.responses(`run-${id}`) as Array<{ text: string; blocks: unknown[] }>).find((r) => /is running now/.test(r.text));
+    await waitUntil(() => said() !== undefined);
+    const reply = said() as { text: string; blocks: unknown[] };
     expect(reply.text).toMatch(/Runnable.*is running now/);
     expect(firstText(reply.blocks)).toBe(reply.text);
   });

@@ -51,7 +51,8 @@ export function finish(s: PhraseState): PhraseParse {
   const unknown = unknownTokens(s);
   const built = buildIr(s);
   const rest = built.ir;
-  const restSaid = s.said && (rest.times.length > 0 || rest.days.length > 0 || !!rest.step || s.repeating);
+  // Something of a schedule was said (not only defaults): alternatives build on it, else they offer the fallback.
+  const restSaid = s.said && (s.times.length > 0 || s.periods.length > 0 || rest.days.length > 0 || !!rest.step || s.repeating || s.months.size > 0);
   // A condition, a holiday calendar, an end date or a one-off explains the phrase best, even
   // around words no rule read ("when revenue drops"); the alternative comes from what is left without those words.
   const top = [...s.flags].sort((a, b) => a.rank - b.rank)[0];

@@ -11,6 +11,7 @@ import { EDIT_FIELD_LABEL, type EditBase, type EditOutcome, mergeEdit, readEdit 
 import type { RoutineForm } from '../../routines/types.js';
 import { ACTION_ID, CALLBACK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
+import { completeForm } from '../../routines/defaults.js';
 import { escapeForMrkdwn } from '../text.js';
 import {
   buildEditConflictView,
@@ -194,7 +195,8 @@ export function registerEdit(app: App, deps: ListenerDeps): void {
 
   app.view(CALLBACK_ID.routineEdit, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
     const metadata = readModalMetadata(view.private_metadata);
-    const form = readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone });
+    // As on create, a name left empty is named from the prompt (Omni needs one).
+    const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
     if (!metadata.routineId || !ROUTINE_ID.test(metadata.routineId) || !metadata.base) {
       await ack({ response_action: 'update', view: buildEditUnavailableView({ code: 'invalid', message: "This form doesn't say which routine it edits, so nothing was saved.", retryable: false }) });
       return;
