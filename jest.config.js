@@ -12,7 +12,7 @@ export default {
     ],
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
-  globalSetup: '<rootDir>/test/reliability-setup.js',
+  globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/reliability-report.js',
   clearMocks: true,
   restoreMocks: true,
