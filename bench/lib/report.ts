@@ -201,7 +201,7 @@ wait on the budget; the number of requests per action does not depend on it.
 
 Both apps start as compiled JavaScript (\`node dist/index.js\`, what \`npm start\` runs; the bare app transpiled the
 same way) and both call Slack \`auth.test\` before serving. The bot also loads far more code (zod, got, luxon,
-better-sqlite3, cron-parser and its own modules) and opens SQLite with its migrations; its idle and loaded RSS carry
+better-sqlite3 and its own modules) and opens SQLite with its migrations; its idle and loaded RSS carry
 that code, its caches and, under load, the heap growth from its larger views. The last row is the same bot started
 from src/ through tsx's loader (\`npm run dev\`), from tsx's warm cache: what the compiled build saves at start-up and
 in memory (per request it makes no difference). Starts alternate bare/bot/tsx. Individual starts: bot

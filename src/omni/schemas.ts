@@ -1,5 +1,5 @@
 /**
- * zod schemas of everything that crosses the Omni boundary (../shared/omni-api.md). Request schemas are strict,
+ * zod schemas of everything that crosses the Omni boundary (docs/omni-api.md; the § numbers below are its sections). Request schemas are strict,
  * so a wrong body fails here rather than as a 400; response schemas accept extra keys, so a new field on Omni's
  * side does not break the bot.
  */
