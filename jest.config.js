@@ -13,7 +13,6 @@ export default {
   },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   globalSetup: '<rootDir>/test/global-setup.js',
-  globalTeardown: '<rootDir>/test/reliability-report.js',
   clearMocks: true,
   restoreMocks: true,
   testTimeout: 20000,
