@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Harness, SIGNING_SECRET, findLateAcks, startHarness } from '../helpers/app-harness.js';
-import { type Random, createRandom, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
+import { type Random, createRandom, describeFetchError, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { ACTION_ID, INPUT_BLOCK_ID } from '../../src/slack/ids.js';
 import {
@@ -246,14 +246,24 @@ describe('fuzzing POST /slack/events', () => {
     const started = Date.now();
     await runLimited(requests, CONCURRENCY, async (req, i) => {
       const headers = { ...signSlackRequest(SIGNING_SECRET, req.raw), 'Content-Type': req.contentType };
-      const res = await postRaw(url, req.raw, headers).catch((err: unknown) => ({ status: -1, ms: 0, text: String(err), headers: new Headers() }));
+      const sent = performance.now();
+      // No answer at all: keep how long it took and why (the error's cause: a reset, a refused connection, a timeout).
+      const res = await postRaw(url, req.raw, headers).catch((err: unknown) => ({
+        status: -1,
+        ms: performance.now() - sent,
+        text: describeFetchError(err),
+        headers: new Headers(),
+      }));
       latencies.push(res.ms);
       if (res.ms > 1000) slow.push(`${req.kind} ${Math.round(res.ms)} ${req.raw.slice(0, 400)}`);
       const key = `${req.kind}${req.mutated ? '*' : ''} ${res.status}`;
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
       // Well-formed payloads are always taken (200); only structurally mutated ones may be refused as malformed (400).
       const expected = req.mutated ? [200, 400] : [200];
-      if (!expected.includes(res.status)) failures.push(`#${i} ${req.kind}${req.mutated ? ' (mutated)' : ''}: ${res.status} in ${Math.round(res.ms)} ms: ${req.raw.slice(0, 300)}`);
+      if (!expected.includes(res.status)) {
+        const why = res.status === -1 ? ` (no answer: ${res.text})` : '';
+        failures.push(`#${i} ${req.kind}${req.mutated ? ' (mutated)' : ''}: ${res.status}${why} after ${Math.round(res.ms)} ms: ${req.raw.slice(0, 300)}`);
+      }
     });
     const elapsed = Date.now() - started;
     const settleStart = Date.now();
