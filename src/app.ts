@@ -57,9 +57,10 @@ export const HTTP_HEADERS_TIMEOUT_MS = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
 
 function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
   const join = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-  let current = level;
-  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured (Bolt's
-  // own setLevel calls do not change what we write; our logger's level does).
+  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured. Bolt and
+  // WebClient call setLevel (WebClient sets INFO on a logger it is given); that changes nothing: our configured level
+  // decides what is written, and getLevel reports it, so the patched WebClient (patches/) builds its debug copies of
+  // requests and responses exactly when they would be written.
   const debugOn = level === LogLevel.DEBUG;
   return {
     debug: (...m: unknown[]) => {
@@ -68,10 +69,8 @@ function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
     info: (...m: unknown[]) => logger.info(join(m), { source: 'bolt' }),
     warn: (...m: unknown[]) => logger.warn(join(m), { source: 'bolt' }),
     error: (...m: unknown[]) => logger.error(join(m), { source: 'bolt' }),
-    setLevel: (l: LogLevel) => {
-      current = l;
-    },
-    getLevel: () => current,
+    setLevel: () => {},
+    getLevel: () => level,
     setName: () => {},
   };
 }

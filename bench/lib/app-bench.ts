@@ -126,6 +126,12 @@ function readNotes(f: AppBenchFigures): string[] {
       'fixing issue 5 (not kept) had the bot send a one-block modal instead: the returning-user burst went from about ' +
       '1.5× to 1.1× the bare CPU, so the modal\'s size is most of the gap; taking out the per-request AsyncLocalStorage ' +
       'context changed nothing measurable.',
+    "@slack/web-api's eager debug copies (issue 13): patches/@slack+web-api+8.2.0.patch builds them only at DEBUG. " +
+      'Measured separately with `npm run bench -- --quick --rounds 6` (bursts of 100), patched then unpatched, on the same ' +
+      'machine while other sessions loaded it (69% and 83% of the cores), so indicative only: bot CPU per command 5.20 vs ' +
+      '6.17 ms in the first-time burst and 1.40 vs 1.77 ms in the returning burst (about 16% and 21% less); the sustained ' +
+      'phase was too noisy to tell. Bare Bolt runs the same patched web-api (1.08 vs 1.25 ms returning), so the CPU ratios ' +
+      'moved less: 3.25× vs 3.94× and 1.29× vs 1.41×.',
     'A burst on loopback is CPU-bound, so its tail follows the CPU per command (the fills included, as far as they ' +
       'slip in between opens). ' +
       (f.latency.sustained.p99Ratio <= P99_RATIO_TARGET
