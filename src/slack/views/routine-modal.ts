@@ -11,7 +11,10 @@ import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 import { code, emphasised, formatNextRuns, mrkdwn, plainText, userText } from './format.js';
 import { buildOption, buildTimezoneLabel } from './timezone-options.js';
 
-/** Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks keep their own copy (LIMITS in src/routines/check-form.ts): change both together. */
+/**
+ * Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks keep their own copy
+ * (LIMITS in src/routines/check-form.ts): change both together.
+ */
 export const ROUTINE_FIELD_MAX_LENGTH = {
   name: 255,
   prompt: 3000,
