@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { ensureBuild } from '../scripts/build.js';
 
 export default function setup() {
-  if (ensureBuild() !== 0) throw new Error('the build of dist/ failed (see above); tests run the compiled entry');
+  // tsc still writes dist/ when src/ has type errors, so the tests can run (the ones of the compiled entry against
+  // what was emitted); `npm run typecheck`, part of `npm run check`, is where type errors fail.
+  if (ensureBuild() !== 0) process.stderr.write('\nWarning: the build of dist/ reported errors (see above); tests of the compiled entry use what it emitted.\n');
   rmSync(join(process.cwd(), 'test-results', 'reliability'), { recursive: true, force: true });
 }
