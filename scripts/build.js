@@ -87,7 +87,10 @@ export function ensureBuild() {
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const ensure = process.argv.includes('--ensure');
   // During `npm ci --omit=dev` (prepare) a missing TypeScript must not fail the install: start explains it later.
-  const lenient = process.argv.includes('--if-possible');
-  const status = ensure ? ensureBuild() : build();
-  process.exitCode = lenient ? 0 : status;
+  // A build that fails (type errors) still fails the install.
+  if (process.argv.includes('--if-possible') && typescriptCompiler() === undefined && staleReason() !== undefined) {
+    process.stderr.write('Note: TypeScript is not installed, so dist/ was not built; `npm start` will say what to do.\n');
+  } else {
+    process.exitCode = ensure ? ensureBuild() : build();
+  }
 }
