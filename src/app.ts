@@ -50,11 +50,24 @@ export interface RunningApp {
   watchOnce(): Promise<WatchPass>;
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than any client or proxy in front of the bot keeps one
+ * (AWS ALB: 60 s by default), so it is always the client that closes an idle connection, never the bot while a
+ * request is already on its way over it, which that request would meet as a reset with no HTTP answer at all. Node's
+ * default, 5 s, is shorter than a load balancer's idle timeout, and only 2–3 s longer than fetch's (undici's) reuse
+ * window of "server hint − 2 s": a process stalled for a moment on a busy machine closes connections a client is
+ * just reusing (docs/slack.md §3.4).
+ */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Node wants the headers timeout above the keep-alive timeout, or a reused connection can be cut mid-headers. */
+export const HTTP_HEADERS_TIMEOUT_MS = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
+
 function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
   const join = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-  let current = level;
-  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured (Bolt's
-  // own setLevel calls do not change what we write; our logger's level does).
+  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured. Bolt and
+  // WebClient call setLevel (WebClient sets INFO on a logger it is given); that changes nothing: our configured level
+  // decides what is written, and getLevel reports it, so the patched WebClient (patches/) builds its debug copies of
+  // requests and responses exactly when they would be written.
   const debugOn = level === LogLevel.DEBUG;
   return {
     debug: (...m: unknown[]) => {
@@ -63,10 +76,8 @@ function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
     info: (...m: unknown[]) => logger.info(join(m), { source: 'bolt' }),
     warn: (...m: unknown[]) => logger.warn(join(m), { source: 'bolt' }),
     error: (...m: unknown[]) => logger.error(join(m), { source: 'bolt' }),
-    setLevel: (l: LogLevel) => {
-      current = l;
-    },
-    getLevel: () => current,
+    setLevel: () => {},
+    getLevel: () => level,
     setName: () => {},
   };
 }
@@ -227,6 +238,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
         server = started as Server;
+        server.keepAliveTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS;
+        server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
         const address = server.address();
         return typeof address === 'object' && address ? address.port : port;
       }

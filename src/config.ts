@@ -1,7 +1,7 @@
 /**
- * The environment contract (../shared/design.md §3), validated in one place. `loadConfig` either returns a frozen
- * Config or throws one ConfigError that names every missing or invalid variable and how to fix it. No message
- * ever contains a variable's value, so a secret pasted into the wrong variable cannot leak through an error.
+ * The environment contract (the README's Environment table), validated in one place. `loadConfig` either returns
+ * a frozen Config or throws one ConfigError that names every missing or invalid variable and how to fix it. No
+ * message ever contains a variable's value, so a secret pasted into the wrong variable cannot leak through an error.
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';

@@ -42,7 +42,7 @@ export interface IdentityResolver {
 const MAX_NEGATIVE_ENTRIES = 5000;
 
 /**
- * Slack user → email → Omni membership id (design.md §5). Order: an admin override wins; then a cached SCIM
+ * Slack user → email → Omni membership id (docs/omni-api.md §4, §8). Order: an admin override wins; then a cached SCIM
  * identity younger than the ttl whose email still matches the Slack profile; then SCIM, matching `userName`
  * exactly and case-insensitively. Only `userName` counts: it is the login email that the SCIM filter matches, and
  * a secondary address in `emails` could belong to someone else.

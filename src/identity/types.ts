@@ -16,7 +16,7 @@ export interface SlackUserLookup {
 }
 
 export interface ScimUser {
-  /** The SCIM user id, which is the Omni membership id (omni-api.md §4.1). */
+  /** The SCIM user id, which is the Omni membership id (docs/omni-api.md §4.1). */
   id: string;
   /** The login email. */
   userName: string;

@@ -6,7 +6,7 @@
  *  - POSTs (create, run now) retry only what cannot have reached Omni's application (WAF 429s, refused
  *    connections). After an ambiguous create failure we look for the routine before sending again (never after
  *    a timeout: the first request may still be running at Omni).
- * @see ../shared/omni-api.md, ../shared/design.md §5
+ * @see docs/omni-api.md (§1.4 rate limit and retries, §2 routines, §8 how the bot uses Omni)
  */
 import got, { type Got, type RequestError } from 'got';
 import type { z } from 'zod';
@@ -67,7 +67,7 @@ export interface OmniClientOptions {
 
 /**
  * Three retries cover a WAF minute with Omni's recommended backoff; more would keep a Slack user waiting for
- * nothing. The 5-second floor for WAF throttling without Retry-After follows omni-api.md §1.4.
+ * nothing. The 5-second floor for WAF throttling without Retry-After follows docs/omni-api.md §1.4.
  */
 export const DEFAULT_RETRY: OmniRetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const WAF_FLOOR_MS = 5000;

@@ -1,7 +1,7 @@
 /**
  * The one error the Omni client throws. It is built from facts only (status, method, path, Omni's own message),
  * never from a got error object: got errors carry `options.headers`, and so the bearer key, in every
- * `util.inspect`, `JSON.stringify` or log of them (../shared/style.md §2 rule 3).
+ * `util.inspect`, `JSON.stringify` or log of them; a secret must never reach a log line or an error message.
  */
 import { RoutineBotError } from '../errors.js';
 
@@ -16,7 +16,7 @@ export type OmniErrorKind =
   | 'invalid_input';
 
 /**
- * What the failure means for the user; the Slack layer words each one (src/routines/failures.ts).
+ * What the failure means for the user; src/routines/failures.ts words each one (the Slack layer only renders the words).
  * 'ambiguous': a create or run-now may or may not have happened and we could not find out.
  * 'member_not_found': the `userId` membership is unknown to Omni (a stale identity mapping).
  * 'limit_unclear': a 429 on create that is neither the WAF's nor worded as the routine limit or a rate limit.
@@ -149,7 +149,7 @@ function buildOmniErrorMessage(init: OmniApiErrorInit): string {
 const MAX_MESSAGE_LENGTH = 500;
 
 /**
- * Omni's message from any of its four error shapes (../shared/omni-api.md §1.3): `{detail,status}`,
+ * Omni's message from any of its four error shapes (docs/omni-api.md §1.3): `{detail,status}`,
  * `{error:{code,message}}`, `{error:string,success:false}`, `{error:code,message}`; else the raw text, trimmed.
  */
 export function readOmniMessage(body: unknown): string | undefined {
@@ -202,7 +202,7 @@ export function resolveOmniReason(input: {
     if (wafThrottled) return 'rate_limited';
     if (RATE_TEXT.test(message)) return 'rate_limited';
     if (operation !== 'createRoutine') return 'rate_limited';
-    // Without the WAF header a 429 on create is documented as the per-user routine limit, but only Omni's words
+    // Without the WAF header a 429 on create is documented as the per-user routine limit (docs/omni-api.md §1.4), but only Omni's words
     // can tell it from throttling that lost its header: without them, say both.
     return ROUTINE_LIMIT_TEXT.test(message) ? 'routine_limit' : 'limit_unclear';
   }

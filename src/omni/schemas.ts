@@ -1,7 +1,7 @@
 /**
- * zod schemas of everything that crosses the Omni boundary (../shared/omni-api.md). Request schemas are strict,
- * so a wrong body fails here rather than as a 400; response schemas accept extra keys, so a new field on Omni's
- * side does not break the bot.
+ * zod schemas of everything that crosses the Omni boundary (docs/omni-api.md; the § numbers below are its
+ * sections). Request schemas are strict, so a wrong body fails here rather than as a 400; response schemas accept
+ * extra keys, so a new field on Omni's side does not break the bot.
  */
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 /**
  * The Omni client's public surface. Every routine method takes the acting Slack user's Omni membership id and
- * sends it as `?userId=` (../shared/design.md §5): the bot never acts as anyone but the person who asked.
+ * sends it as `?userId=` (docs/omni-api.md §1.2): the bot never acts as anyone but the person who asked.
  */
 import type {
   OmniGroup,

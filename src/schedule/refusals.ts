@@ -1,6 +1,6 @@
 /**
  * Refusals: one code from the closed set, a plain reason, and an alternative the person can type straight back
- * (schedules.md §6 "What the bot should say"). Alternatives are rendered from the intermediate form, so they keep
+ * (docs/schedules.md §5). Alternatives are rendered from the intermediate form, so they keep
  * whatever else the person asked for ("every monday at 9am until december" → "every monday at 9am").
  */
 import type { ClockTime, DaySelector, ScheduleIr } from './ir.js';

@@ -1,5 +1,5 @@
 /**
- * The Slack ids contract (../shared/design.md §3). These strings are what Slack sends back to us: the command and
+ * The Slack ids contract (docs/slack.md §6). These strings are what Slack sends back to us: the command and
  * shortcut callback ids must match manifest.yml, and block_id/action_id pairs key `view.state.values`. Renaming
  * any of them breaks installed apps, open modals and saved drafts, so treat every value here as public and stable.
  * test/unit/slack/manifest.test.ts checks that manifest.yml agrees with this file.

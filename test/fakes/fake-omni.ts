@@ -1,5 +1,5 @@
 /**
- * A fake Omni: a real node:http server on 127.0.0.1 that behaves as ../shared/omni-api.md documents (bearer key,
+ * A fake Omni: a real node:http server on 127.0.0.1 that behaves as docs/omni-api.md describes (bearer key,
  * `?userId=` memberships, field-by-field create validation, the documented codes and all four error shapes,
  * cursor paging, the WAF's 60 requests a minute per key) and can be told to misbehave (faults). Used by the Omni
  * client's unit tests and by the Slack app's integration tests.

@@ -1,5 +1,5 @@
 /**
- * The Block Kit rules the fake Slack enforces, written from Slack's reference pages (../../shared/slack-notes.md §6):
+ * The Block Kit rules the fake Slack enforces, written from Slack's reference pages (summarised in docs/slack.md §5):
  * a view or a message that breaks one is refused exactly as Slack refuses it, with `[ERROR] … [json-pointer:…]`
  * lines in `response_metadata.messages`, so a builder that would fail in a real workspace fails in our tests too.
  * Limits are in UTF-16 code units (what JS `length` counts); Slack counts characters, so this is never laxer.

@@ -1,7 +1,7 @@
 /**
  * Requests exactly as Slack sends them to the app: real v0 HMAC signatures, the exact Content-Type Bolt compares
  * against, slash command forms and `payload=` interactivity bodies with the fields Slack includes
- * (../../shared/slack-notes.md §2, §3.3, §4c). Defaults describe one workspace: team T0001 (acme), user U0001
+ * (docs/slack.md §3.1, §3.2). Defaults describe one workspace: team T0001 (acme), user U0001
  * (alice), channel C0001 (general), app A0001; override any of them per call.
  */
 import { createHmac } from 'node:crypto';

@@ -1,17 +1,18 @@
 /**
  * Fuzzing the real HTTP endpoint (issue 5): thousands of properly signed payloads of every kind Slack sends, with
  * random and mutated contents, through the real app against the fake Slack and the fake Omni. The app must keep
- * answering (no crash, /healthz 200 at the end), raise no unhandled rejection, answer every request within Slack's
- * 3 s (a correctness bound of Slack's contract, not a performance target), answer only expected statuses, and
+ * answering (no crash, /healthz 200 at the end), raise no unhandled rejection, acknowledge every request within Slack's
+ * 3 s (asserted on what happened: Bolt would answer a late one 404 and log it, not on a wall clock), answer only
+ * expected statuses, and
  * never create an Omni routine from a forged submission that lacks valid fields.
  *
  * The suite runs fixed seeds, so it passes or fails the same way every time (a gate must not flake): a new default
  * seed plus the seeds that once found a bug. Explore with FUZZ_SEED=random (or a number) and FUZZ_COUNT; a seed that
- * finds a bug is fixed, then added to REGRESSION_SEEDS.
+ * finds a bug is fixed, then added to REGRESSION_SEEDS. Full size: `npm run test:fuzz`.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
-import { type Random, createRandom, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
+import { type Harness, SIGNING_SECRET, findLateAcks, startHarness } from '../helpers/app-harness.js';
+import { type Random, createRandom, describeFetchError, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { ACTION_ID, INPUT_BLOCK_ID } from '../../src/slack/ids.js';
 import {
@@ -38,7 +39,12 @@ const SEEDS =
     : process.env.FUZZ_SEED
       ? [Number(process.env.FUZZ_SEED)]
       : [DEFAULT_SEED, ...REGRESSION_SEEDS];
-const COUNT = Number(process.env.FUZZ_COUNT ?? 2000);
+/**
+ * Requests per seed. `npm test` runs a quick 250 per seed (every seed, every payload kind); the full size, 2000, runs
+ * in .ci/run and `npm run report`, and alone with `npm run test:fuzz` (FUZZ_COUNT overrides either).
+ */
+const COUNT = Number(process.env.FUZZ_COUNT ?? 250);
+if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`FUZZ_COUNT must be a positive whole number, got "${process.env.FUZZ_COUNT}"`);
 const CONCURRENCY = 8;
 
 type Json = Record<string, unknown>;
@@ -240,14 +246,24 @@ describe('fuzzing POST /slack/events', () => {
     const started = Date.now();
     await runLimited(requests, CONCURRENCY, async (req, i) => {
       const headers = { ...signSlackRequest(SIGNING_SECRET, req.raw), 'Content-Type': req.contentType };
-      const res = await postRaw(url, req.raw, headers).catch((err: unknown) => ({ status: -1, ms: 0, text: String(err), headers: new Headers() }));
+      const sent = performance.now();
+      // No answer at all: keep how long it took and why (the error's cause: a reset, a refused connection, a timeout).
+      const res = await postRaw(url, req.raw, headers).catch((err: unknown) => ({
+        status: -1,
+        ms: performance.now() - sent,
+        text: describeFetchError(err),
+        headers: new Headers(),
+      }));
       latencies.push(res.ms);
       if (res.ms > 1000) slow.push(`${req.kind} ${Math.round(res.ms)} ${req.raw.slice(0, 400)}`);
       const key = `${req.kind}${req.mutated ? '*' : ''} ${res.status}`;
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
       // Well-formed payloads are always taken (200); only structurally mutated ones may be refused as malformed (400).
       const expected = req.mutated ? [200, 400] : [200];
-      if (!expected.includes(res.status) || res.ms >= 3000) failures.push(`#${i} ${req.kind}${req.mutated ? ' (mutated)' : ''}: ${res.status} in ${Math.round(res.ms)} ms: ${req.raw.slice(0, 300)}`);
+      if (!expected.includes(res.status)) {
+        const why = res.status === -1 ? ` (no answer: ${res.text})` : '';
+        failures.push(`#${i} ${req.kind}${req.mutated ? ' (mutated)' : ''}: ${res.status}${why} after ${Math.round(res.ms)} ms: ${req.raw.slice(0, 300)}`);
+      }
     });
     const elapsed = Date.now() - started;
     const settleStart = Date.now();
@@ -283,7 +299,8 @@ describe('fuzzing POST /slack/events', () => {
     expect(failures.slice(0, 5)).toEqual([]);
     expect(unhandled).toEqual([]);
     expect(health.status).toBe(200);
-    expect(lat.max).toBeLessThan(3000);
+    // Every request acknowledged within Slack's 3 s: a late one would be Bolt's 404 (a failure above) and a log line.
+    expect(findLateAcks(h.logs)).toEqual([]);
     // A forged submission reaches Omni as a create only when the bot's own checks pass (name, prompt within limits,
     // a schedule it can read, a model id); Omni is the judge of the model id (a made-up one gets its 404). Nothing
     // is created from a submission whose fields are not all valid.

@@ -13,7 +13,10 @@ import { suggestRoutineName } from '../../routines/defaults.js';
 import { namesUnreadWords } from '../../schedule/index.js';
 import { buildOption, buildTimezoneLabel } from './timezone-options.js';
 
-/** Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks use the same. */
+/**
+ * Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks keep their own copy
+ * (LIMITS in src/routines/check-form.ts): change both together.
+ */
 export const ROUTINE_FIELD_MAX_LENGTH = {
   name: 255,
   prompt: 3000,

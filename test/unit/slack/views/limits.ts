@@ -1,5 +1,5 @@
 /**
- * Slack's Block Kit limits (../shared/slack-notes.md §6 and the Block Kit reference), checked on a built view or
+ * Slack's Block Kit limits (docs/slack.md §5 and the Block Kit reference), checked on a built view or
  * message. Every problem found is collected and thrown at once, so one failing test names all of them.
  */
 import type { View } from '@slack/types';
