@@ -101,6 +101,9 @@ interface Candidate {
   extra?: { i: number; j: number };
 }
 
+/** Words that start an exception the schedule must take along from the end of the line. */
+const EXCEPT_WORDS = new Set(['except', 'excluding', 'skipping', 'exclude']);
+
 /** Words after which days and dates are what the prompt is about, not when it runs. */
 const ARGUMENT_WORDS = new Set(['for', 'about', 'of', 'since', 'before', 'after', 'until', 'till', 'through', 'during', 'between', 'within', 'over', 'than', 'what', 'shipped', 'from']);
 
@@ -125,10 +128,18 @@ function edgeTime(tokens: readonly Token[], text: string, i: number, j: number):
   };
   const isJoin = (k: number) => (tokens[k]?.kind === 'word' && (tokens[k] as { text: string }).text === 'and') || (tokens[k]?.kind === 'symbol' && (tokens[k] as { text: string }).text === ',');
   const zoneEndingAt = (end: number): number => {
-    // a zone word or two right before `end` ("PT", "eastern", "London time")
-    for (let p = end - 1; p >= Math.max(j, end - 4); p--) {
+    // a zone word or two right before `end` ("PT", "eastern", "London time"), maybe in brackets or after a comma or
+    // "in" ("(PT)", "[PT]", ", pacific", "in PT")
+    let close = end;
+    if (tokens[close - 1]?.kind === 'symbol' && [')', ']'].includes((tokens[close - 1] as { text: string }).text)) close--;
+    for (let p = close - 1; p >= Math.max(j, close - 4); p--) {
       const m = matchZoneWords(tokens, p, text);
-      if (m && p + m.length === end) return p;
+      if (m && p + m.length === close) {
+        let open = p;
+        const before = tokens[open - 1];
+        if (before && ((before.kind === 'symbol' && ['(', '[', ','].includes(before.text)) || (before.kind === 'word' && before.text === 'in'))) open--;
+        return open;
+      }
     }
     return end;
   };
@@ -208,7 +219,21 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
       if (parsed.ok) {
         let result = completeParsed(spanText, parsed, options);
         let extra: Candidate['extra'];
-        if (result.ok && namesNoTime(parsed)) {
+        // "every weekday post the standup except on fridays": an exception at the end of the line is the schedule's
+        const exceptAt = tokens.findIndex((t, x) => x >= j && t.kind === 'word' && EXCEPT_WORDS.has(t.text));
+        if (result.ok && exceptAt > j) {
+          let end = tokens.length;
+          while (end > exceptAt && tokens[end - 1]?.kind === 'symbol') end--;
+          const withExcept = parseScheduleTokens([...span, ...tokens.slice(exceptAt, end)], text);
+          if (withExcept.ok || (!withExcept.weak && withExcept.unknown === 0 && withExcept.refusal.code !== 'not_a_schedule')) {
+            const both = withExcept.ok
+              ? completeParsed(`${spanText} ${text.slice((tokens[exceptAt] as Token).start, (tokens[end - 1] as Token).end)}`, withExcept, options)
+              : ({ input: spanText, ok: false, error: { code: withExcept.refusal.code, message: withExcept.refusal.message, alternative: withExcept.refusal.alternative } } as ScheduleFailure);
+            result = both;
+            extra = { i: exceptAt, j: end };
+          }
+        }
+        if (result.ok && !extra && namesNoTime(parsed)) {
           // "every thursday post the numbers at 2pm": the time at the edge of the line is the schedule's
           for (const edge of edgeTime(tokens, text, i, j)) {
             const joined = edge.i < i ? [...tokens.slice(edge.i, edge.j), ...span] : [...span, ...tokens.slice(edge.i, edge.j)];
@@ -229,7 +254,7 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
           if (!bestOk || better(candidate, bestOk)) bestOk = candidate;
         } else if (!result.ok && !refusalFound) {
           refusalFound = true;
-          if (!bestRefusal || length > bestRefusal.j - bestRefusal.i) bestRefusal = { i, j, result };
+          if (!bestRefusal || length > bestRefusal.j - bestRefusal.i) bestRefusal = { i, j, result, ...(extra ? { extra } : {}) };
         }
       } else if (!refusalFound && !parsed.weak && parsed.unknown === 0 && parsed.refusal.code !== 'not_a_schedule') {
         refusalFound = true;

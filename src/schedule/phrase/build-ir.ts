@@ -33,6 +33,14 @@ export type PhraseParse =
       unknown: number;
     };
 
+/** Hours a part of the day suggests when a repeat is limited to it (only ever offered, never assumed). */
+const PERIOD_WINDOW: Record<Period, { from: ClockTime; to: ClockTime }> = {
+  morning: { from: { hour: 8, minute: 0 }, to: { hour: 12, minute: 0 } },
+  afternoon: { from: { hour: 12, minute: 0 }, to: { hour: 17, minute: 0 } },
+  evening: { from: { hour: 17, minute: 0 }, to: { hour: 21, minute: 0 } },
+  night: { from: { hour: 22, minute: 0 }, to: { hour: 6, minute: 0 } },
+};
+
 /** "9:00 AM": how assumed values are shown. */
 function clock(t: ClockTime): string {
   const h12 = t.hour % 12 === 0 ? 12 : t.hour % 12;
@@ -294,11 +302,21 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
       const from = resolve(windowRaw.from);
       let to = windowRaw.to ? resolve(windowRaw.to) : { hour: 23, minute: 59 };
       // "from 6 to 10": bare end hour read as the same half of the day as the start when that keeps it after the start
-      if (windowRaw.to && to.hour < from.hour && !windowRaw.to.meridiem && !windowRaw.to.twentyFour && to.hour + 12 <= 23 && to.hour + 12 > from.hour) {
+      // ("between 8 and 8" is 8 AM to 8 PM)
+      if (windowRaw.to && to.hour <= from.hour && !windowRaw.to.meridiem && !windowRaw.to.twentyFour && to.hour + 12 <= 23 && to.hour + 12 > from.hour) {
         to = { ...to, hour: to.hour + 12 };
       }
       step = { ...step, window: { from, to } };
     }
+  }
+  // "every 2 hours at night", "every hour in the morning": which hours is a question, not the whole day
+  if (step && (step.unit === 'minute' || step.unit === 'hour') && !s.windowRaw && !s.businessHours && s.periods.length > 0 && s.times.length === 0) {
+    const p = s.periods[0] as Period;
+    const span = PERIOD_WINDOW[p];
+    refusal ??= buildAmbiguousRefusal(
+      `Which hours count as the ${p}? Say them, for example:`,
+      renderPhrase({ times: [], step: { ...step, window: span }, days: selectors, months, years: [...s.years] }),
+    );
   }
   // "every hour from 9 to 11 and at 3pm": the window's hours and the fixed times together, when they share a minute
   let unioned = false;
@@ -336,7 +354,9 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
   // "except at 1pm", "except between 12 and 2": fixed times (an hour step becomes its list of times) without those
   if (s.exceptTimes.length > 0 || s.exceptWindows.length > 0) {
     const windowHoursOut = s.exceptWindows.flatMap((x) => {
-      const from = resolve(x.from);
+      // "between 1 and 5am": the end's am/pm goes for a bare start too, when that keeps the start first
+      const start = !x.from.meridiem && !x.from.twentyFour && x.to.meridiem && x.from.hour <= 12 && x.from.hour <= x.to.hour ? { ...x.from, meridiem: x.to.meridiem } : x.from;
+      const from = resolve(start);
       let to = resolve(x.to);
       if (to.hour < from.hour && !x.to.meridiem && !x.to.twentyFour && to.hour + 12 > from.hour && to.hour + 12 <= 23) to = { ...to, hour: to.hour + 12 };
       return windowHours(from, to, 1, true).map((hour) => ({ hour, minute: -1 }));

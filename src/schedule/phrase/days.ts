@@ -182,6 +182,66 @@ export function readExcept(s: PhraseState): boolean {
       s.exceptWindows.push({ from: from.time, to: to.time });
       kind = 'time';
       k = sep + 1 + to.length;
+    } else if (tok.kind === 'number' && !tok.word && isSymbol(s.at(k + 1), '/', '-', '.') && s.at(k + 2)?.kind === 'number' && !isWord(s.at(k - 1), 'at')) {
+      // "except 7/4", "except 25/12", "except 2026-12-25": one date
+      calendar('leaving out a single date of the year');
+      k += 3;
+      if (isSymbol(s.at(k), '/', '-', '.') && s.at(k + 1)?.kind === 'number') k += 2;
+      if (isSymbol(s.at(k), '.')) k++;
+    } else if (tok.kind === 'time' && /^\d{1,2}\.\d{1,2}$/.test(s.typed(tok)) && isSymbol(s.at(k + 1), '.')) {
+      // "except 31.12."
+      calendar('leaving out a single date of the year');
+      k += 2;
+    } else if (tok.kind === 'word' && QUARTER_MONTHS[tok.text] && sameOr('month')) {
+      for (const m of QUARTER_MONTHS[tok.text] as number[]) s.exceptMonths.add(m);
+      kind = 'month';
+      k++;
+    } else if ((tok.kind === 'ordinal' || isWord(tok, 'last')) && isWord(s.at(k + 1), 'quarter') && sameOr('month')) {
+      // "except in the first quarter", "except the last quarter"
+      for (const m of QUARTER_ORDINALS[tok.kind === 'ordinal' ? tok.value : 4] ?? []) s.exceptMonths.add(m);
+      kind = 'month';
+      k += 2;
+    } else if ((tok.kind === 'ordinal' || isWord(tok, 'first', 'last')) && isWord(s.at(k + 1), 'week')) {
+      // "except the first week of the month"
+      calendar('leaving out one week of the month');
+      k += 2;
+      if (isWord(s.at(k), 'of') && isWord(s.at(k + 1), 'the', 'every', 'each')) k += 2;
+      if (isWord(s.at(k), 'month', 'year', 'quarter') || readMonth(s.word(k) ?? '') !== null) k++;
+    } else if (readWeekday(s.word(k) ?? '') !== null && isWord(s.at(k + 1), 'the') && s.at(k + 2)?.kind === 'ordinal') {
+      // "except friday the 13th"
+      calendar('leaving out a weekday that falls on one date');
+      k += 3;
+    } else if (tok.kind === 'ordinal' && sameOr('date') && (isSymbol(s.at(k + 1), '-') || isWord(s.at(k + 1), 'to', 'through', 'till', 'until')) && (s.at(isWord(s.at(k + 2), 'the') ? k + 3 : k + 2)?.kind === 'ordinal')) {
+      // "except the 1st-5th", "except the 10th to the 15th"
+      const endAt = isWord(s.at(k + 2), 'the') ? k + 3 : k + 2;
+      const last = (s.at(endAt) as { value: number }).value;
+      for (let d = tok.value; d <= Math.min(last, 31); d++) s.exceptMonthDays.add(d);
+      kind = 'date';
+      k = endAt + 1;
+    } else if (isWord(tok, 'day') && s.at(k + 1)?.kind === 'number' && sameOr('date')) {
+      // "except days 1 to 5", "except day 15"
+      const first = (s.at(k + 1) as { value: number }).value;
+      let last = first;
+      let used = 2;
+      if ((isSymbol(s.at(k + 2), '-') || isWord(s.at(k + 2), 'to', 'through')) && s.at(k + 3)?.kind === 'number') {
+        last = (s.at(k + 3) as { value: number }).value;
+        used = 4;
+      }
+      for (let d = first; d <= Math.min(last, 31); d++) s.exceptMonthDays.add(d);
+      kind = 'date';
+      k += used;
+    } else if (tok.kind === 'word' && readMonth(tok.text) !== null && (isSymbol(s.at(k + 1), '-') || isWord(s.at(k + 1), 'to', 'through', 'till', 'until')) && readMonth(s.word(k + 2) ?? '') !== null && sameOr('month')) {
+      // "except jan-mar", "except june through august"
+      for (const m of expandWrap(readMonth(tok.text) as number, readMonth(s.word(k + 2) as string) as number, 12)) s.exceptMonths.add(m);
+      kind = 'month';
+      k += 3;
+    } else if (tok.kind !== 'ordinal' && (kind === 'time' || found === 0) && readTimeAt(s, k, true) && (isSymbol(s.at(k + (readTimeAt(s, k, true) as { length: number }).length), '-') || isWord(s.at(k + (readTimeAt(s, k, true) as { length: number }).length), 'to', 'till', 'until')) && readTimeAt(s, k + (readTimeAt(s, k, true) as { length: number }).length + 1, true)) {
+      // "except 9am to 5pm", "except 1am-5am"
+      const from = readTimeAt(s, k, true) as { time: RawTime; length: number };
+      const to = readTimeAt(s, k + from.length + 1, true) as { time: RawTime; length: number };
+      s.exceptWindows.push({ from: from.time, to: to.time });
+      kind = 'time';
+      k += from.length + 1 + to.length;
     } else if (tok.kind !== 'ordinal' && readTimeAt(s, k, true) && (kind === 'time' || found === 0)) {
       const time = readTimeAt(s, k, true) as { time: RawTime; length: number };
       s.exceptTimes.push(time.time);
@@ -235,8 +295,12 @@ export function readExcept(s: PhraseState): boolean {
 const HOLIDAY_WORDS: readonly string[][] = [
   ['new', 'year', 'day'], ['new', 'year', 'eve'], ['christmas', 'eve'], ['christmas', 'day'], ['christmas'], ['xmas'],
   ['boxing', 'day'], ['thanksgiving'], ['easter'], ['good', 'friday'], ['independence', 'day'], ['labor', 'day'],
-  ['labour', 'day'], ['memorial', 'day'], ['diwali'],
+  ['labour', 'day'], ['memorial', 'day'], ['diwali'], ['halloween'], ['valentine', 'day'], ['valentines', 'day'],
+  ['boxing', 'day'], ['black', 'friday'], ['easter', 'monday'],
 ];
+
+const QUARTER_MONTHS: Record<string, number[]> = { q1: [1, 2, 3], q2: [4, 5, 6], q3: [7, 8, 9], q4: [10, 11, 12] };
+const QUARTER_ORDINALS: Record<number, number[]> = { 1: [1, 2, 3], 2: [4, 5, 6], 3: [7, 8, 9], 4: [10, 11, 12] };
 
 /** After a weekday at offset k: "-fri", "to friday", "through fri" → the end day and tokens used. */
 export function readDayRangeEnd(s: PhraseState, k: number): { day: number; length: number } | null {
@@ -257,7 +321,8 @@ export function readOrdinals(s: PhraseState): boolean {
   let k = 0;
   const startTok = s.at();
   if (startTok?.kind === 'number' && !startTok.word && startTok.value <= 31) {
-    const next = s.at(1);
+    // "15 june", "15-mar"
+    const next = isSymbol(s.at(1), '-') ? s.at(2) : s.at(1);
     if (!(next?.kind === 'word' && readMonth(next.text) !== null)) return false;
   } else if (startTok?.kind !== 'ordinal' && !isWord(startTok, 'last')) return false;
   if (isWord(startTok, 'last') && isWord(s.at(1), 'week', 'month', 'year', 'night', 'time')) return false;
@@ -297,6 +362,7 @@ export function readOrdinals(s: PhraseState): boolean {
     else break;
   }
   if (items.length === 0) return false;
+  if (isSymbol(s.at(k), '-') && readMonth(s.word(k + 1) ?? '') !== null) k++;
   let after = s.at(k);
   // "second to last": not something Omni can say
   const afterWord = after?.kind === 'word' ? after.text : undefined;
@@ -353,7 +419,12 @@ export function readOrdinals(s: PhraseState): boolean {
   }
   if (days.length > 0) s.selectors.push({ kind: 'monthDays', days });
   if (monthAfter !== null) {
-    s.addMonths([monthAfter]);
+    // "the 1st of jan-jun": a range of months
+    const endMonth = (isSymbol(s.at(k), '-') || isWord(s.at(k), 'to', 'through', 'till', 'until')) ? readMonth(s.word(k + 1) ?? '') : null;
+    if (endMonth !== null) {
+      s.addMonths(expandWrap(monthAfter, endMonth, 12));
+      k += 2;
+    } else s.addMonths([monthAfter]);
     readMonthListTail(s, k);
     k = s.monthTailEnd;
     s.pinnedDate = true;

@@ -12,7 +12,7 @@ export const FILLERS = new Set([
   'on-going', 'only', 'again', 'ty', 'tia', 'too', 'ideally', 'preferably', 'um', 'umm', 'uh', 'just', 'ish', 'so', 'plus', 'pls', 'plz', 'thanks', 'thx', 'cheers', 'ok', 'okay', 'hey', 'hi', 'hello',
 ]);
 
-export const SYMBOL_FILLERS = new Set([',', '-', '(', ')', '.', ';', ':', '/', '!', '"', "'", '?']);
+export const SYMBOL_FILLERS = new Set([',', '-', '(', ')', '[', ']', '.', ';', ':', '/', '!', '"', "'", '?']);
 
 /** Filler tokens that join two parts of a schedule: where joined schedules are split (joins.ts). */
 export const JOIN_WORDS = new Set(['and', 'also', 'plus', 'then']);

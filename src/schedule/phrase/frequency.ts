@@ -15,6 +15,12 @@ export function readEvery(s: PhraseState): boolean {
   let k = 1;
   let count: number | undefined;
   const first = s.at(1);
+  if (first?.kind === 'time' && /^\d{1,2}\s*h$/i.test(s.typed(first))) {
+    // "every 2h": hours, not 2 o'clock
+    s.setStep({ unit: 'hour', every: first.hour });
+    s.i += 2;
+    return true;
+  }
   if (first?.kind === 'number') {
     count = first.value;
     k = 2;
@@ -70,9 +76,10 @@ export function readEvery(s: PhraseState): boolean {
     s.i += 1;
     return true;
   }
-  // a count: what is being counted?
+  // a count: what is being counted? ("every 30m", "every 2 h": the short units right after a number)
   const unitTok = s.at(k);
-  const unit = unitTok?.kind === 'word' ? unitTok.text : undefined;
+  const shortUnit = first?.kind === 'number' && unitTok?.kind === 'word' ? ({ m: 'minute', h: 'hour' } as Record<string, string>)[unitTok.text] : undefined;
+  const unit = shortUnit ?? (unitTok?.kind === 'word' ? unitTok.text : undefined);
   const n = count;
   if (n === 0 && unit !== undefined && (UNIT_WORDS.has(unit) || unit === 'weekday' || unit === 'workday')) {
     const one = unit === 'minute' || unit === 'hour' ? { unit: 'hour' as const, every: 1 } : undefined;

@@ -10,6 +10,7 @@
  */
 import type { CronField, OmniCron } from '../types.js';
 import { JOIN_SYMBOLS, JOIN_WORDS } from './filler.js';
+import { isSymbol } from './state.js';
 import type { Mark, PhraseState } from './state.js';
 
 /** Words that start a new part when no joining word separates two parts ("every monday at 9 every friday at 5"). */
@@ -83,23 +84,34 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
   }
   if (parts.length === 0) return null;
   parts.push([partStart, s.t.length]);
-  const grouped = groupLists(parts, marks);
+  const grouped = groupLists(parts, marks, s);
   return grouped.length > 1 ? grouped : null;
 }
 
-/** Kinds that people list across "and": days, times, months (never windows, steps, zones or "every day"). */
-const LISTABLE = new Set(['D', 'T', 'M']);
+/** Kinds that people list across "and": days, times, parts of the day, months (never windows, steps, zones or "every day"). */
+const LISTABLE = new Set(['D', 'T', 'M', 'P']);
 
 /**
  * Puts back together the parts of one list: "every wednesday | and every saturday at 9:30am | and 9am" is
  * Wednesday and Saturday at 9:30 and 9:00. Two neighbouring parts belong together when the first ends and the
  * second starts with the same listable kind, and one of them names nothing else.
  */
-function groupLists(parts: Array<[number, number]>, marks: readonly Mark[]): Array<[number, number]> {
+function groupLists(parts: Array<[number, number]>, marks: readonly Mark[], s: PhraseState): Array<[number, number]> {
   const kindsIn = ([a, b]: [number, number]) => marks.filter((m) => m.start >= a && m.start < b);
   const out: Array<[number, number]> = [];
+  // A part that only qualifies is no schedule of its own: months or a zone go with the part before them ("every day
+  // at 9, jan through mar"); a frequency followed by a comma goes with the dates after it ("each year, 1 jul").
+  // Otherwise a frequency is a schedule ("quarterly and every day at 8am").
+  const only = (ms: Mark[], kinds: string[]) => ms.length > 0 && ms.every((m) => m.kinds.every((k) => kinds.includes(k)));
   for (const part of parts) {
     const last = out[out.length - 1];
+    const comma = isSymbol(s.t[part[0]], ',', ':');
+    // a date names its month ("1 jul"); weekdays after a comma are a schedule of their own
+    const datesOnly = only(kindsIn(part), ['D', 'M', 'T', 'P', 'N', 'Z']) && kindsIn(part).some((m) => m.kinds.includes('M'));
+    if (last && (only(kindsIn(part), ['M', 'Z']) || only(kindsIn(last), ['M', 'Z']) || (only(kindsIn(last), ['F']) && comma && datesOnly))) {
+      last[1] = part[1];
+      continue;
+    }
     if (last) {
       const before = kindsIn(last);
       const after = kindsIn(part);
@@ -123,7 +135,8 @@ function hasTime(p: PhraseState): boolean {
 }
 
 function hasDays(p: PhraseState): boolean {
-  return p.weekdays.size > 0 || p.selectors.length > 0 || !!p.frequency || p.businessHours || p.exceptDays.size > 0 || (!!p.step && p.step.unit !== 'minute' && p.step.unit !== 'hour');
+  // "every evening" is every day
+  return p.everyPeriod || p.weekdays.size > 0 || p.selectors.length > 0 || !!p.frequency || p.businessHours || p.exceptDays.size > 0 || (!!p.step && p.step.unit !== 'minute' && p.step.unit !== 'hour');
 }
 
 /** The nearest part before `k` that `has` something, else the nearest after. */

@@ -29,13 +29,15 @@ export function readMonths(s: PhraseState): boolean {
     return true;
   }
   s.addMonths([month]);
-  const dayTok = s.at(1);
+  // "dec-24", "oct/31": a day after a dash or slash
+  const dashed = (isSymbol(s.at(1), '-', '/')) && s.at(2)?.kind === 'number' && !(s.at(2) as { word?: boolean }).word && (s.at(2) as { value: number }).value <= 31;
+  const dayTok = dashed ? s.at(2) : s.at(1);
   if ((dayTok?.kind === 'number' && !dayTok.word && dayTok.value <= 31 && !(s.at(2)?.kind === 'symbol' && (s.at(2) as { text: string }).text === ':')) || dayTok?.kind === 'ordinal') {
     const d = dayTok.value;
     if (d < 1 || d > 31) flagInvalidDay(s, d);
     else s.selectors.push({ kind: 'monthDays', days: [d] });
     s.pinnedDate = true;
-    k = 2;
+    k = dashed ? 3 : 2;
     // "jan 27th and jul 27th"? rare; a year: "june 3rd, 2026"
     const comma = s.at(k);
     const yearTok = comma?.kind === 'symbol' && comma.text === ',' ? s.at(k + 1) : comma;

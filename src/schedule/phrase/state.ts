@@ -88,6 +88,8 @@ export class PhraseState {
   weakDay = false;
   pinnedDate = false;
   oneOffHint = false;
+  /** "every evening", "mornings": a part of every day (so a joined part with it has days of its own). */
+  everyPeriod = false;
   /** "next month", "this week": one period, not every one. */
   nextPeriod = false;
   /** "every" or "each" was said somewhere in the phrase. */

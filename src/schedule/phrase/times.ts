@@ -221,7 +221,10 @@ export function readPeriod(s: PhraseState): boolean {
   s.periods.push(w);
   const tok = s.at() as { plural?: boolean; start: number; end: number };
   const typed = s.text.slice(tok.start, tok.end).toLowerCase();
-  if (typed.endsWith('s') || isWord(s.at(-1), 'every', 'each')) s.repeating = true;
+  if (typed.endsWith('s') || isWord(s.at(-1), 'every', 'each')) {
+    s.repeating = true;
+    s.everyPeriod = true;
+  }
   s.said = true;
   s.i++;
   return true;
