@@ -101,8 +101,8 @@ interface Candidate {
   extra?: { i: number; j: number };
 }
 
-/** Words that start an exception the schedule must take along from the end of the line. */
-const EXCEPT_WORDS = new Set(['except', 'excluding', 'skipping', 'exclude']);
+/** Words that start the end of a line the schedule may take along ("… at 2pm", "… except fridays"). */
+const TAIL_STARTS = new Set(['except', 'excluding', 'skipping', 'exclude', 'at', 'by', 'around', '@']);
 
 /** Words after which days and dates are what the prompt is about, not when it runs. */
 const ARGUMENT_WORDS = new Set(['for', 'about', 'of', 'since', 'before', 'after', 'until', 'till', 'through', 'during', 'between', 'within', 'over', 'than', 'what', 'shipped', 'from']);
@@ -219,18 +219,30 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
       if (parsed.ok) {
         let result = completeParsed(spanText, parsed, options);
         let extra: Candidate['extra'];
-        // "every weekday post the standup except on fridays": an exception at the end of the line is the schedule's
-        const exceptAt = tokens.findIndex((t, x) => x >= j && t.kind === 'word' && EXCEPT_WORDS.has(t.text));
-        if (result.ok && exceptAt > j) {
+        // The end of the line may finish the schedule: an exception ("… except on fridays"), a time with its zone and
+        // exception ("… at 10am (ET) except fridays"), a list of times and days ("… at 9 and thursday at 9"). The
+        // longest such tail that reads completely with the schedule is taken; a time only when the schedule has none.
+        if (result.ok) {
           let end = tokens.length;
-          while (end > exceptAt && tokens[end - 1]?.kind === 'symbol') end--;
-          const withExcept = parseScheduleTokens([...span, ...tokens.slice(exceptAt, end)], text);
-          if (withExcept.ok || (!withExcept.weak && withExcept.unknown === 0 && withExcept.refusal.code !== 'not_a_schedule')) {
-            const both = withExcept.ok
-              ? completeParsed(`${spanText} ${text.slice((tokens[exceptAt] as Token).start, (tokens[end - 1] as Token).end)}`, withExcept, options)
-              : ({ input: spanText, ok: false, error: { code: withExcept.refusal.code, message: withExcept.refusal.message, alternative: withExcept.refusal.alternative } } as ScheduleFailure);
-            result = both;
-            extra = { i: exceptAt, j: end };
+          while (end > j && tokens[end - 1]?.kind === 'symbol' && ['.', '!', '?'].includes((tokens[end - 1] as { text: string }).text)) end--;
+          for (let x = j + 1; x < end && !extra; x++) {
+            const t = tokens[x] as Token;
+            if (!(t.kind === 'word' && TAIL_STARTS.has(t.text))) continue;
+            if (x > j && tokens[x - 1]?.kind === 'word' && ARGUMENT_WORDS.has((tokens[x - 1] as { text: string }).text)) continue;
+            const tail = tokens.slice(x, end);
+            const addsTime = tail.some((tt) => tt.kind === 'time' || tt.kind === 'number');
+            if (addsTime && !namesNoTime(parsed)) continue;
+            const joined = parseScheduleTokens([...span, ...tail], text);
+            const tailText = text.slice(t.start, (tokens[end - 1] as Token).end);
+            if (joined.ok) {
+              const both = completeParsed(`${spanText} ${tailText}`, joined, options);
+              if (!both.ok && both.error.code === 'needs_multiple_schedules') continue;
+              result = both;
+              extra = { i: x, j: end };
+            } else if (!joined.weak && joined.unknown === 0 && joined.refusal.code !== 'not_a_schedule' && !addsTime) {
+              result = { input: spanText, ok: false, error: { code: joined.refusal.code, message: joined.refusal.message, alternative: joined.refusal.alternative } };
+              extra = { i: x, j: end };
+            }
           }
         }
         if (result.ok && !extra && namesNoTime(parsed)) {

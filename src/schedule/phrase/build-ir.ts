@@ -127,6 +127,11 @@ function withoutUnknown(s: PhraseState): Token[] | null {
   s.roles.forEach((role, k) => {
     if (role !== 'unknown') return;
     drop.add(k);
+    // an exception we could not read never turns into what to run on: drop what follows it
+    const tok = s.t[k];
+    if (tok?.kind === 'word' && ['except', 'but', 'not', 'skip', 'skipping', 'excluding', 'exclude', 'without', 'sans', 'expect', 'besides'].includes(tok.text)) {
+      for (let j = k + 1; j < s.t.length; j++) drop.add(j);
+    }
     for (const near of [k - 1, k + 1]) {
       const t = s.t[near];
       const before = s.t[near - 1];
@@ -217,6 +222,10 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
       'skipping days of the week and dates of the month at once',
       renderPhrase({ times, days: [{ kind: 'weekdays', days: [1, 2, 3, 4, 5, 6, 7].filter((d) => !s.exceptDays.has(d)) }], months: [], years: [] }),
     );
+  }
+  if (s.exceptDays.size > 0 && selectors.length > 0 && weekdays.length === 0) {
+    // "on days 1-5 except weekends": dates and weekdays are two day fields; one cron can't take weekdays out of dates
+    refusal ??= buildCalendarRefusal('leaving weekdays out of dates of the month', renderPhrase({ times, days: selectors, months: [...s.months], years: [] }));
   }
   if (s.exceptDays.size > 0) {
     if (weekdays.length === 0 && selectors.length === 0) weekdays = [1, 2, 3, 4, 5, 6, 7];

@@ -111,8 +111,26 @@ const EXCEPT_SKIP = ['not', 'on', 'the', 'and', 'for', 'or', 'in', 'except', 'pu
 function exceptDaysAt(s: PhraseState, k: number): { days: number[]; length: number } | null {
   const w = s.word(k);
   if (w === undefined) return null;
-  const day = readWeekday(w);
+  const compact = readCompactCodes(w);
+  if (compact) return { days: compact, length: 1 };
+  const code = DAY_CODES[w] !== undefined && (isSymbol(s.at(k + 1), '/', '-') && dayItem(s, k + 2) !== null);
+  const day = readWeekday(w) ?? (code ? (DAY_CODES[w] as number) : null);
   if (day !== null) {
+    // "sat/sun", "mon/wed/fri", "M-F", "T/Th"
+    if (isSymbol(s.at(k + 1), '/') && dayItem(s, k + 2)) {
+      const days = [day];
+      let j = k + 1;
+      while (isSymbol(s.at(j), '/') && dayItem(s, j + 1)) {
+        const item = dayItem(s, j + 1) as { day: number; code: boolean };
+        days.push(item.code && s.word(j + 1) === 't' && weekOrder(days[days.length - 1] as number) >= 2 ? 5 : item.day);
+        j += 2;
+      }
+      return { days, length: j - k };
+    }
+    if (isSymbol(s.at(k + 1), '-') && dayItem(s, k + 2)) {
+      const end = dayItem(s, k + 2) as { day: number };
+      return { days: expandWrap(day, end.day, 7), length: 3 };
+    }
     const range = readDayRangeEnd(s, k + 1);
     return { days: range ? expandWrap(day, range.day, 7) : [day], length: range ? range.length + 1 : 1 };
   }
@@ -144,7 +162,9 @@ export function readExcept(s: PhraseState): boolean {
   for (;;) {
     let listJoin = false;
     while (isWord(s.at(k), ...EXCEPT_SKIP) || isSymbol(s.at(k), ',')) {
-      if (isWord(s.at(k), 'and', 'or') || isSymbol(s.at(k), ',')) listJoin = true;
+      // only "and"/"or" joins items of different kinds ("except tuesdays and the 15th"); after a bare comma a new
+      // kind is no longer excepted ("except noon, weekdays" runs on weekdays)
+      if (isWord(s.at(k), 'and', 'or')) listJoin = true;
       k++;
     }
     const tok = s.at(k);
@@ -166,9 +186,11 @@ export function readExcept(s: PhraseState): boolean {
       calendar('leaving out a single date of the year');
       k += isWord(s.at(k + 1), 'of') ? 3 : 2;
     } else if (tok.kind === 'word' && readMonth(tok.text) !== null && (s.at(k + 1)?.kind === 'number' || s.at(k + 1)?.kind === 'ordinal') && ((s.at(k + 1) as { value: number }).value <= 31)) {
-      // "except january 1", "except dec 25"
+      // "except january 1", "except dec 25", "except jan 1, 2027"
       calendar('leaving out a single date of the year');
       k += 2;
+      if (isSymbol(s.at(k), ',') && s.at(k + 1)?.kind === 'number' && (s.at(k + 1) as { raw: string }).raw.length === 4) k += 2;
+      else if (s.at(k)?.kind === 'number' && (s.at(k) as { raw: string }).raw.length === 4) k += 1;
     } else if (tok.kind === 'word' && (tok.text === 'summer' || tok.text === 'winter' || tok.text === 'spring' || tok.text === 'autumn' || tok.text === 'fall')) {
       const season = tok.text;
       s.flag(RANK.ambiguous, (rest) => buildAmbiguousRefusal(`Which months? "${season}" depends on the hemisphere. Name the months to leave out.`, renderPhrase(rest)));
@@ -254,6 +276,8 @@ export function readExcept(s: PhraseState): boolean {
       k++;
     } else if (exceptDaysAt(s, k) && sameOr('weekday')) {
       const days = exceptDaysAt(s, k) as { days: number[]; length: number };
+      // "except in august, and fridays at 9": a day with its own time after a change of kind is a new part
+      if (kind !== undefined && kind !== 'weekday' && isWord(s.at(k + days.length), 'at') && readTimeAt(s, k + days.length + 1, true)) break;
       for (const d of days.days) s.exceptDays.add(d);
       kind = 'weekday';
       k += days.length;
@@ -486,13 +510,19 @@ export function readDayWords(s: PhraseState): boolean {
     return true;
   }
   if (w === 'day' && (s.at(1)?.kind === 'number' || s.at(1)?.kind === 'ordinal')) {
-    // "day 15 of each month"
+    // "day 15 of each month", "days 1-5", "days 1 to 5"
     const n = (s.at(1) as { value: number }).value;
-    if (n >= 1 && n <= 31) s.selectors.push({ kind: 'monthDays', days: [n] });
-    else flagInvalidDay(s, n);
+    let last = n;
+    let used = 2;
+    if ((isSymbol(s.at(2), '-') || isWord(s.at(2), 'to', 'through')) && (s.at(3)?.kind === 'number' || s.at(3)?.kind === 'ordinal')) {
+      last = (s.at(3) as { value: number }).value;
+      used = 4;
+    }
+    if (n >= 1 && last <= 31 && last >= n) s.selectors.push({ kind: 'monthDays', days: Array.from({ length: last - n + 1 }, (_, j) => n + j) });
+    else flagInvalidDay(s, n < 1 || n > 31 ? n : last);
     s.said = true;
     s.repeating = true;
-    s.i += 2;
+    s.i += used;
     return true;
   }
   if (w === 'week' && (isWord(s.at(-1), 'every', 'each', 'a', 'per') || s.repeating)) {

@@ -108,6 +108,8 @@ export function readEvery(s: PhraseState): boolean {
   if (unit === 'day' || unit === 'weekday' || unit === 'workday' || (unit === 'business' && isWord(s.at(k + 1), 'day'))) {
     const length = unit === 'business' ? 2 : 1;
     if (n === 1 && unit === 'day') s.setFrequency('daily');
+    // "every 7 days" is weekly (on Monday unless a day is named)
+    else if (n === 7 && unit === 'day') s.setFrequency('weekly');
     else if (n === 1) s.addWeekdays([2, 3, 4, 5, 6]);
     else {
       s.flag(RANK.interval, (rest) => buildDayCountRefusal(renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: [2, 4, 6] }] })));

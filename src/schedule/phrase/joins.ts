@@ -58,27 +58,48 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
   const parts: Array<[number, number]> = [];
   let partStart = 0;
   let seen = new Set<string>();
+  // the latest bare comma inside the current part, and the marks after it
+  let lastComma: { at: number; mark: number } | undefined;
   for (let mi = 0; mi < marks.length; mi++) {
     const m = marks[mi] as Mark;
     const prev = marks[mi - 1];
     if (prev) {
       let cut: number | undefined;
-      for (let k = prev.end; k < m.start && cut === undefined; k++) if (isJoiner(s, k)) cut = k;
-      if (cut === undefined && namesAgain(m, prev, seen)) {
-        cut = m.start;
-        for (let k = prev.end; k < m.start; k++) {
-          const tok = s.t[k];
-          if (tok?.kind === 'word' && PART_STARTERS.has(tok.text)) {
-            cut = k;
-            break;
+      let cutMark = mi;
+      // a joining word ("and", "plus", "also", ";") always starts a part; a bare comma only where a kind is named
+      // again ("every weekday, except friday, at 3pm" is one part; "mondays at 9, fridays at 5" is two)
+      let comma: number | undefined;
+      for (let k = prev.end; k < m.start && cut === undefined; k++) {
+        if (!isJoiner(s, k)) continue;
+        if (isSymbol(s.t[k], ',')) comma ??= k;
+        else cut = k;
+      }
+      // ", every tuesday at 10am": "every" after a comma starts a schedule of its own
+      if (cut === undefined && comma !== undefined && s.t.slice(comma, m.start + 1).some((t) => t.kind === 'word' && (t.text === 'every' || t.text === 'each'))) cut = comma;
+      // over a comma only true lists go on ("mon, wed", "9, 12"): "at 9am, every evening" names a time again
+      const again = comma !== undefined ? m.kinds.some((k) => k !== 'X' && seen.has(family(k))) && !trueList(m, prev) : namesAgain(m, prev, seen);
+      if (cut === undefined && again) {
+        if (comma !== undefined) cut = comma;
+        else if (lastComma) {
+          cut = lastComma.at;
+          cutMark = lastComma.mark;
+        } else {
+          cut = m.start;
+          for (let k = prev.end; k < m.start; k++) {
+            const tok = s.t[k];
+            if (tok?.kind === 'word' && PART_STARTERS.has(tok.text)) {
+              cut = k;
+              break;
+            }
           }
         }
       }
       if (cut !== undefined) {
         parts.push([partStart, cut]);
         partStart = cut;
-        seen = new Set<string>();
-      }
+        seen = new Set(marks.slice(cutMark, mi).flatMap((x) => x.kinds.map(family)));
+        lastComma = undefined;
+      } else if (comma !== undefined) lastComma = { at: comma, mark: mi };
     }
     for (const k of m.kinds) seen.add(family(k));
   }
@@ -86,6 +107,13 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
   parts.push([partStart, s.t.length]);
   const grouped = groupLists(parts, marks, s);
   return grouped.length > 1 ? grouped : null;
+}
+
+/** A list that goes on over a comma: days after days, times after times, months after months. */
+function trueList(m: Mark, last: Mark): boolean {
+  if (last.kinds.length !== 1 || m.kinds.length !== 1) return false;
+  const [a, b] = [last.kinds[0], m.kinds[0]];
+  return (a === 'D' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M') || (a === 'P' && b === 'P');
 }
 
 /** Kinds that people list across "and": days, times, parts of the day, months (never windows, steps, zones or "every day"). */

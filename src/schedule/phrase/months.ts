@@ -34,10 +34,24 @@ export function readMonths(s: PhraseState): boolean {
   const dayTok = dashed ? s.at(2) : s.at(1);
   if ((dayTok?.kind === 'number' && !dayTok.word && dayTok.value <= 31 && !(s.at(2)?.kind === 'symbol' && (s.at(2) as { text: string }).text === ':')) || dayTok?.kind === 'ordinal') {
     const d = dayTok.value;
-    if (d < 1 || d > 31) flagInvalidDay(s, d);
-    else s.selectors.push({ kind: 'monthDays', days: [d] });
-    s.pinnedDate = true;
+    const days = [d];
     k = dashed ? 3 : 2;
+    // "march 1, 2 and 3": more days of that month (bare numbers, never times)
+    for (;;) {
+      const join = isSymbol(s.at(k), ',') || isWord(s.at(k), 'and') ? 1 : 0;
+      const next = s.at(k + join + (isWord(s.at(k + join), 'and') ? 1 : 0));
+      const used = join + (isWord(s.at(k + join), 'and') ? 1 : 0);
+      if (!join || !next || !((next.kind === 'number' && !next.word && next.value <= 31 && next.raw.length <= 2) || next.kind === 'ordinal')) break;
+      const after = s.at(k + used + 1);
+      if (after?.kind === 'word' && (after.text === 'am' || after.text === 'pm' || readMonth(after.text) !== null)) break;
+      if (isSymbol(after, ':')) break;
+      days.push(next.value);
+      k += used + 1;
+    }
+    for (const day of days) if (day < 1 || day > 31) flagInvalidDay(s, day);
+    const valid = days.filter((day) => day >= 1 && day <= 31);
+    if (valid.length > 0) s.selectors.push({ kind: 'monthDays', days: valid });
+    s.pinnedDate = true;
     // "jan 27th and jul 27th"? rare; a year: "june 3rd, 2026"
     const comma = s.at(k);
     const yearTok = comma?.kind === 'symbol' && comma.text === ',' ? s.at(k + 1) : comma;
