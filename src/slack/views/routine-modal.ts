@@ -35,7 +35,7 @@ const DISPLAY_BLOCK_ID = {
   scheduleCron: 'schedule_cron',
 } as const;
 
-export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home', 'edit'] as const;
+export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home', 'edit', 'sentence'] as const;
 export type ModalSource = (typeof MODAL_SOURCES)[number];
 
 /** What the modal remembers between opening and submitting (JSON in `private_metadata`, ≤3000 chars). */
