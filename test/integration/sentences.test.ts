@@ -3,11 +3,16 @@
  * real app over signed HTTP (Events API JSON and interactivity), the fake Slack Web API and the fake Omni, SQLite
  * on disk. The card arrives in the message's thread; only its author's Create creates, exactly once.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { FakeMessage, RecordedCall } from '../fakes/fake-slack.js';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { createApp, type RunningApp } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
 import { readAudit } from '../helpers/routine-ui.js';
-import { action, blockActionsBody, eventCallbackBody, messageTs } from '../helpers/slack-requests.js';
+import { action, blockActionsBody, eventCallbackBody, messageTs, postToApp } from '../helpers/slack-requests.js';
 import { SENTENCE_EXAMPLES } from '../../src/slack/views/sentence-card.js';
 import { scanScheduleInText } from '../../src/schedule/index.js';
 
@@ -280,5 +285,55 @@ describe('a mention in a channel', () => {
     expect(shown(message)).toContain('<#C0001>');
     // conversations.info was not needed: the mention came from that channel.
     expect(h.slack.callsTo('conversations.info')).toHaveLength(0);
+  });
+});
+
+describe('a card across a restart', () => {
+  it('is kept in the store: after the app restarts on the same database, its Create still creates the routine, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'routine-bot-sentence-'));
+    const first = await startHarness({ dbPath: join(dir, 'bot.db'), env: { OMNI_DEFAULT_MODEL: 'Sales' } });
+    let second: RunningApp | undefined;
+    try {
+      const ts = messageTs();
+      await first.post(eventCallbackBody(dmEvent('every monday at 6am list the renewals due this month', { ts })), { headers: JSON_HEADERS });
+      const call = await first.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === ts, 8000);
+      await first.settle();
+      const posted = structuredClone(first.slack.messages('D0001').find((m) => m.ts === call.response.ts));
+      if (!posted) throw new Error('no card before the restart');
+      // The process goes away and a new one starts on the same database, against the same Slack and Omni.
+      await first.app.stop(5_000);
+      second = await createApp(first.config, { logger: createLogger({ level: 'error', sink: () => {} }) });
+      const url = `http://127.0.0.1:${await second.start(0)}/slack/events`;
+      const value = buttonsOf(posted).find((b) => b.action_id === 'routine_sentence_create')?.value ?? '';
+      const pressCreate = () =>
+        postToApp(
+          url,
+          SIGNING_SECRET,
+          blockActionsBody({
+            source: 'message',
+            channelId: 'D0001',
+            message: { ts: posted.ts, text: posted.text },
+            actions: [action.button({ actionId: 'routine_sentence_create', blockId: 'sentence_actions', value })],
+          }),
+        );
+      expect((await pressCreate()).status).toBe(200);
+      await first.slack.waitFor('chat.update', (c) => c.args.ts === posted.ts && JSON.stringify(c.args.blocks).includes('is set up'), 8000);
+      await second.inFlight.drain(5_000);
+      expect((await pressCreate()).status).toBe(200);
+      await second.inFlight.drain(5_000);
+      const created = first.omni.routinesOf(first.members.alice);
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({ prompt: 'list the renewals due this month', schedule: '0 6 ? * MON *', timezone: 'America/New_York' });
+      // The same message delivered again after the restart (a late Slack retry) makes no second card.
+      const again = await postToApp(url, SIGNING_SECRET, eventCallbackBody(dmEvent('every monday at 6am list the renewals due this month', { ts })), { headers: JSON_HEADERS });
+      expect(again.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100));
+      await second.inFlight.drain(5_000);
+      expect(first.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts)).toHaveLength(1);
+    } finally {
+      await second?.stop(5_000);
+      await Promise.all([first.slack.close(), first.omni.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
