@@ -205,6 +205,32 @@ describe('a DM to the bot', () => {
     expect(h.omni.routinesOf(h.members.alice).find((r) => r.prompt === 'send the closed deals of the week')).toBeUndefined();
   });
 
+  it('Omni refusing the create: the card shows why in place, the draft is kept, Try again reopens the form with it, and the audit says so', async () => {
+    const { message } = await sayAndGetCard(dmEvent('every saturday at 10am list the weekend orders'));
+    h.omni.inject({ match: { method: 'POST', path: '/v1/ai/routines' }, times: Infinity, fault: { type: 'routine-limit' } });
+    try {
+      await press(message, 'routine_sentence_create');
+    } finally {
+      h.omni.clearFaults();
+    }
+    const updated = card('D0001', message.ts);
+    if (!updated) throw new Error('card gone');
+    expect(shown(updated)).toMatch(/was not created/);
+    expect(shown(updated)).toMatch(/maximum number of active routines/i);
+    const retry = buttonsOf(updated).find((b) => b.action_id === 'routine_retry');
+    expect(retry?.value).toMatch(/^[0-9a-f-]{36}$/);
+    const audit = await readAudit(h);
+    expect(audit[0]).toMatchObject({ action: 'create', outcome: 'error' });
+
+    const triggerId = h.slack.issueTriggerId({ userId: 'U0001' });
+    const res = await h.post(
+      blockActionsBody({ source: 'message', channelId: 'D0001', triggerId, message: { ts: updated.ts }, actions: [action.button({ actionId: 'routine_retry', value: retry?.value ?? '' })] }),
+    );
+    expect(res.status).toBe(200);
+    const open = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+    expect(JSON.stringify(open.args.view)).toContain('list the weekend orders');
+  });
+
   it('Cancel closes the card in place; nothing is created and a later Create is refused', async () => {
     const { message } = await sayAndGetCard(dmEvent('every thursday at 11am summarise churn risk'));
     await press(message, 'routine_sentence_cancel');
