@@ -49,7 +49,7 @@ function scheduleLines(form: RoutineForm, preview: SchedulePreview | null): { te
     const lines = [
       `*When:* ${userText(form.schedule, 300)}`,
       `:bulb: ${userText(preview.error.message.replace(/[\s:]+$/, '.'), 1200)}`,
-      ...(alternative ? [`I can do ${emphasised('_', userText(alternative, 600))} instead.`] : []),
+      ...(alternative ? [`Press *Use this* for ${emphasised('_', userText(alternative, 600))}.`] : []),
     ];
     return { text: lines.join('\n'), ...(alternative ? { alternative } : {}) };
   }
