@@ -51,6 +51,17 @@ export type SubmitOutcome =
   | { kind: 'duplicate' }
   | { kind: 'failed'; failure: UserFacingFailure; draftId: string };
 
+/** The card answering a sentence, as the Slack layer keeps it between the reply and a press. */
+export interface SentenceCardView {
+  id: string;
+  slackUserId: string;
+  channelId: string;
+  threadTs: string;
+  messageTs?: string;
+  form: RoutineForm;
+  state: SentenceCardState;
+}
+
 export type ListOutcome = { ok: true; routines: RoutineView[] } | { ok: false; problem: string };
 
 export type RoutineAction = 'run' | 'pause' | 'resume' | 'delete';
@@ -578,14 +589,22 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   }
 
   /** The card answering a sentence: kept in the store between the reply and the press. */
-  async function saveSentenceCard(card: { id: string; slackUserId: string; channelId: string; threadTs: string; form: RoutineForm; state: SentenceCardState }): Promise<void> {
+  async function saveSentenceCard(card: SentenceCardView): Promise<void> {
     await store.saveSentenceCard(card);
   }
 
-  async function getSentenceCard(id: string): Promise<{ id: string; slackUserId: string; channelId: string; threadTs: string; form: RoutineForm; state: SentenceCardState } | null> {
+  async function getSentenceCard(id: string): Promise<SentenceCardView | null> {
     const card = await store.getSentenceCard(id);
     if (!card) return null;
-    return { id: card.id, slackUserId: card.slackUserId, channelId: card.channelId, threadTs: card.threadTs, form: card.form as RoutineForm, state: card.state };
+    return {
+      id: card.id,
+      slackUserId: card.slackUserId,
+      channelId: card.channelId,
+      threadTs: card.threadTs,
+      ...(card.messageTs ? { messageTs: card.messageTs } : {}),
+      form: card.form as RoutineForm,
+      state: card.state,
+    };
   }
 
   const edits = createEditUseCases({

@@ -193,6 +193,8 @@ export interface SentenceCard {
   /** Where the card was posted, and the thread it is in. */
   channelId: string;
   threadTs: string;
+  /** The card message itself, once posted (to update it in place from elsewhere, e.g. the form it opened). */
+  messageTs?: string;
   /** The routine form the card shows, as JSON. */
   form: unknown;
   state: SentenceCardState;
@@ -203,7 +205,7 @@ export interface SentenceCard {
 export type SaveSentenceCardInput = Omit<SentenceCard, 'createdAt' | 'updatedAt'>;
 
 export interface SentenceCardStore {
-  /** Creates the card, or replaces its form and state (its author, channel and thread never change). */
+  /** Creates the card, or replaces its form, state and message ts (its author, channel and thread never change). */
   saveSentenceCard(card: SaveSentenceCardInput): Promise<void>;
   getSentenceCard(id: string): Promise<SentenceCard | null>;
 }

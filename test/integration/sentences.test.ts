@@ -12,7 +12,16 @@ import { createApp, type RunningApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
 import { readAudit } from '../helpers/routine-ui.js';
-import { action, blockActionsBody, eventCallbackBody, messageTs, postToApp } from '../helpers/slack-requests.js';
+import {
+  action,
+  blockActionsBody,
+  buildViewOutput,
+  eventCallbackBody,
+  messageTs,
+  postToApp,
+  readInitialViewState,
+  viewSubmissionBody,
+} from '../helpers/slack-requests.js';
 import { SENTENCE_EXAMPLES } from '../../src/slack/views/sentence-card.js';
 import { scanScheduleInText } from '../../src/schedule/index.js';
 
@@ -203,6 +212,27 @@ describe('a DM to the bot', () => {
     expect(JSON.stringify(initial('model').initial_option)).toContain('Sales');
     // Opening the form creates nothing.
     expect(h.omni.routinesOf(h.members.alice).find((r) => r.prompt === 'send the closed deals of the week')).toBeUndefined();
+
+    // Create in the form: the routine is created once, and the card in the thread is closed with it.
+    const viewId = String((open.response.view as { id: string }).id);
+    const stored = h.slack.views.get(viewId);
+    if (!stored) throw new Error('modal not stored');
+    const submit = await h.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values: readInitialViewState(stored as never) as never }) }));
+    expect(submit.status).toBe(200);
+    expect(submit.json).toMatchObject({ response_action: 'update' });
+    await h.slack.waitFor('chat.update', (c) => c.args.ts === message.ts, 8000);
+    await h.settle();
+    expect(h.omni.routinesOf(h.members.alice).filter((r) => r.prompt === 'send the closed deals of the week')).toHaveLength(1);
+    expect(shown(card('D0001', message.ts) ?? {})).toMatch(/is set up/);
+    // The card's old Create now refuses, and so does a second submit of a form opened from it.
+    await press(message, 'routine_sentence_create');
+    const trigger2 = h.slack.issueTriggerId({ userId: 'U0001' });
+    await press(message, 'routine_sentence_edit', { triggerId: trigger2 });
+    expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === trigger2)).toHaveLength(0);
+    const again = await h.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values: readInitialViewState(stored as never) as never }) }));
+    expect(again.json).toMatchObject({ response_action: 'errors' });
+    await h.settle();
+    expect(h.omni.routinesOf(h.members.alice).filter((r) => r.prompt === 'send the closed deals of the week')).toHaveLength(1);
   });
 
   it('Omni refusing the create: the card shows why in place, the draft is kept, Try again reopens the form with it, and the audit says so', async () => {

@@ -11,7 +11,7 @@ import type { WebClient } from '@slack/web-api';
 import { checkRoutineForm, previewSchedule } from '../../routines/check-form.js';
 import { completeForm } from '../../routines/defaults.js';
 import { checkDeliveryOffered } from '../../routines/instance-checks.js';
-import type { RoutineForm } from '../../routines/types.js';
+import type { RoutineForm, RoutineView } from '../../routines/types.js';
 import { ACTION_ID } from '../ids.js';
 import { resolveMentionNames } from '../mentions.js';
 import { slackMarkupToPlainText } from '../text.js';
@@ -128,12 +128,40 @@ async function answerSentence(deps: ListenerDeps, client: WebClient, event: Requ
     };
     const form = await buildStartingForm(deps, event.user, given, { source: 'sentence' });
     const cardId = randomUUID();
-    await deps.service.saveSentenceCard({ id: cardId, slackUserId: event.user, channelId: event.channel, threadTs: threadTs, form, state: 'open' });
-    await post(renderCard(deps, cardId, form, note));
+    // Saved before it is posted, so no press can arrive for a card the store does not know.
+    const card = { id: cardId, slackUserId: event.user, channelId: event.channel, threadTs, form, state: 'open' as const };
+    await deps.service.saveSentenceCard(card);
+    const posted = await post(renderCard(deps, cardId, form, note));
     answered = true;
+    if (typeof posted.ts === 'string') await deps.service.saveSentenceCard({ ...card, messageTs: posted.ts });
   } finally {
     await deps.service.finishSentence(key, answered).catch((err: unknown) => deps.logger.warn('could not record the sentence as answered', { err }));
   }
+}
+
+/**
+ * A routine created in the form a card opened (Edit in form): the card is closed and shows the routine, so its
+ * Create cannot make a second one. Only the card's author's form closes it.
+ */
+export async function closeCardCreatedInForm(deps: ListenerDeps, client: WebClient, input: { cardId: string; userId: string; routine: RoutineView }): Promise<void> {
+  const card = await deps.service.getSentenceCard(input.cardId);
+  if (!card || card.slackUserId !== input.userId) return;
+  await deps.service.saveSentenceCard({ ...card, state: 'created' });
+  if (!card.messageTs) return;
+  const message = buildCreatedMessage(input.routine);
+  await client.chat
+    .update({ channel: card.channelId, ts: card.messageTs, text: message.text, blocks: message.blocks as never })
+    .catch((err: unknown) => deps.logger.warn('could not update the routine card', { err }));
+}
+
+/** Why the form a card opened may not create: the card's routine was created (or the card cancelled) meanwhile. */
+export async function findClosedCard(deps: ListenerDeps, cardId: string | undefined, userId: string): Promise<string | null> {
+  if (!cardId) return null;
+  const card = await deps.service.getSentenceCard(cardId).catch(() => null);
+  if (!card || card.slackUserId !== userId || card.state === 'open') return null;
+  return card.state === 'created'
+    ? 'This routine was already created from its card in the conversation, so this form would make a second one. Close it.'
+    : null;
 }
 
 /** Only the author's presses count: anyone else is told so, privately. */
@@ -209,7 +237,7 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
       });
       if (outcome.kind === 'duplicate') return;
       if (outcome.kind === 'created') {
-        await deps.service.saveSentenceCard({ ...card, state: 'created' });
+        await deps.service.saveSentenceCard({ ...card, messageTs, state: 'created' });
         await update(buildCreatedMessage(outcome.routine));
         return;
       }
@@ -226,7 +254,8 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
       triggerId: args.body.trigger_id,
       userId: card.slackUserId,
       form: card.form,
-      metadata: { source: 'sentence', ...(card.form.channelId ? { originChannelId: card.form.channelId } : {}) },
+      // The form knows its card: a routine created there closes the card, and the card's Create then refuses.
+      metadata: { source: 'sentence', sentenceCardId: card.id, ...(card.form.channelId ? { originChannelId: card.form.channelId } : {}) },
     });
   });
 

@@ -97,6 +97,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         slack_user_id TEXT NOT NULL,
         channel_id TEXT NOT NULL,
         thread_ts TEXT NOT NULL,
+        message_ts TEXT,
         form TEXT NOT NULL,
         state TEXT NOT NULL CHECK (state IN ('open', 'created', 'cancelled')),
         created_at INTEGER NOT NULL,

@@ -98,6 +98,7 @@ interface SentenceCardRow {
   slack_user_id: string;
   channel_id: string;
   thread_ts: string;
+  message_ts: string | null;
   form: string;
   state: SentenceCardState;
   created_at: number;
@@ -110,6 +111,7 @@ function toSentenceCard(row: SentenceCardRow): SentenceCard {
     slackUserId: row.slack_user_id,
     channelId: row.channel_id,
     threadTs: row.thread_ts,
+    ...(row.message_ts !== null ? { messageTs: row.message_ts } : {}),
     form: JSON.parse(row.form) as unknown,
     state: row.state,
     createdAt: new Date(row.created_at),
@@ -278,9 +280,11 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
     ),
     getSentenceCard: db.prepare<[string], SentenceCardRow>('SELECT * FROM sentence_cards WHERE id = ?'),
     saveSentenceCard: db.prepare(`
-      INSERT INTO sentence_cards (id, slack_user_id, channel_id, thread_ts, form, state, created_at, updated_at)
-      VALUES (@id, @slackUserId, @channelId, @threadTs, @form, @state, @now, @now)
-      ON CONFLICT (id) DO UPDATE SET form = excluded.form, state = excluded.state, updated_at = excluded.updated_at`),
+      INSERT INTO sentence_cards (id, slack_user_id, channel_id, thread_ts, message_ts, form, state, created_at, updated_at)
+      VALUES (@id, @slackUserId, @channelId, @threadTs, @messageTs, @form, @state, @now, @now)
+      ON CONFLICT (id) DO UPDATE SET
+        message_ts = COALESCE(excluded.message_ts, sentence_cards.message_ts), form = excluded.form, state = excluded.state,
+        updated_at = excluded.updated_at`),
   };
 
   let closed = false;
@@ -448,6 +452,7 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
           slackUserId: card.slackUserId,
           channelId: card.channelId,
           threadTs: card.threadTs,
+          messageTs: card.messageTs ?? null,
           form: toJson(card.form, 'routine card form'),
           state: card.state,
           now: clock().getTime(),

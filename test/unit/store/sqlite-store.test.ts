@@ -151,6 +151,7 @@ describe('openStore (SQLite file)', () => {
     const first = open();
     expect(await first.getSentenceCard('card-1')).toBeNull();
     await first.saveSentenceCard({ id: 'card-1', slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', form: { prompt: 'p', schedule: 'every monday' }, state: 'open' });
+    await first.saveSentenceCard({ id: 'card-1', slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', messageTs: '1.3', form: { prompt: 'p', schedule: 'every monday' }, state: 'open' });
     await first.saveSentenceCard({ id: 'card-1', slackUserId: 'U2', channelId: 'C9', threadTs: '9.9', form: { prompt: 'p', schedule: 'every tuesday' }, state: 'created' });
     await first.close();
     const reopened = open();
@@ -159,6 +160,8 @@ describe('openStore (SQLite file)', () => {
       slackUserId: 'U1',
       channelId: 'D1',
       threadTs: '1.2',
+      // A save without the message ts keeps the one known.
+      messageTs: '1.3',
       form: { prompt: 'p', schedule: 'every tuesday' },
       state: 'created',
     });
