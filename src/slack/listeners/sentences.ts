@@ -99,7 +99,7 @@ async function answerSentence(deps: ListenerDeps, client: WebClient, event: Requ
     const threadTs = event.thread_ts ?? event.ts;
     const post = (message: { text: string; blocks: unknown[] }) =>
       client.chat.postMessage({ channel: event.channel, thread_ts: threadTs, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false });
-    const { raw, channelId } = readSentence(event.text ?? '', deps.botUserId);
+    const { raw, channelId } = readSentence(typeof event.text === 'string' ? event.text : '', deps.botUserId);
     const names = await resolveMentionNames(deps.people, { text: raw }, { waitMs: 1500 });
     const plain = slackMarkupToPlainText(raw, names).replace(/\s+/g, ' ').trim();
     if (HELP_WORDS.has(plain.toLowerCase().replace(/[!.]+$/, ''))) {
@@ -134,6 +134,9 @@ async function answerSentence(deps: ListenerDeps, client: WebClient, event: Requ
     const posted = await post(renderCard(deps, cardId, form, note));
     answered = true;
     if (typeof posted.ts === 'string') await deps.service.saveSentenceCard({ ...card, messageTs: posted.ts });
+  } catch (err) {
+    // Slack refused the reply (a channel the bot left, a forged event): nothing to show anyone; a retry may answer.
+    deps.logger.warn('could not answer a sentence', { error: (err as { data?: { error?: string } }).data?.error ?? String(err) });
   } finally {
     await deps.service.finishSentence(key, answered).catch((err: unknown) => deps.logger.warn('could not record the sentence as answered', { err }));
   }
