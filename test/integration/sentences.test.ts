@@ -180,6 +180,19 @@ describe('a DM to the bot', () => {
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === event.ts)).toHaveLength(1);
   });
 
+  it('a reply Slack refused the first time is made on Slack’s retry of the event (the message is not marked answered)', async () => {
+    const event = dmEvent('every wednesday at 8am count the new leads');
+    h.slack.failNext('chat.postMessage', { status: 503 }, 3);
+    await sendEvent(event, { eventId: 'EvFAIL1' });
+    await h.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === event.ts, 8000);
+    await new Promise((r) => setTimeout(r, 100));
+    await h.settle();
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.response.ok === true)).toHaveLength(0);
+    await sendEvent(event, { eventId: 'EvFAIL1', headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_error' } });
+    const ok = await h.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === event.ts && c.response.ok === true, 8000);
+    expect(JSON.stringify(ok.args.blocks)).toContain('count the new leads');
+  });
+
   it('an inexpressible schedule shows the reason and the alternative; Use this applies it in place, then Create works', async () => {
     const { message } = await sayAndGetCard(dmEvent('every other week on monday at 9am post the hiring funnel'));
     const text = shown(message);
