@@ -346,6 +346,17 @@ describe('a mention in a channel', () => {
     expect(created[0]?.destination).toMatchObject({ type: 'slack', slackRecipientType: 'users', recipientId: 'U0001' });
   });
 
+  it('links, markup and <!channel> in the sentence are shown as text, never as live links or broadcasts', async () => {
+    const event = mentionEvent('every weekday at 9am check <https://evil.example/x|our dashboard> and &lt;b&gt;bold&lt;/b&gt; *now* <!channel> <!subteam^S0001|@sales-team>');
+    const { message } = await sayAndGetCard(event);
+    const text = shown(message);
+    expect(text).not.toMatch(/<https?:|<!channel>|<!subteam|<!here>/);
+    expect(text).toContain('our dashboard (https://evil.example/x)');
+    expect(text).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(text).toContain('@\u2060channel');
+    expect(text).not.toMatch(/[^\u2060]@channel/);
+  });
+
   it('a mention inside a thread answers in that thread; the channel it was asked in counts as a channel the bot is in', async () => {
     const root = messageTs();
     const event = mentionEvent('every monday at 8am post in <#C0001|general> the open incidents', { threadTs: root });
