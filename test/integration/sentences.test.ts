@@ -160,6 +160,20 @@ describe('a DM to the bot', () => {
     expect(h.slack.messages('D0001').some((m) => m.ephemeralTo === 'U0001' && /already created/.test(m.text))).toBe(true);
   });
 
+  it('the event is acked before any of the work: the HTTP answer does not wait for the reply to be posted', async () => {
+    const event = dmEvent('every friday at 9am list the week’s churned accounts');
+    h.slack.failNext('chat.postMessage', { delayMs: 3000 });
+    const res = await sendEvent(event);
+    expect(res.text).toBe('');
+    // The (slow) reply has not been answered by Slack yet, but the request into the bot is done; the reply is
+    // tracked as in-flight work and lands after.
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === event.ts)).toHaveLength(0);
+    expect(h.app.inFlight.size()).toBeGreaterThan(0);
+    await h.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === event.ts, 8000);
+    await h.settle();
+    expect(h.app.inFlight.size()).toBe(0);
+  });
+
   it('a double press at once creates one routine', async () => {
     const { message } = await sayAndGetCard(dmEvent('every tuesday at 10am list the deals that slipped last week'));
     const before = h.omni.routinesOf(h.members.alice).length;
