@@ -218,7 +218,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   app.error(onError);
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, instanceApi });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi });
 
   let server: Server | undefined;
   return {

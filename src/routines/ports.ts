@@ -30,4 +30,6 @@ export type RoutinesStorePort = Pick<
   | 'abandonIdempotent'
   | 'getUserChoices'
   | 'saveUserChoices'
+  | 'saveSentenceCard'
+  | 'getSentenceCard'
 >;

@@ -24,6 +24,7 @@ import type {
   RoutinesStorePort,
   SlackPeoplePort,
 } from './ports.js';
+import type { SentenceCardState } from '../store/index.js';
 import type { FormErrors, RoutineDelivery, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
 
 export interface RoutineServiceDeps {
@@ -49,6 +50,17 @@ export type SubmitOutcome =
   | { kind: 'invalid'; errors: FormErrors }
   | { kind: 'duplicate' }
   | { kind: 'failed'; failure: UserFacingFailure; draftId: string };
+
+/** The card answering a sentence, as the Slack layer keeps it between the reply and a press. */
+export interface SentenceCardView {
+  id: string;
+  slackUserId: string;
+  channelId: string;
+  threadTs: string;
+  messageTs?: string;
+  form: RoutineForm;
+  state: SentenceCardState;
+}
 
 export type ListOutcome = { ok: true; routines: RoutineView[] } | { ok: false; problem: string };
 
@@ -562,6 +574,39 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     }));
   }
 
+  /**
+   * A sentence (a message to the bot) is answered once: Slack retries an event it thinks went unanswered, and the
+   * same message may arrive as two events. True for the first claim of `messageKey`; the claim is kept for the
+   * store's idempotency retention once the card is out, and released if the answer failed (so a retry can answer).
+   */
+  async function claimSentence(messageKey: string): Promise<boolean> {
+    return (await store.beginIdempotent(`sentence:${messageKey}`, { ttlMs: IDEMPOTENCY_TTL_MS })).state === 'new';
+  }
+
+  async function finishSentence(messageKey: string, answered: boolean): Promise<void> {
+    if (answered) await store.completeIdempotent(`sentence:${messageKey}`, { answered: true });
+    else await store.abandonIdempotent(`sentence:${messageKey}`);
+  }
+
+  /** The card answering a sentence: kept in the store between the reply and the press. */
+  async function saveSentenceCard(card: SentenceCardView): Promise<void> {
+    await store.saveSentenceCard(card);
+  }
+
+  async function getSentenceCard(id: string): Promise<SentenceCardView | null> {
+    const card = await store.getSentenceCard(id);
+    if (!card) return null;
+    return {
+      id: card.id,
+      slackUserId: card.slackUserId,
+      channelId: card.channelId,
+      threadTs: card.threadTs,
+      ...(card.messageTs ? { messageTs: card.messageTs } : {}),
+      form: card.form as RoutineForm,
+      state: card.state,
+    };
+  }
+
   const edits = createEditUseCases({
     omni,
     identity,
@@ -578,7 +623,21 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     forgetStaleIdentity,
   });
 
-  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts, getRememberedChoices, ...edits };
+  return {
+    submitRoutine,
+    listRoutines,
+    actOnRoutine,
+    findIdentityProblem,
+    getDraftForm,
+    discardDraft,
+    listOpenDrafts,
+    getRememberedChoices,
+    claimSentence,
+    finishSentence,
+    saveSentenceCard,
+    getSentenceCard,
+    ...edits,
+  };
 }
 
 /**

@@ -51,6 +51,8 @@ const STARTERS = new Set([
 const JOINERS = new Set(['and', 'the', 'a', 'an', 'of', 'to', 'from', 'in', 'on', 'at', 'by', 'then', 'please', 'every', 'each', 'for']);
 /** A frequency word after these is an adjective ("the weekly pipeline"), not a schedule. */
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'our', 'my', 'your', 'their', 'its', 'his', 'her', 'last', 'next']);
+/** Pointing words that end chatter ("send this") only when no word follows them ("send this week's deals"). */
+const POINTING = new Set(['this', 'that', 'these', 'those']);
 const ADJECTIVES = new Set(['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'hourly', 'nightly', 'halfyearly']);
 
 const MAX_SPAN = 24;
@@ -210,6 +212,8 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
     for (let j = Math.min(tokens.length, i + MAX_SPAN); j > i && !(okFound && refusalFound); j--) {
       const last = tokens[j - 1] as Token;
       if (!isEnder(last, tokens[j - 2])) continue;
+      // "… at 4pm send this week's deals": a determiner followed by a word belongs to that word, not to chatter.
+      if (last.kind === 'word' && POINTING.has(last.text) && tokens[j]?.kind === 'word') continue;
       const length = j - i;
       const span = tokens.slice(i, j);
       const adjectiveOnly = span.every((t) => t.kind === 'word' && ADJECTIVES.has(t.text));

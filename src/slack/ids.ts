@@ -108,6 +108,15 @@ export const ACTION_ID = {
   /** App Home: the previous / next page of routines; `value` is the page to show (0-based). */
   homePrevious: 'routine_home_previous',
   homeNext: 'routine_home_next',
+
+  // The card answering a sentence (a DM or a mention); `value` carries the card id (store: sentence_cards).
+  /** Creates the routine the card shows (only its author's press counts). */
+  sentenceCreate: 'routine_sentence_create',
+  /** Opens the routine modal filled with what the card shows. */
+  sentenceEdit: 'routine_sentence_edit',
+  /** Replaces a schedule Omni can't run with the alternative the card offers. */
+  sentenceUseAlternative: 'routine_sentence_use_alternative',
+  sentenceCancel: 'routine_sentence_cancel',
 } as const;
 export type ActionId = (typeof ACTION_ID)[keyof typeof ACTION_ID];
 

@@ -180,7 +180,37 @@ export interface NoticeStore {
   recordNotice(notice: NoticeInput): Promise<boolean>;
 }
 
-export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, UserChoicesStore, NoticeStore {
+export type SentenceCardState = 'open' | 'created' | 'cancelled';
+
+/**
+ * The routine a user described in a sentence to the bot (a DM or a mention), as the card in the thread shows it:
+ * kept between the reply and the press of Create, Edit in form, Use this or Cancel, across restarts.
+ */
+export interface SentenceCard {
+  id: string;
+  /** Who wrote the sentence: the only person whose presses count. */
+  slackUserId: string;
+  /** Where the card was posted, and the thread it is in. */
+  channelId: string;
+  threadTs: string;
+  /** The card message itself, once posted (to update it in place from elsewhere, e.g. the form it opened). */
+  messageTs?: string;
+  /** The routine form the card shows, as JSON. */
+  form: unknown;
+  state: SentenceCardState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SaveSentenceCardInput = Omit<SentenceCard, 'createdAt' | 'updatedAt'>;
+
+export interface SentenceCardStore {
+  /** Creates the card, or replaces its form, state and message ts (its author, channel and thread never change). */
+  saveSentenceCard(card: SaveSentenceCardInput): Promise<void>;
+  getSentenceCard(id: string): Promise<SentenceCard | null>;
+}
+
+export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, UserChoicesStore, NoticeStore, SentenceCardStore {
   /** Which implementation this is (for `doctor` and logs). */
   readonly kind: 'sqlite';
   /** Closes the database; later calls fail with a StoreError. Safe to call twice. */

@@ -603,3 +603,40 @@ export function viewClosedPayload(o: ViewClosedOptions): ViewClosedAction {
 export function viewClosedBody(o: ViewClosedOptions): string {
   return interactivityBody(viewClosedPayload(o));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events API (JSON bodies: post them with Content-Type application/json)
+
+export interface EventCallbackOptions extends Who {
+  /** Slack's id of the event delivery; a retry of the same delivery carries the same id. */
+  eventId?: string;
+  botUserId?: string;
+}
+
+let eventSeq = 0;
+
+/** An `event_callback` envelope around `event`, as Slack posts it to the Events API request URL. */
+export function eventCallbackPayload(event: Record<string, unknown>, o: EventCallbackOptions = {}): Record<string, unknown> {
+  const w = who(o);
+  eventSeq += 1;
+  return {
+    token: SLACK_DEFAULTS.verificationToken,
+    team_id: w.teamId,
+    api_app_id: w.apiAppId,
+    type: 'event_callback',
+    event_id: o.eventId ?? `Ev${String(eventSeq).padStart(8, '0')}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: w.teamId, user_id: o.botUserId ?? 'UBOT0001', is_bot: true, is_enterprise_install: false }],
+    event,
+  };
+}
+
+export function eventCallbackBody(event: Record<string, unknown>, o: EventCallbackOptions = {}): string {
+  return JSON.stringify(eventCallbackPayload(event, o));
+}
+
+/** A message ts Slack could have given (unique per call). */
+export function messageTs(): string {
+  eventSeq += 1;
+  return `${Math.floor(Date.now() / 1000)}.${String(eventSeq).padStart(6, '0')}`;
+}

@@ -205,9 +205,21 @@ function buildPayload(r: Random, kind: Kind): { body: object; form?: boolean } {
           type: 'event_callback',
           event_id: `Ev${r.int(1e9)}`,
           event_time: 1,
-          event: r.bool(0.7)
+          event: r.bool(0.5)
             ? { type: 'app_home_opened', user: r.pick([...USERS, randomText(r, 12, false)]), channel: 'D0001', tab: r.pick(['home', 'messages', randomText(r, 8, false)]), event_ts: '1.2' }
-            : { type: randomText(r, 20, false), user: userId, text: randomText(r, 200) },
+            : r.bool(0.6)
+              ? // A sentence to the bot (DM or mention): random text, sometimes with a schedule in front, odd fields.
+                {
+                  type: r.pick(['message', 'app_mention']),
+                  channel_type: r.pick(['im', 'channel', randomText(r, 6, false)]),
+                  channel: r.pick(['D0001', 'C0001', randomText(r, 12, false)]),
+                  user: r.pick([...USERS, 'UBOT0001', randomText(r, 12, false)]),
+                  text: `${r.bool(0.5) ? '<@UBOT0001> ' : ''}${r.bool(0.5) ? r.pick(['every monday at 9am ', 'every other week ', 'help', 'daily ']) : ''}${randomText(r, 300)}`,
+                  ts: r.bool(0.9) ? `1700000000.${String(r.int(1e6)).padStart(6, '0')}` : randomText(r, 10, false),
+                  ...(r.bool(0.2) ? { thread_ts: `1700000000.${String(r.int(1e6)).padStart(6, '0')}` } : {}),
+                  ...(r.bool(0.1) ? { subtype: r.pick(['message_changed', 'bot_message', randomText(r, 10, false)]) } : {}),
+                }
+              : { type: randomText(r, 20, false), user: userId, text: randomText(r, 200) },
         },
       };
   }

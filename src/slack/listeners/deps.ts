@@ -24,6 +24,8 @@ export interface ListenerDeps {
   };
   inFlight: InFlight;
   teamId: string;
+  /** The bot's own user id (auth.test): its mention is taken out of sentences, its own messages are ignored. */
+  botUserId: string;
   /** What the Omni instance's API offers (from memory; read at start and daily). */
   instanceApi: InstanceApiPort;
 }

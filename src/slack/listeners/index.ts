@@ -5,6 +5,7 @@ import { registerEdit } from './edit.js';
 import type { ListenerDeps } from './deps.js';
 import { registerHome } from './home.js';
 import { registerOptions } from './options.js';
+import { registerSentences } from './sentences.js';
 import { registerShortcuts } from './shortcuts.js';
 import { registerViews } from './views.js';
 
@@ -18,4 +19,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerEdit(app, deps);
   registerOptions(app, deps);
   registerHome(app, deps);
+  registerSentences(app, deps);
 }

@@ -14,6 +14,7 @@ import { readRoutineForm } from '../read-form.js';
 import { buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView, readModalMetadata } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
 import type { ListenerDeps } from './deps.js';
+import { closeCardCreatedInForm, findClosedCard } from './sentences.js';
 
 const FIELD_TO_BLOCK: Record<keyof FormErrors, string> = {
   name: INPUT_BLOCK_ID.name,
@@ -56,7 +57,7 @@ async function tell(client: WebClient, userId: string, message: { text: string; 
 export async function finishSubmission(
   deps: ListenerDeps,
   client: WebClient,
-  input: { viewId: string; userId: string; teamId?: string; form: RoutineForm; draftId?: string },
+  input: { viewId: string; userId: string; teamId?: string; form: RoutineForm; draftId?: string; sentenceCardId?: string },
 ): Promise<void> {
   const outcome = await deps.service.submitRoutine({
     slackUserId: input.userId,
@@ -74,6 +75,7 @@ export async function finishSubmission(
   }
   if (outcome.kind === 'created') {
     await client.views.update({ view_id: input.viewId, view: buildCreatedView(outcome.routine) }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
+    if (input.sentenceCardId) await closeCardCreatedInForm(deps, client, { cardId: input.sentenceCardId, userId: input.userId, routine: outcome.routine });
     await tell(client, input.userId, buildCreatedMessage(outcome.routine), deps);
     return;
   }
@@ -112,8 +114,10 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
     const checked = checkRoutineForm(form, deps.config, deps.clock());
     const offered = checkDeliveryOffered(form, deps.instanceApi.current().destinations);
-    if (!checked.ok || offered) {
-      await refuseInline(ack, view, form, { ...(checked.ok ? {} : checked.errors), ...offered });
+    // Opened from a sentence's card whose routine was created meanwhile (its Create pressed): one SQLite read.
+    const closedCard = await findClosedCard(deps, metadata.sentenceCardId, body.user.id);
+    if (!checked.ok || offered || closedCard) {
+      await refuseInline(ack, view, form, { ...(checked.ok ? {} : checked.errors), ...offered, ...(closedCard ? { prompt: closedCard } : {}) });
       return;
     }
     await ack({ response_action: 'update', view: buildCreatingView(form, checked.schedule) });
@@ -125,6 +129,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         ...(teamId ? { teamId } : {}),
         form,
         ...(metadata.draftId ? { draftId: metadata.draftId } : {}),
+        ...(metadata.sentenceCardId ? { sentenceCardId: metadata.sentenceCardId } : {}),
       }),
     );
   });

@@ -38,7 +38,7 @@ const DISPLAY_BLOCK_ID = {
   scheduleCron: 'schedule_cron',
 } as const;
 
-export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home', 'edit'] as const;
+export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home', 'edit', 'sentence'] as const;
 export type ModalSource = (typeof MODAL_SOURCES)[number];
 
 /** What the modal remembers between opening and submitting (JSON in `private_metadata`, ≤3000 chars). */
@@ -52,6 +52,8 @@ export interface ModalMetadata {
   /** Edit mode: the routine being edited, and its fields' fingerprints as the form was opened (routines/edit.ts). */
   routineId?: string;
   base?: { updatedAt: string; fields: Record<string, string> };
+  /** Opened from a sentence's card (Edit in form): the card the routine closes once created. */
+  sentenceCardId?: string;
 }
 
 // Each field is read on its own so one bad value (the metadata comes back from Slack) loses only itself.
@@ -62,6 +64,7 @@ const metadataSchema = z.object({
   source: z.enum(MODAL_SOURCES).catch('command'),
   moreOptions: z.boolean().optional().catch(undefined),
   routineId: z.string().min(1).max(64).optional().catch(undefined),
+  sentenceCardId: z.string().uuid().optional().catch(undefined),
   base: z
     .object({ updatedAt: z.string().max(64), fields: z.record(z.string().max(20), z.string().max(40)) })
     .optional()
@@ -76,6 +79,7 @@ function compactMetadata(value: z.infer<typeof metadataSchema>): ModalMetadata {
   if (value.moreOptions === true) metadata.moreOptions = true;
   if (value.routineId !== undefined) metadata.routineId = value.routineId;
   if (value.base !== undefined) metadata.base = value.base;
+  if (value.sentenceCardId !== undefined) metadata.sentenceCardId = value.sentenceCardId;
   return metadata;
 }
 

@@ -88,6 +88,23 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notices_by_routine ON notices (routine_id);
     `,
   },
+  {
+    id: 4,
+    name: 'routine cards answering a sentence, between the reply and the press',
+    sql: `
+      CREATE TABLE sentence_cards (
+        id TEXT PRIMARY KEY,
+        slack_user_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        thread_ts TEXT NOT NULL,
+        message_ts TEXT,
+        form TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'created', 'cancelled')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /**

@@ -22,6 +22,8 @@ import type {
   RememberedDelivery,
   SaveIdentityInput,
   SaveUserChoicesInput,
+  SentenceCard,
+  SentenceCardState,
   Store,
   StoredIdentity,
   UserChoices,
@@ -87,6 +89,32 @@ function toUserChoices(row: UserChoicesRow): UserChoices {
     ...(row.model_name !== null ? { modelName: row.model_name } : {}),
     ...(row.timezone !== null ? { timezone: row.timezone } : {}),
     ...(row.delivery !== null ? { delivery: row.delivery } : {}),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+interface SentenceCardRow {
+  id: string;
+  slack_user_id: string;
+  channel_id: string;
+  thread_ts: string;
+  message_ts: string | null;
+  form: string;
+  state: SentenceCardState;
+  created_at: number;
+  updated_at: number;
+}
+
+function toSentenceCard(row: SentenceCardRow): SentenceCard {
+  return {
+    id: row.id,
+    slackUserId: row.slack_user_id,
+    channelId: row.channel_id,
+    threadTs: row.thread_ts,
+    ...(row.message_ts !== null ? { messageTs: row.message_ts } : {}),
+    form: JSON.parse(row.form) as unknown,
+    state: row.state,
+    createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
 }
@@ -250,6 +278,13 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
     recordNotice: db.prepare(
       'INSERT OR IGNORE INTO notices (key, slack_user_id, routine_id, kind, sent_at) VALUES (@key, @slackUserId, @routineId, @kind, @sentAt)',
     ),
+    getSentenceCard: db.prepare<[string], SentenceCardRow>('SELECT * FROM sentence_cards WHERE id = ?'),
+    saveSentenceCard: db.prepare(`
+      INSERT INTO sentence_cards (id, slack_user_id, channel_id, thread_ts, message_ts, form, state, created_at, updated_at)
+      VALUES (@id, @slackUserId, @channelId, @threadTs, @messageTs, @form, @state, @now, @now)
+      ON CONFLICT (id) DO UPDATE SET
+        message_ts = COALESCE(excluded.message_ts, sentence_cards.message_ts), form = excluded.form, state = excluded.state,
+        updated_at = excluded.updated_at`),
   };
 
   let closed = false;
@@ -402,6 +437,24 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
           modelName: choices.modelName ?? null,
           timezone: choices.timezone ?? null,
           delivery: choices.delivery ?? null,
+          now: clock().getTime(),
+        });
+      }),
+    getSentenceCard: (id) =>
+      run('read a routine card', () => {
+        const row = q.getSentenceCard.get(id);
+        return row === undefined ? null : toSentenceCard(row);
+      }),
+    saveSentenceCard: (card) =>
+      run('save a routine card', () => {
+        q.saveSentenceCard.run({
+          id: card.id,
+          slackUserId: card.slackUserId,
+          channelId: card.channelId,
+          threadTs: card.threadTs,
+          messageTs: card.messageTs ?? null,
+          form: toJson(card.form, 'routine card form'),
+          state: card.state,
           now: clock().getTime(),
         });
       }),

@@ -147,6 +147,26 @@ describe('openStore (SQLite file)', () => {
     expect(await reopened.hasNotice('disabled:r1:other')).toBe(false);
   });
 
+  it('keeps a routine card across close and reopen; a save replaces its form and state, never its author or place', async () => {
+    const first = open();
+    expect(await first.getSentenceCard('card-1')).toBeNull();
+    await first.saveSentenceCard({ id: 'card-1', slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', form: { prompt: 'p', schedule: 'every monday' }, state: 'open' });
+    await first.saveSentenceCard({ id: 'card-1', slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', messageTs: '1.3', form: { prompt: 'p', schedule: 'every monday' }, state: 'open' });
+    await first.saveSentenceCard({ id: 'card-1', slackUserId: 'U2', channelId: 'C9', threadTs: '9.9', form: { prompt: 'p', schedule: 'every tuesday' }, state: 'created' });
+    await first.close();
+    const reopened = open();
+    expect(await reopened.getSentenceCard('card-1')).toMatchObject({
+      id: 'card-1',
+      slackUserId: 'U1',
+      channelId: 'D1',
+      threadTs: '1.2',
+      // A save without the message ts keeps the one known.
+      messageTs: '1.3',
+      form: { prompt: 'p', schedule: 'every tuesday' },
+      state: 'created',
+    });
+  });
+
   it('lets two handles on the same file see each other’s writes (WAL)', async () => {
     const a = open();
     const b = open();

@@ -27,6 +27,7 @@ import {
   buildUnknownCommandMessage,
   type ModalMetadata,
 } from '../../../../src/slack/views/index.js';
+import { buildSentenceCard, buildSentenceGuide } from '../../../../src/slack/views/sentence-card.js';
 import { makeForm, makeRoutine } from './fixtures.js';
 import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
 
@@ -100,6 +101,14 @@ const SURFACES: Record<string, () => unknown> = {
   'message-list-empty': () => message(buildRoutineListMessage({ routines: [] })),
   'message-help': () => message(buildHelpMessage()),
   'message-unknown-command': () => message(buildUnknownCommandMessage('frobnicate')),
+  'message-sentence-card': () =>
+    message(buildSentenceCard({ cardId: 'c0ffee00-0000-4000-8000-000000000001', form: makeForm({ name: '', delivery: 'channel', channelId: 'C0SALES' }), preview: previewSchedule(makeForm(), POLICY, NOW) })),
+  'message-sentence-card-refused': () => {
+    const form = makeForm({ name: '', schedule: 'every other week on monday at 9am', delivery: 'dm' });
+    const checked = checkRoutineForm(form, POLICY, NOW);
+    return message(buildSentenceCard({ cardId: 'c0ffee00-0000-4000-8000-000000000002', form, preview: previewSchedule(form, POLICY, NOW), problems: checked.ok ? {} : checked.errors }));
+  },
+  'message-sentence-guide': () => message(buildSentenceGuide('unclear')),
   'message-run-now': () => message(buildTextMessage('“Pipeline brief” is running now; the result goes to its recipients in a few minutes.')),
 };
 

@@ -163,6 +163,11 @@ describe('buildHelpMessage', () => {
     const manifest = readFileSync('manifest.yml', 'utf8');
     for (const name of ['New Omni routine', 'Create routine from message']) expect(manifest).toContain(`name: ${name}`);
     expect(mrkdwnTexts(help.blocks)[0]?.replaceAll('`', '').startsWith(help.text)).toBe(true);
+    // The sentence form comes first: in the notification text, and as the first way in, before the form.
+    expect(help.text).toMatch(/Just say it: write to me, or mention me/);
+    expect(text.indexOf('A DM to me or a mention')).toBeGreaterThan(-1);
+    expect(text.indexOf('A DM to me or a mention')).toBeLessThan(text.indexOf('`/routine` or `/routine new`'));
+    expect(text).toContain("every monday at 8am send #sales last week's pipeline by rep");
   });
 
   it('answers an unknown word by saying so first, in the blocks and the notification text', () => {
