@@ -123,7 +123,8 @@ export const ACTION_ID = {
 export type ActionId = (typeof ACTION_ID)[keyof typeof ACTION_ID];
 
 /** What an option of the card menu (ACTION_ID.cardMenu) asks for: the part of its value before the colon. */
-export const CARD_MENU_CHOICE = { edit: 'edit', pause: 'pause', resume: 'resume', open: 'open', delete: 'delete' } as const;
+/** (Resume is never in the menu: on a paused routine it is the card's one button.) */
+export const CARD_MENU_CHOICE = { edit: 'edit', pause: 'pause', open: 'open', delete: 'delete' } as const;
 export type CardMenuChoice = (typeof CARD_MENU_CHOICE)[keyof typeof CARD_MENU_CHOICE];
 
 /** Values of the delivery radio buttons (same words as the domain's DeliveryKind). */

@@ -270,8 +270,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         await openEditForm(deps, args, routineId);
         return;
       case CARD_MENU_CHOICE.pause:
-      case CARD_MENU_CHOICE.resume:
-        actOnRoutine(args, ACTION_ID.cardMenu, choice, routineId);
+        actOnRoutine(args, ACTION_ID.cardMenu, 'pause', routineId);
         return;
       case CARD_MENU_CHOICE.delete:
         deps.inFlight.run('ask to delete', async () => {

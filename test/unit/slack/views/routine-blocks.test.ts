@@ -147,8 +147,8 @@ describe('buildRoutineBlocks', () => {
 
   it('reads back only the menu values it writes', () => {
     const id = makeRoutine().id;
-    for (const choice of ['edit', 'pause', 'resume', 'open', 'delete'] as const) expect(readCardMenuValue(cardMenuValue(choice, id))).toEqual({ choice, routineId: id });
-    for (const forged of [undefined, '', id, 'run:' + id, 'delete', 'DELETE:' + id, ':' + id]) expect(readCardMenuValue(forged)).toBeNull();
+    for (const choice of ['edit', 'pause', 'open', 'delete'] as const) expect(readCardMenuValue(cardMenuValue(choice, id))).toEqual({ choice, routineId: id });
+    for (const forged of [undefined, '', id, 'run:' + id, 'resume:' + id, 'delete', 'DELETE:' + id, ':' + id]) expect(readCardMenuValue(forged)).toBeNull();
   });
 
   it('leaves the prompt out of compact lists', () => {
