@@ -4,7 +4,8 @@
  * the card or list that held it shows the routine as it is now, and the Home tab is republished.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Harness } from '../helpers/app-harness.js';
+import { type Harness, modalValues } from '../helpers/app-harness.js';
+import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
 import { cardMenuOption, chooseOnHome, chooseOnMessage, dmText, listAsText, openHome, pressOnHome, pressOnMessage, shareHarness } from '../helpers/routine-ui.js';
 
 const shared = shareHarness({ beforeAll, afterAll, beforeEach });
@@ -202,12 +203,43 @@ describe('the card menu', () => {
     expect(h.omni.routine(alices)).toBeDefined();
 
     // The same signed pause selection twice pauses once.
-    const { action, blockActionsBody } = await import('../helpers/slack-requests.js');
     const body = blockActionsBody({ source: 'message', actions: [action.overflow({ actionId: 'routine_card_menu', value: `pause:${alices}` })], responseUrl: h.slack.responseUrl('twice') });
     await h.post(body);
     await h.post(body);
     await h.settle();
     expect(h.omni.requests.filter((r) => r.method === 'PUT' || r.method === 'PATCH')).toHaveLength(1);
     expect(h.omni.routine(alices)?.disabled).toBe(true);
+  });
+
+  it('in the created view, Delete asks in the view; Keep it restores the card; Delete there shows it deleted', async () => {
+    const triggerId = h.slack.issueTriggerId();
+    await h.post(slashCommandBody({ triggerId }));
+    const opened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+    const viewId = (opened.response.view as { id: string }).id;
+    await h.settle();
+    const stored = h.slack.views.get(viewId);
+    const values = { ...readInitialViewState(stored as never), ...modalValues(h, { name: 'Made in Slack', prompt: 'Summarise the pipeline' }) } as never;
+    const res = await h.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values }) }));
+    h.slack.applyViewSubmissionAck(viewId, res.text);
+    await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes('Routine created'), 8000);
+    await h.settle();
+    const id = h.omni.routinesOf(h.members.alice).find((r) => r.name === 'Made in Slack')?.id ?? '';
+    expect(controls(h.slack.views.get(viewId)?.blocks, id)).toEqual(['routine_run_now', 'menu:edit,pause,open,delete']);
+
+    const inView = async (element: ReturnType<typeof action.button>) => {
+      await h.post(blockActionsBody({ source: 'view', view: buildViewOutput(h.slack.views.get(viewId) as never), actions: [element] }));
+      await h.settle();
+      return h.slack.views.get(viewId) as unknown as { title?: { text: string }; blocks: unknown[] };
+    };
+    let view = await inView(action.overflow({ actionId: 'routine_card_menu', value: `delete:${id}` }));
+    expect(controls(view.blocks, id)).toEqual(['routine_delete', 'routine_delete_keep']);
+    view = await inView(action.button({ actionId: 'routine_delete_keep', value: id }));
+    expect(controls(view.blocks, id)).toEqual(['routine_run_now', 'menu:edit,pause,open,delete']);
+    expect(h.omni.routine(id)).toBeDefined();
+    await inView(action.overflow({ actionId: 'routine_card_menu', value: `delete:${id}` }));
+    view = await inView(action.button({ actionId: 'routine_delete', value: id }));
+    expect(h.omni.routine(id)).toBeUndefined();
+    expect(view.title?.text).toBe('Routine deleted');
+    expect(JSON.stringify(view.blocks)).toContain('*Made in Slack* was deleted.');
   });
 });
