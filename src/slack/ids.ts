@@ -104,7 +104,10 @@ export const ACTION_ID = {
   cardMenu: 'routine_card_menu',
   /** Opens the routine modal in edit mode, filled from Omni. */
   edit: 'routine_edit',
-  /** A link button to the routine in Omni's web app (Slack still sends the click; it is only acknowledged). */
+  /**
+   * A link button to the routine in Omni's web app, on older cards (today's cards have it in the menu). Slack still
+   * sends the click; it is only acknowledged.
+   */
   openInOmni: 'routine_open_in_omni',
   /** After a conflicting edit: reopen the form with the user's changes over Omni's current routine. */
   reapplyEdit: 'routine_edit_reapply',
