@@ -6,7 +6,7 @@ import { expect } from '@jest/globals';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
 import { type Harness, type HarnessOptions, startHarness } from './app-harness.js';
-import { action, blockActionsBody, buildViewOutput, slashCommandBody } from './slack-requests.js';
+import { action, blockActionsBody, buildViewOutput, type ElementAction, slashCommandBody } from './slack-requests.js';
 
 let seq = 0;
 
@@ -83,20 +83,7 @@ export async function chooseOnHome(h: Harness, pick: { choice: string; routineId
 
 /** Chooses a card menu option (value) on a message (the ephemeral list when `ephemeral`); returns the response_url key. */
 export async function chooseOnMessage(h: Harness, value: string, options: { ephemeral?: boolean; userId?: string } = {}): Promise<string> {
-  const key = `choose-${++seq}`;
-  const res = await h.post(
-    blockActionsBody({
-      userId: options.userId ?? 'U0001',
-      source: 'message',
-      channelId: 'D0001',
-      isEphemeral: options.ephemeral === true,
-      responseUrl: h.slack.responseUrl(key),
-      actions: [action.overflow({ actionId: 'routine_card_menu', value })],
-    }),
-  );
-  expect(res.status).toBe(200);
-  await h.settle();
-  return key;
+  return actOnMessage(h, action.overflow({ actionId: 'routine_card_menu', value }), options);
 }
 
 /**
@@ -109,6 +96,10 @@ export async function pressOnMessage(
   value: string,
   options: { ephemeral?: boolean; userId?: string; triggerId?: string } = {},
 ): Promise<string> {
+  return actOnMessage(h, action.button({ actionId, value }), options);
+}
+
+async function actOnMessage(h: Harness, element: ElementAction, options: { ephemeral?: boolean; userId?: string; triggerId?: string }): Promise<string> {
   const key = `press-${++seq}`;
   const res = await h.post(
     blockActionsBody({
@@ -118,7 +109,7 @@ export async function pressOnMessage(
       isEphemeral: options.ephemeral === true,
       responseUrl: h.slack.responseUrl(key),
       ...(options.triggerId ? { triggerId: options.triggerId } : {}),
-      actions: [action.button({ actionId, value })],
+      actions: [element],
     }),
   );
   expect(res.status).toBe(200);
