@@ -89,11 +89,25 @@ export const ACTION_ID = {
   runNow: 'routine_run_now',
   pause: 'routine_pause',
   resume: 'routine_resume',
-  /** Carries a Block Kit `confirm` dialog, so the click only arrives after the user confirmed. */
+  /**
+   * Deletes. Cards show it only after the user chose Delete in the card's menu (the press is the confirmation);
+   * older cards carry it with a Block Kit `confirm` dialog, so a click there also arrives only after confirming.
+   */
   delete: 'routine_delete',
+  /** "Keep it" beside the delete confirmation: puts the card back as it was, changing nothing. */
+  keepRoutine: 'routine_delete_keep',
+  /**
+   * The card's overflow menu (⋯): Edit, Pause/Resume, Open in Omni, Delete. Each option's `value` is
+   * `<choice>:<routine id>` with a CARD_MENU_CHOICE; Open in Omni also has a `url` (Slack opens it and still sends
+   * the selection, which is only acknowledged). Delete from the menu asks first and deletes nothing itself.
+   */
+  cardMenu: 'routine_card_menu',
   /** Opens the routine modal in edit mode, filled from Omni. */
   edit: 'routine_edit',
-  /** A link button to the routine in Omni's web app (Slack still sends the click; it is only acknowledged). */
+  /**
+   * A link button to the routine in Omni's web app, on older cards (today's cards have it in the menu). Slack still
+   * sends the click; it is only acknowledged.
+   */
   openInOmni: 'routine_open_in_omni',
   /** After a conflicting edit: reopen the form with the user's changes over Omni's current routine. */
   reapplyEdit: 'routine_edit_reapply',
@@ -119,6 +133,11 @@ export const ACTION_ID = {
   sentenceCancel: 'routine_sentence_cancel',
 } as const;
 export type ActionId = (typeof ACTION_ID)[keyof typeof ACTION_ID];
+
+/** What an option of the card menu (ACTION_ID.cardMenu) asks for: the part of its value before the colon. */
+/** (Resume is never in the menu: on a paused routine it is the card's one button.) */
+export const CARD_MENU_CHOICE = { edit: 'edit', pause: 'pause', open: 'open', delete: 'delete' } as const;
+export type CardMenuChoice = (typeof CARD_MENU_CHOICE)[keyof typeof CARD_MENU_CHOICE];
 
 /** Values of the delivery radio buttons (same words as the domain's DeliveryKind). */
 export const DELIVERY_KIND = { channel: 'channel', dm: 'dm', email: 'email' } as const;

@@ -39,6 +39,7 @@ export const LIMITS = {
   radioOptions: 10,
   checkboxOptions: 10,
   overflowOptions: 5,
+  overflowMinOptions: 2,
   buttonText: 75,
   buttonValue: 2000,
   url: 3000,
@@ -301,7 +302,13 @@ function checkElement(p: Problems, el: unknown, pointer: string, allowed: Set<st
       break;
     }
     case 'overflow':
-      checkOptions(p, el.options, `${pointer}/options`, { max: LIMITS.overflowOptions, min: 1, plainOnly: true, allowUrl: true });
+      // Slack's overflow menu: 2 to 5 plain-text options, each of which may be a link (`url`); no per-option confirm.
+      checkOptions(p, el.options, `${pointer}/options`, { max: LIMITS.overflowOptions, min: LIMITS.overflowMinOptions, plainOnly: true, allowUrl: true });
+      if (Array.isArray(el.options)) {
+        el.options.forEach((o: unknown, i: number) => {
+          if (isObject(o) && o.confirm !== undefined) p.add(`${pointer}/options/${i}/confirm`, 'unsupported field for option');
+        });
+      }
       break;
     case 'button':
       checkText(p, el.text, `${pointer}/text`, { max: LIMITS.buttonText, plainOnly: true, required: true });

@@ -6,7 +6,7 @@ import { expect } from '@jest/globals';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
 import { type Harness, type HarnessOptions, startHarness } from './app-harness.js';
-import { action, blockActionsBody, buildViewOutput, slashCommandBody } from './slack-requests.js';
+import { action, blockActionsBody, buildViewOutput, type ElementAction, slashCommandBody } from './slack-requests.js';
 
 let seq = 0;
 
@@ -50,6 +50,42 @@ export async function pressOnHome(h: Harness, actionId: string, value: string, u
   await h.settle();
 }
 
+type MenuOption = { text: { type: 'plain_text'; text: string }; value: string; url?: string };
+
+/** The option `choice` (edit, pause, open, delete) of routine `routineId`'s card menu in `blocks`; throws when absent. */
+export function cardMenuOption(blocks: unknown, routineId: string, choice: string): MenuOption {
+  const actions = (blocks as Array<{ block_id?: string; elements?: Array<{ type?: string; action_id?: string; options?: MenuOption[] }> }>).find(
+    (b) => b.block_id === `routine_actions:${routineId}`,
+  );
+  const menu = actions?.elements?.find((e) => e.type === 'overflow' && e.action_id === 'routine_card_menu');
+  const option = menu?.options?.find((o) => o.value === `${choice}:${routineId}`);
+  if (!option) throw new Error(`no ${choice} in the menu of ${routineId}`);
+  return option;
+}
+
+/** Chooses an option of a card menu on the Home tab: `choice` from the card as published, or a forged `value`. */
+export async function chooseOnHome(h: Harness, pick: { choice: string; routineId: string } | { value: string }, options: { userId?: string; triggerId?: string } = {}): Promise<void> {
+  const userId = options.userId ?? 'U0001';
+  const home = h.slack.homeViews.get(userId) ?? (await openHome(h, userId));
+  const option = 'value' in pick ? { text: { type: 'plain_text' as const, text: 'Delete…' }, value: pick.value } : cardMenuOption(home.blocks, pick.routineId, pick.choice);
+  const res = await h.post(
+    blockActionsBody({
+      userId,
+      source: 'view',
+      view: buildViewOutput(home as never),
+      ...(options.triggerId ? { triggerId: options.triggerId } : {}),
+      actions: [action.overflow({ actionId: 'routine_card_menu', value: option.value, text: option.text.text })],
+    }),
+  );
+  expect(res.status).toBe(200);
+  await h.settle();
+}
+
+/** Chooses a card menu option (value) on a message (the ephemeral list when `ephemeral`); returns the response_url key. */
+export async function chooseOnMessage(h: Harness, value: string, options: { ephemeral?: boolean; userId?: string } = {}): Promise<string> {
+  return actOnMessage(h, action.overflow({ actionId: 'routine_card_menu', value }), options);
+}
+
 /**
  * Presses a routine button on a message (the ephemeral `/routine list` reply when `ephemeral`, else a DM card);
  * returns the response_url key, whose posts are what replaced the message and what was said.
@@ -60,6 +96,10 @@ export async function pressOnMessage(
   value: string,
   options: { ephemeral?: boolean; userId?: string; triggerId?: string } = {},
 ): Promise<string> {
+  return actOnMessage(h, action.button({ actionId, value }), options);
+}
+
+async function actOnMessage(h: Harness, element: ElementAction, options: { ephemeral?: boolean; userId?: string; triggerId?: string }): Promise<string> {
   const key = `press-${++seq}`;
   const res = await h.post(
     blockActionsBody({
@@ -69,7 +109,7 @@ export async function pressOnMessage(
       isEphemeral: options.ephemeral === true,
       responseUrl: h.slack.responseUrl(key),
       ...(options.triggerId ? { triggerId: options.triggerId } : {}),
-      actions: [action.button({ actionId, value })],
+      actions: [element],
     }),
   );
   expect(res.status).toBe(200);

@@ -401,6 +401,14 @@ export const action = {
     ...(o.value !== undefined ? { value: o.value } : {}),
     action_ts: actionTs(),
   }),
+  /** An overflow menu option chosen: Slack sends the option (text and value) as `selected_option`, also for a link. */
+  overflow: (o: { actionId: string; blockId?: string; value: string; text?: string }): ElementAction => ({
+    type: 'overflow',
+    action_id: o.actionId,
+    block_id: o.blockId ?? 'actions',
+    selected_option: { text: plain(o.text ?? 'Option'), value: o.value },
+    action_ts: actionTs(),
+  }),
   plainTextInput: (o: { actionId: string; blockId: string; value: string }): ElementAction => ({
     type: 'plain_text_input',
     action_id: o.actionId,

@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 const MODAL_ACTIONS = ['schedule_input', 'timezone_select', 'model_select', 'delivery_radio', 'topic_select', 'branch_select', 'channel_select', 'recipients_select', 'schedule_use_alternative'];
-const BUTTONS = ['routine_run_now', 'routine_pause', 'routine_resume', 'routine_delete', 'routine_retry', 'routine_discard', 'routine_open_modal', 'routine_refresh_home'];
+const BUTTONS = ['routine_run_now', 'routine_pause', 'routine_resume', 'routine_delete', 'routine_delete_keep', 'routine_retry', 'routine_discard', 'routine_open_modal', 'routine_refresh_home'];
 const SUGGEST = ['timezone_select', 'model_select', 'topic_select', 'branch_select'];
 const USERS = ['U0001', 'U0002', 'U0099', 'UBOT0001', ''];
 
@@ -170,7 +170,9 @@ function buildPayload(r: Random, kind: Kind): { body: object; form?: boolean } {
       const actionId = r.pick(BUTTONS);
       // Made-up UUIDs are rarer: each costs one Omni list request (the re-check for a routine created elsewhere).
       const value = r.bool(0.1) ? randomUuid(r) : r.pick([randomText(r, 100), 'x'.repeat(10_000), '']);
-      const a = action.button({ actionId, value });
+      // A card menu option: one of ours, or made up, with the same hostile values.
+      const choice = r.pick(['edit', 'pause', 'open', 'delete', 'resume', randomText(r, 8, false)]);
+      const a = r.bool(0.3) ? action.overflow({ actionId: 'routine_card_menu', value: `${choice}:${value}` }) : action.button({ actionId, value });
       if (r.bool(0.3)) return { body: blockActionsPayload({ userId, source: 'view', view: buildViewOutput({ type: 'home', blocks: [] }), actions: [a] }) };
       return { body: blockActionsPayload({ userId, source: 'message', channelId: r.pick(['C0001', 'D0001']), responseUrl, actions: [a] }) };
     }

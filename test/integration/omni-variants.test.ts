@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type Harness, type HarnessOptions, modalValues, startHarness } from '../helpers/app-harness.js';
-import { dmText, openHome, pressOnHome, readAudit } from '../helpers/routine-ui.js';
+import { chooseOnHome, dmText, openHome, pressOnHome, readAudit } from '../helpers/routine-ui.js';
 import { buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
 
 let h: Harness | undefined;
@@ -23,19 +23,22 @@ function seed(harness: Harness, name = 'Weekly churn'): string {
   return harness.omni.addRoutine(harness.members.alice, { name, modelId: harness.modelId, prompt: 'What changed in churn?', schedule: '0 8 ? * MON *', timezone: 'UTC' });
 }
 
+/** What the cards offer: their buttons' action ids, and each menu option as `menu:<choice>`. */
 const buttonsOf = (view: { blocks: unknown[] }) =>
-  (view.blocks as Array<{ elements?: Array<{ action_id?: string }> }>).flatMap((b) => b.elements ?? []).map((e) => e.action_id);
+  (view.blocks as Array<{ elements?: Array<{ type?: string; action_id?: string; options?: Array<{ value: string }> }> }>)
+    .flatMap((b) => b.elements ?? [])
+    .flatMap((e) => (e.type === 'overflow' ? (e.options ?? []).map((o) => `menu:${o.value.split(':')[0] ?? ''}`) : e.type === 'button' ? [e.action_id] : []));
 
 describe('the documented API (PUT with isActive)', () => {
   it('pauses and resumes with PUT, read back from Omni; sends what Omni holds now, not the cached list', async () => {
     const harness = await start({ updateApi: 'put' });
     const id = seed(harness);
     const home = await openHome(harness); // the list is now cached
-    expect(buttonsOf(home)).toEqual(expect.arrayContaining(['routine_pause', 'routine_edit']));
+    expect(buttonsOf(home)).toEqual(expect.arrayContaining(['menu:pause', 'menu:edit']));
     harness.omni.updateRoutineState(id, { name: 'Renamed in Omni', prompt: 'Changed in Omni' });
     harness.omni.clearRequests();
 
-    await pressOnHome(harness, 'routine_pause', id);
+    await chooseOnHome(harness, { choice: 'pause', routineId: id });
     expect(harness.omni.routine(id)?.disabled).toBe(true);
     const calls = harness.omni.requests.filter((r) => r.path === `/v1/ai/routines/${id}`);
     expect(calls.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
@@ -48,7 +51,7 @@ describe('the documented API (PUT with isActive)', () => {
 
     await pressOnHome(harness, 'routine_resume', id);
     expect(harness.omni.routine(id)?.disabled).toBe(false);
-    expect(buttonsOf(harness.slack.homeViews.get('U0001') as never)).toContain('routine_pause');
+    expect(buttonsOf(harness.slack.homeViews.get('U0001') as never)).toContain('menu:pause');
     const audit = await readAudit(harness);
     expect(audit.filter((a) => a.routineId === id).map((a) => `${a.action} ${a.outcome}`)).toEqual(['resume ok', 'pause ok']);
   });
@@ -66,17 +69,22 @@ describe('the documented API (PUT with isActive)', () => {
 });
 
 describe('the SDK API (PATCH, no isActive)', () => {
-  it('shows no Pause button, and a forged pause is refused with where to do it, sending nothing', async () => {
+  it('shows no Pause (button or menu option), and a forged pause is refused with where to do it, sending nothing', async () => {
     const harness = await start({ updateApi: 'patch' });
     const id = seed(harness);
     const home = await openHome(harness);
     expect(buttonsOf(home)).not.toContain('routine_pause');
-    expect(buttonsOf(home)).toEqual(expect.arrayContaining(['routine_run_now', 'routine_edit', 'routine_delete', 'routine_open_in_omni']));
+    expect(buttonsOf(home)).not.toContain('menu:pause');
+    expect(buttonsOf(home)).toEqual(['routine_open_modal', 'routine_refresh_home', 'routine_run_now', 'menu:edit', 'menu:open', 'menu:delete']);
     harness.omni.clearRequests();
     await pressOnHome(harness, 'routine_pause', id);
+    // The same pause forged as a menu option (this instance's menus never offer it) is refused the same way.
+    await chooseOnHome(harness, { value: `pause:${id}` });
     expect(harness.omni.requests.filter((r) => r.method === 'PUT' || r.method === 'PATCH')).toHaveLength(0);
     const said = dmText(harness);
     expect(said).toMatch(/no way to pause or resume routines through its API/);
+    // One refusal for the button, one for the menu option (each message carries the words in text and blocks).
+    expect(harness.slack.messages('D0001').filter((m) => JSON.stringify(m).includes('no way to pause'))).toHaveLength(2);
     expect(said).toContain(`${harness.omni.url}/routines/${id}|Open in Omni`);
   });
 });

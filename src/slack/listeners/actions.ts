@@ -1,21 +1,32 @@
 /**
  * Buttons and dispatching inputs. Inside the modal: the live schedule preview and the fields that reshape the view
- * (model, delivery). On messages and Home: Run now, Pause, Resume, Delete (confirmed by Slack's dialog first),
- * Try again and Discard for failed drafts, New routine and Refresh.
+ * (model, delivery). On messages and Home: Run now or Resume, the card's menu (Edit, Pause, Open in Omni, and
+ * Delete, which asks in place first: Delete or Keep it), Try again and Discard for failed drafts, New routine and
+ * Refresh. Pause, Resume and Delete buttons of older cards keep working.
  */
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { RoutineAction } from '../../routines/service.js';
-import { ACTION_ID, CALLBACK_ID } from '../ids.js';
+import { ACTION_ID, CALLBACK_ID, CARD_MENU_CHOICE } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
 import type { ActionOutcome } from '../../routines/service.js';
 import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
-import { buildCreatedView, buildDraftDiscardedView, buildRoutineBlocks, buildRoutineListMessage, buildTextMessage, readHomePage, readModalMetadata } from '../views/index.js';
+import {
+  buildCreatedView,
+  buildDraftDiscardedView,
+  buildRoutineBlocks,
+  buildRoutineDeletedView,
+  buildRoutineListMessage,
+  buildTextMessage,
+  readCardMenuValue,
+  readHomePage,
+  readModalMetadata,
+} from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
-import { reopenEditDraft } from './edit.js';
+import { openEditForm, reopenEditDraft } from './edit.js';
 import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -88,7 +99,13 @@ function outcomeText(result: ActionOutcome, action: RoutineAction): string {
  * Cards never go stale: after an action the message that held the button shows the routine as it is now. The
  * ephemeral `/routine list` is replaced by a fresh list; a routine's own message (after create) by its new card.
  */
-async function refreshHoldingMessage(deps: ListenerDeps, args: ActionArgs, action: RoutineAction, routine: RoutineView | undefined): Promise<void> {
+async function refreshHoldingMessage(
+  deps: ListenerDeps,
+  args: ActionArgs,
+  action: RoutineAction | 'keep',
+  routine: RoutineView | undefined,
+  options: { confirmDelete?: boolean } = {},
+): Promise<void> {
   const { body } = args;
   if (!body.response_url) return;
   const container = (body as { container?: { is_ephemeral?: boolean } }).container;
@@ -96,7 +113,8 @@ async function refreshHoldingMessage(deps: ListenerDeps, args: ActionArgs, actio
   if (container?.is_ephemeral) {
     const listed = await deps.service.listRoutines(body.user.id, teamId);
     if (!listed.ok) return;
-    await args.respond({ response_type: 'ephemeral', replace_original: true, ...buildRoutineListMessage({ routines: listed.routines }) });
+    const confirmDeleteId = options.confirmDelete && routine ? { confirmDeleteId: routine.id } : {};
+    await args.respond({ response_type: 'ephemeral', replace_original: true, ...buildRoutineListMessage({ routines: listed.routines, ...confirmDeleteId }) });
     return;
   }
   if (!routine) return;
@@ -104,7 +122,39 @@ async function refreshHoldingMessage(deps: ListenerDeps, args: ActionArgs, actio
     await args.respond({ replace_original: true, text: `“${escapeForMrkdwn(routine.name)}” was deleted.` });
     return;
   }
-  await args.respond({ replace_original: true, text: routine.name, blocks: buildRoutineBlocks(routine, { context: 'message' }) as never });
+  const confirmDelete = options.confirmDelete ? { confirmDelete: true } : {};
+  await args.respond({ replace_original: true, text: routine.name, blocks: buildRoutineBlocks(routine, { context: 'message', ...confirmDelete }) as never });
+}
+
+/** The requester's own routine with this id, from their (cached) list: the ownership check before asking to delete. */
+async function findOwnRoutine(deps: ListenerDeps, args: ActionArgs, routineId: string): Promise<RoutineView | null> {
+  const { body } = args;
+  const teamId = body.team?.id ?? body.user.team_id;
+  const listed = await deps.service.listRoutines(body.user.id, teamId);
+  if (!listed.ok) {
+    await reply(args, `:warning: ${escapeForMrkdwn(listed.problem)}`);
+    return null;
+  }
+  const routine = listed.routines.find((r) => r.id === routineId);
+  if (!routine) await reply(args, ":warning: That routine isn't one of yours (or it was deleted), so I didn't change anything.");
+  return routine ?? null;
+}
+
+/**
+ * Shows the card where it is (Home, a modal, a message or the ephemeral list) as it is now, or with the delete
+ * question in place of its button and menu. Nothing is sent to Omni beyond the (cached) list of the user's own.
+ */
+async function showCardInPlace(deps: ListenerDeps, args: ActionArgs, routine: RoutineView, confirmDelete: boolean): Promise<void> {
+  const { body, client } = args;
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (body.view?.type === 'home') {
+    const page = readHomePage(body.view.private_metadata);
+    await publishHome(deps, client as WebClient, body.user.id, teamId, { page, ...(confirmDelete ? { confirmDeleteId: routine.id } : {}) });
+  } else if (body.view?.type === 'modal') {
+    await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine, { confirmDelete }) });
+  } else {
+    await refreshHoldingMessage(deps, args, 'keep', routine, { confirmDelete });
+  }
 }
 
 async function reply(args: ActionArgs, text: string): Promise<void> {
@@ -156,43 +206,94 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     });
   }
 
+  /**
+   * Runs, pauses, resumes or deletes as the user who pressed, then shows the result where the press came from.
+   * `pressId` names the control (a button's action id, or the menu's) for the replay check.
+   */
+  const actOnRoutine = (args: ActionArgs, pressId: string, action: RoutineAction, routineId: string): void => {
+    const { body, client } = args;
+    const teamId = body.team?.id ?? body.user.team_id;
+    const pressedAt = (args.action as { action_ts?: unknown }).action_ts;
+    if (!isFirstPress(JSON.stringify([body.user.id, pressId, action, routineId, pressedAt]))) {
+      deps.logger.warn('ignored a replayed button press', { action });
+      return;
+    }
+    if (!ROUTINE_ID.test(routineId)) {
+      // Our buttons carry Omni's UUIDs; anything else is a forged value, refused before Omni is asked.
+      deps.logger.warn('refused a button with a malformed routine id', { action, length: routineId.length });
+      deps.inFlight.run(`routine ${action}`, () => reply(args, ":warning: That button doesn't point at a routine, so I didn't change anything."));
+      return;
+    }
+    deps.inFlight.run(`routine ${action}`, async () => {
+      const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
+      const text = outcomeText(result, action);
+      const routine = result.routine;
+      const container = body.view?.type;
+      if (container === 'home') {
+        await publishHome(deps, client, body.user.id, teamId, { fresh: true, page: readHomePage(body.view?.private_metadata) });
+        if (!result.ok || action === 'run' || result.already) await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
+      } else if (container === 'modal' && body.view) {
+        if (routine && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine) });
+        if (routine && action === 'delete' && result.ok) await client.views.update({ view_id: body.view.id, view: buildRoutineDeletedView(routine.name) });
+        await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
+        await publishHome(deps, client, body.user.id, teamId);
+      } else {
+        await refreshHoldingMessage(deps, args, action, routine);
+        await reply(args, text);
+        await publishHome(deps, client, body.user.id, teamId);
+      }
+    });
+  };
+
   for (const [actionId, action] of ROUTINE_ACTIONS) {
     app.action<BlockAction>(actionId, async (args: ActionArgs) => {
       await args.ack();
-      const { body, client } = args;
-      const routineId = (args.action as { value?: string }).value ?? '';
-      const teamId = body.team?.id ?? body.user.team_id;
-      const pressedAt = (args.action as { action_ts?: unknown }).action_ts;
-      if (!isFirstPress(JSON.stringify([body.user.id, actionId, routineId, pressedAt]))) {
-        deps.logger.warn('ignored a replayed button press', { action });
-        return;
-      }
-      if (!ROUTINE_ID.test(routineId)) {
-        // Our buttons carry Omni's UUIDs; anything else is a forged value, refused before Omni is asked.
-        deps.logger.warn('refused a button with a malformed routine id', { action, length: routineId.length });
-        deps.inFlight.run(`routine ${action}`, () => reply(args, ":warning: That button doesn't point at a routine, so I didn't change anything."));
-        return;
-      }
-      deps.inFlight.run(`routine ${action}`, async () => {
-        const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
-        const text = outcomeText(result, action);
-        const routine = result.routine;
-        const container = body.view?.type;
-        if (container === 'home') {
-          await publishHome(deps, client, body.user.id, teamId, { fresh: true, page: readHomePage(body.view?.private_metadata) });
-          if (!result.ok || action === 'run' || result.already) await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
-        } else if (container === 'modal' && body.view) {
-          if (routine && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine) });
-          await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
-          await publishHome(deps, client, body.user.id, teamId);
-        } else {
-          await refreshHoldingMessage(deps, args, action, routine);
-          await reply(args, text);
-          await publishHome(deps, client, body.user.id, teamId);
-        }
-      });
+      actOnRoutine(args, actionId, action, (args.action as { value?: string }).value ?? '');
     });
   }
+
+  // The card's menu. Each option does what its button did; Delete only asks, in place of the card's controls.
+  app.action<BlockAction>(ACTION_ID.cardMenu, async (args: ActionArgs) => {
+    await args.ack();
+    const chosen = readCardMenuValue((args.action as { selected_option?: { value?: string } }).selected_option?.value);
+    if (!chosen || !ROUTINE_ID.test(chosen.routineId)) {
+      deps.logger.warn('refused a menu option with a malformed value', { choice: chosen?.choice ?? 'unknown' });
+      deps.inFlight.run('routine menu', () => reply(args, ":warning: That menu option doesn't point at a routine, so I didn't change anything."));
+      return;
+    }
+    const { choice, routineId } = chosen;
+    switch (choice) {
+      case CARD_MENU_CHOICE.open:
+        // A link option: Slack opens the URL itself and still sends the selection, which only needs its ack.
+        return;
+      case CARD_MENU_CHOICE.edit:
+        await openEditForm(deps, args, routineId);
+        return;
+      case CARD_MENU_CHOICE.pause:
+        actOnRoutine(args, ACTION_ID.cardMenu, 'pause', routineId);
+        return;
+      case CARD_MENU_CHOICE.delete:
+        deps.inFlight.run('ask to delete', async () => {
+          const routine = await findOwnRoutine(deps, args, routineId);
+          if (routine) await showCardInPlace(deps, args, routine, true);
+        });
+        return;
+    }
+  });
+
+  // "Keep it" beside the delete question: the card comes back as it is now, nothing is changed.
+  app.action<BlockAction>(ACTION_ID.keepRoutine, async (args: ActionArgs) => {
+    await args.ack();
+    const routineId = (args.action as { value?: string }).value ?? '';
+    if (!ROUTINE_ID.test(routineId)) {
+      deps.logger.warn('refused a keep button with a malformed routine id', { length: routineId.length });
+      return;
+    }
+    deps.inFlight.run('keep routine', async () => {
+      const routine = await findOwnRoutine(deps, args, routineId);
+      if (routine) await showCardInPlace(deps, args, routine, false);
+    });
+  });
 
   // A link button: Slack opens the URL itself and still sends the click, which only needs its ack.
   app.action<BlockAction>(ACTION_ID.openInOmni, async ({ ack }) => {

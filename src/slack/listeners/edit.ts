@@ -151,29 +151,36 @@ export async function reopenEditDraft(
   );
 }
 
+/**
+ * Opens the edit form for `routineId` as the user who pressed (the Edit button, or Edit in the card's menu): a
+ * loading modal at once, filled from a fresh GET as that user after. Call after the ack.
+ */
+export async function openEditForm(deps: ListenerDeps, args: ActionArgs, routineId: string): Promise<void> {
+  const { body, client } = args;
+  if (!ROUTINE_ID.test(routineId)) {
+    deps.logger.warn('refused an edit button with a malformed routine id', { length: routineId.length });
+    return;
+  }
+  // The trigger id dies in 3 s: open first, fill from Omni after.
+  let viewId: string | undefined;
+  try {
+    const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildEditLoadingView() });
+    viewId = opened.view?.id;
+  } catch (err) {
+    deps.logger.warn('views.open failed', { error: (err as { data?: { error?: string } }).data?.error ?? 'no answer' });
+    await client.chat.postMessage({ channel: body.user.id, text: "Sorry, Slack didn't let me open the edit form in time. Please try again." }).catch(() => {});
+    return;
+  }
+  if (!viewId) return;
+  const teamId = body.team?.id ?? body.user.team_id;
+  const id = viewId;
+  deps.inFlight.run('open edit form', () => showEditForm(deps, client, { userId: body.user.id, ...(teamId ? { teamId } : {}), routineId, viewId: id }));
+}
+
 export function registerEdit(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(ACTION_ID.edit, async (args: ActionArgs) => {
     await args.ack();
-    const { body, client } = args;
-    const routineId = (args.action as { value?: string }).value ?? '';
-    if (!ROUTINE_ID.test(routineId)) {
-      deps.logger.warn('refused an edit button with a malformed routine id', { length: routineId.length });
-      return;
-    }
-    // The trigger id dies in 3 s: open first, fill from Omni after.
-    let viewId: string | undefined;
-    try {
-      const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildEditLoadingView() });
-      viewId = opened.view?.id;
-    } catch (err) {
-      deps.logger.warn('views.open failed', { error: (err as { data?: { error?: string } }).data?.error ?? 'no answer' });
-      await client.chat.postMessage({ channel: body.user.id, text: "Sorry, Slack didn't let me open the edit form in time. Please try again." }).catch(() => {});
-      return;
-    }
-    if (!viewId) return;
-    const teamId = body.team?.id ?? body.user.team_id;
-    const id = viewId;
-    deps.inFlight.run('open edit form', () => showEditForm(deps, client, { userId: body.user.id, ...(teamId ? { teamId } : {}), routineId, viewId: id }));
+    await openEditForm(deps, args, (args.action as { value?: string }).value ?? '');
   });
 
   app.action<BlockAction>(ACTION_ID.reapplyEdit, async (args: ActionArgs) => {

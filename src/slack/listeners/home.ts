@@ -13,7 +13,7 @@ export async function publishHome(
   client: WebClient,
   userId: string,
   teamId?: string,
-  options: { fresh?: boolean; page?: number } = {},
+  options: { fresh?: boolean; page?: number; confirmDeleteId?: string } = {},
 ): Promise<void> {
   const loaded = Promise.all([deps.service.listRoutines(userId, teamId, options), deps.service.listOpenDrafts(userId)]);
   // A list Omni has to be asked for takes a moment: show the tab at once with a loading line, then the list.
@@ -23,7 +23,7 @@ export async function publishHome(
   const [listed, drafts] = early ?? (await loaded);
   const omniUrl = deps.config.omni.baseUrl;
   const page = options.page ?? 0;
-  const view = listed.ok ? buildHomeView({ routines: listed.routines, drafts, omniUrl, page }) : buildHomeView({ problem: listed.problem, drafts, omniUrl });
+  const view = listed.ok ? buildHomeView({ routines: listed.routines, drafts, omniUrl, page, ...(options.confirmDeleteId ? { confirmDeleteId: options.confirmDeleteId } : {}) }) : buildHomeView({ problem: listed.problem, drafts, omniUrl });
   await client.views.publish({ user_id: userId, view });
 }
 

@@ -29,7 +29,7 @@ export function buildHelpMessage(): { text: string; blocks: KnownBlock[] } {
             '• A DM to me or a mention: the routine from your sentence, ready to create',
             '• `/routine` or `/routine new`: open the form',
             "• `/routine every weekday at 9am summarise yesterday's pipeline`: the form, filled in",
-            '• `/routine list`: your routines, with Run now, Pause and Delete',
+            '• `/routine list`: your routines, with Run now (or Resume) and a ⋯ menu: Edit, Pause, Open in Omni, Delete',
             '• Message menu *⋯ → Create routine from message*: the message becomes the question',
             '• Shortcuts menu (⚡) *New Omni routine*, or this app\'s *Home* tab',
           ].join('\n'),

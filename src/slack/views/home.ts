@@ -43,6 +43,8 @@ export interface HomeViewInput {
   omniUrl?: string;
   /** Which page of routines (0-based); clamped to the pages there are. */
   page?: number;
+  /** The routine whose card asks "Delete …?" (chosen from its menu) instead of showing its button and menu. */
+  confirmDeleteId?: string;
 }
 
 /** A URL we configured, as a Slack link target (the characters that end or split a link are percent-encoded). */
@@ -131,7 +133,7 @@ export function buildHomeView(input: HomeViewInput): HomeView {
   const budget = MAX_VIEW_BLOCKS - 3;
   let shown = 0;
   for (const routine of onPage) {
-    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'home' })];
+    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'home', confirmDelete: routine.id === input.confirmDeleteId })];
     if (blocks.length + routineBlocks.length > budget) break;
     blocks.push(...routineBlocks);
     shown += 1;

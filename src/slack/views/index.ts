@@ -8,14 +8,18 @@ export {
   buildCreatingView,
   buildDraftDiscardedView,
   buildFailureView,
+  buildRoutineDeletedView,
   isUnconfirmedFailure,
 } from './results.js';
 export { buildTextMessage, buildUnknownCommandMessage, type SlackMessage } from './replies.js';
 export {
   buildLastRunText,
   buildRoutineBlockId,
+  buildCardMenu,
   buildRoutineBlocks,
   buildStatusText,
+  cardMenuValue,
+  readCardMenuValue,
   type RoutineBlocksContext,
   buildDeliveryText,
 } from './routine-blocks.js';

@@ -94,14 +94,14 @@ export function buildCreatedMessage(routine: RoutineView): { text: string; block
   };
 }
 
-/** The routine as Omni created it: the headline, then the card with its buttons. */
-export function buildCreatedView(routine: RoutineView): ModalView {
+/** The routine as Omni created it: the headline, then the card with its button and menu (or the delete question). */
+export function buildCreatedView(routine: RoutineView, options: { confirmDelete?: boolean } = {}): ModalView {
   return resultModal(
     'Routine created',
     [
       { type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(buildCreatedHeadline(routine)) },
       { type: 'divider' },
-      ...buildRoutineBlocks(routine, { context: 'message' }),
+      ...buildRoutineBlocks(routine, { context: 'message', ...(options.confirmDelete ? { confirmDelete: true } : {}) }),
     ],
     'Done',
   );
@@ -166,6 +166,13 @@ export function buildFailureView(input: { failure: UserFacingFailure; form: Rout
 /** Failures after which the routine may exist in Omni (its answer was lost): worded as "not confirmed". */
 export function isUnconfirmedFailure(failure: UserFacingFailure): boolean {
   return failure.code === 'ambiguous';
+}
+
+/** After Delete was confirmed in a modal that showed the routine (the created or saved view). */
+export function buildRoutineDeletedView(name: string): ModalView {
+  return resultModal('Routine deleted', [
+    { type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(`:wastebasket: ${emphasised('*', userText(name.trim() || 'The routine', 200))} was deleted.`) },
+  ]);
 }
 
 /** After "Discard draft" in a failure view. */

@@ -40,7 +40,7 @@ export function buildEmptyStateBlocks(blockIdPrefix: string): KnownBlock[] {
 }
 
 /** The message for `/routine list`. `truncatedCount` = routines the caller had but did not pass. */
-export function buildRoutineListMessage(input: { routines: RoutineView[]; truncatedCount?: number }): {
+export function buildRoutineListMessage(input: { routines: RoutineView[]; truncatedCount?: number; confirmDeleteId?: string }): {
   text: string;
   blocks: KnownBlock[];
 } {
@@ -58,7 +58,7 @@ export function buildRoutineListMessage(input: { routines: RoutineView[]; trunca
   const budget = MAX_MESSAGE_BLOCKS - 1;
   let shown = 0;
   for (const routine of routines) {
-    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'list' })];
+    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'list', confirmDelete: routine.id === input.confirmDeleteId })];
     if (blocks.length + routineBlocks.length > budget) break;
     blocks.push(...routineBlocks);
     shown += 1;

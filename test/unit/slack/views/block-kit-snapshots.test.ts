@@ -95,6 +95,7 @@ const SURFACES: Record<string, () => unknown> = {
   'home-routines': () => view(buildHomeView({ routines: [ACTIVE, PAUSED, DISABLED], drafts: [{ id: 'draft-42', name: 'Weekly churn', lastError: FAILURE.message }], omniUrl: 'https://acme.omniapp.co' })),
   'home-empty': () => view(buildHomeView({ routines: [] })),
   'home-loading': () => view(buildHomeView({ loading: true })),
+  'home-confirm-delete': () => view(buildHomeView({ routines: [ACTIVE, PAUSED], omniUrl: 'https://acme.omniapp.co', confirmDeleteId: PAUSED.id })),
   'message-created': () => message(buildCreatedMessage(ACTIVE)),
   'message-failed': () => message(buildFailureMessage({ failure: FAILURE, form: makeForm(), draftId: 'draft-42' })),
   'message-list': () => message(buildRoutineListMessage({ routines: [ACTIVE, PAUSED, DISABLED] })),

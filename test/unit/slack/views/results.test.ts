@@ -30,13 +30,22 @@ describe('buildCreatingView', () => {
 });
 
 describe('buildCreatedView', () => {
-  it('shows the routine with its buttons', () => {
+  it('shows the routine with its one (primary) button and its menu', () => {
     const routine = makeRoutine();
     const view = buildCreatedView(routine);
     expect(view.title.text).toBe('Routine created');
     expect(view.submit).toBeUndefined();
     const actions = blockById<ActionsBlock>(view.blocks, `routine_actions:${routine.id}`);
-    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.edit, ACTION_ID.delete]);
+    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.cardMenu]);
+    expect((actions.elements[0] as Button).style).toBe('primary');
+    assertWithinSlackLimits(view);
+  });
+
+  it('asks "Delete …?" in place of the button and menu when asked to, within limits', () => {
+    const routine = makeRoutine();
+    const view = buildCreatedView(routine, { confirmDelete: true });
+    const actions = blockById<ActionsBlock>(view.blocks, `routine_actions:${routine.id}`);
+    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.delete, ACTION_ID.keepRoutine]);
     assertWithinSlackLimits(view);
   });
 
