@@ -180,6 +180,20 @@ function toJson(value: unknown, what: string): string {
  * 0.25 ms a commit on this project's disk, against 0.03 ms for NORMAL; the bot writes a few rows per user
  * action, so durability wins); busy_timeout so concurrent writers wait instead of failing; foreign keys on.
  */
+/** Runs `fn` again while SQLite answers SQLITE_BUSY, for up to `timeoutMs` (a blocking wait: only at start-up). */
+function retryWhileBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 export function openSqliteStore(filename: string, options: SqliteStoreOptions): Store {
   const { clock } = options;
   const logger = options.logger ?? silentLogger;
@@ -196,9 +210,13 @@ export function openSqliteStore(filename: string, options: SqliteStoreOptions): 
     });
   }
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    const busyMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
+    db.pragma(`busy_timeout = ${busyMs}`);
     if (!memory) {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      // Switching to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once (no busy handler) while
+      // another process opening the same new file holds it: retry for the busy timeout.
+      const handle = db;
+      const mode = retryWhileBusy(() => handle.pragma('journal_mode = WAL', { simple: true }), busyMs);
       if (String(mode).toLowerCase() !== 'wal') logger.warn('SQLite did not switch to WAL', { journalMode: mode });
     }
     db.pragma('synchronous = FULL');
