@@ -7,8 +7,9 @@
  */
 import { BENCH_SIGNING_SECRET, type BenchEnv, type BenchUser } from './lib/bench-env.js';
 import type { ChildApp } from './lib/child-app.js';
-import { type CommandResult, createUserMix, runBurst, runSustained } from './lib/load-driver.js';
-import { type LatencySummary, formatMs, formatRatio, median, summariseLatencies } from './lib/stats.js';
+import { type CommandResult, createUserMix, runBurst, runSustained, warmConnections } from './lib/load-driver.js';
+import { type MachineLoad, describeMachineLoad, watchMachineLoad } from './lib/machine-load.js';
+import { type LatencySummary, formatMs, formatRatio, formatRatioSpread, median, summariseLatencies } from './lib/stats.js';
 
 export interface LatencyPair {
   ours: LatencySummary;
@@ -32,9 +33,19 @@ export interface LatencyFigures {
   viewBytes: { ours: number; bare: number };
   /** A few of the errors seen (expired triggers, failed acks), for the report. */
   errors: string[];
+  /** Whether other processes loaded the machine while the latency phases ran. */
+  machineLoad: MachineLoad;
 }
 
-export type BurstFigures = LatencyPair & { size: number; rounds: number; roundP99Ratios: number[]; medianRoundP99Ratio: number };
+export type BurstFigures = LatencyPair & {
+  size: number;
+  rounds: number;
+  /** ours/bare per paired round (a bot burst and a bare burst back to back, each on warmed connections). */
+  roundP99Ratios: number[];
+  roundP50Ratios: number[];
+  medianRoundP99Ratio: number;
+  medianRoundP50Ratio: number;
+};
 
 export interface LatencyOptions {
   burstSize: number;
@@ -43,6 +54,8 @@ export interface LatencyOptions {
   rate: number;
   seconds: number;
   newUserShare: number;
+  /** 1-minute load average read before the bench started anything. */
+  loadBefore?: number;
   print: (line: string) => void;
 }
 
@@ -116,6 +129,10 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
     return rs;
   };
   const sampler = startRssSampler([apps.ours, apps.bare]);
+  const load = watchMachineLoad(() => {
+    const self = process.cpuUsage();
+    return (self.user + self.system) / 1000 + apps.ours.readCpuMs() + apps.bare.readCpuMs();
+  }, options.loadBefore === undefined ? {} : { loadBefore: options.loadBefore });
 
   // Warm-up: JIT, connection pools, Bolt's first-request work. Not measured.
   const viewBytes = { ours: Number.NaN, bare: Number.NaN };
@@ -138,12 +155,14 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
     const all = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
     const cpu = { ours: 0, bare: 0 };
     const roundP99Ratios: number[] = [];
+    const roundP50Ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
       const thisRound = { ours: [] as CommandResult[], bare: [] as CommandResult[] };
       const users = pickUsers(round);
       for (const which of order) {
         await sleep(200);
+        await warmConnections(apps[which], users.length);
         const cpuBefore = apps[which].readCpuMs();
         thisRound[which] = keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, users));
         // The next burst starts when this app's follow-up work is over, so it never runs against leftovers.
@@ -153,11 +172,22 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
       }
       all.ours.push(...thisRound.ours);
       all.bare.push(...thisRound.bare);
-      roundP99Ratios.push(pair(thisRound.ours, thisRound.bare, { ours: 0, bare: 0 }).p99Ratio);
+      const paired = pair(thisRound.ours, thisRound.bare, { ours: 0, bare: 0 });
+      roundP99Ratios.push(paired.p99Ratio);
+      roundP50Ratios.push(paired.p50Ratio);
     }
-    const figures = { ...pair(all.ours, all.bare, cpu), size: options.burstSize, rounds, roundP99Ratios, medianRoundP99Ratio: median(roundP99Ratios) };
-    options.print(describePair(`burst: ${options.burstSize} concurrent commands from ${label}, ${rounds} rounds per app`, figures));
-    options.print(`  p99 ratio of each round: ${roundP99Ratios.map(formatRatio).join(', ')}; median ${formatRatio(figures.medianRoundP99Ratio)}`);
+    const figures = {
+      ...pair(all.ours, all.bare, cpu),
+      size: options.burstSize,
+      rounds,
+      roundP99Ratios,
+      roundP50Ratios,
+      medianRoundP99Ratio: median(roundP99Ratios),
+      medianRoundP50Ratio: median(roundP50Ratios),
+    };
+    options.print(describePair(`burst: ${options.burstSize} concurrent commands from ${label}, ${rounds} paired rounds`, figures));
+    options.print(`  p99 ratio, median of the paired rounds: ${formatRatioSpread(roundP99Ratios)}; p50: ${formatRatioSpread(roundP50Ratios)}`);
+    options.print(`  p99 ratio of each round: ${roundP99Ratios.map(formatRatio).join(', ')}`);
     return figures;
   };
 
@@ -179,6 +209,7 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   const sustainedCpu = { ours: 0, bare: 0 };
   for (const which of ['bare', 'ours', 'ours', 'bare'] as const) {
     await sleep(200);
+    await warmConnections(apps[which], 20);
     const cpuBefore = apps[which].readCpuMs();
     const results = await runSustained(slack, apps[which], BENCH_SIGNING_SECRET, { rate: options.rate, seconds: options.seconds / 2, nextUser: mixes[which] });
     sustained[which].push(...keepErrors(results));
@@ -195,6 +226,8 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
   );
 
   const peak = sampler.stop();
+  const machineLoad = load.stop();
+  options.print(describeMachineLoad(machineLoad));
   const peakRssBytes = { ours: peak.get(apps.ours) ?? Number.NaN, bare: peak.get(apps.bare) ?? Number.NaN };
   options.print(`peak RSS under load: bot ${(peakRssBytes.ours / 2 ** 20).toFixed(1)} MiB, bare Bolt ${(peakRssBytes.bare / 2 ** 20).toFixed(1)} MiB`);
   if (errors.length) options.print(`errors seen: ${errors.join('; ')}`);
@@ -205,5 +238,6 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
     peakRssBytes,
     viewBytes,
     errors,
+    machineLoad,
   };
 }

@@ -15,7 +15,10 @@ import { createIdentityResolver, describeIdentityProblem } from './identity/inde
 import { type Logger, createLogger } from './log.js';
 import { createOmniCatalog } from './omni/catalog.js';
 import { createOmniClient } from './omni/client.js';
-import { createRoutineService } from './routines/service.js';
+import { createInstanceApiReader } from './omni/instance-api.js';
+import { createRoutineService, toRoutineView } from './routines/service.js';
+import { type WatchPass, createRoutineWatcher } from './routines/watch.js';
+import { buildOwnerNoticeMessage } from './slack/views/notices.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { runWithRequestContext } from './request-context.js';
@@ -31,6 +34,8 @@ export interface AppOptions {
   unhandledRequestTimeoutMillis?: number;
   /** Omni client retry/timeout tuning (tests shorten them). */
   omni?: { timeoutMs?: number; retry?: { limit: number; baseDelayMs: number; maxDelayMs: number } };
+  /** The owner-notice check's wait between owners (tests pass one that returns at once and counts). */
+  watch?: { sleep?: (ms: number) => Promise<void> };
 }
 
 export interface RunningApp {
@@ -41,13 +46,28 @@ export interface RunningApp {
   stop(graceMs?: number): Promise<void>;
   inFlight: InFlight;
   teamId: string;
+  /** One pass of the owner-notice check now (what the timer does every ROUTINE_WATCH_INTERVAL_MINUTES). */
+  watchOnce(): Promise<WatchPass>;
 }
+
+/**
+ * How long an idle keep-alive connection stays open. Longer than any client or proxy in front of the bot keeps one
+ * (AWS ALB: 60 s by default), so it is always the client that closes an idle connection, never the bot while a
+ * request is already on its way over it, which that request would meet as a reset with no HTTP answer at all. Node's
+ * default, 5 s, is shorter than a load balancer's idle timeout, and only 2–3 s longer than fetch's (undici's) reuse
+ * window of "server hint − 2 s": a process stalled for a moment on a busy machine closes connections a client is
+ * just reusing (docs/slack.md §3.4).
+ */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Node wants the headers timeout above the keep-alive timeout, or a reused connection can be cut mid-headers. */
+export const HTTP_HEADERS_TIMEOUT_MS = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
 
 function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
   const join = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-  let current = level;
-  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured (Bolt's
-  // own setLevel calls do not change what we write; our logger's level does).
+  // Bolt logs objects at debug level on every request: skip serialising them unless debug is configured. Bolt and
+  // WebClient call setLevel (WebClient sets INFO on a logger it is given); that changes nothing: our configured level
+  // decides what is written, and getLevel reports it, so the patched WebClient (patches/) builds its debug copies of
+  // requests and responses exactly when they would be written.
   const debugOn = level === LogLevel.DEBUG;
   return {
     debug: (...m: unknown[]) => {
@@ -56,10 +76,8 @@ function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
     info: (...m: unknown[]) => logger.info(join(m), { source: 'bolt' }),
     warn: (...m: unknown[]) => logger.warn(join(m), { source: 'bolt' }),
     error: (...m: unknown[]) => logger.error(join(m), { source: 'bolt' }),
-    setLevel: (l: LogLevel) => {
-      current = l;
-    },
-    getLevel: () => current,
+    setLevel: () => {},
+    getLevel: () => level,
     setName: () => {},
   };
 }
@@ -101,6 +119,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   // On Postgres (replicas), model and topic lists fetched by one replica serve the others.
   const catalog = createOmniCatalog({ client: omni, clock, logger, ...(store.kind === 'postgres' ? { shared: store } : {}) });
+  // The instance's own spec says how to update and pause routines; read at start and daily, never on a request.
+  const instanceApi = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock, logger: logger.child({ component: 'omni' }) });
   const people = createSlackUserDirectory(bootstrapClient);
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
@@ -117,7 +137,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       minIntervalMinutes: config.minIntervalMinutes,
       allowedEmailDomains: config.allowedEmailDomains,
     },
+    instanceApi,
+    omniBaseUrl: config.omni.baseUrl,
   });
+  let stopRefreshing: (() => void) | undefined;
+  const watcher = createRoutineWatcher({
+    omni,
+    store,
+    clock,
+    logger: logger.child({ component: 'watch' }),
+    requestsPerMinute: config.omni.rateLimitPerMinute,
+    view: (record) => toRoutineView(record, clock(), { pausable: instanceApi.current().pause !== null, omniBaseUrl: config.omni.baseUrl }),
+    notify: async (notice) => {
+      const message = buildOwnerNoticeMessage(notice);
+      await bootstrapClient.chat.postMessage({ channel: notice.slackUserId, text: message.text, blocks: message.blocks, unfurl_links: false });
+    },
+    ...(options.watch?.sleep ? { sleep: options.watch.sleep } : {}),
+  });
+  let stopWatching: (() => void) | undefined;
   const inFlight = createInFlight(logger);
 
   let ready = false;
@@ -195,22 +232,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   app.error(onError);
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi });
 
   let server: Server | undefined;
   return {
     app,
     inFlight,
     teamId,
+    watchOnce: () => watcher.runOnce(),
     async start(port = config.port) {
       const started = (await app.start(port)) as unknown;
       ready = true;
       // One Omni request now, so the first person to open the model picker does not wait for it inside Slack's 3 s.
       inFlight.run('warm the model list', () => catalog.searchModels(''));
+      inFlight.run('read the Omni instance spec', () => instanceApi.refresh());
+      stopRefreshing = instanceApi.startRefreshing();
+      if (config.watchIntervalMinutes > 0) stopWatching = watcher.start(config.watchIntervalMinutes * 60_000);
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
       if (config.slack.mode === 'socket') return config.port;
       if (started && typeof (started as Server).address === 'function') {
         server = started as Server;
+        server.keepAliveTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS;
+        server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
         const address = server.address();
         return typeof address === 'object' && address ? address.port : port;
       }
@@ -218,6 +261,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop(graceMs = 25_000) {
       ready = false;
+      stopRefreshing?.();
+      stopWatching?.();
+      await watcher.settled();
       await app.stop();
       const left = await inFlight.drain(graceMs);
       if (left > 0) logger.warn('stopped with work still in flight', { left });

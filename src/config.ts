@@ -1,7 +1,7 @@
 /**
- * The environment contract (../shared/design.md §3), validated in one place. `loadConfig` either returns a frozen
- * Config or throws one ConfigError that names every missing or invalid variable and how to fix it. No message
- * ever contains a variable's value, so a secret pasted into the wrong variable cannot leak through an error.
+ * The environment contract (the README's Environment table), validated in one place. `loadConfig` either returns
+ * a frozen Config or throws one ConfigError that names every missing or invalid variable and how to fix it. No
+ * message ever contains a variable's value, so a secret pasted into the wrong variable cannot leak through an error.
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
@@ -80,6 +80,10 @@ const EnvSchema = z
     ),
     OMNI_RATE_LIMIT_PER_MINUTE: intIn(1, 10000, 60),
     OMNI_REPLICAS: intIn(1, 100, 1),
+    OMNI_DEFAULT_MODEL: z.preprocess(
+      blankToUndefined,
+      z.string().trim().max(255, { error: 'must be a shared model id or name (at most 255 characters)' }).optional(),
+    ),
     PORT: intIn(0, 65535, 3000),
     DATABASE_URL: z.preprocess(
       blankToUndefined,
@@ -100,6 +104,7 @@ const EnvSchema = z
         .refine((s) => IANAZone.isValidZone(s), { error: 'must be an IANA time zone such as UTC or America/New_York' }),
     ),
     ROUTINE_MIN_INTERVAL_MINUTES: intIn(1, 1440, 60),
+    ROUTINE_WATCH_INTERVAL_MINUTES: intIn(0, 1440, 30),
     ALLOWED_EMAIL_DOMAINS: z.preprocess(
       blankToUndefined,
       z
@@ -136,11 +141,20 @@ export interface Config {
    * rateLimitPerMinute: for the whole key (shared by every replica on Postgres). replicas: the most replicas that
    * run at once; while the shared budget's database is unreachable each keeps to 1/replicas of it.
    */
-  omni: { baseUrl: string; apiKey: string; rateLimitPerMinute: number; replicas: number };
+  omni: {
+    baseUrl: string;
+    apiKey: string;
+    rateLimitPerMinute: number;
+    replicas: number;
+    /** The model the routine form preselects when the user has no last-used one and several are shared (id or name). */
+    defaultModel: string | undefined;
+  };
   port: number;
   databaseUrl: string;
   defaultTimezone: string;
   minIntervalMinutes: number;
+  /** How often owners' routines are checked for Omni disabling them or a failed run; 0 = never. */
+  watchIntervalMinutes: number;
   allowedEmailDomains: readonly string[];
   logLevel: LogLevelName;
 }
@@ -198,11 +212,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       apiKey: e.OMNI_API_KEY,
       rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE,
       replicas: e.OMNI_REPLICAS,
+      defaultModel: e.OMNI_DEFAULT_MODEL,
     }),
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     defaultTimezone: e.DEFAULT_TIMEZONE,
     minIntervalMinutes: e.ROUTINE_MIN_INTERVAL_MINUTES,
+    watchIntervalMinutes: e.ROUTINE_WATCH_INTERVAL_MINUTES,
     allowedEmailDomains: Object.freeze([...e.ALLOWED_EMAIL_DOMAINS]),
     logLevel: e.LOG_LEVEL,
   });

@@ -1,6 +1,6 @@
 /**
  * An app under test in its own process (so the load driver and the fakes do not share its CPU): spawn it with
- * `node --import tsx <entry>`, time spawn → its "running" log line (then /healthz must answer 200), read its RSS,
+ * `node <entry>` (compiled JavaScript, as in production) or `node --import tsx <entry>` (a .ts entry), time spawn → its "running" log line (then /healthz must answer 200), read its RSS,
  * stop it with SIGTERM. Its stderr/stdout are drained (a full pipe would stall it) and kept for diagnosis.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -26,7 +26,7 @@ export interface ChildApp {
 
 export interface SpawnAppOptions {
   name: string;
-  /** Absolute path of the TypeScript entry. */
+  /** Absolute path of the entry: compiled JavaScript (.js/.mjs) runs as is, a .ts entry through tsx's loader. */
   entry: string;
   env: Record<string, string>;
   cwd: string;
@@ -74,7 +74,8 @@ export function readProcessCpuMs(pid: number): number {
 export async function spawnApp(options: SpawnAppOptions): Promise<ChildApp> {
   const output: string[] = [];
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', TSX_LOADER, options.entry], {
+  const loader = options.entry.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, options.entry], {
     cwd: options.cwd,
     // Only what the app is given: no inherited .env-style surprises from the caller's environment.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...options.env },

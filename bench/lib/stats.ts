@@ -40,6 +40,25 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** First quartile, median and third quartile (linear interpolation between ranks); NaN for none. */
+export function quartiles(values: readonly number[]): { q1: number; median: number; q3: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => {
+    if (sorted.length === 0) return Number.NaN;
+    const pos = (sorted.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+  };
+  return { q1: at(0.25), median: at(0.5), q3: at(0.75) };
+}
+
+/** "1.32× (IQR 1.18–1.51×)": the median of paired-round ratios with its interquartile range. */
+export function formatRatioSpread(values: readonly number[]): string {
+  const q = quartiles(values);
+  return Number.isFinite(q.median) ? `${q.median.toFixed(2)}× (IQR ${q.q1.toFixed(2)}–${q.q3.toFixed(2)}×)` : 'n/a';
+}
+
 /** Deterministic PRNG (mulberry32) so both apps get exactly the same user sequence. */
 export function createRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -11,7 +11,9 @@ import { systemClock } from '../clock.js';
 import { type Config, ConfigError, loadConfig, secretValues } from '../config.js';
 import { createLogger, createRedactor } from '../log.js';
 import { createOmniClient } from '../omni/client.js';
+import { createInstanceApiReader, describeInstanceApi } from '../omni/instance-api.js';
 import { createRateBudget } from '../omni/rate-budget.js';
+import { matchModel } from '../routines/defaults.js';
 import { budgetWindows, worstMinute } from '../omni/shared-budget.js';
 import { openOmniBudget, type OmniBudget } from '../omni-budget.js';
 import { openStore, type Store } from '../store/index.js';
@@ -41,6 +43,8 @@ function describeOmniError(err: unknown): { detail: string; fix: string } {
   switch (e.reason) {
     case 'unauthorized':
       return { detail: `Omni refused the key${status}`, fix: 'Check OMNI_API_KEY: create an Organization API key in Omni → Settings → API access.' };
+    case 'personal_key':
+      return { detail: `Omni refused a personal (user-scoped) key${status}`, fix: 'Set OMNI_API_KEY to an Organization API key (Omni → Settings → API access → Organization keys): only it can act for each Slack user.' };
     case 'forbidden':
     case 'not_enabled':
       return { detail: `Omni said no${status}: ${e.omniMessage ?? 'forbidden'}`, fix: 'Use an organization key created by an Omni admin, and enable AI routines for the organization.' };
@@ -154,6 +158,40 @@ function buildChecks(config: Config, omniBudget: OmniBudget | Error): Check[] {
       },
     },
     {
+      name: 'Omni AI routines',
+      async run() {
+        try {
+          // A one-record list as the key's creator: 403 means AI routines are off for the organization.
+          const me = await omni.whoami();
+          await omni.listRoutines(me.user.membershipId, { pageSize: 1 });
+          return { ok: true, detail: 'enabled for the organization' };
+        } catch (err) {
+          const e = err as { reason?: string };
+          if (e.reason === 'not_enabled' || e.reason === 'forbidden') {
+            return { ok: false, detail: 'AI routines are not enabled for the organization (Omni answered 403)', fix: 'In Omni, enable AI routines and AI query generation for the organization (Settings → AI).' };
+          }
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
+    {
+      name: "Omni instance's API",
+      async run() {
+        const reader = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock: systemClock, logger });
+        const api = await reader.refresh();
+        const detail = describeInstanceApi(api);
+        if (api.source === 'documented') {
+          return {
+            ok: false,
+            detail: `${detail}. ${api.note ?? ''}`.trim(),
+            fix: `The bot reads ${config.omni.baseUrl}/api/openapi.json to learn how this instance updates and pauses routines; until it can, it assumes Omni's documented API, which may not match this instance.`,
+          };
+        }
+        const notes = [api.note, api.pause ? undefined : 'Pause and Resume buttons are hidden: the instance offers no way to pause through its API'].filter(Boolean);
+        return { ok: true, detail: notes.length > 0 ? `${detail}. ${notes.join('. ')}` : detail };
+      },
+    },
+    {
       name: 'Omni SCIM user lookup',
       async run() {
         try {
@@ -171,6 +209,27 @@ function buildChecks(config: Config, omniBudget: OmniBudget | Error): Check[] {
           const models = await omni.listSharedModels();
           if (models.length === 0) return { ok: false, detail: 'no shared models visible to this key', fix: 'Routines need a shared model: share one in Omni, or use a key whose creator can see them.' };
           return { ok: true, detail: `${models.length} shared model${models.length === 1 ? '' : 's'}` };
+        } catch (err) {
+          return { ok: false, ...describeOmniError(err) };
+        }
+      },
+    },
+    {
+      name: 'OMNI_DEFAULT_MODEL',
+      async run() {
+        const wanted = config.omni.defaultModel;
+        if (!wanted) return { ok: true, detail: 'not set (the form preselects a model only when one is shared, or the one a user picked last)' };
+        try {
+          const models = await omni.listSharedModels();
+          const found = matchModel(models, wanted);
+          if (found) return { ok: true, detail: `preselects ${found.name ?? found.id} (${found.id})` };
+          const sameName = models.filter((m) => (m.name ?? '').trim().toLowerCase() === wanted.trim().toLowerCase()).length;
+          const names = models.slice(0, 10).map((m) => m.name ?? m.id).join(', ');
+          return {
+            ok: false,
+            detail: sameName > 1 ? `${sameName} shared models are named "${wanted}"` : `no shared model has the id or name "${wanted}"`,
+            fix: sameName > 1 ? 'Set OMNI_DEFAULT_MODEL to the model id instead of its name.' : `Set it to one of: ${names}${models.length > 10 ? ', …' : ''} (or its id), or leave it empty.`,
+          };
         } catch (err) {
           return { ok: false, ...describeOmniError(err) };
         }
@@ -215,6 +274,11 @@ export async function runDoctorCommand(args: string[], io: CliIo): Promise<numbe
     if (!(omniBudget instanceof Error)) await omniBudget.close();
   }
   io.stdout.write(failed === 0 ? '\nAll checks passed.\n' : `\n${failed} check${failed === 1 ? '' : 's'} failed.\n`);
+  // End users are only told to ask their Slack admin; this is what the admin then does.
+  io.stdout.write(
+    '\nSomeone told to "ask your Slack admin to link your Omni account"? Their Slack email matches no single Omni user:\n' +
+      '  npx routine-bot users link <slack-user-id> <membership-id>   (the bot logs the exact command when it meets one)\n',
+  );
   return failed === 0 ? 0 : 1;
 }
 

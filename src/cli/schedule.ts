@@ -1,6 +1,7 @@
 /**
  * `routine-bot schedule "<phrase>" [--tz ZONE] [--from ISO] [--count N] [--min-interval MIN] [--json]`
- * (../shared/design.md §3). With no phrase, one phrase a line from stdin, one result a line, in order.
+ * (README, Admin commands; the --json shape in docs/schedules.md §1). With no phrase, one phrase a line from stdin,
+ * one result a line, in order.
  * Exit 0 when every phrase was understood, 1 when any was refused, 2 on bad usage.
  */
 import { createInterface } from 'node:readline';

@@ -1,3 +1,3 @@
 export { createIdentityResolver, type IdentityResolver, type IdentityResolverOptions } from './resolve-identity.js';
-export { describeIdentityProblem, type IdentityProblemLike } from './describe-identity-problem.js';
+export { adminFixForIdentityProblem, describeIdentityProblem, type IdentityProblemLike } from './describe-identity-problem.js';
 export type * from './types.js';

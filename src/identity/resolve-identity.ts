@@ -42,7 +42,7 @@ export interface IdentityResolver {
 const MAX_NEGATIVE_ENTRIES = 5000;
 
 /**
- * Slack user → email → Omni membership id (design.md §5). Order: an admin override wins; then a cached SCIM
+ * Slack user → email → Omni membership id (docs/omni-api.md §4, §8). Order: an admin override wins; then a cached SCIM
  * identity younger than the ttl whose email still matches the Slack profile; then SCIM, matching `userName`
  * exactly and case-insensitively. Only `userName` counts: it is the login email that the SCIM filter matches, and
  * a secondary address in `emails` could belong to someone else.
@@ -139,6 +139,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
       if (cacheMatches && age < maxStaleMs) {
         log.warn('using a stale identity while the Omni SCIM lookup fails', { err, resolvedAt: cached.resolvedAt.toISOString() });
         return found(cached, 'cache', slackUser);
+      }
+      const reason = (err as { reason?: unknown }).reason;
+      if (reason === 'personal_key' || reason === 'unauthorized') {
+        // Not the user's problem and not passing: the admin must change the key (doctor says how).
+        log.error('Omni refused the bot key for SCIM: OMNI_API_KEY must be an organization API key', { reason });
+        return problem(slackUserId, 'bot_key_refused', email);
       }
       log.warn('Omni SCIM lookup failed', { err });
       return problem(slackUserId, 'lookup_failed', email);

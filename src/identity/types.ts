@@ -16,7 +16,7 @@ export interface SlackUserLookup {
 }
 
 export interface ScimUser {
-  /** The SCIM user id, which is the Omni membership id (omni-api.md §4.1). */
+  /** The SCIM user id, which is the Omni membership id (docs/omni-api.md §4.1). */
   id: string;
   /** The login email. */
   userName: string;
@@ -36,7 +36,9 @@ export type IdentityProblemReason =
   | 'no_match'
   | 'several_matches'
   | 'inactive'
-  | 'lookup_failed';
+  | 'lookup_failed'
+  /** Omni refused the bot's own key for SCIM (a personal key, or a wrong one): for the bot's admin to fix. */
+  | 'bot_key_refused';
 
 export interface IdentityFound {
   ok: true;

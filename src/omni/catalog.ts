@@ -1,6 +1,6 @@
 /**
  * Shared models, branches and topics, cached for a few minutes and searched locally, so the modal's search boxes
- * (one options request per keystroke) never cost an Omni request per keystroke (../shared/design.md §5).
+ * (one options request per keystroke) never cost an Omni request per keystroke (docs/omni-api.md §1.4).
  * Concurrent misses share one request; an expired entry is served at once while it refreshes in the background,
  * and a refresh that fails keeps the old data. With `shared` (the store, on several replicas), a replica first
  * looks for a list another replica fetched within the TTL, and puts what it fetched there for the others: N

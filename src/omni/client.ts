@@ -6,7 +6,7 @@
  *  - POSTs (create, run now) retry only what cannot have reached Omni's application (WAF 429s, refused
  *    connections). After an ambiguous create failure we look for the routine before sending again (never after
  *    a timeout: the first request may still be running at Omni).
- * @see ../shared/omni-api.md, ../shared/design.md §5
+ * @see docs/omni-api.md (§1.4 rate limit and retries, §2 routines, §8 how the bot uses Omni)
  */
 import got, { type Got, type RequestError } from 'got';
 import type { z } from 'zod';
@@ -21,12 +21,14 @@ import {
   RoutineCreateBodySchema,
   RoutineListSchema,
   RoutineSchema,
-  RoutineUpdatePatchSchema,
+  RoutineUpdateBodySchema,
+  hasMorePages,
   ScimGroupListSchema,
   ScimUserListSchema,
   TopicListSchema,
   TriggeredSchema,
   WhoamiSchema,
+  ApiSpecSchema,
   type OmniGroup,
   type OmniModel,
   type OmniTopic,
@@ -35,7 +37,7 @@ import {
   type RoutineCreateBody,
 } from './schemas.js';
 import { isSameRoutine } from './same-routine.js';
-import type { OmniClient, RoutineActiveTarget } from './types.js';
+import type { OmniClient } from './types.js';
 
 export interface OmniRetryPolicy {
   /** Retries after the first attempt. */
@@ -66,7 +68,7 @@ export interface OmniClientOptions {
 
 /**
  * Three retries cover a WAF minute with Omni's recommended backoff; more would keep a Slack user waiting for
- * nothing. The 5-second floor for WAF throttling without Retry-After follows omni-api.md §1.4.
+ * nothing. The 5-second floor for WAF throttling without Retry-After follows docs/omni-api.md §1.4.
  */
 export const DEFAULT_RETRY: OmniRetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const WAF_FLOOR_MS = 5000;
@@ -220,7 +222,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
     buildQuery({ userId, ...extra });
 
   async function listRoutines(userId: string, opts: { cursor?: string; pageSize?: number } = {}, deadline?: number) {
-    return request(
+    const page = await request(
       {
         operation: 'listRoutines',
         method: 'GET',
@@ -230,6 +232,9 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       },
       deadline,
     );
+    // One record the bot cannot read at all must not hide the others; the admin learns of it from the log.
+    if (page.skipped > 0) logger.warn('omni list: skipped records without an id', { skipped: page.skipped });
+    return page;
   }
 
   async function listModels(params: Record<string, string>): Promise<OmniModel[]> {
@@ -246,7 +251,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       });
       all.push(...result.records);
       const next = result.pageInfo.nextCursor;
-      if (!result.pageInfo.hasNextPage || !next || seen.has(next)) break;
+      if (!hasMorePages(result.pageInfo) || !next || seen.has(next)) break;
       seen.add(next);
       cursor = next;
     }
@@ -281,7 +286,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         const page = await listRoutines(userId, { pageSize: Math.min(100, max - all.length), ...(cursor ? { cursor } : {}) });
         all.push(...page.records);
         const next = page.pageInfo.nextCursor;
-        if (!page.pageInfo.hasNextPage || !next || seen.has(next)) break;
+        if (!hasMorePages(page.pageInfo) || !next || seen.has(next)) break;
         seen.add(next);
         cursor = next;
       }
@@ -343,12 +348,14 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       });
     },
 
-    async updateRoutine(userId, routineId, patch) {
-      const checked = RoutineUpdatePatchSchema.safeParse(patch);
-      if (!checked.success) throw invalidInput({ method: 'PATCH', path: `/${routinesPath(routineId)}` }, checked.error);
+    // PUT and PATCH are both idempotent (the same body twice leaves the same state), so they retry like a GET.
+    // Which method and which fields the instance takes is the caller's decision, from the instance's own spec.
+    async updateRoutine(userId, routineId, body, method = 'PATCH') {
+      const checked = RoutineUpdateBodySchema.safeParse(body);
+      if (!checked.success) throw invalidInput({ method, path: `/${routinesPath(routineId)}` }, checked.error);
       return request({
         operation: 'updateRoutine',
-        method: 'PATCH',
+        method,
         path: routinesPath(routineId),
         user: userId, query: userQuery(userId),
         json: checked.data,
@@ -356,18 +363,9 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       });
     },
 
-    // Q2 (omni-api.md §2.4): the docs document only PUT with required name/prompt/schedule plus `isActive`; the
-    // SDK's PATCH has no `isActive`. We send the documented PUT, without `timezone` (not in the PUT schema), and
-    // keep it idempotent so retries are safe. Verify live before relying on it.
-    setRoutineActive: (userId, routine: RoutineActiveTarget, active) =>
-      request({
-        operation: 'setRoutineActive',
-        method: 'PUT',
-        path: routinesPath(routine.id),
-        user: userId, query: userQuery(userId),
-        json: { name: routine.name, prompt: routine.prompt, schedule: routine.schedule, isActive: active },
-        schema: RoutineSchema,
-      }),
+    async readApiSpec() {
+      return request({ operation: 'readApiSpec', method: 'GET', path: 'openapi.json', schema: ApiSpecSchema });
+    },
 
     // DELETE is retried like a GET: deleting twice leaves the same state. A 404 on a retry means an earlier
     // attempt (or someone else) already deleted it, which is what the caller wanted.

@@ -1,7 +1,7 @@
 /**
  * The one error the Omni client throws. It is built from facts only (status, method, path, Omni's own message),
  * never from a got error object: got errors carry `options.headers`, and so the bearer key, in every
- * `util.inspect`, `JSON.stringify` or log of them (../shared/style.md §2 rule 3).
+ * `util.inspect`, `JSON.stringify` or log of them; a secret must never reach a log line or an error message.
  */
 import { RoutineBotError } from '../errors.js';
 
@@ -16,9 +16,13 @@ export type OmniErrorKind =
   | 'invalid_input';
 
 /**
- * What the failure means for the user; the Slack layer words each one (src/routines/failures.ts).
+ * What the failure means for the user; src/routines/failures.ts words each one (the Slack layer only renders the words).
  * 'ambiguous': a create or run-now may or may not have happened and we could not find out.
  * 'member_not_found': the `userId` membership is unknown to Omni (a stale identity mapping).
+ * 'limit_unclear': a 429 on create that is neither the WAF's nor worded as the routine limit or a rate limit.
+ * 'personal_key': the bot's key is a personal (user-scoped) one; it needs an organization key.
+ * 'cannot_run': run now refused with 400, the routine cannot run as configured.
+ * 'not_supported': 405, the instance has no such method.
  */
 export type OmniErrorReason =
   | 'not_enabled'
@@ -27,7 +31,12 @@ export type OmniErrorReason =
   | 'not_found'
   | 'member_not_found'
   | 'routine_limit'
+  | 'limit_unclear'
   | 'run_in_progress'
+  | 'cannot_run'
+  | 'not_supported'
+  | 'conflict'
+  | 'personal_key'
   | 'invalid_request'
   | 'unauthorized'
   | 'rate_limited'
@@ -43,7 +52,7 @@ export type OmniOperation =
   | 'getRoutine'
   | 'createRoutine'
   | 'updateRoutine'
-  | 'setRoutineActive'
+  | 'readApiSpec'
   | 'deleteRoutine'
   | 'triggerRoutine'
   | 'listModels'
@@ -140,7 +149,7 @@ function buildOmniErrorMessage(init: OmniApiErrorInit): string {
 const MAX_MESSAGE_LENGTH = 500;
 
 /**
- * Omni's message from any of its four error shapes (../shared/omni-api.md §1.3): `{detail,status}`,
+ * Omni's message from any of its four error shapes (docs/omni-api.md §1.3): `{detail,status}`,
  * `{error:{code,message}}`, `{error:string,success:false}`, `{error:code,message}`; else the raw text, trimmed.
  */
 export function readOmniMessage(body: unknown): string | undefined {
@@ -171,11 +180,16 @@ function clip(text: string): string {
 }
 
 const NOT_ENABLED = /not enabled|USE_AI|aiScheduledTasks/i;
-const BAD_KEY = /Invalid bearer token|Bad authorization header|no longer has the required permissions|User-scoped API keys are not allowed/i;
+const PERSONAL_KEY = /User-scoped API keys/i;
+const BAD_KEY = /Invalid bearer token|Bad authorization header|no longer has the required permissions/i;
 const UNKNOWN_MEMBER = /User with id .* does not exist/i;
-const RATE_TEXT = /rate limit/i;
+const RATE_TEXT = /rate limit|too many requests/i;
+const ROUTINE_LIMIT_TEXT = /maximum number of (active )?routines|routine limit|active routines/i;
 
-/** The user-facing meaning of an HTTP failure, given the operation (a 429 or 404 on create means something else). */
+/**
+ * The user-facing meaning of an HTTP failure, given the operation: some statuses mean different things per
+ * operation (omni-api notes in docs/omni-api.md): 429 on create, 404 on create and on list, 400 and 409 on run now.
+ */
 export function resolveOmniReason(input: {
   status: number;
   operation: OmniOperation | undefined;
@@ -186,14 +200,20 @@ export function resolveOmniReason(input: {
   const message = input.message ?? '';
   if (status === 429) {
     if (wafThrottled) return 'rate_limited';
-    // Without the WAF header, a 429 on create is the per-user routine limit (omni-api.md §1.4), unless the text
-    // plainly says rate limit.
-    if (operation === 'createRoutine' && !RATE_TEXT.test(message)) return 'routine_limit';
-    return 'rate_limited';
+    if (RATE_TEXT.test(message)) return 'rate_limited';
+    if (operation !== 'createRoutine') return 'rate_limited';
+    // Without the WAF header a 429 on create is documented as the per-user routine limit (docs/omni-api.md §1.4), but only Omni's words
+    // can tell it from throttling that lost its header: without them, say both.
+    return ROUTINE_LIMIT_TEXT.test(message) ? 'routine_limit' : 'limit_unclear';
   }
   if (status >= 500) return 'unavailable';
+  if (PERSONAL_KEY.test(message) && (status === 400 || status === 401 || status === 403)) return 'personal_key';
   if (status === 401) return 'unauthorized';
-  if (status === 400) return BAD_KEY.test(message) ? 'unauthorized' : 'invalid_request';
+  if (status === 405) return 'not_supported';
+  if (status === 400) {
+    if (BAD_KEY.test(message)) return 'unauthorized';
+    return operation === 'triggerRoutine' ? 'cannot_run' : 'invalid_request';
+  }
   if (status === 403) {
     if (BAD_KEY.test(message)) return 'unauthorized';
     if (NOT_ENABLED.test(message)) return 'not_enabled';
@@ -201,9 +221,11 @@ export function resolveOmniReason(input: {
   }
   if (status === 404) {
     if (UNKNOWN_MEMBER.test(message)) return 'member_not_found';
+    // The list's only documented 404 is an unknown `userId` membership: the routine list has no id to miss.
+    if (operation === 'listRoutines') return 'member_not_found';
     if (operation === 'createRoutine') return 'model_not_found';
     return 'not_found';
   }
-  if (status === 409) return operation === 'triggerRoutine' ? 'run_in_progress' : 'invalid_request';
+  if (status === 409) return operation === 'triggerRoutine' ? 'run_in_progress' : 'conflict';
   return 'invalid_request';
 }

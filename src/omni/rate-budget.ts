@@ -1,6 +1,6 @@
 /**
  * One token bucket in front of every Omni request of the process. Omni limits 60 requests a minute per key at its
- * WAF, and every client of the key shares that bucket (../shared/omni-api.md §1.4), so we stay under it here rather
+ * WAF, and every client of the key shares that bucket (docs/omni-api.md §1.4), so we stay under it here rather
  * than discover it through 429s.
  *
  * Capacity: a burst of perMinute/6 (10 at the default 60), refilled continuously at (perMinute - burst) a minute.

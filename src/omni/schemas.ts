@@ -1,7 +1,7 @@
 /**
- * zod schemas of everything that crosses the Omni boundary (../shared/omni-api.md). Request schemas are strict,
- * so a wrong body fails here rather than as a 400; response schemas accept extra keys, so a new field on Omni's
- * side does not break the bot.
+ * zod schemas of everything that crosses the Omni boundary (docs/omni-api.md; the § numbers below are its
+ * sections). Request schemas are strict, so a wrong body fails here rather than as a 400; response schemas accept
+ * extra keys, so a new field on Omni's side does not break the bot.
  */
 import { z } from 'zod';
 
@@ -40,72 +40,148 @@ export const RoutineCreateBodySchema = z.strictObject({
 });
 export type RoutineCreateBody = z.input<typeof RoutineCreateBodySchema>;
 
-/** §2.4 [SDK] PATCH: every field optional; `destination` replaces the whole destination; null clears description. */
-export const RoutineUpdatePatchSchema = z.strictObject({
+/**
+ * §2.4 update. The docs document PUT (name, prompt, schedule required; description, modelId, isActive optional);
+ * the SDK documents PATCH (all optional: name, prompt, schedule, timezone, description, destination). Which one an
+ * instance has is read from its own spec (src/omni/instance-api.ts); this is the union of every field either
+ * names, strict, so nothing else is ever sent. Which fields a body may hold is the use case's business.
+ */
+export const RoutineUpdateBodySchema = z.strictObject({
   name: z.string().min(1).max(255).optional(),
   prompt: z.string().min(1).optional(),
   schedule: z.string().min(1).optional(),
   timezone: z.string().min(1).optional(),
   description: z.string().nullable().optional(),
   destination: RoutineDestinationSchema.optional(),
+  modelId: z.guid().optional(),
+  branchId: z.guid().nullable().optional(),
+  topicName: z.string().nullable().optional(),
+  isActive: z.boolean().optional(),
 });
-export type RoutineUpdatePatch = z.input<typeof RoutineUpdatePatchSchema>;
+export type RoutineUpdateBody = z.input<typeof RoutineUpdateBodySchema>;
 
 // ---- responses ------------------------------------------------------------------------------------------------
 
+/*
+ * Reading is tolerant (issue 9): a field that is null or of a shape the docs do not describe falls back to a neutral
+ * value, an unknown destination type or Slack recipient type is kept as "other", and a record that cannot be read at
+ * all (no id) is dropped from its page instead of failing the page. One odd routine must never hide the others.
+ */
+const text = z
+  .string()
+  .nullable()
+  .optional()
+  .catch(null)
+  .transform((v) => v ?? '');
+const nullableText = z
+  .string()
+  .nullable()
+  .optional()
+  .catch(null)
+  .transform((v) => v ?? null);
+const flag = z
+  .boolean()
+  .nullable()
+  .optional()
+  .catch(null)
+  .transform((v) => v ?? false);
+const stringList = z
+  .array(z.unknown())
+  .nullable()
+  .optional()
+  .catch(null)
+  .transform((v) => (v ?? []).filter((x): x is string => typeof x === 'string'));
+
 const EmailDestinationResponse = z.object({
   type: z.literal('email'),
-  recipientEmails: z.array(z.string()).default([]),
-  userGroupIds: z.array(z.string()).default([]),
+  recipientEmails: stringList,
+  userGroupIds: stringList,
 });
 const SlackDestinationResponse = z.object({
   type: z.literal('slack'),
   recipientId: z.string(),
   slackRecipientType: z.enum(['channel', 'users']),
 });
+/** A destination the bot cannot describe (a new type, or a Slack recipient type it does not know). */
+export interface OtherDestination {
+  type: 'other';
+  /** Omni's `type` value, for display ("other"). */
+  omniType: string;
+}
+export type RoutineDestinationRecord = z.output<typeof EmailDestinationResponse> | z.output<typeof SlackDestinationResponse> | OtherDestination;
 
-const LastRunSchema = z.looseObject({
-  completedAt: z.string().nullable().default(null),
-  label: z.string(),
-  state: z.string(),
+const DestinationResponse = z.unknown().transform((value): RoutineDestinationRecord => {
+  const email = EmailDestinationResponse.safeParse(value);
+  if (email.success) return email.data;
+  const slack = SlackDestinationResponse.safeParse(value);
+  if (slack.success) return slack.data;
+  const rawType = (value as { type?: unknown } | null)?.type;
+  return { type: 'other', omniType: typeof rawType === 'string' ? rawType.slice(0, 40) : 'unknown' };
 });
 
-/** §2.3 Routine (get, list records, update response). */
+const LastRunSchema = z.looseObject({
+  completedAt: nullableText,
+  label: text,
+  state: text,
+});
+
+/** §2.3 Routine (get, list records, update response). Only `id` is required; see the note above. */
 export const RoutineSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  prompt: z.string(),
-  schedule: z.string(),
-  timezone: z.string(),
-  modelId: z.string(),
-  branchId: z.string().nullable().default(null),
-  topicName: z.string().nullable().default(null),
-  description: z.string().nullable().default(null),
-  destination: z.discriminatedUnion('type', [EmailDestinationResponse, SlackDestinationResponse]),
-  disabled: z.boolean(),
-  systemDisabled: z.boolean().default(false),
-  systemDisabledReason: z.string().nullable().default(null),
-  recipientCount: z.number().int().optional(),
-  lastRun: LastRunSchema.nullable().default(null),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  id: z.string().min(1),
+  name: text,
+  prompt: text,
+  schedule: text,
+  timezone: text,
+  modelId: text,
+  branchId: nullableText,
+  topicName: nullableText,
+  description: nullableText,
+  destination: DestinationResponse,
+  disabled: flag,
+  systemDisabled: flag,
+  systemDisabledReason: nullableText,
+  recipientCount: z.number().int().optional().catch(undefined),
+  lastRun: LastRunSchema.nullable().optional().catch(null).transform((v) => v ?? null),
+  createdAt: text,
+  updatedAt: text,
 });
 export type Routine = z.output<typeof RoutineSchema>;
 
+/** `totalRecords` is documented as required but is not needed to page: a page without it still reads. */
 export const PageInfoSchema = z.object({
-  hasNextPage: z.boolean(),
-  nextCursor: z.string().nullable().default(null),
-  pageSize: z.number().int(),
-  totalRecords: z.number().int(),
+  hasNextPage: z.boolean().nullable().optional().catch(null).transform((v) => v ?? undefined),
+  nextCursor: nullableText,
+  pageSize: z.number().int().optional().catch(undefined),
+  totalRecords: z.number().int().optional().catch(undefined),
 });
 export type PageInfo = z.output<typeof PageInfoSchema>;
 
-export const RoutineListSchema = z.object({ pageInfo: PageInfoSchema, records: z.array(RoutineSchema) });
+/** Whether a page says another follows: `hasNextPage`, or when Omni left it out, a cursor to follow. */
+export function hasMorePages(info: PageInfo): boolean {
+  return info.hasNextPage ?? info.nextCursor !== null;
+}
+
+/** A list page: each record read on its own; `skipped` counts records without even an id. */
+export const RoutineListSchema = z
+  .object({ pageInfo: PageInfoSchema.catch({ hasNextPage: false, nextCursor: null, pageSize: undefined, totalRecords: undefined }), records: z.array(z.unknown()) })
+  .transform(({ pageInfo, records }) => {
+    const read: Routine[] = [];
+    let skipped = 0;
+    for (const record of records) {
+      const parsed = RoutineSchema.safeParse(record);
+      if (parsed.success) read.push(parsed.data);
+      else skipped += 1;
+    }
+    return { pageInfo, records: read, skipped };
+  });
 export type RoutinePage = z.output<typeof RoutineListSchema>;
 
 export const CreatedSchema = z.object({ id: z.string().min(1) });
 export const DeletedSchema = z.object({ deleted: z.boolean(), id: z.string() });
 export const TriggeredSchema = z.object({ id: z.string().min(1) });
+
+/** The instance's own OpenAPI document (any JSON object; src/omni/instance-api.ts reads what it needs). */
+export const ApiSpecSchema = z.record(z.string(), z.unknown());
 
 /** §5 whoami. */
 export const WhoamiSchema = z.object({

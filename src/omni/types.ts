@@ -1,6 +1,6 @@
 /**
  * The Omni client's public surface. Every routine method takes the acting Slack user's Omni membership id and
- * sends it as `?userId=` (../shared/design.md §5): the bot never acts as anyone but the person who asked.
+ * sends it as `?userId=` (docs/omni-api.md §1.2): the bot never acts as anyone but the person who asked.
  */
 import type {
   OmniGroup,
@@ -10,7 +10,7 @@ import type {
   Routine,
   RoutineCreateBody,
   RoutinePage,
-  RoutineUpdatePatch,
+  RoutineUpdateBody,
   Whoami,
 } from './schemas.js';
 
@@ -23,12 +23,10 @@ export type {
   Routine,
   RoutineCreateBody,
   RoutinePage,
-  RoutineUpdatePatch,
+  RoutineUpdateBody,
+  RoutineDestinationRecord,
   Whoami,
 } from './schemas.js';
-
-/** What pause/resume needs of a routine: the documented PUT requires name, prompt and schedule. */
-export type RoutineActiveTarget = Pick<Routine, 'id' | 'name' | 'prompt' | 'schedule'>;
 
 export interface OmniClient {
   /** GET /v1/whoami: the key's scope and its creator (doctor, startup check). */
@@ -43,10 +41,13 @@ export interface OmniClient {
    * (`recovered: true` when found) and sends again at most once.
    */
   createRoutine(userId: string, body: RoutineCreateBody): Promise<{ id: string; recovered: boolean }>;
-  /** PATCH /v1/ai/routines/{id} with only the fields to change (per the SDK; open question Q2). */
-  updateRoutine(userId: string, routineId: string, patch: RoutineUpdatePatch): Promise<Routine>;
-  /** Pause (false) or resume (true) through the documented PUT with `isActive` (open question Q2). */
-  setRoutineActive(userId: string, routine: RoutineActiveTarget, active: boolean): Promise<Routine>;
+  /**
+   * PUT or PATCH /v1/ai/routines/{id} (the docs say PUT, the SDK PATCH: open question Q2; the instance's spec
+   * decides, see instance-api.ts). Sends exactly `body`; pause and resume are `isActive` where the instance has it.
+   */
+  updateRoutine(userId: string, routineId: string, body: RoutineUpdateBody, method?: 'PUT' | 'PATCH'): Promise<Routine>;
+  /** GET {base}/api/openapi.json: the instance's own API description. */
+  readApiSpec(): Promise<Record<string, unknown>>;
   /** DELETE; a 404 on a retry after an ambiguous first attempt counts as deleted (`alreadyDeleted: true`). */
   deleteRoutine(userId: string, routineId: string): Promise<{ deleted: true; id: string; alreadyDeleted: boolean }>;
   /** POST …/trigger (202). Delivers to every recipient. Never retried once it may have started a run. */

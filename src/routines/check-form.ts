@@ -28,6 +28,20 @@ const EMAIL = /^[^\s@<>(),;:"[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.
 /** What a users_select sends back; anything else in the recipients state was forged. */
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+/** Public and private channel ids (what a conversations_select limited to channels sends back). */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,30}$/;
+
+const DM_AS_CHANNEL = "That's a direct message, not a channel. Choose \u201cSend me a DM\u201d to get the answers yourself, or pick a channel.";
+
+/**
+ * A direct message conversation (`D…`). It is never a channel destination: whoever is in that DM would get answers
+ * drawn from the owner's Omni access without having chosen a channel. (Group DMs share the `G` prefix with old
+ * private channels, so they are kept out by the channel picker's filter and by not offering them as a default.)
+ */
+export function isDirectMessageId(id: string): boolean {
+  return /^D[A-Z0-9]{2,}$/.test(id);
+}
+
 export function isValidEmail(address: string): boolean {
   return address.length <= 254 && EMAIL.test(address);
 }
@@ -66,8 +80,8 @@ export function checkRoutineForm(
   now: Date,
 ): CheckedForm | { ok: false; errors: FormErrors } {
   const errors: FormErrors = {};
-  if (form.name.trim() === '') errors.name = 'Give the routine a name (it becomes the email subject).';
-  else if (form.name.length > LIMITS.name) errors.name = `Keep the name under ${LIMITS.name} characters.`;
+  // A blank name is fine: the bot names the routine from the prompt (completeForm) before it goes to Omni.
+  if (form.name.length > LIMITS.name) errors.name = `Keep the name under ${LIMITS.name} characters.`;
   if (form.prompt.trim() === '') errors.prompt = 'Tell the Omni Agent what to do on each run.';
   else if (form.prompt.length > LIMITS.prompt) errors.prompt = `Keep the prompt under ${LIMITS.prompt} characters.`;
   if (form.description.length > LIMITS.description) errors.description = `Keep the description under ${LIMITS.description} characters.`;
@@ -77,11 +91,19 @@ export function checkRoutineForm(
   let schedule: CheckedForm['schedule'] | undefined;
   const preview = previewSchedule(form, policy, now);
   if (preview === null) errors.schedule = 'Say when it should run, e.g. "every weekday at 9am".';
-  else if (!preview.ok) errors.schedule = `${preview.error.message} Try: ${preview.error.alternative}`;
+  else if (!preview.ok) {
+    // Some reasons end in "for example:" and lead straight into the alternative.
+    const message = preview.error.message.trim();
+    errors.schedule = message.endsWith(':') ? `${message} ${preview.error.alternative}` : `${message} Try: ${preview.error.alternative}`;
+  }
   else schedule = preview;
 
   const typedEmails = form.delivery === 'email' ? readEmailList(form.emails) : [];
-  if (form.delivery === 'channel' && !form.channelId) errors.channelId = 'Pick the channel to post in.';
+  if (form.delivery === 'channel') {
+    if (!form.channelId) errors.channelId = 'Pick the channel to post in.';
+    else if (isDirectMessageId(form.channelId)) errors.channelId = DM_AS_CHANNEL;
+    else if (!SLACK_CHANNEL_ID.test(form.channelId)) errors.channelId = 'Pick a channel from the list.';
+  }
   if (form.delivery === 'email') {
     const invalid = typedEmails.filter((e) => !isValidEmail(e));
     const outside = typedEmails.filter((e) => isValidEmail(e) && !isAllowedEmailDomain(e, policy.allowedEmailDomains));
@@ -90,7 +112,7 @@ export function checkRoutineForm(
     else if (outside.length > 0)
       errors.emails = `Routines may only email ${policy.allowedEmailDomains.join(', ')} addresses: ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? '…' : ''} cannot receive it.`;
     if (form.recipientUserIds.some((id) => !SLACK_USER_ID.test(id))) errors.recipients = 'Pick people from the list.';
-    else if (total === 0) errors.recipients = 'Choose at least one person or type an email address.';
+    else if (total === 0) errors.recipients = 'Add at least one person here, or type an address under Other email addresses: one of the two is needed.';
     else if (total > LIMITS.recipients) errors.recipients = `Omni sends to at most ${LIMITS.recipients} recipients; you chose ${total}.`;
   }
 

@@ -27,7 +27,51 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
     message: "You've reached the maximum number of active routines Omni allows per person. Pause or delete one, then try again.",
     retryable: true,
   },
-  run_in_progress: { message: 'This routine is already running. Wait for the current run to finish.', retryable: true },
+  limit_unclear: {
+    message:
+      "Omni refused with “too many” (HTTP 429) without saying why: either you've reached the number of active routines Omni allows per person, or Omni is handling too many requests. Wait a minute and try again; if it fails the same way, pause or delete a routine you no longer need.",
+    retryable: true,
+  },
+  run_in_progress: { message: 'This routine is already running. Wait for the current run to finish, then press Run now again.', retryable: true },
+  cannot_run: {
+    message:
+      "Omni can't run this routine as it is set up: its model, branch or owner may no longer be accessible. Its schedule is unchanged. Edit the routine, or ask your Omni admin about access.",
+    retryable: false,
+  },
+  run_paused: { message: 'This routine is paused in Omni, so it cannot run. Resume it first.', retryable: false },
+  run_disabled: { message: 'Omni has disabled this routine, so it cannot run. Open it in Omni to see why.', retryable: false },
+  not_supported: {
+    message:
+      "This Omni instance doesn't offer that through its API (HTTP 405), so nothing was changed. Do it in Omni instead. (Admins: `npx routine-bot doctor` shows what the instance offers.)",
+    retryable: false,
+  },
+  conflict: { message: 'Omni refused because the routine was being changed at the same time (HTTP 409). Try again in a moment.', retryable: true },
+  personal_key: {
+    message:
+      "The bot is set up with a personal Omni API key, but it needs an organization API key to act for each person. Ask the admin who runs this bot to set OMNI_API_KEY to an Omni organization key (`npx routine-bot doctor` checks it).",
+    retryable: false,
+  },
+  cannot_pause: {
+    message: "This Omni instance has no way to pause or resume routines through its API, so nothing was changed. Do it in Omni instead.",
+    retryable: false,
+  },
+  pause_ignored: {
+    message: 'Omni accepted the request, but the routine is still active: this Omni instance ignored the pause. It will keep running on schedule until you pause it in Omni.',
+    retryable: false,
+  },
+  resume_ignored: {
+    message: 'Omni accepted the request, but the routine is still paused: this Omni instance ignored the resume. Resume it in Omni.',
+    retryable: false,
+  },
+  resume_disabled: {
+    message: "Omni itself disabled this routine, so resuming it from Slack would not help. Open it in Omni to see why and fix it there.",
+    retryable: false,
+  },
+  member_gone: {
+    message:
+      "Omni no longer knows the account the bot had for you, and looking you up again found the same one. Ask your Omni admin to check your Omni account.",
+    retryable: false,
+  },
   invalid_request: { message: 'Omni rejected the routine', retryable: true },
   unauthorized: {
     message: "The bot's Omni API key was refused. Ask the admin who runs this bot to check OMNI_API_KEY (npx routine-bot doctor).",
@@ -67,6 +111,11 @@ export function describeFailure(err: unknown): UserFacingFailure {
       if (e.reason === 'invalid_request') {
         const detail = cleanOmniMessage(e.omniMessage);
         return { code: e.reason, message: detail ? `Omni rejected the routine: ${detail}` : `${words.message}.`, retryable: true };
+      }
+      // Omni's own words help where the cause is specific to this routine or this moment.
+      if (e.reason === 'cannot_run' || e.reason === 'limit_unclear') {
+        const detail = cleanOmniMessage(e.omniMessage);
+        return { code: e.reason, message: detail ? `${words.message} Omni said: “${detail}”` : words.message, retryable: words.retryable };
       }
       return { code: e.reason, ...words };
     }

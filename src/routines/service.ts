@@ -4,15 +4,20 @@
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { adminFixForIdentityProblem } from '../identity/index.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
 import { isSameRoutine } from '../omni/same-routine.js';
 import { computeNextRuns } from '../schedule/next-runs.js';
+import { omniRoutineUrl } from '../omni/links.js';
 import { type RoutinePolicy, checkRoutineForm, isAllowedEmailDomain, isValidEmail } from './check-form.js';
+import { type RememberedChoices, completeForm } from './defaults.js';
+import { createEditUseCases, readEditDraft } from './edit.js';
 import { describeFailure, failureOf } from './failures.js';
 import type {
   IdentityOutcome,
   IdentityPort,
+  InstanceApiPort,
   OmniRoutineRecord,
   RoutineCreateRequest,
   RoutinesOmniPort,
@@ -20,6 +25,7 @@ import type {
   SharedListsPort,
   SlackPeoplePort,
 } from './ports.js';
+import type { SentenceCardState } from '../store/index.js';
 import type { FormErrors, RoutineDelivery, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
 
 export interface RoutineServiceDeps {
@@ -32,6 +38,10 @@ export interface RoutineServiceDeps {
   clock: Clock;
   logger: Logger;
   policy: RoutinePolicy;
+  /** What this Omni instance's API offers (update method, pause, destinations), read from its own spec. */
+  instanceApi: InstanceApiPort;
+  /** OMNI_BASE_URL, for links into Omni's web app. */
+  omniBaseUrl: string;
   /** How long a user's routine list is reused for ownership checks and the Home tab (Omni's budget is 60/min). */
   listTtlMs?: number;
   /**
@@ -47,13 +57,25 @@ export type SubmitOutcome =
   | { kind: 'duplicate' }
   | { kind: 'failed'; failure: UserFacingFailure; draftId: string };
 
+/** The card answering a sentence, as the Slack layer keeps it between the reply and a press. */
+export interface SentenceCardView {
+  id: string;
+  slackUserId: string;
+  channelId: string;
+  threadTs: string;
+  messageTs?: string;
+  form: RoutineForm;
+  state: SentenceCardState;
+}
+
 export type ListOutcome = { ok: true; routines: RoutineView[] } | { ok: false; problem: string };
 
 export type RoutineAction = 'run' | 'pause' | 'resume' | 'delete';
 
 export type ActionOutcome =
-  | { ok: true; action: RoutineAction; routine: RoutineView }
-  | { ok: false; failure: UserFacingFailure };
+  /** `already`: the routine was already in the state asked for (pause/resume); nothing was sent. */
+  | { ok: true; action: RoutineAction; routine: RoutineView; already?: boolean }
+  | { ok: false; failure: UserFacingFailure; routine?: RoutineView };
 
 /** A list asked for fresh (the Home tab's Refresh) reuses one fetched less than this long ago. */
 const RELIST_AFTER_MS = 5_000;
@@ -67,20 +89,28 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** A routine already deleted, known only by its id and name (for the "was deleted" answer). */
 function goneRoutineView(id: string, name: string): RoutineView {
-  return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: { kind: 'email', recipients: [], groupCount: 0 }, modelId: '' };
+  return { id, name, prompt: '', schedule: '', timezone: '', scheduleText: '', nextRuns: [], status: 'paused', delivery: { kind: 'email', recipients: [], groupCount: 0 }, modelId: '', pausable: false };
+}
+
+/** The user is told whom to ask; the admin's fix (the `users link` command) goes to the log, where the admin looks. */
+function describeIdentityFor(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): string {
+  const adminFix = adminFixForIdentityProblem(outcome);
+  if (adminFix) deps.logger.warn('a Slack user has no usable Omni account', { reason: outcome.reason, adminFix });
+  return deps.describeIdentityProblem(outcome);
 }
 
 function identityFailure(deps: RoutineServiceDeps, outcome: Extract<IdentityOutcome, { ok: false }>): UserFacingFailure {
   return {
     code: `identity_${outcome.reason}`,
-    message: deps.describeIdentityProblem(outcome),
+    message: describeIdentityFor(deps, outcome),
     retryable: outcome.reason === 'lookup_failed',
   };
 }
 
 function toDelivery(d: OmniRoutineRecord['destination']): RoutineDelivery {
   if (d.type === 'slack') return d.slackRecipientType === 'channel' ? { kind: 'channel', channelId: d.recipientId } : { kind: 'dm', userId: d.recipientId };
-  return { kind: 'email', recipients: d.recipientEmails, groupCount: d.userGroupIds.length };
+  if (d.type === 'email') return { kind: 'email', recipients: d.recipientEmails, groupCount: d.userGroupIds.length };
+  return { kind: 'other', omniType: d.omniType };
 }
 
 /** The record Omni now holds for a routine we just created, built from what we sent (no extra GET: budget). */
@@ -106,8 +136,14 @@ function recordOfCreated(id: string, body: RoutineCreateRequest, now: Date): Omn
   };
 }
 
+/** What a routine view needs beyond the record: whether the instance can pause, and Omni's address for links. */
+export interface RoutineViewContext {
+  pausable: boolean;
+  omniBaseUrl?: string;
+}
+
 /** Omni's record → what the bot shows; a schedule the engine cannot read is shown as the raw cron. */
-export function toRoutineView(record: OmniRoutineRecord, now: Date, count = 3): RoutineView {
+export function toRoutineView(record: OmniRoutineRecord, now: Date, context: RoutineViewContext = { pausable: true }, count = 3): RoutineView {
   const read = readOmniCron(record.schedule);
   let scheduleText = record.schedule;
   let nextRuns: string[] = [];
@@ -139,6 +175,8 @@ export function toRoutineView(record: OmniRoutineRecord, now: Date, count = 3): 
     modelId: record.modelId,
     ...(record.topicName ? { topicName: record.topicName } : {}),
     createdAt: record.createdAt,
+    pausable: context.pausable,
+    ...(context.omniBaseUrl ? { omniUrl: omniRoutineUrl(context.omniBaseUrl, record.id) } : {}),
   };
 }
 
@@ -147,6 +185,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   // Two minutes: Home tab opens and ownership checks reuse one list; our own changes invalidate it at once.
   const listTtlMs = deps.listTtlMs ?? 120_000;
   const listCache = new Map<string, { at: number; records: Promise<OmniRoutineRecord[]> }>();
+  const viewContext = (): RoutineViewContext => ({ pausable: deps.instanceApi.current().pause !== null, omniBaseUrl: deps.omniBaseUrl });
+  const view = (record: OmniRoutineRecord) => toRoutineView(record, clock(), viewContext());
 
   async function forgetStaleIdentity(err: unknown, slackUserId: string): Promise<void> {
     if ((err as { reason?: unknown }).reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
@@ -259,7 +299,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     idempotencyKey: string;
     draftId?: string;
   }): Promise<SubmitOutcome> {
-    const { slackUserId, form } = input;
+    const { slackUserId } = input;
+    const form = completeForm(input.form);
     const checked = checkRoutineForm(form, policy, clock());
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
 
@@ -312,7 +353,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       }
       await invalidateList(who.membershipId);
       const now = clock();
-      const routine = toRoutineView(recordOfCreated(created.id, built.body, now), now);
+      const routine = toRoutineView(recordOfCreated(created.id, built.body, now), now, viewContext());
       await store.appendAudit({
         slackUserId,
         membershipId: who.membershipId,
@@ -326,6 +367,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       });
       await store.completeIdempotent(input.idempotencyKey, { routine });
       await store.deleteDraft(draftId);
+      await rememberChoices(slackUserId, form);
       return { kind: 'created', routine, recovered: created.recovered };
     } catch (err) {
       logger.error('create routine crashed', { err, slackUserId });
@@ -347,21 +389,49 @@ export function createRoutineService(deps: RoutineServiceDeps) {
 
   async function listRoutines(slackUserId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<ListOutcome> {
     const who = await identity.resolveIdentity(slackUserId, teamId);
-    if (!who.ok) return { ok: false, problem: deps.describeIdentityProblem(who) };
+    if (!who.ok) return { ok: false, problem: describeIdentityFor(deps, who) };
     try {
       // Refresh reuses a list fetched seconds ago, so pressing it again and again costs one Omni request.
       const recent = (listCache.get(who.membershipId)?.at ?? -Infinity) > clock().getTime() - RELIST_AFTER_MS;
       const records = await listRecords(who.membershipId, options.fresh === true && !recent);
-      const now = clock();
-      return { ok: true, routines: records.map((r) => toRoutineView(r, now)) };
+      return { ok: true, routines: records.map(view) };
     } catch (err) {
       logger.warn('omni list failed', { err, slackUserId });
-      await forgetStaleIdentity(err, slackUserId);
+      if ((err as { reason?: unknown }).reason === 'member_not_found') return relistAfterStaleIdentity(slackUserId, teamId, who.membershipId);
       return { ok: false, problem: describeFailure(err).message };
     }
   }
 
-  /** Runs, pauses, resumes or deletes one of the requester's own routines; any other id is refused. */
+  /**
+   * Omni no longer knows the membership the user was mapped to (removed, or re-invited under a new id): forget the
+   * mapping, look the user up again, and list once more if that found another membership.
+   */
+  async function relistAfterStaleIdentity(slackUserId: string, teamId: string | undefined, staleId: string): Promise<ListOutcome> {
+    await identity.forgetIdentity?.(slackUserId);
+    const again = await identity.resolveIdentity(slackUserId, teamId);
+    if (!again.ok) return { ok: false, problem: deps.describeIdentityProblem(again) };
+    if (again.membershipId === staleId) return { ok: false, problem: failureOf('member_gone').message };
+    try {
+      return { ok: true, routines: (await listRecords(again.membershipId, true)).map(view) };
+    } catch (err) {
+      logger.warn('omni list failed after the identity was looked up again', { err, slackUserId });
+      return { ok: false, problem: describeFailure(err).message };
+    }
+  }
+
+  /**
+   * Is `routineId` one of this member's routines? Omni scopes the list to the member; a cached list answers first,
+   * and a fresh one before refusing (it may predate a routine created elsewhere).
+   */
+  async function isOwnRoutine(membershipId: string, routineId: string): Promise<boolean> {
+    if ((await listRecords(membershipId)).some((r) => r.id === routineId)) return true;
+    return (await listRecords(membershipId, true)).some((r) => r.id === routineId);
+  }
+
+  /**
+   * Runs, pauses, resumes or deletes one of the requester's own routines; any other id is refused. Never acts from
+   * a cache: the routine is read by id first, and a pause or resume is read back before the user is told it worked.
+   */
   async function actOnRoutine(input: { slackUserId: string; teamId?: string; routineId: string; action: RoutineAction }): Promise<ActionOutcome> {
     const { slackUserId, routineId, action } = input;
     const who = await identity.resolveIdentity(slackUserId, input.teamId);
@@ -379,26 +449,57 @@ export function createRoutineService(deps: RoutineServiceDeps) {
         ...extra,
         at: clock(),
       });
+    const link = { url: omniRoutineUrl(deps.omniBaseUrl, routineId), label: 'Open in Omni' };
+    const api = deps.instanceApi.current();
+    if ((action === 'pause' || action === 'resume') && api.pause === null) {
+      await audit('error', { omniMessage: 'this Omni instance offers no pause through its API' });
+      return { ok: false, failure: { ...failureOf('cannot_pause'), link } };
+    }
     let record: OmniRoutineRecord | undefined;
     try {
-      record = (await listRecords(who.membershipId)).find((r) => r.id === routineId);
-      // The cached list may predate a routine created elsewhere: look once more before refusing.
-      if (!record) record = (await listRecords(who.membershipId, true)).find((r) => r.id === routineId);
-      if (!record) {
+      if (!(await isOwnRoutine(who.membershipId, routineId))) {
         // Delete pressed again after an attempt that reached Omni (its answer lost): gone, which is what was asked.
         const deletedName = action === 'delete' ? await findVerifiedDeleteName(slackUserId, routineId) : undefined;
         if (deletedName !== undefined) return { ok: true, action, routine: goneRoutineView(routineId, deletedName) };
         await audit('error', { omniMessage: NOT_YOURS_AUDIT });
         return { ok: false, failure: { code: 'not_yours', message: "That routine isn't one of yours (or it was deleted), so I can't change it.", retryable: false } };
       }
+      // Never from the cache: what is checked and sent comes from Omni now.
+      record = await omni.getRoutine(who.membershipId, routineId);
       name = record.name;
-      if (action === 'run') await omni.triggerRoutine(who.membershipId, routineId);
-      else if (action === 'delete') await omni.deleteRoutine(who.membershipId, routineId);
-      else await omni.setRoutineActive(who.membershipId, record, action === 'resume');
+      if (action === 'run') {
+        if (record.disabled || record.systemDisabled) {
+          await audit('error', { omniMessage: 'not active' });
+          return { ok: false, failure: failureOf(record.systemDisabled ? 'run_disabled' : 'run_paused'), routine: view(record) };
+        }
+        await omni.triggerRoutine(who.membershipId, routineId);
+      } else if (action === 'delete') {
+        await omni.deleteRoutine(who.membershipId, routineId);
+      } else {
+        const pause = api.pause as NonNullable<typeof api.pause>;
+        const wantActive = action === 'resume';
+        if (wantActive && record.systemDisabled) {
+          await audit('error', { omniMessage: 'disabled by Omni' });
+          return { ok: false, failure: { ...failureOf('resume_disabled'), link }, routine: view(record) };
+        }
+        if (record.disabled !== wantActive) {
+          await invalidateList(who.membershipId);
+          return { ok: true, action, routine: view(record), already: true };
+        }
+        await omni.updateRoutine(who.membershipId, routineId, activeBody(pause.required, record, wantActive), pause.method);
+        await invalidateList(who.membershipId);
+        const after = await omni.getRoutine(who.membershipId, routineId);
+        record = after;
+        if (after.disabled === wantActive) {
+          // Omni answered success and changed nothing: say so, and where it can be done instead.
+          await audit('error', { omniMessage: `Omni accepted isActive=${wantActive} but the routine is still ${wantActive ? 'paused' : 'active'}` });
+          logger.warn('omni accepted a pause/resume but did not apply it', { action, routineId });
+          return { ok: false, failure: { ...failureOf(wantActive ? 'resume_ignored' : 'pause_ignored'), link }, routine: view(after) };
+        }
+      }
       await invalidateList(who.membershipId);
       await audit('ok');
-      const updated: OmniRoutineRecord = action === 'pause' ? { ...record, disabled: true } : action === 'resume' ? { ...record, disabled: false } : record;
-      return { ok: true, action, routine: toRoutineView(updated, clock()) };
+      return { ok: true, action, routine: view(record) };
     } catch (err) {
       const e = err as { status?: number; omniMessage?: string; reason?: unknown };
       // The action may have happened although it was not confirmed: the cached list can no longer be trusted.
@@ -406,7 +507,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       if (action === 'delete' && record && e.reason === 'not_found') {
         // It was in the requester's list and Omni no longer has it: already deleted (e.g. by an unanswered attempt).
         await audit('ok', { omniStatus: 404, omniMessage: 'already deleted' });
-        return { ok: true, action, routine: toRoutineView(record, clock()) };
+        return { ok: true, action, routine: view(record) };
       }
       logger.warn('omni routine action failed', { err, action, slackUserId });
       await forgetStaleIdentity(err, slackUserId);
@@ -415,8 +516,44 @@ export function createRoutineService(deps: RoutineServiceDeps) {
         ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
       });
       const failure = describeFailure(err);
+      if (failure.code === 'personal_key') logger.error('Omni refused the key as a personal (user-scoped) key: set OMNI_API_KEY to an organization API key');
       // "Ambiguous" is worded for a create; a run that may or may not have started has its own words.
       return { ok: false, failure: action === 'run' && failure.code === 'ambiguous' ? failureOf('run_ambiguous') : failure };
+    }
+  }
+
+  /**
+   * Remembers the model, the zone (only when it differs from the user's Slack zone, so a later move follows Slack)
+   * and the kind of delivery of a routine just created, to preselect them next time. Best effort: never fails a create.
+   */
+  async function rememberChoices(slackUserId: string, form: RoutineForm): Promise<void> {
+    try {
+      const slackZone = (await people.getUser(slackUserId).catch(() => null))?.tz;
+      await store.saveUserChoices(slackUserId, {
+        modelId: form.modelId,
+        ...(form.modelName ? { modelName: form.modelName } : {}),
+        ...(form.timezone && form.timezone !== slackZone ? { timezone: form.timezone } : {}),
+        delivery: form.delivery,
+      });
+    } catch (err) {
+      logger.warn('could not remember the form choices', { err, slackUserId });
+    }
+  }
+
+  /** What the user chose last time (empty when nothing is remembered or the store cannot answer). */
+  async function getRememberedChoices(slackUserId: string): Promise<RememberedChoices> {
+    try {
+      const saved = await store.getUserChoices(slackUserId);
+      if (!saved) return {};
+      return {
+        ...(saved.modelId ? { modelId: saved.modelId } : {}),
+        ...(saved.modelName ? { modelName: saved.modelName } : {}),
+        ...(saved.timezone ? { timezone: saved.timezone } : {}),
+        ...(saved.delivery ? { delivery: saved.delivery } : {}),
+      };
+    } catch (err) {
+      logger.warn('could not read the remembered choices', { err, slackUserId });
+      return {};
     }
   }
 
@@ -437,13 +574,19 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   async function findIdentityProblem(slackUserId: string, teamId?: string): Promise<string | null> {
     const who = await identity.resolveIdentity(slackUserId, teamId);
     if (who.ok || who.reason === 'lookup_failed') return null;
-    return deps.describeIdentityProblem(who);
+    return describeIdentityFor(deps, who);
   }
 
-  async function getDraftForm(slackUserId: string, draftId: string): Promise<{ form: RoutineForm; lastError?: string } | null> {
+  /** A draft of this user: its form, why it failed, and for an edit which routine and base it was made against. */
+  async function getDraftForm(
+    slackUserId: string,
+    draftId: string,
+  ): Promise<{ form: RoutineForm; lastError?: string; edit?: ReturnType<typeof readEditDraft> } | null> {
     const draft = await store.getDraft(draftId);
     if (!draft || draft.slackUserId !== slackUserId) return null;
-    return { form: draft.form as RoutineForm, ...(draft.lastError ? { lastError: draft.lastError } : {}) };
+    const { edit: _edit, ...form } = draft.form as RoutineForm & { edit?: unknown };
+    const edit = readEditDraft(draft.form);
+    return { form: form as RoutineForm, ...(draft.lastError ? { lastError: draft.lastError } : {}), ...(edit ? { edit } : {}) };
   }
 
   async function discardDraft(slackUserId: string, draftId: string): Promise<boolean> {
@@ -458,12 +601,89 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     // A draft still 'pending' here was interrupted (the process stopped mid-create): offer it like a failed one.
     return drafts.map((d) => ({
       id: d.id,
-      name: (d.form as Partial<RoutineForm>).name || 'Untitled routine',
+      name: `${readEditDraft(d.form) ? 'Changes to ' : ''}${(d.form as Partial<RoutineForm>).name || 'Untitled routine'}`,
       lastError: d.lastError ?? "Interrupted before Omni confirmed it. Try again: the bot checks Omni first, so it won't be created twice.",
     }));
   }
 
-  return { submitRoutine, listRoutines, actOnRoutine, findIdentityProblem, getDraftForm, discardDraft, listOpenDrafts };
+  /**
+   * A sentence (a message to the bot) is answered once: Slack retries an event it thinks went unanswered, and the
+   * same message may arrive as two events. True for the first claim of `messageKey`; the claim is kept for the
+   * store's idempotency retention once the card is out, and released if the answer failed (so a retry can answer).
+   */
+  async function claimSentence(messageKey: string): Promise<boolean> {
+    return (await store.beginIdempotent(`sentence:${messageKey}`, { ttlMs: IDEMPOTENCY_TTL_MS })).state === 'new';
+  }
+
+  async function finishSentence(messageKey: string, answered: boolean): Promise<void> {
+    if (answered) await store.completeIdempotent(`sentence:${messageKey}`, { answered: true });
+    else await store.abandonIdempotent(`sentence:${messageKey}`);
+  }
+
+  /** The card answering a sentence: kept in the store between the reply and the press. */
+  async function saveSentenceCard(card: SentenceCardView): Promise<void> {
+    await store.saveSentenceCard(card);
+  }
+
+  async function getSentenceCard(id: string): Promise<SentenceCardView | null> {
+    const card = await store.getSentenceCard(id);
+    if (!card) return null;
+    return {
+      id: card.id,
+      slackUserId: card.slackUserId,
+      channelId: card.channelId,
+      threadTs: card.threadTs,
+      ...(card.messageTs ? { messageTs: card.messageTs } : {}),
+      form: card.form as RoutineForm,
+      state: card.state,
+    };
+  }
+
+  const edits = createEditUseCases({
+    omni,
+    identity,
+    identityFailure: (outcome) => identityFailure(deps, outcome),
+    store,
+    clock,
+    logger,
+    policy,
+    instanceApi: deps.instanceApi,
+    isOwnRoutine,
+    recipientEmails,
+    view,
+    forgetList: (membershipId) => void invalidateList(membershipId),
+    forgetStaleIdentity,
+  });
+
+  return {
+    submitRoutine,
+    listRoutines,
+    actOnRoutine,
+    findIdentityProblem,
+    getDraftForm,
+    discardDraft,
+    listOpenDrafts,
+    getRememberedChoices,
+    claimSentence,
+    finishSentence,
+    saveSentenceCard,
+    getSentenceCard,
+    ...edits,
+  };
+}
+
+/**
+ * The body of a pause or resume: `isActive`, plus the fields the instance requires on that update (the documented
+ * PUT requires name, prompt and schedule), taken from the routine as Omni holds it now, never from a cache.
+ */
+export function activeBody(required: readonly string[], record: OmniRoutineRecord, active: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of required) {
+    const value = (record as unknown as Record<string, unknown>)[field];
+    if (field !== 'isActive' && value !== undefined && value !== null && value !== '') body[field] = value;
+  }
+  body.isActive = active;
+  return body;
 }
 
 export type RoutineService = ReturnType<typeof createRoutineService>;

@@ -35,7 +35,8 @@ export const EMPTY_FORM: RoutineForm = {
   schedule: '',
   timezone: '',
   modelId: '',
-  delivery: 'channel',
+  // A DM to the requester: nobody else sees answers drawn from their Omni access unless they choose so.
+  delivery: 'dm',
   recipientUserIds: [],
   emails: '',
   description: '',
@@ -48,7 +49,9 @@ export type FormErrors = Partial<Record<keyof RoutineForm | 'recipients', string
 export type RoutineDelivery =
   | { kind: 'channel'; channelId: string }
   | { kind: 'dm'; userId: string }
-  | { kind: 'email'; recipients: string[]; groupCount: number };
+  | { kind: 'email'; recipients: string[]; groupCount: number }
+  /** A destination type (or Slack recipient type) the bot does not know: shown as "other", never changed. */
+  | { kind: 'other'; omniType: string };
 
 /** A routine as the bot shows it: Omni's record plus what the schedule engine says about it. */
 export interface RoutineView {
@@ -67,6 +70,10 @@ export interface RoutineView {
   modelId: string;
   topicName?: string;
   createdAt?: string;
+  /** Whether this Omni instance can pause and resume routines through its API (its spec says so). */
+  pausable: boolean;
+  /** The routine in Omni's web app (src/omni/links.ts; the pattern is an assumption, see docs/omni-api.md). */
+  omniUrl?: string;
 }
 
 /** A failure worded for the user, with whether trying again could help. */
@@ -74,6 +81,8 @@ export interface UserFacingFailure {
   code: string;
   message: string;
   retryable: boolean;
+  /** Where the user can do it instead (e.g. pause the routine in Omni); rendered as a link by the Slack layer. */
+  link?: { url: string; label: string };
 }
 
 export type SchedulePreview = ScheduleResult;

@@ -290,7 +290,7 @@ export class InvalidCronError extends Error {
 }
 
 /**
- * The canonical spelling (schedules.md §8.3): single spaces, no leading zeros, exactly one `?`, day-of-week as
+ * The canonical spelling (docs/schedules.md §2.2): single spaces, no leading zeros, exactly one `?`, day-of-week as
  * names MON…SUN, minute/hour lists folded back into steps and ranges, months numeric, year `*` unless restricted.
  */
 export function formatOmniCron(cron: OmniCron): string {

@@ -1,5 +1,5 @@
 /**
- * Step 3: intermediate form → Omni cron fields, or a refusal when one cron cannot say it (schedules.md §6.1):
+ * Step 3: intermediate form → Omni cron fields, or a refusal when one cron cannot say it (docs/schedules.md §4):
  * steps that do not divide their period, times whose hours and minutes do not form a grid, several `#`/`L` days,
  * weekdays mixed with dates, dates no month has.
  */

@@ -14,6 +14,7 @@ import type { ScheduleFailure, ScheduleSuccess } from './interpret.js';
 import { readMonth, readWeekday, tokenisePhrase } from './normalise.js';
 import type { Token } from './normalise.js';
 import { FILLERS, SCHEDULE_CHATTER_STARTS } from './phrase/filler.js';
+import { matchZoneWords } from './zones.js';
 import { parseScheduleTokens } from './phrase/index.js';
 import type { PhraseParse } from './phrase/index.js';
 import type { InterpretOptions } from './types.js';
@@ -50,6 +51,8 @@ const STARTERS = new Set([
 const JOINERS = new Set(['and', 'the', 'a', 'an', 'of', 'to', 'from', 'in', 'on', 'at', 'by', 'then', 'please', 'every', 'each', 'for']);
 /** A frequency word after these is an adjective ("the weekly pipeline"), not a schedule. */
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'our', 'my', 'your', 'their', 'its', 'his', 'her', 'last', 'next']);
+/** Pointing words that end chatter ("send this") only when no word follows them ("send this week's deals"). */
+const POINTING = new Set(['this', 'that', 'these', 'those']);
 const ADJECTIVES = new Set(['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'hourly', 'nightly', 'halfyearly']);
 
 const MAX_SPAN = 24;
@@ -100,6 +103,12 @@ interface Candidate {
   extra?: { i: number; j: number };
 }
 
+/** Words that start the end of a line the schedule may take along ("… at 2pm", "… except fridays"). */
+const TAIL_STARTS = new Set(['except', 'excluding', 'skipping', 'exclude', 'at', 'by', 'around', '@']);
+
+/** Words after which days and dates are what the prompt is about, not when it runs. */
+const ARGUMENT_WORDS = new Set(['for', 'about', 'of', 'since', 'before', 'after', 'until', 'till', 'through', 'during', 'between', 'within', 'over', 'than', 'what', 'shipped', 'from']);
+
 /** Words that may come before a lone time at the edge of a line ("… at 2pm", "by 5pm", "around 9"). */
 const TIME_LEAD = new Set(['at', 'by', 'around', 'about', '@']);
 
@@ -107,29 +116,57 @@ const TIME_LEAD = new Set(['at', 'by', 'around', 'about', '@']);
  * A time alone at the start or the end of the line, outside the schedule span [i, j): its token range, or null.
  * "post the numbers at 2pm" → "at 2pm"; "at 7am post overdue invoices" → "at 7am".
  */
-function edgeTime(tokens: readonly Token[], i: number, j: number): Array<{ i: number; j: number }> {
+function edgeTime(tokens: readonly Token[], text: string, i: number, j: number): Array<{ i: number; j: number }> {
   const found: Array<{ i: number; j: number }> = [];
-  const isTime = (t: Token | undefined, before: Token | undefined) =>
-    t?.kind === 'time' ||
-    (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text)) ||
-    // "… at 4": a bare hour only right after "at"
-    (t?.kind === 'number' && !t.word && t.value <= 23 && before?.kind === 'word' && before.text === 'at');
-  // at the end: [lead] time [zone], then only punctuation
+  const isTime = (k: number, lead: boolean) => {
+    const t = tokens[k];
+    const before = tokens[k - 1];
+    return (
+      t?.kind === 'time' ||
+      (t?.kind === 'word' && ['noon', 'midnight'].includes(t.text)) ||
+      // "… at 4", "… at 9 and 5": a bare hour only right after "at" or inside a list of times
+      (t?.kind === 'number' && !t.word && t.value <= 23 && (lead || (before?.kind === 'word' && before.text === 'at')))
+    );
+  };
+  const isJoin = (k: number) => (tokens[k]?.kind === 'word' && (tokens[k] as { text: string }).text === 'and') || (tokens[k]?.kind === 'symbol' && (tokens[k] as { text: string }).text === ',');
+  const zoneEndingAt = (end: number): number => {
+    // a zone word or two right before `end` ("PT", "eastern", "London time"), maybe in brackets or after a comma or
+    // "in" ("(PT)", "[PT]", ", pacific", "in PT")
+    let close = end;
+    if (tokens[close - 1]?.kind === 'symbol' && [')', ']'].includes((tokens[close - 1] as { text: string }).text)) close--;
+    for (let p = close - 1; p >= Math.max(j, close - 4); p--) {
+      const m = matchZoneWords(tokens, p, text);
+      if (m && p + m.length === close) {
+        let open = p;
+        const before = tokens[open - 1];
+        if (before && ((before.kind === 'symbol' && ['(', '[', ','].includes(before.text)) || (before.kind === 'word' && before.text === 'in'))) open--;
+        return open;
+      }
+    }
+    return end;
+  };
+  // at the end: [lead] time (and time)* [zone], then only punctuation
   let end = tokens.length;
   while (end > j && tokens[end - 1]?.kind === 'symbol' && ['.', '!', '?'].includes((tokens[end - 1] as { text: string }).text)) end--;
-  let k = end - 1;
-  if (tokens[k]?.kind === 'zone') k--;
-  if (k >= j && isTime(tokens[k], tokens[k - 1])) {
-    let start = k;
-    if (start - 1 >= j && tokens[start - 1]?.kind === 'word' && TIME_LEAD.has((tokens[start - 1] as { text: string }).text)) start--;
-    if (start > j) found.push({ i: start, j: end });
+  const last = zoneEndingAt(end) - 1;
+  if (last >= j && isTime(last, true)) {
+    // walk back over a list of times ("at 9am and 5pm", "at 9 and 5"), then the word that leads it
+    let start = last;
+    while (start - 2 >= j && isJoin(start - 1) && isTime(start - 2, true)) start -= 2;
+    const lead = tokens[start - 1];
+    const led = start - 1 >= j && lead?.kind === 'word' && TIME_LEAD.has(lead.text);
+    // bare hours ("9 and 5") only after "at"; a clock time ("2pm") stands alone
+    const allClock = [...Array(last - start + 1).keys()].every((n) => (n % 2 === 1) || tokens[start + n]?.kind !== 'number');
+    if ((led || allClock) && start - (led ? 1 : 0) > j) found.push({ i: start - (led ? 1 : 0), j: end });
   }
-  // at the start: [lead] time [zone], before the span
+  // at the start: [lead] time (and time)* [zone], before the span
   let b = 0;
   if (tokens[b]?.kind === 'word' && TIME_LEAD.has((tokens[b] as { text: string }).text)) b++;
-  if (b < i && isTime(tokens[b], tokens[b - 1])) {
+  if (b < i && isTime(b, b > 0)) {
     let e = b + 1;
-    if (tokens[e]?.kind === 'zone') e++;
+    while (e + 1 < i && isJoin(e) && isTime(e + 1, true)) e += 2;
+    const zone = matchZoneWords(tokens, e, text);
+    if (zone) e += zone.length;
     if (e < i) found.push({ i: 0, j: e });
   }
   return found;
@@ -157,15 +194,26 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
   let bestOk: Candidate | undefined;
   let bestRefusal: Candidate | undefined;
   const oks: Candidate[] = [];
+  // A schedule at the start or end of the line beats a longer one in the middle ("on the 1st report on the
+  // 15th-31st collections"): people put the when before or after the what.
+  const content = tokens.filter((t) => !(t.kind === 'symbol' && ['.', '!', '?', ',', ':', ';'].includes(t.text)));
+  const firstIndex = tokens.indexOf(content[0] as Token);
+  const lastIndex = tokens.indexOf(content[content.length - 1] as Token) + 1;
+  const atEdge = (c: Candidate) => c.i <= firstIndex || c.j >= lastIndex;
+  const better = (a: Candidate, b: Candidate) => (atEdge(a) !== atEdge(b) ? atEdge(a) : a.j - a.i > b.j - b.i);
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i] as Token;
     if (!isStarter(first, tokens[i + 1])) continue;
     const before = tokens[i - 1];
+    // "summary for the 1st-14th", "what shipped monday through thursday": a day named as what the prompt is about
+    if (before?.kind === 'word' && ARGUMENT_WORDS.has(before.text)) continue;
     let okFound = false;
     let refusalFound = false;
     for (let j = Math.min(tokens.length, i + MAX_SPAN); j > i && !(okFound && refusalFound); j--) {
       const last = tokens[j - 1] as Token;
       if (!isEnder(last, tokens[j - 2])) continue;
+      // "… at 4pm send this week's deals": a determiner followed by a word belongs to that word, not to chatter.
+      if (last.kind === 'word' && POINTING.has(last.text) && tokens[j]?.kind === 'word') continue;
       const length = j - i;
       const span = tokens.slice(i, j);
       const adjectiveOnly = span.every((t) => t.kind === 'word' && ADJECTIVES.has(t.text));
@@ -175,9 +223,35 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
       if (parsed.ok) {
         let result = completeParsed(spanText, parsed, options);
         let extra: Candidate['extra'];
-        if (result.ok && namesNoTime(parsed)) {
+        // The end of the line may finish the schedule: an exception ("… except on fridays"), a time with its zone and
+        // exception ("… at 10am (ET) except fridays"), a list of times and days ("… at 9 and thursday at 9"). The
+        // longest such tail that reads completely with the schedule is taken; a time only when the schedule has none.
+        if (result.ok) {
+          let end = tokens.length;
+          while (end > j && tokens[end - 1]?.kind === 'symbol' && ['.', '!', '?'].includes((tokens[end - 1] as { text: string }).text)) end--;
+          for (let x = j + 1; x < end && !extra; x++) {
+            const t = tokens[x] as Token;
+            if (!(t.kind === 'word' && TAIL_STARTS.has(t.text))) continue;
+            if (x > j && tokens[x - 1]?.kind === 'word' && ARGUMENT_WORDS.has((tokens[x - 1] as { text: string }).text)) continue;
+            const tail = tokens.slice(x, end);
+            const addsTime = tail.some((tt) => tt.kind === 'time' || tt.kind === 'number');
+            if (addsTime && !namesNoTime(parsed)) continue;
+            const joined = parseScheduleTokens([...span, ...tail], text);
+            const tailText = text.slice(t.start, (tokens[end - 1] as Token).end);
+            if (joined.ok) {
+              const both = completeParsed(`${spanText} ${tailText}`, joined, options);
+              if (!both.ok && both.error.code === 'needs_multiple_schedules') continue;
+              result = both;
+              extra = { i: x, j: end };
+            } else if (!joined.weak && joined.unknown === 0 && joined.refusal.code !== 'not_a_schedule' && !addsTime) {
+              result = { input: spanText, ok: false, error: { code: joined.refusal.code, message: joined.refusal.message, alternative: joined.refusal.alternative } };
+              extra = { i: x, j: end };
+            }
+          }
+        }
+        if (result.ok && !extra && namesNoTime(parsed)) {
           // "every thursday post the numbers at 2pm": the time at the edge of the line is the schedule's
-          for (const edge of edgeTime(tokens, i, j)) {
+          for (const edge of edgeTime(tokens, text, i, j)) {
             const joined = edge.i < i ? [...tokens.slice(edge.i, edge.j), ...span] : [...span, ...tokens.slice(edge.i, edge.j)];
             const withTime = parseScheduleTokens(joined, text);
             if (!withTime.ok || namesNoTime(withTime)) continue;
@@ -192,10 +266,11 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
         if (result.ok && !okFound) {
           okFound = true;
           oks.push({ i, j, result });
-          if (!bestOk || length > bestOk.j - bestOk.i) bestOk = { i, j, result, ...(extra ? { extra } : {}) };
+          const candidate = { i, j, result, ...(extra ? { extra } : {}) };
+          if (!bestOk || better(candidate, bestOk)) bestOk = candidate;
         } else if (!result.ok && !refusalFound) {
           refusalFound = true;
-          if (!bestRefusal || length > bestRefusal.j - bestRefusal.i) bestRefusal = { i, j, result };
+          if (!bestRefusal || length > bestRefusal.j - bestRefusal.i) bestRefusal = { i, j, result, ...(extra ? { extra } : {}) };
         }
       } else if (!refusalFound && !parsed.weak && parsed.unknown === 0 && parsed.refusal.code !== 'not_a_schedule') {
         refusalFound = true;

@@ -14,4 +14,5 @@ export { computeNextRuns, shortestIntervalMinutes } from './next-runs.js';
 export { describeCron } from './describe.js';
 export { buildScheduleWarnings } from './warnings.js';
 export { REFUSAL_CODES } from './types.js';
+export { namesUnreadWords } from './refusals.js';
 export type { RefusalCode, ScheduleRefusal, ScheduleResult, InterpretOptions, OmniCron, CronField, CronReadResult } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * The engine's front door: phrase → canonical Omni cron + zone + description + next runs + warnings, or a refusal
- * with a code from the closed set (../shared/design.md §6). Pure apart from the options it is given: the clock
+ * with a code from the closed set (docs/schedules.md §5). Pure apart from the options it is given: the clock
  * comes in as `now`, the zone as `timezone`.
  */
 import { formatOmniCron, readOmniCron } from './cron.js';

@@ -1,5 +1,5 @@
 /**
- * The intermediate form between a phrase and a cron (schedules.md §8.1): what the person asked for, in their
+ * The intermediate form between a phrase and a cron (docs/schedules.md §1): what the person asked for, in their
  * terms, before anyone checks whether one Omni cron can say it. The grammar (phrase.ts) fills it; the emitter
  * (emit.ts) checks expressibility and writes the cron fields.
  */
@@ -24,7 +24,7 @@ export type DaySelector =
 export interface ScheduleStep {
   unit: 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
   every: number;
-  /** "between 9am and 5pm": hour steps include the end, minute steps stop before it (schedules.md §8.2). */
+  /** "between 9am and 5pm": hour steps include the end, minute steps stop before it (docs/schedules.md §3). */
   window?: { from: ClockTime; to: ClockTime };
   /** "starting at 7pm": the step runs through the whole day, aligned to this time. */
   anchor?: ClockTime;

@@ -1,6 +1,6 @@
 /**
  * Refusals: one code from the closed set, a plain reason, and an alternative the person can type straight back
- * (schedules.md §6 "What the bot should say"). Alternatives are rendered from the intermediate form, so they keep
+ * (docs/schedules.md §5). Alternatives are rendered from the intermediate form, so they keep
  * whatever else the person asked for ("every monday at 9am until december" → "every monday at 9am").
  */
 import type { ClockTime, DaySelector, ScheduleIr } from './ir.js';
@@ -183,17 +183,24 @@ export function buildDialectRefusal(why: string, suggestion: string): ScheduleRe
   return buildRefusal('dialect_unsupported', why, suggestion);
 }
 
-export function buildEventTriggerRefusal(): ScheduleRefusal {
+export function buildEventTriggerRefusal(suggestion = FALLBACK_SUGGESTION): ScheduleRefusal {
   return buildRefusal(
     'event_trigger',
     "That's a condition, not a time: use an Omni alert on the dashboard (it fires when results appear or change). A routine can check on a schedule instead:",
-    'every weekday at 9am',
+    suggestion,
   );
+}
+
+const UNREAD_WORDS = "I couldn't read";
+
+/** True for the refusal that names words no rule understood (a schedule was being said), not "no schedule at all". */
+export function namesUnreadWords(refusal: { code: string; message: string }): boolean {
+  return refusal.code === 'not_a_schedule' && refusal.message.startsWith(UNREAD_WORDS);
 }
 
 export function buildNotScheduleRefusal(what: string | null, suggestion: string): ScheduleRefusal {
   const message = what
-    ? `I couldn't read "${what}" as part of a schedule. Try a phrase like the one below.`
+    ? `${UNREAD_WORDS} "${what}" as part of a schedule. Try a phrase like the one below.`
     : "That doesn't look like a schedule. Say when it should run, for example:";
   return buildRefusal('not_a_schedule', message, suggestion);
 }

@@ -6,7 +6,7 @@
  *    turned into an intermediate form and then into the canonical cron.
  */
 
-/** The closed set of reasons a phrase is refused (../shared/design.md §6). */
+/** The closed set of reasons a phrase is refused (docs/schedules.md §5). */
 export const REFUSAL_CODES = [
   'one_off',
   'interval_not_expressible',

@@ -1,5 +1,5 @@
 /**
- * The Slack ids contract (../shared/design.md §3). These strings are what Slack sends back to us: the command and
+ * The Slack ids contract (docs/slack.md §6). These strings are what Slack sends back to us: the command and
  * shortcut callback ids must match manifest.yml, and block_id/action_id pairs key `view.state.values`. Renaming
  * any of them breaks installed apps, open modals and saved drafts, so treat every value here as public and stable.
  * test/unit/slack/manifest.test.ts checks that manifest.yml agrees with this file.
@@ -20,6 +20,8 @@ export const SHORTCUT_ID = {
 export const CALLBACK_ID = {
   /** The routine modal: create (and "Try again", which reopens it filled). */
   routineModal: 'routine_create',
+  /** The same modal, same blocks, editing an existing routine (filled from a fresh GET). */
+  routineEdit: 'routine_edit',
   /** The App Home tab (views.publish). */
   home: 'routine_home',
 } as const;
@@ -50,6 +52,8 @@ export const BLOCK_ID = {
   schedulePreview: 'schedule_preview',
   /** Status line of a submitted modal ("Creating…", the result, or the failure). */
   status: 'status',
+  /** The actions block holding the "More options" button (gone once pressed). */
+  moreOptions: 'more_options',
 } as const;
 
 /**
@@ -78,13 +82,35 @@ export const ACTION_ID = {
   recipients: 'recipients_select',
   emails: 'emails_input',
   description: 'description_input',
+  /** Button under the short form: shows Name, Topic, Branch and Description (views.update, nothing typed is lost). */
+  moreOptions: 'routine_more_options',
 
   // Buttons on messages, ephemeral replies and the App Home. `value` carries the routine id (or draft id).
   runNow: 'routine_run_now',
   pause: 'routine_pause',
   resume: 'routine_resume',
-  /** Carries a Block Kit `confirm` dialog, so the click only arrives after the user confirmed. */
+  /**
+   * Deletes. Cards show it only after the user chose Delete in the card's menu (the press is the confirmation);
+   * older cards carry it with a Block Kit `confirm` dialog, so a click there also arrives only after confirming.
+   */
   delete: 'routine_delete',
+  /** "Keep it" beside the delete confirmation: puts the card back as it was, changing nothing. */
+  keepRoutine: 'routine_delete_keep',
+  /**
+   * The card's overflow menu (⋯): Edit, Pause/Resume, Open in Omni, Delete. Each option's `value` is
+   * `<choice>:<routine id>` with a CARD_MENU_CHOICE; Open in Omni also has a `url` (Slack opens it and still sends
+   * the selection, which is only acknowledged). Delete from the menu asks first and deletes nothing itself.
+   */
+  cardMenu: 'routine_card_menu',
+  /** Opens the routine modal in edit mode, filled from Omni. */
+  edit: 'routine_edit',
+  /**
+   * A link button to the routine in Omni's web app, on older cards (today's cards have it in the menu). Slack still
+   * sends the click; it is only acknowledged.
+   */
+  openInOmni: 'routine_open_in_omni',
+  /** After a conflicting edit: reopen the form with the user's changes over Omni's current routine. */
+  reapplyEdit: 'routine_edit_reapply',
   /** "Try again" after a failed create: reopens the modal filled from the saved draft. */
   retry: 'routine_retry',
   /** Drops a failed draft. */
@@ -93,8 +119,25 @@ export const ACTION_ID = {
   openModal: 'routine_open_modal',
   /** App Home: reload the list. */
   refreshHome: 'routine_refresh_home',
+  /** App Home: the previous / next page of routines; `value` is the page to show (0-based). */
+  homePrevious: 'routine_home_previous',
+  homeNext: 'routine_home_next',
+
+  // The card answering a sentence (a DM or a mention); `value` carries the card id (store: sentence_cards).
+  /** Creates the routine the card shows (only its author's press counts). */
+  sentenceCreate: 'routine_sentence_create',
+  /** Opens the routine modal filled with what the card shows. */
+  sentenceEdit: 'routine_sentence_edit',
+  /** Replaces a schedule Omni can't run with the alternative the card offers. */
+  sentenceUseAlternative: 'routine_sentence_use_alternative',
+  sentenceCancel: 'routine_sentence_cancel',
 } as const;
 export type ActionId = (typeof ACTION_ID)[keyof typeof ACTION_ID];
+
+/** What an option of the card menu (ACTION_ID.cardMenu) asks for: the part of its value before the colon. */
+/** (Resume is never in the menu: on a paused routine it is the card's one button.) */
+export const CARD_MENU_CHOICE = { edit: 'edit', pause: 'pause', open: 'open', delete: 'delete' } as const;
+export type CardMenuChoice = (typeof CARD_MENU_CHOICE)[keyof typeof CARD_MENU_CHOICE];
 
 /** Values of the delivery radio buttons (same words as the domain's DeliveryKind). */
 export const DELIVERY_KIND = { channel: 'channel', dm: 'dm', email: 'email' } as const;

@@ -27,7 +27,7 @@ export function readRoutineForm(values: ViewStateValues | undefined, fallback: P
   const topic = field(v, 'topic')?.selected_option;
   const branch = field(v, 'branch')?.selected_option;
   const deliveryRaw = str(field(v, 'delivery')?.selected_option?.value);
-  const delivery = DELIVERIES.includes(deliveryRaw as DeliveryKind) ? (deliveryRaw as DeliveryKind) : (fallback.delivery ?? 'channel');
+  const delivery = DELIVERIES.includes(deliveryRaw as DeliveryKind) ? (deliveryRaw as DeliveryKind) : (fallback.delivery ?? 'dm');
   const users = field(v, 'recipients')?.selected_users;
   const channel = str(field(v, 'channel')?.selected_conversation) || fallback.channelId;
   const form: RoutineForm = {
@@ -53,12 +53,4 @@ export function readRoutineForm(values: ViewStateValues | undefined, fallback: P
   }
   if (channel) form.channelId = channel;
   return form;
-}
-
-/** A name for a routine created from free text: the prompt's first words. */
-export function suggestRoutineName(prompt: string): string {
-  const words = prompt.replace(/\s+/g, ' ').trim().split(' ').slice(0, 8).join(' ');
-  if (!words) return '';
-  const name = words.length > 60 ? `${words.slice(0, 59)}…` : words;
-  return name.charAt(0).toUpperCase() + name.slice(1);
 }

@@ -354,6 +354,99 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
         await db.deleteFrom('shared_cache').where('expires_at', '<=', now).execute();
       }),
 
+    getUserChoices: (slackUserId) =>
+      run('read the remembered choices', async () => {
+        const row = await db.selectFrom('user_choices').selectAll().where('slack_user_id', '=', slackUserId).executeTakeFirst();
+        if (row === undefined) return null;
+        return {
+          ...(row.model_id !== null ? { modelId: row.model_id } : {}),
+          ...(row.model_name !== null ? { modelName: row.model_name } : {}),
+          ...(row.timezone !== null ? { timezone: row.timezone } : {}),
+          ...(row.delivery !== null ? { delivery: row.delivery } : {}),
+          updatedAt: new Date(Number(row.updated_at)),
+        };
+      }),
+    saveUserChoices: (slackUserId, choices) =>
+      run('remember the choices', async () => {
+        const values = {
+          slack_user_id: slackUserId,
+          model_id: choices.modelId ?? null,
+          model_name: choices.modelName ?? null,
+          timezone: choices.timezone ?? null,
+          delivery: choices.delivery ?? null,
+          updated_at: clock().getTime(),
+        };
+        await db
+          .insertInto('user_choices')
+          .values(values)
+          .onConflict((oc) =>
+            oc.column('slack_user_id').doUpdateSet((eb) => ({
+              model_id: eb.ref('excluded.model_id'),
+              model_name: eb.ref('excluded.model_name'),
+              timezone: eb.ref('excluded.timezone'),
+              delivery: eb.ref('excluded.delivery'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }),
+
+    hasNotice: (key) =>
+      run('read the notices sent', async () => (await db.selectFrom('notices').select('key').where('key', '=', key).executeTakeFirst()) !== undefined),
+    recordNotice: (notice) =>
+      run('record a notice sent', async () => {
+        const result = await db
+          .insertInto('notices')
+          .values({ key: notice.key, slack_user_id: notice.slackUserId, routine_id: notice.routineId, kind: notice.kind, sent_at: notice.sentAt.getTime() })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+      }),
+
+    getSentenceCard: (id) =>
+      run('read a routine card', async () => {
+        const row = await db.selectFrom('sentence_cards').selectAll().where('id', '=', id).executeTakeFirst();
+        if (row === undefined) return null;
+        return {
+          id: row.id,
+          slackUserId: row.slack_user_id,
+          channelId: row.channel_id,
+          threadTs: row.thread_ts,
+          ...(row.message_ts !== null ? { messageTs: row.message_ts } : {}),
+          form: JSON.parse(row.form) as unknown,
+          state: row.state,
+          createdAt: new Date(Number(row.created_at)),
+          updatedAt: new Date(Number(row.updated_at)),
+        };
+      }),
+    saveSentenceCard: (card) =>
+      run('save a routine card', async () => {
+        const now = clock().getTime();
+        await db
+          .insertInto('sentence_cards')
+          .values({
+            id: card.id,
+            slack_user_id: card.slackUserId,
+            channel_id: card.channelId,
+            thread_ts: card.threadTs,
+            message_ts: card.messageTs ?? null,
+            form: toJson(card.form, 'routine card form'),
+            state: card.state,
+            created_at: now,
+            updated_at: now,
+          })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              // author, channel and thread never change; a missing message ts keeps the one stored
+              message_ts: sql`COALESCE(excluded.message_ts, sentence_cards.message_ts)`,
+              form: eb.ref('excluded.form'),
+              state: eb.ref('excluded.state'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }),
+
     migrations: () => run('read the applied migrations', () => appliedMigrations(db as unknown as Kysely<unknown>)),
 
     close: async () => {

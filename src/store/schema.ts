@@ -4,7 +4,7 @@
  * (draft forms, audit requests, idempotency results) are stored as text on both.
  */
 import type { Generated } from 'kysely';
-import type { AuditAction, DraftStatus, IdentitySource } from './types.js';
+import type { AuditAction, DraftStatus, IdentitySource, RememberedDelivery, SentenceCardState } from './types.js';
 
 export interface IdentitiesTable {
   slack_user_id: string;
@@ -54,10 +54,42 @@ export interface SharedCacheTable {
   expires_at: number;
 }
 
+export interface UserChoicesTable {
+  slack_user_id: string;
+  model_id: string | null;
+  model_name: string | null;
+  timezone: string | null;
+  delivery: RememberedDelivery | null;
+  updated_at: number;
+}
+
+export interface NoticesTable {
+  key: string;
+  slack_user_id: string;
+  routine_id: string;
+  kind: string;
+  sent_at: number;
+}
+
+export interface SentenceCardsTable {
+  id: string;
+  slack_user_id: string;
+  channel_id: string;
+  thread_ts: string;
+  message_ts: string | null;
+  form: string;
+  state: SentenceCardState;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DatabaseSchema {
   identities: IdentitiesTable;
   drafts: DraftsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   shared_cache: SharedCacheTable;
+  user_choices: UserChoicesTable;
+  notices: NoticesTable;
+  sentence_cards: SentenceCardsTable;
 }

@@ -160,7 +160,75 @@ export interface SharedCacheStore {
   putCached(key: string, value: unknown, ttlMs: number): Promise<void>;
 }
 
-export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, SharedCacheStore {
+
+export type RememberedDelivery = 'channel' | 'dm' | 'email';
+
+/** What the routine form remembers of a user's last routine, to preselect it next time. */
+export interface UserChoices {
+  modelId?: string;
+  modelName?: string;
+  /** Only a zone the user picked over their Slack profile's (an override); absent otherwise. */
+  timezone?: string;
+  delivery?: RememberedDelivery;
+  updatedAt: Date;
+}
+
+export type SaveUserChoicesInput = Omit<UserChoices, 'updatedAt'>;
+
+export interface UserChoicesStore {
+  getUserChoices(slackUserId: string): Promise<UserChoices | null>;
+  /** Replaces the user's remembered choices (absent fields are forgotten). */
+  saveUserChoices(slackUserId: string, choices: SaveUserChoicesInput): Promise<void>;
+}
+
+/** A notice the bot sent an owner about one of their routines (Omni disabled it, its last run failed). */
+export interface NoticeInput {
+  /** What makes it this notice and not another: e.g. routine id + kind + the run's completion time. */
+  key: string;
+  slackUserId: string;
+  routineId: string;
+  kind: string;
+  sentAt: Date;
+}
+
+export interface NoticeStore {
+  /** Whether a notice with this key was sent already (by this process or another, before a restart or not). */
+  hasNotice(key: string): Promise<boolean>;
+  /** Records a sent notice; false if that key was recorded already. */
+  recordNotice(notice: NoticeInput): Promise<boolean>;
+}
+
+export type SentenceCardState = 'open' | 'created' | 'cancelled';
+
+/**
+ * The routine a user described in a sentence to the bot (a DM or a mention), as the card in the thread shows it:
+ * kept between the reply and the press of Create, Edit in form, Use this or Cancel, across restarts.
+ */
+export interface SentenceCard {
+  id: string;
+  /** Who wrote the sentence: the only person whose presses count. */
+  slackUserId: string;
+  /** Where the card was posted, and the thread it is in. */
+  channelId: string;
+  threadTs: string;
+  /** The card message itself, once posted (to update it in place from elsewhere, e.g. the form it opened). */
+  messageTs?: string;
+  /** The routine form the card shows, as JSON. */
+  form: unknown;
+  state: SentenceCardState;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SaveSentenceCardInput = Omit<SentenceCard, 'createdAt' | 'updatedAt'>;
+
+export interface SentenceCardStore {
+  /** Creates the card, or replaces its form, state and message ts (its author, channel and thread never change). */
+  saveSentenceCard(card: SaveSentenceCardInput): Promise<void>;
+  getSentenceCard(id: string): Promise<SentenceCard | null>;
+}
+
+export interface Store extends IdentityStore, DraftStore, AuditStore, IdempotencyStore, SharedCacheStore, UserChoicesStore, NoticeStore, SentenceCardStore {
   /** Which implementation this is (for `doctor` and logs). */
   readonly kind: 'sqlite' | 'postgres';
   /** The migrations applied to the database, oldest first (for `doctor`). */

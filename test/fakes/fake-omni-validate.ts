@@ -1,5 +1,5 @@
 /**
- * The fake Omni's request validation, written from ../shared/omni-api.md independently of src/ (so a bug in the
+ * The fake Omni's request validation, written from docs/omni-api.md independently of src/ (so a bug in the
  * bot's own schedule or body code is not mirrored here and hidden). Texts follow Omni's "Bad Request: field:
  * problem" style.
  */
@@ -14,7 +14,7 @@ export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID
 
 const bad = (detail: string): { ok: false; status: 400; detail: string } => ({ ok: false, status: 400, detail: `Bad Request: ${detail}` });
 
-// ---- cron (AWS EventBridge dialect, omni-api.md §6.2) ---------------------------------------------------------
+// ---- cron (AWS EventBridge dialect, docs/schedules.md §2.1) ---------------------------------------------------------
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
@@ -132,7 +132,7 @@ export function checkDestination(v: unknown): Check<Destination> {
     if (badEmail >= 0) return bad(`destination.recipientEmails.${badEmail}: Invalid email`);
     const badGroup = groups.findIndex((g) => !isUuid(g));
     if (badGroup >= 0) return bad(`destination.userGroupIds.${badGroup}: Invalid uuid`);
-    // [INFERRED] omni-api.md §2.2: an email routine with nobody to send to is a "recipient configuration" error.
+    // Inferred (docs/omni-api.md §2.2): an email routine with nobody to send to is a "recipient configuration" error.
     if (emails.length + groups.length === 0) return bad('destination: Invalid recipient configuration: at least one recipient is required');
     return { ok: true, value: { type: 'email', recipientEmails: emails as string[], userGroupIds: groups as string[] } };
   }

@@ -1,5 +1,5 @@
 /**
- * A fake Omni: a real node:http server on 127.0.0.1 that behaves as ../shared/omni-api.md documents (bearer key,
+ * A fake Omni: a real node:http server on 127.0.0.1 that behaves as docs/omni-api.md describes (bearer key,
  * `?userId=` memberships, field-by-field create validation, the documented codes and all four error shapes,
  * cursor paging, the WAF's 60 requests a minute per key) and can be told to misbehave (faults). Used by the Omni
  * client's unit tests and by the Slack app's integration tests.
@@ -17,6 +17,9 @@ import {
   type Check,
   type Destination,
 } from './fake-omni-validate.js';
+import { buildFakeOmniSpec, type FakeUpdateApi } from './fake-omni-spec.js';
+
+export type { FakeUpdateApi } from './fake-omni-spec.js';
 
 export type FakeFault =
   /** Answer `status` (default body `{detail,status}`) without acting. */
@@ -115,6 +118,16 @@ export interface FakeOmniOptions {
   runDurationMs?: number;
   /** Email of the key's creator, who is added as the first member. */
   keyOwnerEmail?: string;
+  /**
+   * Which update API the fake runs (open question Q2): 'put' as the docs show (PUT, name/prompt/schedule required,
+   * `isActive` pauses; PATCH answers 405), 'patch' as the SDK shows (PATCH, all optional, no `isActive`; PUT answers
+   * 405), 'put-ignores-active' (the documented PUT, but `isActive` is accepted and changes nothing). Default 'put'.
+   */
+  updateApi?: FakeUpdateApi;
+  /** false: an instance from before Slack delivery (email only; a Slack destination is a 400). Default true. */
+  slackDestinations?: boolean;
+  /** What GET /api/openapi.json answers: the running variant's document (default), a 404, or a body that is not JSON. */
+  spec?: 'served' | 'missing' | 'garbage';
 }
 
 export interface FakeOmni {
@@ -153,11 +166,17 @@ export interface FakeOmni {
   setAiRoutinesEnabled(enabled: boolean): void;
   setKeyScope(scope: 'organization' | 'user'): void;
   setRateLimit(limit: { perWindow?: number; windowMs?: number } | false): void;
+  /** Sets a routine's state as Omni would (e.g. Omni disabling it, or a run that failed). */
+  updateRoutineState(id: string, fields: Partial<Pick<FakeRoutine, 'disabled' | 'systemDisabled' | 'systemDisabledReason' | 'lastRun' | 'name' | 'prompt' | 'schedule' | 'timezone' | 'description'>>): void;
+  /** Replaces a routine's record as served, key by key, with raw JSON (odd shapes Omni may send). */
+  setRawRecord(id: string, raw: Record<string, unknown> | undefined): void;
 }
 
 interface Reply {
   status: number;
   body?: unknown;
+  /** Sent as is instead of JSON (a page that is not an API answer). */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -222,6 +241,10 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
   let keyScope = options.keyScope ?? 'organization';
   let aiEnabled = options.aiRoutinesEnabled ?? true;
   let routineLimit = options.routineLimit;
+  const updateApi: FakeUpdateApi = options.updateApi ?? 'put';
+  const slackDestinations = options.slackDestinations ?? true;
+  const specMode = options.spec ?? 'served';
+  const rawOverrides = new Map<string, Record<string, unknown>>();
   const runDurationMs = options.runDurationMs ?? 0;
   let rateLimit: { perWindow: number; windowMs: number } | false =
     options.rateLimit === false ? false : { perWindow: options.rateLimit?.perWindow ?? 60, windowMs: options.rateLimit?.windowMs ?? 60_000 };
@@ -276,7 +299,8 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
       .filter((r) => r.ownerId === ownerId)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || (order.get(b.id) ?? 0) - (order.get(a.id) ?? 0));
 
-  const publicRoutine = (r: FakeRoutine) => ({
+  const publicRoutine = (r: FakeRoutine): Record<string, unknown> => ({ ...basePublicRoutine(r), ...(rawOverrides.get(r.id) ?? {}) });
+  const basePublicRoutine = (r: FakeRoutine) => ({
     id: r.id,
     name: r.name,
     prompt: r.prompt,
@@ -369,6 +393,7 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
         const checked = checkCreateBody(body);
         if (!checked.ok) return detail(checked.status, checked.detail);
         const b = checked.value;
+        if (!slackDestinations && b.destination.type === 'slack') return detail(400, "Bad Request: destination.type: Invalid discriminator value. Expected 'email'");
         const model = models.get(b.modelId);
         if (!model || model.modelKind !== 'SHARED' || model.deletedAt) return detail(404, `Model ${b.modelId} not found or not accessible`);
         if (b.branchId !== null) {
@@ -422,12 +447,15 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
       return { status: 200, body: { deleted: true, id: routine.id } };
     }
     if (method === 'PATCH') {
+      if (updateApi !== 'patch') return detail(405, 'Method not allowed');
       const checked = checkPatchBody(body);
       if (!checked.ok) return detail(checked.status, checked.detail);
+      if (!slackDestinations && checked.value.destination?.type === 'slack') return detail(400, "Bad Request: destination.type: Invalid discriminator value. Expected 'email'");
       Object.assign(routine, checked.value, { updatedAt: nowIso() });
       return { status: 200, body: publicRoutine(routine) };
     }
     if (method === 'PUT') {
+      if (updateApi === 'patch') return detail(405, 'Method not allowed');
       const checked = checkPutBody(body);
       if (!checked.ok) return detail(checked.status, checked.detail);
       const { isActive, modelId, ...rest2 } = checked.value;
@@ -437,7 +465,7 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
         routine.modelId = modelId;
       }
       Object.assign(routine, rest2, { updatedAt: nowIso() });
-      if (isActive !== undefined) routine.disabled = !isActive;
+      if (isActive !== undefined && updateApi !== 'put-ignores-active') routine.disabled = !isActive;
       return { status: 200, body: publicRoutine(routine) };
     }
     return detail(405, 'Method not allowed');
@@ -591,6 +619,12 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
         body: { keyScope, orgRole: 'ORG_ADMIN', user: { id: owner.userId, membershipId: owner.id }, rolesByModel: {} },
       };
     }
+    if (segments.length === 1 && segments[0] === 'openapi.json') {
+      if (method !== 'GET') return detail(405, 'Method not allowed');
+      if (specMode === 'missing') return detail(404, 'Not found');
+      if (specMode === 'garbage') return { status: 200, raw: '<html><body>Omni</body></html>', headers: { 'content-type': 'text/html' } };
+      return { status: 200, body: buildFakeOmniSpec({ updateApi, slackDestinations }) };
+    }
     if (segments[0] === 'v1' && segments[1] === 'ai' && segments[2] === 'routines') {
       return handleRoutines(method, segments.slice(3), url.searchParams, body);
     }
@@ -642,7 +676,7 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
   function send(res: ServerResponse, record: FakeRequestRecord, reply: Reply) {
     record.status = reply.status;
     if (res.destroyed || res.writableEnded) return;
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
     res.end(text);
   }
@@ -821,6 +855,15 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
     },
     setKeyScope: (scope) => {
       keyScope = scope;
+    },
+    updateRoutineState(id, fields) {
+      const r = routines.get(id);
+      if (!r) throw new Error(`fake omni: no routine ${id}`);
+      Object.assign(r, fields);
+    },
+    setRawRecord(id, raw) {
+      if (raw === undefined) rawOverrides.delete(id);
+      else rawOverrides.set(id, raw);
     },
     setRateLimit: (limit) => {
       rateLimit = limit === false ? false : { perWindow: limit.perWindow ?? 60, windowMs: limit.windowMs ?? 60_000 };

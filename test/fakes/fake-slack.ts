@@ -28,6 +28,16 @@ export interface FakeSlackUser {
   deleted?: boolean;
 }
 
+/** A channel as conversations.info describes it (to a bot with channels:read and groups:read). */
+export interface FakeSlackChannel {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  /** Whether the bot is a member (default true). Slack hides a private channel the bot is not in (channel_not_found). */
+  botIsMember?: boolean;
+}
+
 export interface FakeSlackOptions {
   /** The bot token the fake accepts (default `xoxb-fake-bot-token`). */
   token?: string;
@@ -38,6 +48,8 @@ export interface FakeSlackOptions {
   appId?: string;
   /** Added to (and overriding by id) the default users U0001 alice, U0002 bob and the bot user. */
   users?: FakeSlackUser[];
+  /** Added to (and overriding by id) the default channel C0001 #general, which the bot is in. */
+  channels?: FakeSlackChannel[];
   /** Trigger lifetime (Slack: 3 s). */
   triggerTtlMs?: number;
   /** The fake's clock, for trigger expiry and timestamps; tests inject one to force expiry deterministically. */
@@ -201,6 +213,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   for (const u of [...DEFAULT_USERS, { id: botUserId, name: 'routines', realName: 'Routines', isBot: true }, ...(options.users ?? [])]) {
     users.set(u.id, u);
   }
+
+  const channels = new Map<string, FakeSlackChannel>();
+  for (const c of [{ id: 'C0001', name: 'general' }, ...(options.channels ?? [])]) channels.set(c.id, c);
 
   const calls: RecordedCall[] = [];
   const waiters = new Set<{ method: string; predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }>();
@@ -406,8 +421,33 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { no_op: false, already_open: false, channel: { id } };
     },
 
+    // Needs channels:read (public) or groups:read (private). A private channel the bot is not in does not exist for it.
+    'conversations.info': (args) => {
+      const id = requireString(args, 'channel', 'channel_not_found');
+      if (/^D/.test(id)) return { channel: { id, is_im: true, is_channel: false, is_group: false, is_mpim: false, is_private: true, is_member: true, is_archived: false } };
+      const c = channels.get(id);
+      const member = c?.botIsMember !== false;
+      if (!c || (c.isPrivate && !member)) throw new ArgError('channel_not_found');
+      return {
+        channel: {
+          id: c.id,
+          name: c.name,
+          is_channel: !c.isPrivate,
+          is_group: c.isPrivate === true,
+          is_im: false,
+          is_mpim: false,
+          is_private: c.isPrivate === true,
+          is_archived: c.isArchived === true,
+          is_member: member,
+          created: 1_600_000_000,
+        },
+      };
+    },
+
     'chat.postMessage': (args) => {
       let channel = requireString(args, 'channel', 'channel_not_found');
+      // Without chat:write.public (not requested) the bot posts only where it is a member.
+      if (channels.get(channel)?.botIsMember === false) throw new ArgError('not_in_channel');
       // Posting to a user id lands in the app's DM with that user.
       if (/^[UW]/.test(channel)) channel = dmChannelOf(userOrThrow(channel).id);
       const content = readMessageContent(args, true);

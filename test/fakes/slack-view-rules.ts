@@ -1,5 +1,5 @@
 /**
- * The Block Kit rules the fake Slack enforces, written from Slack's reference pages (../../shared/slack-notes.md §6):
+ * The Block Kit rules the fake Slack enforces, written from Slack's reference pages (summarised in docs/slack.md §5):
  * a view or a message that breaks one is refused exactly as Slack refuses it, with `[ERROR] … [json-pointer:…]`
  * lines in `response_metadata.messages`, so a builder that would fail in a real workspace fails in our tests too.
  * Limits are in UTF-16 code units (what JS `length` counts); Slack counts characters, so this is never laxer.
@@ -39,6 +39,7 @@ export const LIMITS = {
   radioOptions: 10,
   checkboxOptions: 10,
   overflowOptions: 5,
+  overflowMinOptions: 2,
   buttonText: 75,
   buttonValue: 2000,
   url: 3000,
@@ -301,7 +302,13 @@ function checkElement(p: Problems, el: unknown, pointer: string, allowed: Set<st
       break;
     }
     case 'overflow':
-      checkOptions(p, el.options, `${pointer}/options`, { max: LIMITS.overflowOptions, min: 1, plainOnly: true, allowUrl: true });
+      // Slack's overflow menu: 2 to 5 plain-text options, each of which may be a link (`url`); no per-option confirm.
+      checkOptions(p, el.options, `${pointer}/options`, { max: LIMITS.overflowOptions, min: LIMITS.overflowMinOptions, plainOnly: true, allowUrl: true });
+      if (Array.isArray(el.options)) {
+        el.options.forEach((o: unknown, i: number) => {
+          if (isObject(o) && o.confirm !== undefined) p.add(`${pointer}/options/${i}/confirm`, 'unsupported field for option');
+        });
+      }
       break;
     case 'button':
       checkText(p, el.text, `${pointer}/text`, { max: LIMITS.buttonText, plainOnly: true, required: true });

@@ -10,7 +10,17 @@ import { type Config, loadConfig, secretValues } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type FakeOmni, type FakeOmniOptions, startFakeOmni } from '../fakes/fake-omni.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/fake-slack.js';
-import { type AppResponse, type PostToAppOptions, type ViewStateValues, postToApp, stateValue } from '../helpers/slack-requests.js';
+import {
+  type AppResponse,
+  type PostToAppOptions,
+  type ViewStateValues,
+  action,
+  blockActionsBody,
+  buildViewOutput,
+  postToApp,
+  readInitialViewState,
+  stateValue,
+} from '../helpers/slack-requests.js';
 
 export const SIGNING_SECRET = 'harness-signing-secret-5f2a9c';
 
@@ -41,6 +51,8 @@ export interface HarnessOptions {
   app?: AppOptions;
   /** Reuse this database file (restart tests). */
   dbPath?: string;
+  /** Runs after the fakes are seeded and before the app starts (e.g. to make Omni slow for the app's first calls). */
+  beforeStart?: (fakes: { slack: FakeSlack; omni: FakeOmni }) => void;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -54,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   omni.addTopic(modelId, 'pipeline');
   omni.addBranch(modelId, 'dev-branch');
 
+  options.beforeStart?.({ slack, omni });
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'routine-bot-it-'));
   const dbPath = options.dbPath ?? join(dir ?? '', 'bot.db');
   const config = loadConfig({
@@ -117,4 +130,37 @@ export function modalValues(
     delivery: { delivery_radio: stateValue.radio(delivery) },
     ...(delivery === 'channel' ? { channel: { channel_select: stateValue.conversation('C0001') } } : {}),
   };
+}
+
+/**
+ * Presses "More options" in an open routine modal, as a user would, and waits until the view shows Name, Topic,
+ * Branch and Description. Returns the updated view.
+ */
+export async function pressMoreOptions(h: Pick<Harness, 'slack' | 'post'>, viewId: string, userId = 'U0001') {
+  const view = h.slack.views.get(viewId);
+  if (!view) throw new Error(`no view ${viewId}`);
+  const res = await h.post(
+    blockActionsBody({
+      source: 'view',
+      userId,
+      // Slack's view.state holds every input's value, the untouched initial ones included.
+      view: buildViewOutput(view as never, { values: { ...readInitialViewState(view as never), ...view.state.values } as never }),
+      actions: [action.button({ actionId: 'routine_more_options', blockId: 'more_options', value: 'more' })],
+    }),
+  );
+  if (res.status !== 200) throw new Error(`More options answered ${res.status}`);
+  await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes('description_input'), 8000);
+  const updated = h.slack.views.get(viewId);
+  if (!updated) throw new Error(`view ${viewId} gone`);
+  return updated;
+}
+
+/**
+ * Log lines in which Bolt says a request was not acknowledged in time. Bolt's HTTP receiver answers such a request
+ * 404 after `unhandledRequestTimeoutMillis` (3001 ms, Slack's 3 s) and logs this; a listener that acks later gets
+ * ReceiverMultipleAckError. So "the app acknowledged within Slack's 3 s" is asserted on what happened (the expected
+ * status, and none of these lines), not on a wall clock that a loaded machine can stretch.
+ */
+export function findLateAcks(logs: readonly string[]): string[] {
+  return logs.filter((line) => line.includes('not acknowledged within 3 seconds') || line.includes('ReceiverMultipleAckError'));
 }

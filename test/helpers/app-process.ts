@@ -1,5 +1,6 @@
 /**
- * The real process entry (`node --import tsx src/index.ts`) as a child process, against the fake Slack Web API and
+ * The real process entry, compiled (`node dist/index.js`, what `npm start` runs; jest's global setup builds dist/ when
+ * src/ changed) as a child process, against the fake Slack Web API and
  * the fake Omni running in the test process, so tests can SIGKILL or SIGTERM it mid-request and start it again on
  * the same database. Its log lines (JSON on stderr) are captured for assertions.
  */
@@ -7,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type FakeOmni, type FakeOmniOptions, startFakeOmni } from '../fakes/fake-omni.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.js';
 import { type AppResponse, type PostToAppOptions, postToApp } from './slack-requests.js';
@@ -79,10 +81,17 @@ export interface AppProcess {
   stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `src/index.ts` with `env` (plus PATH and TZ only) and waits for its "is running" line to learn the port. */
-export async function startAppProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    cwd: process.cwd(),
+/** The compiled process entry: what `npm start` runs. */
+export const COMPILED_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+/**
+ * Starts the compiled entry with `env` (plus PATH and TZ only) and waits for its "is running" line to learn the port.
+ * `cwd` defaults to a fresh empty directory, so a developer's .env never reaches the child.
+ */
+export async function startAppProcess(env: Record<string, string>, options: { startTimeoutMs?: number; cwd?: string } = {}): Promise<AppProcess> {
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'routine-bot-cwd-'));
+  const child = spawn(process.execPath, [COMPILED_ENTRY], {
+    cwd,
     // Nothing inherited but PATH: no NODE_OPTIONS from jest, no real credentials from the developer's shell.
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,7 +119,10 @@ export async function startAppProcess(env: Record<string, string>, options: { st
   collect(child.stderr);
   collect(child.stdout);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('exit', (code, signal) => {
+      if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
+      resolve({ code, signal });
+    });
   });
 
   const waitForLog = (predicate: (line: string) => boolean, timeoutMs = 10_000): Promise<string> => {

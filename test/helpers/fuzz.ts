@@ -201,6 +201,18 @@ export async function postRaw(url: string, body: string | Uint8Array, headers: R
   return { status: res.status, headers: res.headers, text, ms: performance.now() - started };
 }
 
+/** Why a fetch got no HTTP answer: the error and its cause chain (undici puts the socket error in `cause`). */
+export function describeFetchError(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && e !== null && depth < 4; depth += 1) {
+    const o = e as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+    parts.push([o.name, o.code, o.message].filter((x) => typeof x === 'string' && x !== '').join(' '));
+    e = o.cause;
+  }
+  return parts.filter(Boolean).join(' ← ') || String(err);
+}
+
 /** Latency summary of a list of milliseconds. */
 export function summariseLatency(ms: readonly number[]): { count: number; max: number; p50: number; p99: number } {
   const sorted = [...ms].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 /**
  * Figures that tests measure about reliability (load held, faults survived, inputs tried, what was lost), written
- * by the tests themselves as they run. test/reliability-report.js (jest's globalTeardown) turns them into
- * docs/reliability.md after the suite, so the document only ever states what the last run measured.
+ * by the tests themselves as they run, under test-results/ (ignored by git). `npm run report`
+ * (scripts/reliability-report.js) runs the whole suite and turns them into docs/reliability.md, so the document only
+ * ever states what one passing run measured; `npm test` alone never writes it.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * Requests exactly as Slack sends them to the app: real v0 HMAC signatures, the exact Content-Type Bolt compares
  * against, slash command forms and `payload=` interactivity bodies with the fields Slack includes
- * (../../shared/slack-notes.md §2, §3.3, §4c). Defaults describe one workspace: team T0001 (acme), user U0001
+ * (docs/slack.md §3.1, §3.2). Defaults describe one workspace: team T0001 (acme), user U0001
  * (alice), channel C0001 (general), app A0001; override any of them per call.
  */
 import { createHmac } from 'node:crypto';
@@ -401,6 +401,14 @@ export const action = {
     ...(o.value !== undefined ? { value: o.value } : {}),
     action_ts: actionTs(),
   }),
+  /** An overflow menu option chosen: Slack sends the option (text and value) as `selected_option`, also for a link. */
+  overflow: (o: { actionId: string; blockId?: string; value: string; text?: string }): ElementAction => ({
+    type: 'overflow',
+    action_id: o.actionId,
+    block_id: o.blockId ?? 'actions',
+    selected_option: { text: plain(o.text ?? 'Option'), value: o.value },
+    action_ts: actionTs(),
+  }),
   plainTextInput: (o: { actionId: string; blockId: string; value: string }): ElementAction => ({
     type: 'plain_text_input',
     action_id: o.actionId,
@@ -602,4 +610,41 @@ export function viewClosedPayload(o: ViewClosedOptions): ViewClosedAction {
 
 export function viewClosedBody(o: ViewClosedOptions): string {
   return interactivityBody(viewClosedPayload(o));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events API (JSON bodies: post them with Content-Type application/json)
+
+export interface EventCallbackOptions extends Who {
+  /** Slack's id of the event delivery; a retry of the same delivery carries the same id. */
+  eventId?: string;
+  botUserId?: string;
+}
+
+let eventSeq = 0;
+
+/** An `event_callback` envelope around `event`, as Slack posts it to the Events API request URL. */
+export function eventCallbackPayload(event: Record<string, unknown>, o: EventCallbackOptions = {}): Record<string, unknown> {
+  const w = who(o);
+  eventSeq += 1;
+  return {
+    token: SLACK_DEFAULTS.verificationToken,
+    team_id: w.teamId,
+    api_app_id: w.apiAppId,
+    type: 'event_callback',
+    event_id: o.eventId ?? `Ev${String(eventSeq).padStart(8, '0')}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: w.teamId, user_id: o.botUserId ?? 'UBOT0001', is_bot: true, is_enterprise_install: false }],
+    event,
+  };
+}
+
+export function eventCallbackBody(event: Record<string, unknown>, o: EventCallbackOptions = {}): string {
+  return JSON.stringify(eventCallbackPayload(event, o));
+}
+
+/** A message ts Slack could have given (unique per call). */
+export function messageTs(): string {
+  eventSeq += 1;
+  return `${Math.floor(Date.now() / 1000)}.${String(eventSeq).padStart(6, '0')}`;
 }

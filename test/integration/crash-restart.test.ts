@@ -82,7 +82,7 @@ async function submitView(app: AppProcess, viewId: string, values: Record<string
 
 /** The DM that tells the user `name` is set up (waits for it). */
 function waitForCreatedDm(name: string, timeoutMs = 15_000) {
-  return need().slack.waitFor('chat.postMessage', (c) => c.status === 200 && String(c.args.text).includes(`"${name}" is set up`), timeoutMs);
+  return need().slack.waitFor('chat.postMessage', (c) => c.status === 200 && String(c.args.text).includes(`*${name}* is set up`), timeoutMs);
 }
 
 async function waitForCreatePost(name: string): Promise<void> {
@@ -262,7 +262,7 @@ describe('SIGTERM during a create', () => {
     // Before exiting it showed the result and sent the DM.
     expect(omni.routinesOf(members.alice).filter((r) => r.name === name)).toHaveLength(1);
     expect(textOf(slack.views.get(viewId)?.blocks)).toMatch(/set up/);
-    const dm = slack.callsTo('chat.postMessage').find((c) => c.status === 200 && String(c.args.text).includes(`"${name}" is set up`));
+    const dm = slack.callsTo('chat.postMessage').find((c) => c.status === 200 && String(c.args.text).includes(`*${name}* is set up`));
     expect(dm).toBeDefined();
     const onDisk = await readStore();
     expect(onDisk.drafts).toHaveLength(0);

@@ -326,7 +326,8 @@ async function clickOnMessage(actionId: string, routineId: string, userId = 'U00
   expect(res.status).toBe(200);
   await h.settle();
   await waitUntil(() => h.slack.responses(tag).length > 0, `the answer to ${actionId}`);
-  return textOf(h.slack.responses(tag));
+  // What the user reads: the blocks when there are any (Slack then uses `text` only for the notification).
+  return textOf(h.slack.responses(tag).map((r) => (Array.isArray(r.blocks) && r.blocks.length > 0 ? r.blocks : r.text)));
 }
 
 interface ActionCase {

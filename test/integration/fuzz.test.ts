@@ -1,17 +1,18 @@
 /**
  * Fuzzing the real HTTP endpoint (issue 5): thousands of properly signed payloads of every kind Slack sends, with
  * random and mutated contents, through the real app against the fake Slack and the fake Omni. The app must keep
- * answering (no crash, /healthz 200 at the end), raise no unhandled rejection, answer every request within Slack's
- * 3 s (a correctness bound of Slack's contract, not a performance target), answer only expected statuses, and
+ * answering (no crash, /healthz 200 at the end), raise no unhandled rejection, acknowledge every request within Slack's
+ * 3 s (asserted on what happened: Bolt would answer a late one 404 and log it, not on a wall clock), answer only
+ * expected statuses, and
  * never create an Omni routine from a forged submission that lacks valid fields.
  *
  * The suite runs fixed seeds, so it passes or fails the same way every time (a gate must not flake): a new default
  * seed plus the seeds that once found a bug. Explore with FUZZ_SEED=random (or a number) and FUZZ_COUNT; a seed that
- * finds a bug is fixed, then added to REGRESSION_SEEDS.
+ * finds a bug is fixed, then added to REGRESSION_SEEDS. Full size: `npm run test:fuzz`.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
-import { type Random, createRandom, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
+import { type Harness, SIGNING_SECRET, findLateAcks, startHarness } from '../helpers/app-harness.js';
+import { type Random, createRandom, describeFetchError, findSecretsInLogs, mutatePayload, postRaw, randomJson, randomText, runLimited, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { ACTION_ID, INPUT_BLOCK_ID } from '../../src/slack/ids.js';
 import {
@@ -38,7 +39,12 @@ const SEEDS =
     : process.env.FUZZ_SEED
       ? [Number(process.env.FUZZ_SEED)]
       : [DEFAULT_SEED, ...REGRESSION_SEEDS];
-const COUNT = Number(process.env.FUZZ_COUNT ?? 2000);
+/**
+ * Requests per seed. `npm test` runs a quick 250 per seed (every seed, every payload kind); the full size, 2000, runs
+ * in .ci/run and `npm run report`, and alone with `npm run test:fuzz` (FUZZ_COUNT overrides either).
+ */
+const COUNT = Number(process.env.FUZZ_COUNT ?? 250);
+if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`FUZZ_COUNT must be a positive whole number, got "${process.env.FUZZ_COUNT}"`);
 const CONCURRENCY = 8;
 
 type Json = Record<string, unknown>;
@@ -64,7 +70,7 @@ afterAll(async () => {
 });
 
 const MODAL_ACTIONS = ['schedule_input', 'timezone_select', 'model_select', 'delivery_radio', 'topic_select', 'branch_select', 'channel_select', 'recipients_select', 'schedule_use_alternative'];
-const BUTTONS = ['routine_run_now', 'routine_pause', 'routine_resume', 'routine_delete', 'routine_retry', 'routine_discard', 'routine_open_modal', 'routine_refresh_home'];
+const BUTTONS = ['routine_run_now', 'routine_pause', 'routine_resume', 'routine_delete', 'routine_delete_keep', 'routine_retry', 'routine_discard', 'routine_open_modal', 'routine_refresh_home'];
 const SUGGEST = ['timezone_select', 'model_select', 'topic_select', 'branch_select'];
 const USERS = ['U0001', 'U0002', 'U0099', 'UBOT0001', ''];
 
@@ -164,7 +170,9 @@ function buildPayload(r: Random, kind: Kind): { body: object; form?: boolean } {
       const actionId = r.pick(BUTTONS);
       // Made-up UUIDs are rarer: each costs one Omni list request (the re-check for a routine created elsewhere).
       const value = r.bool(0.1) ? randomUuid(r) : r.pick([randomText(r, 100), 'x'.repeat(10_000), '']);
-      const a = action.button({ actionId, value });
+      // A card menu option: one of ours, or made up, with the same hostile values.
+      const choice = r.pick(['edit', 'pause', 'open', 'delete', 'resume', randomText(r, 8, false)]);
+      const a = r.bool(0.3) ? action.overflow({ actionId: 'routine_card_menu', value: `${choice}:${value}` }) : action.button({ actionId, value });
       if (r.bool(0.3)) return { body: blockActionsPayload({ userId, source: 'view', view: buildViewOutput({ type: 'home', blocks: [] }), actions: [a] }) };
       return { body: blockActionsPayload({ userId, source: 'message', channelId: r.pick(['C0001', 'D0001']), responseUrl, actions: [a] }) };
     }
@@ -199,9 +207,21 @@ function buildPayload(r: Random, kind: Kind): { body: object; form?: boolean } {
           type: 'event_callback',
           event_id: `Ev${r.int(1e9)}`,
           event_time: 1,
-          event: r.bool(0.7)
+          event: r.bool(0.5)
             ? { type: 'app_home_opened', user: r.pick([...USERS, randomText(r, 12, false)]), channel: 'D0001', tab: r.pick(['home', 'messages', randomText(r, 8, false)]), event_ts: '1.2' }
-            : { type: randomText(r, 20, false), user: userId, text: randomText(r, 200) },
+            : r.bool(0.6)
+              ? // A sentence to the bot (DM or mention): random text, sometimes with a schedule in front, odd fields.
+                {
+                  type: r.pick(['message', 'app_mention']),
+                  channel_type: r.pick(['im', 'channel', randomText(r, 6, false)]),
+                  channel: r.pick(['D0001', 'C0001', randomText(r, 12, false)]),
+                  user: r.pick([...USERS, 'UBOT0001', randomText(r, 12, false)]),
+                  text: `${r.bool(0.5) ? '<@UBOT0001> ' : ''}${r.bool(0.5) ? r.pick(['every monday at 9am ', 'every other week ', 'help', 'daily ']) : ''}${randomText(r, 300)}`,
+                  ts: r.bool(0.9) ? `1700000000.${String(r.int(1e6)).padStart(6, '0')}` : randomText(r, 10, false),
+                  ...(r.bool(0.2) ? { thread_ts: `1700000000.${String(r.int(1e6)).padStart(6, '0')}` } : {}),
+                  ...(r.bool(0.1) ? { subtype: r.pick(['message_changed', 'bot_message', randomText(r, 10, false)]) } : {}),
+                }
+              : { type: randomText(r, 20, false), user: userId, text: randomText(r, 200) },
         },
       };
   }
@@ -240,14 +260,24 @@ describe('fuzzing POST /slack/events', () => {
     const started = Date.now();
     await runLimited(requests, CONCURRENCY, async (req, i) => {
       const headers = { ...signSlackRequest(SIGNING_SECRET, req.raw), 'Content-Type': req.contentType };
-      const res = await postRaw(url, req.raw, headers).catch((err: unknown) => ({ status: -1, ms: 0, text: String(err), headers: new Headers() }));
+      const sent = performance.now();
+      // No answer at all: keep how long it took and why (the error's cause: a reset, a refused connection, a timeout).
+      const res = await postRaw(url, req.raw, headers).catch((err: unknown) => ({
+        status: -1,
+        ms: performance.now() - sent,
+        text: describeFetchError(err),
+        headers: new Headers(),
+      }));
       latencies.push(res.ms);
       if (res.ms > 1000) slow.push(`${req.kind} ${Math.round(res.ms)} ${req.raw.slice(0, 400)}`);
       const key = `${req.kind}${req.mutated ? '*' : ''} ${res.status}`;
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
       // Well-formed payloads are always taken (200); only structurally mutated ones may be refused as malformed (400).
       const expected = req.mutated ? [200, 400] : [200];
-      if (!expected.includes(res.status) || res.ms >= 3000) failures.push(`#${i} ${req.kind}${req.mutated ? ' (mutated)' : ''}: ${res.status} in ${Math.round(res.ms)} ms: ${req.raw.slice(0, 300)}`);
+      if (!expected.includes(res.status)) {
+        const why = res.status === -1 ? ` (no answer: ${res.text})` : '';
+        failures.push(`#${i} ${req.kind}${req.mutated ? ' (mutated)' : ''}: ${res.status}${why} after ${Math.round(res.ms)} ms: ${req.raw.slice(0, 300)}`);
+      }
     });
     const elapsed = Date.now() - started;
     const settleStart = Date.now();
@@ -283,7 +313,8 @@ describe('fuzzing POST /slack/events', () => {
     expect(failures.slice(0, 5)).toEqual([]);
     expect(unhandled).toEqual([]);
     expect(health.status).toBe(200);
-    expect(lat.max).toBeLessThan(3000);
+    // Every request acknowledged within Slack's 3 s: a late one would be Bolt's 404 (a failure above) and a log line.
+    expect(findLateAcks(h.logs)).toEqual([]);
     // A forged submission reaches Omni as a create only when the bot's own checks pass (name, prompt within limits,
     // a schedule it can read, a model id); Omni is the judge of the model id (a made-up one gets its 404). Nothing
     // is created from a submission whose fields are not all valid.

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, isValidSlackRequest, LogLevel, webApi, type Logger } from '@slack/bolt';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { findLateAcks, startHarness } from '../helpers/app-harness.js';
 import {
   action,
   blockActionsBody,
@@ -480,5 +481,33 @@ describe('harness: fake Slack Web API', () => {
     await client.chat.postMessage({ channel: 'C1', text: 'second' });
     expect((await waiting).args.text).toBe('second');
     await expect(fake.waitFor('views.open', undefined, 10)).rejects.toThrow(/no matching views.open call.*chat.postMessage/);
+  });
+});
+
+describe('harness: findLateAcks (what replaces wall-clock checks of the 3 s ack)', () => {
+  it('sees an ack that came after Bolt gave up: the request was answered 404 and Bolt logged it', async () => {
+    const h = await startHarness({ app: { unhandledRequestTimeoutMillis: 50 } });
+    try {
+      const ok = await h.post(slashCommandBody({ text: 'help' }));
+      expect(ok.status).toBe(200);
+      expect(findLateAcks(h.logs)).toEqual([]);
+      // A global middleware that holds every request well past the receiver's (shortened) ack timer.
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      h.app.app.use(async ({ next }) => {
+        await held;
+        await next();
+      });
+      const late = h.post(slashCommandBody({ text: 'help' }));
+      const res = await late;
+      release();
+      await h.settle();
+      expect(res.status).toBe(404);
+      expect(findLateAcks(h.logs).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -20,7 +20,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
-import { type Harness, SIGNING_SECRET, startHarness, modalValues } from '../helpers/app-harness.js';
+import { type Harness, SIGNING_SECRET, findLateAcks, startHarness, modalValues } from '../helpers/app-harness.js';
 import { findSecretsInLogs, postRaw, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import {
@@ -75,8 +75,9 @@ async function expectStatus(label: string, body: string, headers: Record<string,
   const res = await postRaw(url, body, headers);
   latencies.push(res.ms);
   statuses.set(label, res.status);
+  // The status is the app's own answer: an ack later than Slack's 3 s would have been Bolt's 404 instead.
   expect({ label, status: res.status }).toEqual({ label, status });
-  expect(res.ms).toBeLessThan(3000);
+  expect(findLateAcks(h.logs)).toEqual([]);
   return res;
 }
 
@@ -316,12 +317,15 @@ describe('replays of the same signed body', () => {
     await h.settle();
     expect(h.omni.routine(routine)?.runs).toHaveLength(1);
     expect(h.omni.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/trigger'))).toHaveLength(1);
-    expect(h.slack.responses('run')).toHaveLength(1);
+    // What the user is told (the card itself is also refreshed in place: replace_original).
+    const told = (key: string) => h.slack.responses(key).filter((r) => r.replace_original === false);
+    expect(told('run')).toHaveLength(1);
+    expect(h.slack.responses('run').filter((r) => r.replace_original === true)).toHaveLength(1);
 
     // A second genuine click carries its own action_ts: it is a new request, not a replay.
     await h.post(blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: routine })], responseUrl: h.slack.responseUrl('run') }));
     await h.settle();
-    expect(h.slack.responses('run')).toHaveLength(2);
+    expect(told('run')).toHaveLength(2);
 
     const del = blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_delete', value: routine })], responseUrl: h.slack.responseUrl('del') });
     const delHeaders = signed(del);
@@ -331,8 +335,8 @@ describe('replays of the same signed body', () => {
     await h.settle();
     expect(h.omni.routine(routine)).toBeUndefined();
     expect(h.omni.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
-    expect(h.slack.responses('del')).toHaveLength(1);
-    expect(JSON.stringify(h.slack.responses('del'))).toContain('was deleted');
+    expect(told('del')).toHaveLength(1);
+    expect(JSON.stringify(told('del'))).toContain('was deleted');
     const audit = (await readAudit('U0001')).filter((a) => a.routineId === routine);
     expect(audit.filter((a) => a.action === 'delete')).toHaveLength(1);
   });
@@ -392,9 +396,10 @@ describe('requests that would cost the whole app', () => {
         return postRaw(url, body, signed(body));
       })(),
     ]);
+    // Both acknowledged in time (a late ack would be Bolt's 404 and a logged "not acknowledged"). Scanning the text
+    // once took 4 s of CPU; that it is not scanned shows in the modal: no schedule found in it (below).
     expect([slow.status, help.status]).toEqual([200, 200]);
-    // Slack's 3 s contract, for the request queued behind the heavy one (scanning it took 4 s of CPU before).
-    expect(help.ms).toBeLessThan(3000);
+    expect(findLateAcks(h.logs)).toEqual([]);
     const open = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
     expect(open.response.ok).toBe(true);
     const state = readInitialViewState(open.args.view as never) as Record<string, Record<string, { value?: string | null }>>;

@@ -6,7 +6,7 @@
  * ALLOWED_EMAIL_DOMAINS are refused on the server whatever the submitted view state says.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
+import { type Harness, startHarness, modalValues, pressMoreOptions } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { buildViewOutput, messageShortcutBody, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
@@ -70,7 +70,8 @@ async function openModal(text = 'new') {
 }
 
 async function submit(values: Record<string, Record<string, unknown>>, keepBlocks?: (blockId: string) => boolean) {
-  const view = await openModal();
+  // With every field shown, so each can be typed into and answer with its own error.
+  const view = await pressMoreOptions(h, (await openModal()).id);
   const state = { ...readInitialViewState(view as never), ...values } as Record<string, unknown>;
   const stored = keepBlocks ? { ...view, blocks: view.blocks.filter((b) => keepBlocks(String((b as Json).block_id))) } : view;
   const body = viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state as never }) });

@@ -61,11 +61,27 @@ async function submit(viewId: string, values: Record<string, Record<string, unkn
 
 const validValues = (h: Harness) => modalValues(h);
 
+/** Picks a delivery kind in the open modal, as a user would, and waits for the view to show its fields. */
+async function switchDelivery(viewId: string, kind: 'channel' | 'dm' | 'email', userId = 'U0001') {
+  const marker = { channel: 'channel_select', dm: 'Only you will see', email: 'emails_input' }[kind];
+  h.slack.setViewState(viewId, { delivery: { delivery_radio: stateValue.radio(kind) } } as never);
+  await h.post(
+    blockActionsBody({
+      source: 'view',
+      userId,
+      view: buildViewOutput(h.slack.views.get(viewId) as never),
+      actions: [action.radio({ actionId: 'delivery_radio', blockId: 'delivery', value: kind })],
+    }),
+  );
+  await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(marker), 8000);
+}
+
 describe('/routine', () => {
   it('opens the routine modal with the contract block ids, before any Omni call', async () => {
     const { view, call } = await openModal();
     expect(view.callback_id).toBe('routine_create');
-    expect(blockIds(view)).toEqual(expect.arrayContaining(['name', 'prompt', 'schedule', 'timezone', 'model', 'topic', 'branch', 'delivery', 'channel', 'description']));
+    // The short form: prompt, schedule, zone, delivery (a DM by default), model; the rest behind More options.
+    expect(blockIds(view)).toEqual(['prompt', 'schedule', 'schedule_preview', 'timezone', 'delivery', 'delivery_audience', 'model', 'more_options']);
     expect(h.omni.requests).toHaveLength(0);
     // The user's Slack zone is the default (alice is in New York). views.open does not wait for users.info: a
     // first open shows the configured zone and is updated with the user's as soon as Slack answers; later opens
@@ -209,15 +225,17 @@ describe('submitting the modal', () => {
     ['a schedule that skips weeks', { schedule: { schedule_input: stateValue.text('every other week') } }, 'schedule', /week/i],
     ['a schedule more often than hourly', { schedule: { schedule_input: stateValue.text('every 15 minutes') } }, 'schedule', /Try:/],
     ['a one-off time', { schedule: { schedule_input: stateValue.text('tomorrow at 3pm') } }, 'schedule', /Try:/],
-    ['an event, not a schedule', { schedule: { schedule_input: stateValue.text('whenever a deal closes') } }, 'schedule', /Try:/],
-    ['no name', { name: { name_input: stateValue.text('  ') } }, 'name', /name/i],
+    ['an event, not a schedule', { schedule: { schedule_input: stateValue.text('whenever a deal closes') } }, 'schedule', /instead: every weekday at 9am/],
     ['a prompt over 3,000 characters (forged)', { prompt: { prompt_input: stateValue.text('x'.repeat(3001)) } }, 'prompt', /3000/],
     ['no model', { model: { model_select: stateValue.externalSelect(null) } }, 'model', /model/i],
     ['a zone that does not exist (forged)', { timezone: { timezone_select: stateValue.externalSelect('Mars/Olympus') } }, 'timezone', /time zone/i],
     ['no channel', { channel: { channel_select: stateValue.conversation(null) } }, 'channel', /channel/i],
+    ['a DM as the channel (forged)', { channel: { channel_select: stateValue.conversation('D0001') } }, 'channel', /direct message, not a channel/],
   ];
   it.each(REFUSALS)('refuses %s inline, under its field, and calls nothing', async (_label, values, block, message) => {
     const { view } = await openModal();
+    // modalValues delivers to a channel: show the channel picker first, as choosing "Post in a channel" does.
+    await switchDelivery(view.id, 'channel');
     const res = await submit(view.id, { ...validValues(h), ...values });
     const ack = res.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');

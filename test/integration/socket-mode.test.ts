@@ -15,6 +15,7 @@ import {
   viewSubmissionPayload,
   action,
   blockActionsPayload,
+  eventCallbackPayload,
 } from '../helpers/slack-requests.js';
 
 const APP_TOKEN = 'xapp-1-A0001-1-socketmodetesttoken5e3d';
@@ -83,8 +84,9 @@ describe('Socket Mode transport', () => {
     expect(Object.keys(ack).sort()).toEqual(['envelope_id', 'payload']);
     expect(call.response.ok).toBe(true);
     expect((call.args.view as { callback_id?: string }).callback_id).toBe('routine_create');
-    // Opening the modal needs no Omni call (the trigger id dies in 3 s); the model list is fetched once at start.
-    expect(h.omni.requests.filter((r) => r.path !== '/v1/models')).toHaveLength(0);
+    // Opening the modal needs no Omni call (the trigger id dies in 3 s); the model list and the instance's API
+    // spec are read once at start.
+    expect(h.omni.requests.filter((r) => r.path !== '/v1/models' && r.path !== '/openapi.json')).toHaveLength(0);
   });
 
   it('/routine help: the answer travels in the ack payload (no response_url, no Web API call)', async () => {
@@ -136,6 +138,39 @@ describe('Socket Mode transport', () => {
     const publish = await h.slack.waitFor('views.publish', (c) => c.args.user_id === 'U0001', 5000);
     expect(publish.response.ok).toBe(true);
     expect(JSON.stringify(h.slack.homeViews.get('U0001')?.blocks)).toContain('Socket brief');
+  });
+
+  it('events_api: a DM to the bot is acked at once and answered with a routine card in its thread; Create over the socket creates it as alice', async () => {
+    await h.settle();
+    h.slack.reset();
+    const ts = '1700000100.000100';
+    const ack = await ws.send(
+      'events_api',
+      eventCallbackPayload({ type: 'message', channel_type: 'im', channel: 'D0001', user: 'U0001', text: 'every thursday at 3pm list the stalled deals', ts, event_ts: ts }),
+      { envelopeId: 'env-dm-1' },
+    );
+    expect(ack).toEqual({ envelope_id: 'env-dm-1', payload: {} });
+    const post = await h.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === ts, 8000);
+    await h.settle();
+    const card = h.slack.messages('D0001').find((m) => m.ts === post.response.ts);
+    if (!card) throw new Error('no card');
+    expect(JSON.stringify(card.blocks)).toContain('Thursdays at 3:00 PM');
+    const create = (card.blocks ?? []).flatMap((b) => ((b as { elements?: Array<{ action_id?: string; value?: string }> }).elements ?? [])).find((e) => e.action_id === 'routine_sentence_create');
+    if (!create?.value) throw new Error('no Create button');
+    const pressAck = await ws.send(
+      'interactive',
+      blockActionsPayload({
+        source: 'message',
+        channelId: 'D0001',
+        message: { ts: card.ts, text: card.text },
+        actions: [action.button({ actionId: 'routine_sentence_create', blockId: 'sentence_actions', value: create.value })],
+      }),
+      { envelopeId: 'env-dm-create' },
+    );
+    expect(pressAck.envelope_id).toBe('env-dm-create');
+    await h.settle();
+    expect(h.omni.routinesOf(h.members.alice).filter((r) => r.prompt === 'list the stalled deals')).toHaveLength(1);
+    expect(JSON.stringify(h.slack.messages('D0001').find((m) => m.ts === card.ts)?.blocks)).toMatch(/is set up/);
   });
 
   it('acks envelopes from another workspace and runs nothing for them', async () => {

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
     const c = loadConfig(valid);
     expect(c.omni.baseUrl).toBe('https://acme.omniapp.co');
     expect(c.omni.rateLimitPerMinute).toBe(60);
+    expect(c.omni.defaultModel).toBeUndefined();
     expect(c.port).toBe(3000);
     expect(c.databaseUrl).toBe('sqlite:./data/routine-bot.db');
     expect(c.defaultTimezone).toBe('UTC');
@@ -60,6 +61,18 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...valid, OMNI_BASE_URL: 'http://acme.omniapp.co' }).message).toContain('https://');
     expect(loadConfig({ ...valid, OMNI_BASE_URL: 'http://127.0.0.1:4010' }).omni.baseUrl).toBe('http://127.0.0.1:4010');
     expect(problemsOf({ ...valid, OMNI_BASE_URL: 'https://acme.omniapp.co/api' }).message).toContain('/api');
+  });
+
+  it('reads OMNI_DEFAULT_MODEL as an optional id or name', () => {
+    expect(loadConfig({ ...valid, OMNI_DEFAULT_MODEL: '  Sales  ' }).omni.defaultModel).toBe('Sales');
+    expect(loadConfig({ ...valid, OMNI_DEFAULT_MODEL: '' }).omni.defaultModel).toBeUndefined();
+    expect(problemsOf({ ...valid, OMNI_DEFAULT_MODEL: 'x'.repeat(256) }).problems[0]?.variable).toBe('OMNI_DEFAULT_MODEL');
+  });
+
+  it('reads the watch interval: default 30 minutes, 0 turns it off, negatives refused', () => {
+    expect(loadConfig(valid).watchIntervalMinutes).toBe(30);
+    expect(loadConfig({ ...valid, ROUTINE_WATCH_INTERVAL_MINUTES: '0' }).watchIntervalMinutes).toBe(0);
+    expect(problemsOf({ ...valid, ROUTINE_WATCH_INTERVAL_MINUTES: '-5' }).problems[0]?.variable).toBe('ROUTINE_WATCH_INTERVAL_MINUTES');
   });
 
   it('parses the allowed email domains list', () => {

@@ -33,6 +33,14 @@ export type PhraseParse =
       unknown: number;
     };
 
+/** Hours a part of the day suggests when a repeat is limited to it (only ever offered, never assumed). */
+const PERIOD_WINDOW: Record<Period, { from: ClockTime; to: ClockTime }> = {
+  morning: { from: { hour: 8, minute: 0 }, to: { hour: 12, minute: 0 } },
+  afternoon: { from: { hour: 12, minute: 0 }, to: { hour: 17, minute: 0 } },
+  evening: { from: { hour: 17, minute: 0 }, to: { hour: 21, minute: 0 } },
+  night: { from: { hour: 22, minute: 0 }, to: { hour: 6, minute: 0 } },
+};
+
 /** "9:00 AM": how assumed values are shown. */
 function clock(t: ClockTime): string {
   const h12 = t.hour % 12 === 0 ? 12 : t.hour % 12;
@@ -51,7 +59,8 @@ export function finish(s: PhraseState): PhraseParse {
   const unknown = unknownTokens(s);
   const built = buildIr(s);
   const rest = built.ir;
-  const restSaid = s.said && (rest.times.length > 0 || rest.days.length > 0 || !!rest.step || s.repeating);
+  // Something of a schedule was said (not only defaults): alternatives build on it, else they offer the fallback.
+  const restSaid = s.said && (s.times.length > 0 || s.periods.length > 0 || rest.days.length > 0 || !!rest.step || s.repeating || s.months.size > 0);
   // A condition, a holiday calendar, an end date or a one-off explains the phrase best, even
   // around words no rule read ("when revenue drops"); the alternative comes from what is left without those words.
   const top = [...s.flags].sort((a, b) => a.rank - b.rank)[0];
@@ -75,6 +84,12 @@ export function finish(s: PhraseState): PhraseParse {
     return { ok: false, refusal: top.build(rest, restSaid), weak: top.weak ?? false, unknown: 0 };
   }
   if (built.refusal) return { ok: false, refusal: built.refusal, weak: false, unknown: 0 };
+  // "on the 3rd of next month", "the 15th this month": a date in one month, not every month
+  if (s.nextPeriod && !s.everySaid && !s.frequency && !s.step) {
+    return { ok: false, refusal: buildOneOffRefusal(renderPhrase(rest)), weak: false, unknown: 0 };
+  }
+  // "every monday next month": a repeat that stops after one month is an end date
+  if (s.nextPeriod) return { ok: false, refusal: buildBoundsRefusal(renderPhrase(rest)), weak: false, unknown: 0 };
   // "every now", "each tomorrow": a one-off word with nothing that repeats around it
   const content = s.times.length > 0 || s.periods.length > 0 || s.weekdays.size > 0 || s.selectors.length > 0 || !!s.frequency || !!s.step || !!s.windowRaw;
   if (s.oneOffHint && !content) {
@@ -112,6 +127,11 @@ function withoutUnknown(s: PhraseState): Token[] | null {
   s.roles.forEach((role, k) => {
     if (role !== 'unknown') return;
     drop.add(k);
+    // an exception we could not read never turns into what to run on: drop what follows it
+    const tok = s.t[k];
+    if (tok?.kind === 'word' && ['except', 'but', 'not', 'skip', 'skipping', 'excluding', 'exclude', 'without', 'sans', 'expect', 'besides'].includes(tok.text)) {
+      for (let j = k + 1; j < s.t.length; j++) drop.add(j);
+    }
     for (const near of [k - 1, k + 1]) {
       const t = s.t[near];
       const before = s.t[near - 1];
@@ -203,6 +223,10 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
       renderPhrase({ times, days: [{ kind: 'weekdays', days: [1, 2, 3, 4, 5, 6, 7].filter((d) => !s.exceptDays.has(d)) }], months: [], years: [] }),
     );
   }
+  if (s.exceptDays.size > 0 && selectors.length > 0 && weekdays.length === 0) {
+    // "on days 1-5 except weekends": dates and weekdays are two day fields; one cron can't take weekdays out of dates
+    refusal ??= buildCalendarRefusal('leaving weekdays out of dates of the month', renderPhrase({ times, days: selectors, months: [...s.months], years: [] }));
+  }
   if (s.exceptDays.size > 0) {
     if (weekdays.length === 0 && selectors.length === 0) weekdays = [1, 2, 3, 4, 5, 6, 7];
     weekdays = weekdays.filter((d) => !s.exceptDays.has(d));
@@ -237,7 +261,9 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
     if (months.length === 0) assumed.push('twice a year read as January and July');
     months = months.length > 0 ? months : [1, 7];
   } else if (freq === 'yearly' && months.length === 0) {
-    months = [1];
+    // "the last day of the year" is in December; "the first monday of the year" in January
+    const last = selectors.some((sel) => sel.kind === 'lastDay' || sel.kind === 'lastBusinessDay' || sel.kind === 'lastOfWeekday');
+    months = [last ? 12 : 1];
     if (selectors.length === 0) assumed.push('yearly read as 1 January');
   }
   let step = s.step;
@@ -285,11 +311,21 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
       const from = resolve(windowRaw.from);
       let to = windowRaw.to ? resolve(windowRaw.to) : { hour: 23, minute: 59 };
       // "from 6 to 10": bare end hour read as the same half of the day as the start when that keeps it after the start
-      if (windowRaw.to && to.hour < from.hour && !windowRaw.to.meridiem && !windowRaw.to.twentyFour && to.hour + 12 <= 23 && to.hour + 12 > from.hour) {
+      // ("between 8 and 8" is 8 AM to 8 PM)
+      if (windowRaw.to && to.hour <= from.hour && !windowRaw.to.meridiem && !windowRaw.to.twentyFour && to.hour + 12 <= 23 && to.hour + 12 > from.hour) {
         to = { ...to, hour: to.hour + 12 };
       }
       step = { ...step, window: { from, to } };
     }
+  }
+  // "every 2 hours at night", "every hour in the morning": which hours is a question, not the whole day
+  if (step && (step.unit === 'minute' || step.unit === 'hour') && !s.windowRaw && !s.businessHours && s.periods.length > 0 && s.times.length === 0) {
+    const p = s.periods[0] as Period;
+    const span = PERIOD_WINDOW[p];
+    refusal ??= buildAmbiguousRefusal(
+      `Which hours count as the ${p}? Say them, for example:`,
+      renderPhrase({ times: [], step: { ...step, window: span }, days: selectors, months, years: [...s.years] }),
+    );
   }
   // "every hour from 9 to 11 and at 3pm": the window's hours and the fixed times together, when they share a minute
   let unioned = false;
@@ -324,16 +360,25 @@ export function buildIr(s: PhraseState): { ir: ScheduleIr; refusal?: ScheduleRef
     if (s.minuteMark !== undefined && times.length === 0) times = [{ hour: 9, minute: s.minuteMark }];
     if (s.anchorRaw && times.length === 0) times = [resolve(s.anchorRaw)];
   }
-  // "except at 1pm": fixed times (an hour step becomes its list of times) without those
-  if (s.exceptTimes.length > 0) {
-    const excluded = s.exceptTimes.map(resolve);
+  // "except at 1pm", "except between 12 and 2": fixed times (an hour step becomes its list of times) without those
+  if (s.exceptTimes.length > 0 || s.exceptWindows.length > 0) {
+    const windowHoursOut = s.exceptWindows.flatMap((x) => {
+      // "between 1 and 5am": the end's am/pm goes for a bare start too, when that keeps the start first
+      const start = !x.from.meridiem && !x.from.twentyFour && x.to.meridiem && x.from.hour <= 12 && x.from.hour <= x.to.hour ? { ...x.from, meridiem: x.to.meridiem } : x.from;
+      const from = resolve(start);
+      let to = resolve(x.to);
+      if (to.hour < from.hour && !x.to.meridiem && !x.to.twentyFour && to.hour + 12 > from.hour && to.hour + 12 <= 23) to = { ...to, hour: to.hour + 12 };
+      return windowHours(from, to, 1, true).map((hour) => ({ hour, minute: -1 }));
+    });
+    const excluded = [...s.exceptTimes.map(resolve), ...windowHoursOut];
     const base = step && (step.unit === 'minute' || step.unit === 'hour') ? expandHourStep(step) : times.length > 0 ? times : null;
     if (!base) {
       refusal ??= buildAmbiguousRefusal('Leaving out one time works for hourly schedules and fixed times, not for minute steps. Which times should it run?', renderPhrase({ times: [], step: { unit: 'hour', every: 1 }, days: selectors, months, years: [] }));
     } else {
-      const kept = base.filter((t) => !excluded.some((x) => sameTime(x, t)));
+      // a window leaves out whole hours (minute -1 matches any minute of that hour)
+      const kept = base.filter((t) => !excluded.some((x) => sameTime(x, t) || (x.minute === -1 && x.hour === t.hour)));
       if (kept.length === base.length) {
-        refusal ??= buildAmbiguousRefusal(`It doesn't run at ${excluded.map(renderTime).join(' or ')} anyway. What should be left out?`, renderPhrase({ times: base, step: undefined, days: selectors, months, years: [] }));
+        refusal ??= buildAmbiguousRefusal(`It doesn't run at ${excluded.filter((x) => x.minute >= 0).map(renderTime).join(' or ') || 'those hours'} anyway. What should be left out?`, renderPhrase({ times: base, step: undefined, days: selectors, months, years: [] }));
       } else if (kept.length === 0) refusal ??= buildNotScheduleRefusal(null, FALLBACK_SUGGESTION);
       step = undefined;
       times = kept;
@@ -383,7 +428,12 @@ export function buildTimesPerRefusal(per: TimesPer, rest: ScheduleIr): ScheduleR
     const options = [9, 17, 13, 21].slice(0, Math.min(n, 4)).sort((a, b) => a - b);
     suggestion = renderPhrase({ ...rest, step: undefined, times: options.map((hour) => ({ hour, minute: 0 })) });
   } else if (per.unit === 'week') {
-    suggestion = renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: n >= 3 ? [2, 4, 6] : [3, 6] }] });
+    // keep the days that were named ("twice a week on monday" → monday and thursday)
+    const given = rest.days.flatMap((d) => (d.kind === 'weekdays' ? d.days : []));
+    const spread = [...given];
+    for (const d of n >= 3 ? [2, 4, 6, 3, 5] : [3, 6, 2, 5, 4]) if (spread.length < n && !spread.some((g) => Math.abs(g - d) < 2)) spread.push(d);
+    for (const d of [2, 3, 4, 5, 6, 7, 1]) if (spread.length < n && !spread.includes(d)) spread.push(d);
+    suggestion = renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: spread.slice(0, Math.max(n, given.length)) }] });
   } else if (per.unit === 'month') {
     suggestion = renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [1, 15] }] });
   } else suggestion = FALLBACK_SUGGESTION;

@@ -4,10 +4,10 @@
  * a period ("end of the month") and exceptions ("except fridays", "except the 10th", "except at 1pm").
  */
 import { readMonth, readWeekday } from '../normalise.js';
-import { FALLBACK_SUGGESTION, buildCalendarRefusal, buildInvalidDateTimeRefusal, renderOrdinal, renderPhrase } from '../refusals.js';
+import { FALLBACK_SUGGESTION, buildAmbiguousRefusal, buildCalendarRefusal, buildInvalidDateTimeRefusal, buildMultipleSchedulesRefusal, renderOrdinal, renderPhrase } from '../refusals.js';
 import { readMonthListTail } from './months.js';
 import { RANK, expandWrap, isSymbol, isWord } from './state.js';
-import type { PhraseState } from './state.js';
+import type { PhraseState, RawTime } from './state.js';
 import { readTimeAt } from './times.js';
 
 /** "nearest weekday to the 15th", "weekday nearest the 15th", "closest business day to the 1st". */
@@ -102,10 +102,50 @@ export function readEdgeOfPeriod(s: PhraseState): boolean {
   return false;
 }
 
+type ExceptKind = 'weekday' | 'date' | 'month' | 'time';
+
+/** Words skipped between the items of an exception list. */
+const EXCEPT_SKIP = ['not', 'on', 'the', 'and', 'for', 'or', 'in', 'except', 'public', 'at', 'during', 'a', 'of'];
+
+/** A weekday, "weekend(s)", "weekday(s)" at offset k: the days and tokens read, or null. */
+function exceptDaysAt(s: PhraseState, k: number): { days: number[]; length: number } | null {
+  const w = s.word(k);
+  if (w === undefined) return null;
+  const compact = readCompactCodes(w);
+  if (compact) return { days: compact, length: 1 };
+  const code = DAY_CODES[w] !== undefined && (isSymbol(s.at(k + 1), '/', '-') && dayItem(s, k + 2) !== null);
+  const day = readWeekday(w) ?? (code ? (DAY_CODES[w] as number) : null);
+  if (day !== null) {
+    // "sat/sun", "mon/wed/fri", "M-F", "T/Th"
+    if (isSymbol(s.at(k + 1), '/') && dayItem(s, k + 2)) {
+      const days = [day];
+      let j = k + 1;
+      while (isSymbol(s.at(j), '/') && dayItem(s, j + 1)) {
+        const item = dayItem(s, j + 1) as { day: number; code: boolean };
+        days.push(item.code && s.word(j + 1) === 't' && weekOrder(days[days.length - 1] as number) >= 2 ? 5 : item.day);
+        j += 2;
+      }
+      return { days, length: j - k };
+    }
+    if (isSymbol(s.at(k + 1), '-') && dayItem(s, k + 2)) {
+      const end = dayItem(s, k + 2) as { day: number };
+      return { days: expandWrap(day, end.day, 7), length: 3 };
+    }
+    const range = readDayRangeEnd(s, k + 1);
+    return { days: range ? expandWrap(day, range.day, 7) : [day], length: range ? range.length + 1 : 1 };
+  }
+  if (w === 'weekend') return { days: [1, 7], length: isWord(s.at(k + 1), 'day') ? 2 : 1 };
+  if (w === 'weekday') return { days: [2, 3, 4, 5, 6], length: 1 };
+  return null;
+}
+
 /**
- * "except friday", "but not weekends", "excluding holidays", "other than june", "except the 10th", "except at 1pm".
- * A list of exceptions is read whole (days, dates and months together, or times alone), so no excepted item is
- * ever read as a day to run on.
+ * "except friday", "but not weekends", "excluding holidays", "other than june", "except the 10th", "except at 1pm",
+ * "except between 12 and 2". A list of exceptions is read whole, so no excepted item is ever read as a day to run
+ * on. One kind of thing per list unless "and" joins them ("except tuesdays and the 15th"). What one cron cannot
+ * leave out is refused: a single date in one month ("except dec 25", "except christmas"), one weekday of the month
+ * ("except the last friday"), an exception for some months only ("except weekends in august"), one time on some
+ * days ("except fridays at 5").
  */
 export function readExcept(s: PhraseState): boolean {
   const w = s.word();
@@ -114,59 +154,177 @@ export function readExcept(s: PhraseState): boolean {
   else if (w === 'but' || w === 'not') k = 1;
   else if ((w === 'other' && isWord(s.at(1), 'than')) || (w === 'apart' && isWord(s.at(1), 'from'))) k = 2;
   else return false;
+  const calendar = (what: string) => s.flag(RANK.calendar, (rest, restSaid) => buildCalendarRefusal(what, restSaid ? renderPhrase(rest) : FALLBACK_SUGGESTION));
+  const twoSchedules = (why: string) => s.flag(RANK.interval, (rest) => buildMultipleSchedulesRefusal(why, renderPhrase(rest)));
   let found = 0;
   let end = k;
-  let kind: 'days' | 'times' | undefined;
+  let kind: ExceptKind | undefined;
   for (;;) {
-    while (isWord(s.at(k), 'not', 'on', 'the', 'and', 'for', 'or', 'in', 'except', 'public', 'at', 'during') || isSymbol(s.at(k), ',')) k++;
+    let listJoin = false;
+    while (isWord(s.at(k), ...EXCEPT_SKIP) || isSymbol(s.at(k), ',')) {
+      // only "and"/"or" joins items of different kinds ("except tuesdays and the 15th"); after a bare comma a new
+      // kind is no longer excepted ("except noon, weekdays" runs on weekdays)
+      if (isWord(s.at(k), 'and', 'or')) listJoin = true;
+      k++;
+    }
     const tok = s.at(k);
     if (!tok) break;
-    const time = kind !== 'days' ? readTimeAt(s, k, true) : null;
-    if (time && (kind === 'times' || found === 0) && tok.kind !== 'ordinal') {
+    const switchable = found === 0 || listJoin;
+    const sameOr = (next: ExceptKind) => kind === undefined || kind === next || switchable;
+    // special days one cron can't leave out
+    const holiday = HOLIDAY_WORDS.find((words) => words.every((x, j) => s.word(k + j) === x));
+    if (holiday) {
+      calendar('holidays (they fall on a different weekday each year, or on one date)');
+      k += holiday.length;
+    } else if ((tok.kind === 'ordinal' || isWord(tok, 'last')) && (readWeekday(s.word(k + 1) ?? '') !== null || isWord(s.at(k + 1), 'business', 'weekday', 'workday', 'day'))) {
+      // "except the first monday", "except the last day of the month"
+      calendar('leaving out one day of the month (the first Monday, the last day)');
+      k += isWord(s.at(k + 1), 'business') && isWord(s.at(k + 2), 'day') ? 3 : 2;
+      if (isWord(s.at(k), 'of') && isWord(s.at(k + 1), 'the', 'every', 'each') && isWord(s.at(k + 2), 'month')) k += 3;
+    } else if (tok.kind === 'ordinal' && (isWord(s.at(k + 1), 'of') && readMonth(s.word(k + 2) ?? '') !== null || readMonth(s.word(k + 1) ?? '') !== null)) {
+      // "except the 25th of december", "except 1st january": one date a year
+      calendar('leaving out a single date of the year');
+      k += isWord(s.at(k + 1), 'of') ? 3 : 2;
+    } else if (tok.kind === 'word' && readMonth(tok.text) !== null && (s.at(k + 1)?.kind === 'number' || s.at(k + 1)?.kind === 'ordinal') && ((s.at(k + 1) as { value: number }).value <= 31)) {
+      // "except january 1", "except dec 25", "except jan 1, 2027"
+      calendar('leaving out a single date of the year');
+      k += 2;
+      if (isSymbol(s.at(k), ',') && s.at(k + 1)?.kind === 'number' && (s.at(k + 1) as { raw: string }).raw.length === 4) k += 2;
+      else if (s.at(k)?.kind === 'number' && (s.at(k) as { raw: string }).raw.length === 4) k += 1;
+    } else if (tok.kind === 'word' && (tok.text === 'summer' || tok.text === 'winter' || tok.text === 'spring' || tok.text === 'autumn' || tok.text === 'fall')) {
+      const season = tok.text;
+      s.flag(RANK.ambiguous, (rest) => buildAmbiguousRefusal(`Which months? "${season}" depends on the hemisphere. Name the months to leave out.`, renderPhrase(rest)));
+      k++;
+    } else if (isWord(tok, 'between', 'from') && readTimeAt(s, k + 1, true) && sameOr('time')) {
+      // "except between 12 and 2": the hours of that window, both ends included (as hour windows are)
+      const from = readTimeAt(s, k + 1, true) as { time: RawTime; length: number };
+      const sep = k + 1 + from.length;
+      const to = isWord(s.at(sep), 'and', 'to', 'till', 'until') || isSymbol(s.at(sep), '-') ? readTimeAt(s, sep + 1, true) : null;
+      if (!to) break;
+      s.exceptWindows.push({ from: from.time, to: to.time });
+      kind = 'time';
+      k = sep + 1 + to.length;
+    } else if (tok.kind === 'number' && !tok.word && isSymbol(s.at(k + 1), '/', '-', '.') && s.at(k + 2)?.kind === 'number' && !isWord(s.at(k - 1), 'at')) {
+      // "except 7/4", "except 25/12", "except 2026-12-25": one date
+      calendar('leaving out a single date of the year');
+      k += 3;
+      if (isSymbol(s.at(k), '/', '-', '.') && s.at(k + 1)?.kind === 'number') k += 2;
+      if (isSymbol(s.at(k), '.')) k++;
+    } else if (tok.kind === 'time' && /^\d{1,2}\.\d{1,2}$/.test(s.typed(tok)) && isSymbol(s.at(k + 1), '.')) {
+      // "except 31.12."
+      calendar('leaving out a single date of the year');
+      k += 2;
+    } else if (tok.kind === 'word' && QUARTER_MONTHS[tok.text] && sameOr('month')) {
+      for (const m of QUARTER_MONTHS[tok.text] as number[]) s.exceptMonths.add(m);
+      kind = 'month';
+      k++;
+    } else if ((tok.kind === 'ordinal' || isWord(tok, 'last')) && isWord(s.at(k + 1), 'quarter') && sameOr('month')) {
+      // "except in the first quarter", "except the last quarter"
+      for (const m of QUARTER_ORDINALS[tok.kind === 'ordinal' ? tok.value : 4] ?? []) s.exceptMonths.add(m);
+      kind = 'month';
+      k += 2;
+    } else if ((tok.kind === 'ordinal' || isWord(tok, 'first', 'last')) && isWord(s.at(k + 1), 'week')) {
+      // "except the first week of the month"
+      calendar('leaving out one week of the month');
+      k += 2;
+      if (isWord(s.at(k), 'of') && isWord(s.at(k + 1), 'the', 'every', 'each')) k += 2;
+      if (isWord(s.at(k), 'month', 'year', 'quarter') || readMonth(s.word(k) ?? '') !== null) k++;
+    } else if (readWeekday(s.word(k) ?? '') !== null && isWord(s.at(k + 1), 'the') && s.at(k + 2)?.kind === 'ordinal') {
+      // "except friday the 13th"
+      calendar('leaving out a weekday that falls on one date');
+      k += 3;
+    } else if (tok.kind === 'ordinal' && sameOr('date') && (isSymbol(s.at(k + 1), '-') || isWord(s.at(k + 1), 'to', 'through', 'till', 'until')) && (s.at(isWord(s.at(k + 2), 'the') ? k + 3 : k + 2)?.kind === 'ordinal')) {
+      // "except the 1st-5th", "except the 10th to the 15th"
+      const endAt = isWord(s.at(k + 2), 'the') ? k + 3 : k + 2;
+      const last = (s.at(endAt) as { value: number }).value;
+      for (let d = tok.value; d <= Math.min(last, 31); d++) s.exceptMonthDays.add(d);
+      kind = 'date';
+      k = endAt + 1;
+    } else if (isWord(tok, 'day') && s.at(k + 1)?.kind === 'number' && sameOr('date')) {
+      // "except days 1 to 5", "except day 15"
+      const first = (s.at(k + 1) as { value: number }).value;
+      let last = first;
+      let used = 2;
+      if ((isSymbol(s.at(k + 2), '-') || isWord(s.at(k + 2), 'to', 'through')) && s.at(k + 3)?.kind === 'number') {
+        last = (s.at(k + 3) as { value: number }).value;
+        used = 4;
+      }
+      for (let d = first; d <= Math.min(last, 31); d++) s.exceptMonthDays.add(d);
+      kind = 'date';
+      k += used;
+    } else if (tok.kind === 'word' && readMonth(tok.text) !== null && (isSymbol(s.at(k + 1), '-') || isWord(s.at(k + 1), 'to', 'through', 'till', 'until')) && readMonth(s.word(k + 2) ?? '') !== null && sameOr('month')) {
+      // "except jan-mar", "except june through august"
+      for (const m of expandWrap(readMonth(tok.text) as number, readMonth(s.word(k + 2) as string) as number, 12)) s.exceptMonths.add(m);
+      kind = 'month';
+      k += 3;
+    } else if (tok.kind !== 'ordinal' && (kind === 'time' || found === 0) && readTimeAt(s, k, true) && (isSymbol(s.at(k + (readTimeAt(s, k, true) as { length: number }).length), '-') || isWord(s.at(k + (readTimeAt(s, k, true) as { length: number }).length), 'to', 'till', 'until')) && readTimeAt(s, k + (readTimeAt(s, k, true) as { length: number }).length + 1, true)) {
+      // "except 9am to 5pm", "except 1am-5am"
+      const from = readTimeAt(s, k, true) as { time: RawTime; length: number };
+      const to = readTimeAt(s, k + from.length + 1, true) as { time: RawTime; length: number };
+      s.exceptWindows.push({ from: from.time, to: to.time });
+      kind = 'time';
+      k += from.length + 1 + to.length;
+    } else if (tok.kind !== 'ordinal' && readTimeAt(s, k, true) && (kind === 'time' || found === 0)) {
+      const time = readTimeAt(s, k, true) as { time: RawTime; length: number };
       s.exceptTimes.push(time.time);
-      kind = 'times';
+      kind = 'time';
       k += time.length;
-    } else if (kind === 'times') {
-      break;
-    } else if (tok.kind === 'ordinal' && readWeekday(s.word(k + 1) ?? '') === null) {
+    } else if (tok.kind === 'ordinal' && sameOr('date')) {
       s.exceptMonthDays.add(tok.value);
       if (tok.value < 1 || tok.value > 31) flagInvalidDay(s, tok.value);
+      kind = 'date';
       k++;
-    } else if (tok.kind !== 'word') {
-      break;
-    } else if (tok.text === 'last' && isWord(s.at(k + 1), 'day', 'business', 'weekday', 'workday')) {
-      // "except the last day of the month": cron can't leave out L
-      s.flag(RANK.calendar, (rest) => buildCalendarRefusal('skipping the last day of the month', renderPhrase(rest)));
-      k += isWord(s.at(k + 1), 'business') && isWord(s.at(k + 2), 'day') ? 3 : 2;
-      if (isWord(s.at(k), 'of') && isWord(s.at(k + 1), 'the') && isWord(s.at(k + 2), 'month')) k += 3;
-    } else if (readWeekday(tok.text) !== null) {
-      const day = readWeekday(tok.text) as number;
-      const range = readDayRangeEnd(s, k + 1);
-      const days = range ? expandWrap(day, range.day, 7) : [day];
-      for (const d of days) s.exceptDays.add(d);
-      k += range ? range.length + 1 : 1;
-    } else if (tok.text === 'weekend') {
-      s.exceptDays.add(1).add(7);
-      k++;
-    } else if (tok.text === 'weekday') {
-      for (const d of [2, 3, 4, 5, 6]) s.exceptDays.add(d);
-      k++;
-    } else if (readMonth(tok.text) !== null) {
+    } else if (exceptDaysAt(s, k) && sameOr('weekday')) {
+      const days = exceptDaysAt(s, k) as { days: number[]; length: number };
+      // "except in august, and fridays at 9": a day with its own time after a change of kind is a new part
+      if (kind !== undefined && kind !== 'weekday' && isWord(s.at(k + days.length), 'at') && readTimeAt(s, k + days.length + 1, true)) break;
+      for (const d of days.days) s.exceptDays.add(d);
+      kind = 'weekday';
+      k += days.length;
+      // "every day at 9 and 5 except fridays at 5": one time on some days. With no time said before it, the time
+      // is the schedule's ("every day except friday at 9"); the same one time as before only repeats it.
+      const at = isWord(s.at(k), 'at') ? readTimeAt(s, k + 1, true) : null;
+      if (at && s.times.length > 0) {
+        const same = s.times.length === 1 && (s.times[0] as RawTime).text.toLowerCase() === at.time.text.toLowerCase();
+        if (!same) twoSchedules('Leaving out one time on some days takes two schedules.');
+        k += 1 + at.length;
+      }
+    } else if (tok.kind === 'word' && readMonth(tok.text) !== null && sameOr('month')) {
       s.exceptMonths.add(readMonth(tok.text) as number);
+      kind = 'month';
       k++;
-    } else if (tok.text === 'holiday' || (tok.text === 'bank' && isWord(s.at(k + 1), 'holiday'))) {
-      s.flag(RANK.calendar, (rest, restSaid) => buildCalendarRefusal('public holidays', restSaid ? renderPhrase(rest) : FALLBACK_SUGGESTION));
-      k += tok.text === 'bank' ? 2 : 1;
+    } else if (isWord(tok, 'holiday') || (isWord(tok, 'bank') && isWord(s.at(k + 1), 'holiday'))) {
+      calendar('public holidays');
+      k += isWord(tok, 'bank') ? 2 : 1;
     } else break;
-    kind ??= 'days';
     found++;
     end = k;
   }
   if (found === 0) return false;
+  // "except weekends in august", "except in december on weekends": an exception for only part of the year
+  let j = end;
+  while (isWord(s.at(j), 'in', 'during', 'on', 'the', 'of')) j++;
+  const scopeMonth = s.word(j) !== undefined && readMonth(s.word(j) as string) !== null && !(s.at(j + 1)?.kind === 'number' || s.at(j + 1)?.kind === 'ordinal');
+  const scopeDays = exceptDaysAt(s, j);
+  if (j > end && ((kind === 'weekday' || kind === 'date') && scopeMonth || kind === 'month' && scopeDays)) {
+    twoSchedules('Leaving out days in only some months (or months on only some days) takes two schedules.');
+    end = j + (scopeMonth ? 1 : (scopeDays as { length: number }).length);
+  }
   s.said = true;
   s.i += end;
   return true;
 }
+
+/** Holiday names inside an exception ("except christmas", "except new year's day", "except easter"). */
+const HOLIDAY_WORDS: readonly string[][] = [
+  ['new', 'year', 'day'], ['new', 'year', 'eve'], ['christmas', 'eve'], ['christmas', 'day'], ['christmas'], ['xmas'],
+  ['boxing', 'day'], ['thanksgiving'], ['easter'], ['good', 'friday'], ['independence', 'day'], ['labor', 'day'],
+  ['labour', 'day'], ['memorial', 'day'], ['diwali'], ['halloween'], ['valentine', 'day'], ['valentines', 'day'],
+  ['boxing', 'day'], ['black', 'friday'], ['easter', 'monday'],
+];
+
+const QUARTER_MONTHS: Record<string, number[]> = { q1: [1, 2, 3], q2: [4, 5, 6], q3: [7, 8, 9], q4: [10, 11, 12] };
+const QUARTER_ORDINALS: Record<number, number[]> = { 1: [1, 2, 3], 2: [4, 5, 6], 3: [7, 8, 9], 4: [10, 11, 12] };
 
 /** After a weekday at offset k: "-fri", "to friday", "through fri" → the end day and tokens used. */
 export function readDayRangeEnd(s: PhraseState, k: number): { day: number; length: number } | null {
@@ -187,7 +345,8 @@ export function readOrdinals(s: PhraseState): boolean {
   let k = 0;
   const startTok = s.at();
   if (startTok?.kind === 'number' && !startTok.word && startTok.value <= 31) {
-    const next = s.at(1);
+    // "15 june", "15-mar"
+    const next = isSymbol(s.at(1), '-') ? s.at(2) : s.at(1);
     if (!(next?.kind === 'word' && readMonth(next.text) !== null)) return false;
   } else if (startTok?.kind !== 'ordinal' && !isWord(startTok, 'last')) return false;
   if (isWord(startTok, 'last') && isWord(s.at(1), 'week', 'month', 'year', 'night', 'time')) return false;
@@ -227,6 +386,7 @@ export function readOrdinals(s: PhraseState): boolean {
     else break;
   }
   if (items.length === 0) return false;
+  if (isSymbol(s.at(k), '-') && readMonth(s.word(k + 1) ?? '') !== null) k++;
   let after = s.at(k);
   // "second to last": not something Omni can say
   const afterWord = after?.kind === 'word' ? after.text : undefined;
@@ -283,7 +443,12 @@ export function readOrdinals(s: PhraseState): boolean {
   }
   if (days.length > 0) s.selectors.push({ kind: 'monthDays', days });
   if (monthAfter !== null) {
-    s.addMonths([monthAfter]);
+    // "the 1st of jan-jun": a range of months
+    const endMonth = (isSymbol(s.at(k), '-') || isWord(s.at(k), 'to', 'through', 'till', 'until')) ? readMonth(s.word(k + 1) ?? '') : null;
+    if (endMonth !== null) {
+      s.addMonths(expandWrap(monthAfter, endMonth, 12));
+      k += 2;
+    } else s.addMonths([monthAfter]);
     readMonthListTail(s, k);
     k = s.monthTailEnd;
     s.pinnedDate = true;
@@ -327,7 +492,8 @@ export function readDayWords(s: PhraseState): boolean {
   if (w === 'weekend') {
     s.addWeekdays([1, 7]);
     s.repeating = true;
-    s.i++;
+    // "every weekend day"
+    s.i += isWord(s.at(1), 'day') ? 2 : 1;
     return true;
   }
   if ((w === 'business' || w === 'working' || w === 'work' || w === 'week') && isWord(s.at(1), 'day')) {
@@ -344,13 +510,19 @@ export function readDayWords(s: PhraseState): boolean {
     return true;
   }
   if (w === 'day' && (s.at(1)?.kind === 'number' || s.at(1)?.kind === 'ordinal')) {
-    // "day 15 of each month"
+    // "day 15 of each month", "days 1-5", "days 1 to 5"
     const n = (s.at(1) as { value: number }).value;
-    if (n >= 1 && n <= 31) s.selectors.push({ kind: 'monthDays', days: [n] });
-    else flagInvalidDay(s, n);
+    let last = n;
+    let used = 2;
+    if ((isSymbol(s.at(2), '-') || isWord(s.at(2), 'to', 'through')) && (s.at(3)?.kind === 'number' || s.at(3)?.kind === 'ordinal')) {
+      last = (s.at(3) as { value: number }).value;
+      used = 4;
+    }
+    if (n >= 1 && last <= 31 && last >= n) s.selectors.push({ kind: 'monthDays', days: Array.from({ length: last - n + 1 }, (_, j) => n + j) });
+    else flagInvalidDay(s, n < 1 || n > 31 ? n : last);
     s.said = true;
     s.repeating = true;
-    s.i += 2;
+    s.i += used;
     return true;
   }
   if (w === 'week' && (isWord(s.at(-1), 'every', 'each', 'a', 'per') || s.repeating)) {

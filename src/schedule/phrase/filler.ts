@@ -9,10 +9,10 @@ export const FILLERS = new Set([
   'at', 'on', 'the', 'of', 'in', 'a', 'an', 'and', 'to', 'from', 'by', 'please', 'sharp', 'oclock', 'also', 'then',
   'local', 'during', 'within', 'every', 'each', 'forever', 'indefinitely', 'ongoing', 'is', 'it', 'be', 'should',
   'run', 'runs', 'recur', 'recurs', 'recurring', 'repeat', 'repeating', 'repeats', 'time', 'o', 'clock', 'starting',
-  'on-going', 'only', 'again', 'ty', 'tia', 'plus', 'pls', 'plz', 'thanks', 'thx', 'cheers', 'ok', 'okay', 'hey', 'hi', 'hello',
+  'on-going', 'only', 'again', 'ty', 'tia', 'too', 'ideally', 'preferably', 'um', 'umm', 'uh', 'just', 'ish', 'so', 'plus', 'pls', 'plz', 'thanks', 'thx', 'cheers', 'ok', 'okay', 'hey', 'hi', 'hello',
 ]);
 
-export const SYMBOL_FILLERS = new Set([',', '-', '(', ')', '.', ';', ':', '/', '!', '"', "'", '?']);
+export const SYMBOL_FILLERS = new Set([',', '-', '(', ')', '[', ']', '.', ';', ':', '/', '!', '"', "'", '?']);
 
 /** Filler tokens that join two parts of a schedule: where joined schedules are split (joins.ts). */
 export const JOIN_WORDS = new Set(['and', 'also', 'plus', 'then']);
@@ -23,7 +23,27 @@ export const JOIN_SYMBOLS = new Set([',', ';']);
  * "schedule it for" leaves no unknown "for". Longest match wins; an entry may end in optional words.
  */
 const CHATTER: ReadonlyArray<{ words: readonly string[]; optional?: readonly string[] }> = [
-  { words: ['can', 'you'], optional: ['please', 'make', 'set', 'schedule', 'run', 'send', 'post', 'it', 'this', 'that', 'for'] },
+  { words: ['can', 'you'], optional: ['please', 'make', 'set', 'schedule', 'run', 'send', 'post', 'do', 'it', 'this', 'that', 'for'] },
+  { words: ['can', 'we'], optional: ['please', 'make', 'set', 'schedule', 'run', 'do', 'it', 'this', 'that', 'for'] },
+  { words: ['could', 'we'], optional: ['please', 'make', 'set', 'schedule', 'run', 'do', 'it', 'this', 'that', 'for'] },
+  { words: ['let', 'do'] },
+  { words: ['let', 'say'] },
+  { words: ['lets', 'do'] },
+  { words: ['lets', 'say'] },
+  { words: ['how', 'about'] },
+  { words: ['what', 'about'] },
+  { words: ['remind', 'me'] },
+  { words: ['would', 'be', 'great'] },
+  { words: ['would', 'be', 'perfect'] },
+  { words: ['would', 'be', 'good'] },
+  { words: ['works', 'for', 'me'] },
+  { words: ['that', 'it'] },
+  { words: ['if', 'that', 'ok'] },
+  { words: ['if', 'thats', 'ok'] },
+  { words: ['if', 'that', 'works'] },
+  { words: ['on', 'the', 'dot'] },
+  { words: ['ok', 'so'] },
+  { words: ['as', 'well'] },
   { words: ['could', 'you'], optional: ['please', 'make', 'set', 'schedule', 'run', 'send', 'post', 'it', 'this', 'that', 'for'] },
   { words: ['would', 'you'], optional: ['please', 'make', 'set', 'schedule', 'run', 'send', 'post', 'it', 'this', 'that', 'for'] },
   { words: ['will', 'you'], optional: ['please', 'make', 'set', 'schedule', 'run', 'send', 'post', 'it', 'this', 'that', 'for'] },

@@ -15,6 +15,12 @@ export function readEvery(s: PhraseState): boolean {
   let k = 1;
   let count: number | undefined;
   const first = s.at(1);
+  if (first?.kind === 'time' && /^\d{1,2}\s*h$/i.test(s.typed(first))) {
+    // "every 2h": hours, not 2 o'clock
+    s.setStep({ unit: 'hour', every: first.hour });
+    s.i += 2;
+    return true;
+  }
   if (first?.kind === 'number') {
     count = first.value;
     k = 2;
@@ -32,6 +38,10 @@ export function readEvery(s: PhraseState): boolean {
       s.i += 2;
       return true;
     }
+  } else if (isWord(first, 'half') && isWord(s.at(2), 'year')) {
+    s.setFrequency('halfYearly');
+    s.i += 3;
+    return true;
   } else if (isWord(first, 'half') && isWord(s.at(2), 'hour')) {
     s.setStep({ unit: 'minute', every: 30 });
     s.i += 3;
@@ -66,9 +76,10 @@ export function readEvery(s: PhraseState): boolean {
     s.i += 1;
     return true;
   }
-  // a count: what is being counted?
+  // a count: what is being counted? ("every 30m", "every 2 h": the short units right after a number)
   const unitTok = s.at(k);
-  const unit = unitTok?.kind === 'word' ? unitTok.text : undefined;
+  const shortUnit = first?.kind === 'number' && unitTok?.kind === 'word' ? ({ m: 'minute', h: 'hour' } as Record<string, string>)[unitTok.text] : undefined;
+  const unit = shortUnit ?? (unitTok?.kind === 'word' ? unitTok.text : undefined);
   const n = count;
   if (n === 0 && unit !== undefined && (UNIT_WORDS.has(unit) || unit === 'weekday' || unit === 'workday')) {
     const one = unit === 'minute' || unit === 'hour' ? { unit: 'hour' as const, every: 1 } : undefined;
@@ -97,6 +108,8 @@ export function readEvery(s: PhraseState): boolean {
   if (unit === 'day' || unit === 'weekday' || unit === 'workday' || (unit === 'business' && isWord(s.at(k + 1), 'day'))) {
     const length = unit === 'business' ? 2 : 1;
     if (n === 1 && unit === 'day') s.setFrequency('daily');
+    // "every 7 days" is weekly (on Monday unless a day is named)
+    else if (n === 7 && unit === 'day') s.setFrequency('weekly');
     else if (n === 1) s.addWeekdays([2, 3, 4, 5, 6]);
     else {
       s.flag(RANK.interval, (rest) => buildDayCountRefusal(renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: [2, 4, 6] }] })));
@@ -189,7 +202,12 @@ export function readTimesPer(s: PhraseState): boolean {
     k = 2;
   }
   if (times === undefined) return false;
-  if (isWord(s.at(k), 'a', 'an', 'per', 'every', 'each')) k++;
+  // "once every two weeks" is "every two weeks"
+  if (times === 1 && isWord(s.at(1), 'every', 'each')) {
+    s.i += 1;
+    return true;
+  }
+  if (isWord(s.at(k), 'a', 'an', 'per', 'every', 'each') || isSymbol(s.at(k), '/')) k++;
   const unit = s.word(k);
   const freq = unit === 'daily' ? 'day' : unit === 'weekly' ? 'week' : unit === 'monthly' ? 'month' : unit === 'yearly' ? 'year' : unit === 'hourly' ? 'hour' : unit;
   if (!freq || !['day', 'week', 'month', 'year', 'hour', 'quarter'].includes(freq)) return false;

@@ -10,6 +10,7 @@
  */
 import type { CronField, OmniCron } from '../types.js';
 import { JOIN_SYMBOLS, JOIN_WORDS } from './filler.js';
+import { isSymbol } from './state.js';
 import type { Mark, PhraseState } from './state.js';
 
 /** Words that start a new part when no joining word separates two parts ("every monday at 9 every friday at 5"). */
@@ -21,8 +22,11 @@ function isJoiner(s: PhraseState, k: number): boolean {
   return (tok.kind === 'word' && (JOIN_WORDS.has(tok.text) || tok.text === 'as')) || (tok.kind === 'symbol' && JOIN_SYMBOLS.has(tok.text));
 }
 
-/** Kinds of the same family: a part names days once, whether as "every day" or as "mondays". */
-const family = (k: string) => (k === 'E' ? 'D' : k);
+/**
+ * Kinds of the same family: a part names days once, whether as "every day" or as "mondays", and its times once,
+ * whether as "9am", "morning" or ":30".
+ */
+const family = (k: string) => (k === 'E' ? 'D' : k === 'P' || k === 'N' ? 'T' : k);
 
 /**
  * A list continues when a mark of only days follows a mark of only days ("mon, wed and fri") or a mark of only
@@ -32,7 +36,8 @@ const family = (k: string) => (k === 'E' ? 'D' : k);
 function continuesList(m: Mark, last: Mark | undefined): boolean {
   if (!last || last.kinds.length !== 1 || m.kinds.length !== 1) return false;
   const [a, b] = [last.kinds[0], m.kinds[0]];
-  return (a === 'D' && b === 'D') || (a === 'E' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M');
+  // a part of the day and a time go together either way round ("every night at 10", "at 7 every evening")
+  return (a === 'D' && b === 'D') || (a === 'E' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M') || (a === 'P' && b === 'T') || (a === 'T' && b === 'P');
 }
 
 /** True when mark `m` names a kind the current part already has, other than by continuing a list. */
@@ -53,49 +58,88 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
   const parts: Array<[number, number]> = [];
   let partStart = 0;
   let seen = new Set<string>();
+  // the latest bare comma inside the current part, and the marks after it
+  let lastComma: { at: number; mark: number } | undefined;
   for (let mi = 0; mi < marks.length; mi++) {
     const m = marks[mi] as Mark;
     const prev = marks[mi - 1];
     if (prev) {
       let cut: number | undefined;
-      for (let k = prev.end; k < m.start && cut === undefined; k++) if (isJoiner(s, k)) cut = k;
-      if (cut === undefined && namesAgain(m, prev, seen)) {
-        cut = m.start;
-        for (let k = prev.end; k < m.start; k++) {
-          const tok = s.t[k];
-          if (tok?.kind === 'word' && PART_STARTERS.has(tok.text)) {
-            cut = k;
-            break;
+      let cutMark = mi;
+      // a joining word ("and", "plus", "also", ";") always starts a part; a bare comma only where a kind is named
+      // again ("every weekday, except friday, at 3pm" is one part; "mondays at 9, fridays at 5" is two)
+      let comma: number | undefined;
+      for (let k = prev.end; k < m.start && cut === undefined; k++) {
+        if (!isJoiner(s, k)) continue;
+        if (isSymbol(s.t[k], ',')) comma ??= k;
+        else cut = k;
+      }
+      // ", every tuesday at 10am": "every" after a comma starts a schedule of its own
+      if (cut === undefined && comma !== undefined && s.t.slice(comma, m.start + 1).some((t) => t.kind === 'word' && (t.text === 'every' || t.text === 'each'))) cut = comma;
+      // over a comma only true lists go on ("mon, wed", "9, 12"): "at 9am, every evening" names a time again
+      const again = comma !== undefined ? m.kinds.some((k) => k !== 'X' && seen.has(family(k))) && !trueList(m, prev) : namesAgain(m, prev, seen);
+      if (cut === undefined && again) {
+        if (comma !== undefined) cut = comma;
+        else if (lastComma) {
+          cut = lastComma.at;
+          cutMark = lastComma.mark;
+        } else {
+          cut = m.start;
+          for (let k = prev.end; k < m.start; k++) {
+            const tok = s.t[k];
+            if (tok?.kind === 'word' && PART_STARTERS.has(tok.text)) {
+              cut = k;
+              break;
+            }
           }
         }
       }
       if (cut !== undefined) {
         parts.push([partStart, cut]);
         partStart = cut;
-        seen = new Set<string>();
-      }
+        seen = new Set(marks.slice(cutMark, mi).flatMap((x) => x.kinds.map(family)));
+        lastComma = undefined;
+      } else if (comma !== undefined) lastComma = { at: comma, mark: mi };
     }
     for (const k of m.kinds) seen.add(family(k));
   }
   if (parts.length === 0) return null;
   parts.push([partStart, s.t.length]);
-  const grouped = groupLists(parts, marks);
+  const grouped = groupLists(parts, marks, s);
   return grouped.length > 1 ? grouped : null;
 }
 
-/** Kinds that people list across "and": days, times, months (never windows, steps, zones or "every day"). */
-const LISTABLE = new Set(['D', 'T', 'M']);
+/** A list that goes on over a comma: days after days, times after times, months after months. */
+function trueList(m: Mark, last: Mark): boolean {
+  if (last.kinds.length !== 1 || m.kinds.length !== 1) return false;
+  const [a, b] = [last.kinds[0], m.kinds[0]];
+  return (a === 'D' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M') || (a === 'P' && b === 'P');
+}
+
+/** Kinds that people list across "and": days, times, parts of the day, months (never windows, steps, zones or "every day"). */
+const LISTABLE = new Set(['D', 'T', 'M', 'P']);
 
 /**
  * Puts back together the parts of one list: "every wednesday | and every saturday at 9:30am | and 9am" is
  * Wednesday and Saturday at 9:30 and 9:00. Two neighbouring parts belong together when the first ends and the
  * second starts with the same listable kind, and one of them names nothing else.
  */
-function groupLists(parts: Array<[number, number]>, marks: readonly Mark[]): Array<[number, number]> {
+function groupLists(parts: Array<[number, number]>, marks: readonly Mark[], s: PhraseState): Array<[number, number]> {
   const kindsIn = ([a, b]: [number, number]) => marks.filter((m) => m.start >= a && m.start < b);
   const out: Array<[number, number]> = [];
+  // A part that only qualifies is no schedule of its own: months or a zone go with the part before them ("every day
+  // at 9, jan through mar"); a frequency followed by a comma goes with the dates after it ("each year, 1 jul").
+  // Otherwise a frequency is a schedule ("quarterly and every day at 8am").
+  const only = (ms: Mark[], kinds: string[]) => ms.length > 0 && ms.every((m) => m.kinds.every((k) => kinds.includes(k)));
   for (const part of parts) {
     const last = out[out.length - 1];
+    const comma = isSymbol(s.t[part[0]], ',', ':');
+    // a date names its month ("1 jul"); weekdays after a comma are a schedule of their own
+    const datesOnly = only(kindsIn(part), ['D', 'M', 'T', 'P', 'N', 'Z']) && kindsIn(part).some((m) => m.kinds.includes('M'));
+    if (last && (only(kindsIn(part), ['M', 'Z']) || only(kindsIn(last), ['M', 'Z']) || (only(kindsIn(last), ['F']) && comma && datesOnly))) {
+      last[1] = part[1];
+      continue;
+    }
     if (last) {
       const before = kindsIn(last);
       const after = kindsIn(part);
@@ -119,7 +163,8 @@ function hasTime(p: PhraseState): boolean {
 }
 
 function hasDays(p: PhraseState): boolean {
-  return p.weekdays.size > 0 || p.selectors.length > 0 || !!p.frequency || p.businessHours || p.exceptDays.size > 0 || (!!p.step && p.step.unit !== 'minute' && p.step.unit !== 'hour');
+  // "every evening" is every day
+  return p.everyPeriod || p.weekdays.size > 0 || p.selectors.length > 0 || !!p.frequency || p.businessHours || p.exceptDays.size > 0 || (!!p.step && p.step.unit !== 'minute' && p.step.unit !== 'hour');
 }
 
 /** The nearest part before `k` that `has` something, else the nearest after. */
@@ -139,7 +184,7 @@ export function shareBetweenParts(parts: PhraseState[], wholeRepeats: boolean): 
   const repeating = wholeRepeats || parts.some((p) => p.repeating || !!p.frequency || !!p.step);
   const zones = [...new Set(parts.flatMap((p) => (p.zone ? [p.zone] : [])))];
   for (const [k, p] of parts.entries()) {
-    if (!p.step && p.windowRaw) {
+    if (!p.step && (p.windowRaw || (p.minuteMark !== undefined && p.times.length === 0))) {
       const stepDonor = nearest(parts, k, (q) => !!q.step && (q.step.unit === 'minute' || q.step.unit === 'hour'));
       if (stepDonor?.step) p.step = stepDonor.step;
     }

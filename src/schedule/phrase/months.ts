@@ -16,7 +16,9 @@ export function readMonths(s: PhraseState): boolean {
   const month = readMonth(tok.text);
   if (month === null) return false;
   // "may" is also a verb: only a month next to a number, "in", "of", another month or a list
-  if (tok.text === 'may' && !(isWord(s.at(-1), 'in', 'of', 'every', 'each', 'and', 'to', 'from') || s.at(1)?.kind === 'number' || s.at(1)?.kind === 'ordinal')) return false;
+  // ("may through august", "may-aug" are months)
+  const rangeAfter = (isSymbol(s.at(1), '-') || isWord(s.at(1), 'to', 'through', 'till', 'until')) && readMonth(s.word(2) ?? '') !== null;
+  if (tok.text === 'may' && !(isWord(s.at(-1), 'in', 'of', 'every', 'each', 'and', 'to', 'from') || s.at(1)?.kind === 'number' || s.at(1)?.kind === 'ordinal' || rangeAfter)) return false;
   let k = 1;
   const sep = s.at(1);
   const endWord = s.word(2);
@@ -27,13 +29,29 @@ export function readMonths(s: PhraseState): boolean {
     return true;
   }
   s.addMonths([month]);
-  const dayTok = s.at(1);
+  // "dec-24", "oct/31": a day after a dash or slash
+  const dashed = (isSymbol(s.at(1), '-', '/')) && s.at(2)?.kind === 'number' && !(s.at(2) as { word?: boolean }).word && (s.at(2) as { value: number }).value <= 31;
+  const dayTok = dashed ? s.at(2) : s.at(1);
   if ((dayTok?.kind === 'number' && !dayTok.word && dayTok.value <= 31 && !(s.at(2)?.kind === 'symbol' && (s.at(2) as { text: string }).text === ':')) || dayTok?.kind === 'ordinal') {
     const d = dayTok.value;
-    if (d < 1 || d > 31) flagInvalidDay(s, d);
-    else s.selectors.push({ kind: 'monthDays', days: [d] });
+    const days = [d];
+    k = dashed ? 3 : 2;
+    // "march 1, 2 and 3": more days of that month (bare numbers, never times)
+    for (;;) {
+      const join = isSymbol(s.at(k), ',') || isWord(s.at(k), 'and') ? 1 : 0;
+      const next = s.at(k + join + (isWord(s.at(k + join), 'and') ? 1 : 0));
+      const used = join + (isWord(s.at(k + join), 'and') ? 1 : 0);
+      if (!join || !next || !((next.kind === 'number' && !next.word && next.value <= 31 && next.raw.length <= 2) || next.kind === 'ordinal')) break;
+      const after = s.at(k + used + 1);
+      if (after?.kind === 'word' && (after.text === 'am' || after.text === 'pm' || readMonth(after.text) !== null)) break;
+      if (isSymbol(after, ':')) break;
+      days.push(next.value);
+      k += used + 1;
+    }
+    for (const day of days) if (day < 1 || day > 31) flagInvalidDay(s, day);
+    const valid = days.filter((day) => day >= 1 && day <= 31);
+    if (valid.length > 0) s.selectors.push({ kind: 'monthDays', days: valid });
     s.pinnedDate = true;
-    k = 2;
     // "jan 27th and jul 27th"? rare; a year: "june 3rd, 2026"
     const comma = s.at(k);
     const yearTok = comma?.kind === 'symbol' && comma.text === ',' ? s.at(k + 1) : comma;
@@ -141,7 +159,7 @@ const HOLIDAYS: ReadonlyArray<readonly [string[], number, number]> = [
   [['new', 'year', 'day'], 1, 1], [['new', 'year', 'eve'], 12, 31], [['new', 'year'], 1, 1],
   [['christmas', 'eve'], 12, 24], [['christmas', 'day'], 12, 25], [['christmas'], 12, 25], [['xmas', 'eve'], 12, 24],
   [['xmas', 'day'], 12, 25], [['xmas'], 12, 25], [['boxing', 'day'], 12, 26], [['halloween'], 10, 31],
-  [['valentine', 'day'], 2, 14],
+  [['valentine', 'day'], 2, 14], [['valentines', 'day'], 2, 14],
 ];
 
 export function readHoliday(s: PhraseState): boolean {
@@ -161,6 +179,7 @@ export function readHoliday(s: PhraseState): boolean {
  * month/day and day/month ("4/5") is ambiguous; one that is the same either way ("12/12") is not.
  */
 export function readNumericDate(s: PhraseState): boolean {
+  if (readDottedDate(s)) return true;
   const a = s.at();
   const sep1 = s.at(1);
   const b = s.at(2);
@@ -181,8 +200,9 @@ export function readNumericDate(s: PhraseState): boolean {
     day = third.value;
   } else {
     if (a.raw.length > 2 || b.raw.length > 2) return false;
-    // a dash between two small numbers is a time window ("9-5"), not a date, unless a year follows
-    if (sep === '-' && !third) return false;
+    // a dash between two small numbers is a time window ("9-5"), not a date, unless a year follows or the words
+    // before it ask for a day ("on 03-01", "every 12-25")
+    if (sep === '-' && !third && !isWord(s.at(-1), 'on', 'every', 'each')) return false;
     if (a.value === 24 && b.value === 7 && !third) {
       s.flag(RANK.frequent, () => buildTooFrequentRefusal(60, 'every hour'));
       s.said = true;
@@ -231,5 +251,37 @@ export function readNumericDate(s: PhraseState): boolean {
   }
   s.pinnedDate = true;
   s.i += length;
+  return true;
+}
+
+/**
+ * "every year on 15.03", "15.03. every year": a dotted day and month (the European way). The lexer reads "15.03" as
+ * a clock time; it is a date only after "on" or "the", or with a dot after it. Month/day when only that is valid.
+ */
+function readDottedDate(s: PhraseState): boolean {
+  const tok = s.at();
+  if (tok?.kind !== 'time') return false;
+  const m = /^(\d{1,2})\.(\d{1,2})$/.exec(s.typed(tok));
+  if (!m) return false;
+  const trailingDot = isSymbol(s.at(1), '.');
+  if (!(isWord(s.at(-1), 'on', 'the') || trailingDot)) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  const dm = validDate(b, a);
+  const md = validDate(a, b);
+  if (!dm && !md) return false;
+  const [month, day] = dm ? [b, a] : [a, b];
+  if (dm && md && a !== b) {
+    const typed = s.typed(tok);
+    s.flag(RANK.ambiguous, (rest) =>
+      buildAmbiguousRefusal(
+        `Is ${typed} ${MONTH_NAMES[b - 1] as string} ${renderOrdinal(a)} or ${MONTH_NAMES[a - 1] as string} ${renderOrdinal(b)}?`,
+        renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [a] }], months: [b], years: [] }),
+      ),
+    );
+  }
+  s.addMonths([month]);
+  s.selectors.push({ kind: 'monthDays', days: [day] });
+  s.pinnedDate = true;
+  s.i += trailingDot ? 2 : 1;
   return true;
 }

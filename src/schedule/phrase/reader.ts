@@ -52,11 +52,12 @@ const RULES: readonly Rule[] = [
   readYear,
 ];
 
-const KINDS: readonly MarkKind[] = ['D', 'E', 'T', 'W', 'S', 'M', 'Z', 'X', 'F'];
+const KINDS: readonly MarkKind[] = ['D', 'E', 'T', 'P', 'N', 'W', 'S', 'M', 'Z', 'X', 'F'];
 
 /** Reads every token of `tokens` into a state; roles and marks included. */
 export function readTokens(tokens: readonly Token[], text: string): PhraseState {
   const s = new PhraseState(tokens, text);
+  s.everySaid = tokens.some((t) => t.kind === 'word' && (t.text === 'every' || t.text === 'each'));
   while (s.i < tokens.length) {
     const start = s.i;
     const chatter = matchChatter(s);
@@ -76,7 +77,10 @@ export function readTokens(tokens: readonly Token[], text: string): PhraseState 
     }
     const tok = tokens[start] as Token;
     if (tok.kind === 'word' && (tok.text === 'every' || tok.text === 'each')) s.repeating = true;
-    s.roles[start] = isFillerAt(s) ? 'filler' : 'unknown';
+    // an emoji or other pictograph carries no schedule (🙏, 👍)
+    // (the lexer cuts an emoji into its two UTF-16 halves, so a lone surrogate counts as one)
+    const pictograph = tok.kind === 'symbol' && /\p{Extended_Pictographic}|\p{Emoji_Modifier}|[\u200d\ufe0f]|[\ud800-\udfff]/u.test(tok.text);
+    s.roles[start] = isFillerAt(s) || pictograph ? 'filler' : 'unknown';
     s.i++;
   }
   return s;

@@ -25,7 +25,7 @@ export function readEventWords(s: PhraseState): boolean {
     ((w === 'every' || w === 'each') && isWord(s.at(1), 'time')) ||
     (w === 'as' && isWord(s.at(1), 'soon') && isWord(s.at(2), 'as'));
   if (!eventStart) return false;
-  s.flag(RANK.event, () => buildEventTriggerRefusal());
+  s.flag(RANK.event, (rest, restSaid) => buildEventTriggerRefusal(restSaid ? renderPhrase(rest) : undefined));
   s.said = true;
   s.i += w === 'as' ? 3 : w === 'every' || w === 'each' ? 2 : 1;
   return true;
@@ -196,6 +196,10 @@ export function readOneOffWords(s: PhraseState): boolean {
   else if (w === 'in' && isWord(s.at(1), 'a', 'an') && ['minute', 'hour', 'day', 'week', 'month'].includes(s.word(2) ?? '')) length = 3;
   if (length === 0) return false;
   if (w === 'tonight') s.periods.push('night');
+  if ((w === 'next' || w === 'this' || w === 'coming') && UNIT_WORDS.has(s.word(1) ?? '')) s.nextPeriod = true;
+  // "next friday": keep the day, so the alternative offers every Friday
+  const day = (w === 'next' || w === 'this' || w === 'coming') ? readWeekday(s.word(1) ?? '') : null;
+  if (day !== null) s.addWeekdays([day]);
   s.oneOffHint = true;
   s.said = true;
   s.i += length;
@@ -232,15 +236,25 @@ export function readVagueWords(s: PhraseState): boolean {
   } else if (w === 'few' || w === 'several' || w === 'couple' || w === 'some') {
     question = 'How many exactly? A schedule needs a number.';
     if (isWord(s.at(1), 'of')) length = 2;
-    // "a few hours", "a couple of days": the unit goes with the question
-    if (UNIT_WORDS.has(s.word(length) ?? '')) length++;
     const unit = lookAheadUnit(s);
-    suggestion = (rest) =>
-      unit === 'minute'
-        ? renderPhrase({ ...rest, times: [], step: { unit: 'minute', every: 30 } })
-        : unit === 'day'
-          ? renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: [2, 4, 6] }] })
-          : renderPhrase({ ...rest, times: [], step: { unit: 'hour', every: 2 } });
+    const perPeriod = isWord(s.at(length), 'times');
+    // "a few hours", "a couple of days", "a few times a week": the unit goes with the question
+    if (perPeriod) {
+      length++;
+      if (isWord(s.at(length), 'a', 'an', 'per', 'each', 'every')) length++;
+    }
+    if (UNIT_WORDS.has(s.word(length) ?? '') || (perPeriod && ['daily', 'weekly', 'monthly'].includes(s.word(length) ?? ''))) length++;
+    suggestion = (rest) => {
+      if (perPeriod && unit === 'day') return renderPhrase({ ...rest, step: undefined, times: [{ hour: 9, minute: 0 }, { hour: 17, minute: 0 }] });
+      if (perPeriod && unit === 'week') return renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: [2, 4, 6] }] });
+      if (perPeriod && unit === 'month') return renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [1, 15] }] });
+      if (unit === 'minute') return renderPhrase({ ...rest, times: [], step: { unit: 'minute', every: 30 } });
+      if (unit === 'hour') return renderPhrase({ ...rest, times: [], step: { unit: 'hour', every: 2 } });
+      if (unit === 'day') return renderPhrase({ ...rest, days: [{ kind: 'weekdays', days: [2, 4, 6] }] });
+      if (unit === 'week') return renderPhrase({ ...rest, days: rest.days.length > 0 ? rest.days : [{ kind: 'weekdays', days: [2] }] });
+      if (unit === 'month') return renderPhrase({ ...rest, days: [{ kind: 'monthDays', days: [1] }] });
+      return rest.times.length > 0 || rest.days.length > 0 ? renderPhrase(rest) : FALLBACK_SUGGESTION;
+    };
   } else if (['sometimes', 'occasionally', 'regularly', 'periodically', 'often', 'frequently', 'random', 'randomly'].includes(w)) {
     question = 'How often exactly? A schedule needs a fixed time.';
   } else if (w === 'bimonthly') {
@@ -258,7 +272,7 @@ export function readVagueWords(s: PhraseState): boolean {
 }
 
 export function lookAheadUnit(s: PhraseState): string | undefined {
-  for (let k = 1; k <= 3; k++) {
+  for (let k = 1; k <= 5; k++) {
     const w = s.word(k);
     if (w && UNIT_WORDS.has(w)) return w;
   }

@@ -54,10 +54,11 @@ export type TokenRole = 'schedule' | 'filler' | 'unknown';
 /**
  * The kinds of thing a rule can add, used to tell a list ("mon, wed and fri at 9") from joined schedules
  * ("mondays at 9 and fridays at 5"): D days, E "every day"/"weekly" (days too, refined by the days right after it:
- * "weekly on friday"), T times, W a window ("between 9 and 5"), S a repeat step, M months, Z a zone, X an exception,
+ * "weekly on friday"), T times, P a part of the day ("morning": it sets am/pm for the times beside it), N a minute
+ * mark (":30"), W a window ("between 9 and 5"), S a repeat step, M months, Z a zone, X an exception,
  * F a month-level frequency ("monthly", "every year"), which goes with the dates that follow it.
  */
-export type MarkKind = 'D' | 'E' | 'T' | 'W' | 'S' | 'M' | 'Z' | 'X' | 'F';
+export type MarkKind = 'D' | 'E' | 'T' | 'P' | 'N' | 'W' | 'S' | 'M' | 'Z' | 'X' | 'F';
 
 /** One rule application that added something: its kinds and the tokens it read. */
 export interface Mark {
@@ -87,6 +88,12 @@ export class PhraseState {
   weakDay = false;
   pinnedDate = false;
   oneOffHint = false;
+  /** "every evening", "mornings": a part of every day (so a joined part with it has days of its own). */
+  everyPeriod = false;
+  /** "next month", "this week": one period, not every one. */
+  nextPeriod = false;
+  /** "every" or "each" was said somewhere in the phrase. */
+  everySaid = false;
 
   readonly times: RawTime[] = [];
   readonly periods: Period[] = [];
@@ -100,6 +107,8 @@ export class PhraseState {
   readonly exceptMonths = new Set<number>();
   readonly exceptMonthDays = new Set<number>();
   readonly exceptTimes: RawTime[] = [];
+  /** "except between 12 and 2": hour windows left out, both ends included. */
+  readonly exceptWindows: Array<{ from: RawTime; to: RawTime }> = [];
   readonly selectors: DaySelector[] = [];
   readonly months = new Set<number>();
   readonly years = new Set<number>();
@@ -186,19 +195,23 @@ export class PhraseState {
     return {
       D: this.dayMentions + this.selectors.length + (this.businessHours ? 1 : 0),
       E: this.frequencySets,
-      T: this.times.length + this.periods.length + (this.anchorRaw ? 1 : 0) + (this.minuteMark !== undefined ? 1 : 0),
+      T: this.times.length + (this.anchorRaw ? 1 : 0),
+      P: this.periods.length,
+      N: this.minuteMarkSets,
       W: this.windowSets,
       S: this.stepSets,
       M: this.monthMentions,
       Z: this.zone ? (this.otherZone ? 2 : 1) : 0,
       F: this.calendarSets,
-      X: this.exceptDays.size + this.exceptMonthDays.size + this.exceptMonths.size + this.exceptTimes.length,
+      X: this.exceptDays.size + this.exceptMonthDays.size + this.exceptMonths.size + this.exceptTimes.length + this.exceptWindows.length,
     };
   }
 
   /** How many times days or months were named (a day named twice is still named twice). */
   dayMentions = 0;
   monthMentions = 0;
+  /** How many minute marks (":30", "quarter past") were read: one part holds one. */
+  minuteMarkSets = 0;
   /** How many windows ("between 9 and 5") were read: one part holds one. */
   windowSets = 0;
   /** How many times a step was set. */

@@ -179,17 +179,20 @@ export function readMinutePast(s: PhraseState): boolean {
   const tok = s.at();
   if (tok?.kind === 'minuteMark') {
     s.minuteMark = tok.minute;
+    s.minuteMarkSets++;
     s.said = true;
     s.i++;
     return true;
   }
   if (isWord(tok, 'on') && isWord(s.at(1), 'the') && isWord(s.at(2), 'hour')) {
     s.minuteMark = 0;
+    s.minuteMarkSets++;
     s.i += 3;
     return true;
   }
   if (isWord(tok, 'on') && isWord(s.at(1), 'the') && isWord(s.at(2), 'half') && isWord(s.at(3), 'hour')) {
     s.minuteMark = 30;
+    s.minuteMarkSets++;
     s.said = true;
     s.i += 4;
     return true;
@@ -205,6 +208,7 @@ export function readMinutePast(s: PhraseState): boolean {
     k += 2;
   } else if (s.at(k) !== undefined && readTimeAt(s, k, true)) return false; // "15 past 9" is a time
   s.minuteMark = minutes;
+  s.minuteMarkSets++;
   s.said = true;
   s.i += k;
   return true;
@@ -217,7 +221,10 @@ export function readPeriod(s: PhraseState): boolean {
   s.periods.push(w);
   const tok = s.at() as { plural?: boolean; start: number; end: number };
   const typed = s.text.slice(tok.start, tok.end).toLowerCase();
-  if (typed.endsWith('s') || isWord(s.at(-1), 'every', 'each')) s.repeating = true;
+  if (typed.endsWith('s') || isWord(s.at(-1), 'every', 'each')) {
+    s.repeating = true;
+    s.everyPeriod = true;
+  }
   s.said = true;
   s.i++;
   return true;

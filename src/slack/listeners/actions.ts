@@ -1,18 +1,32 @@
 /**
  * Buttons and dispatching inputs. Inside the modal: the live schedule preview and the fields that reshape the view
- * (model, delivery). On messages and Home: Run now, Pause, Resume, Delete (confirmed by Slack's dialog first),
- * Try again and Discard for failed drafts, New routine and Refresh.
+ * (model, delivery). On messages and Home: Run now or Resume, the card's menu (Edit, Pause, Open in Omni, and
+ * Delete, which asks in place first: Delete or Keep it), Try again and Discard for failed drafts, New routine and
+ * Refresh. Pause, Resume and Delete buttons of older cards keep working.
  */
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { RoutineAction } from '../../routines/service.js';
-import { ACTION_ID } from '../ids.js';
+import { ACTION_ID, CALLBACK_ID, CARD_MENU_CHOICE } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildDraftDiscardedView, readModalMetadata } from '../views/index.js';
+import type { ActionOutcome } from '../../routines/service.js';
+import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
+import {
+  buildCreatedView,
+  buildDraftDiscardedView,
+  buildRoutineBlocks,
+  buildRoutineDeletedView,
+  buildRoutineListMessage,
+  buildTextMessage,
+  readCardMenuValue,
+  readHomePage,
+  readModalMetadata,
+} from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
+import { openEditForm, reopenEditDraft } from './edit.js';
 import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -26,6 +40,7 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
   const view = args.body.view;
   if (!view || view.type !== 'modal') return;
   const metadata = readModalMetadata(view.private_metadata);
+  if (args.action.action_id === ACTION_ID.moreOptions) metadata.moreOptions = true;
   const form = readRoutineForm(view.state.values as never, {
     ...(metadata.originChannelId ? { channelId: metadata.originChannelId } : {}),
   });
@@ -34,12 +49,19 @@ async function refreshModal(deps: ListenerDeps, args: ActionArgs): Promise<void>
     resolveUserTimezone(deps, args.body.user.id, 300),
     within(300, deps.service.findIdentityProblem(args.body.user.id), null),
   ]);
+  // The edit form is the same form: its live preview is rebuilt the same way, in edit mode.
+  const mode = view.callback_id === CALLBACK_ID.routineEdit ? ('edit' as const) : ('create' as const);
+  const options = { userTimezone: tz, mode, ...(notice ? { notice } : {}) };
+  const rebuilt = buildFilledModal(deps, form, metadata, options);
   try {
-    const options = { userTimezone: tz, ...(notice ? { notice } : {}) };
-    await args.client.views.update({ view_id: view.id, hash: view.hash, view: buildFilledModal(deps, form, metadata, options) });
+    await args.client.views.update({ view_id: view.id, hash: view.hash, view: rebuilt });
   } catch (err) {
-    // A newer keystroke already updated the view: its update wins, this one is dropped.
     if (!isHashConflict(err)) throw err;
+    // A keystroke in the schedule: a newer update (a later keystroke) won, and this one is dropped. A press or a
+    // pick (More options, a delivery kind, a channel) must not be lost to the open's follow-up landing first:
+    // apply it anyway, built from the state the press carried.
+    if (args.action.action_id === ACTION_ID.schedule) return;
+    await args.client.views.update({ view_id: view.id, view: rebuilt });
   }
 }
 
@@ -55,18 +77,94 @@ const ROUTINE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 const DONE_WORDS: Record<RoutineAction, string> = {
   run: 'is running now; the result goes to its recipients in a few minutes',
-  pause: 'is paused',
-  resume: 'is active again',
+  pause: 'is paused: Omni confirmed it',
+  resume: 'is active again: Omni confirmed it',
   delete: 'was deleted',
 };
+const ALREADY_WORDS: Partial<Record<RoutineAction, string>> = { pause: 'was already paused in Omni', resume: 'was already active in Omni' };
+
+/** A failure as mrkdwn: our words escaped, plus its link (a URL we built from OMNI_BASE_URL and a routine id). */
+export function failureText(failure: UserFacingFailure): string {
+  const link = failure.link && /^https?:\/\/[^\s<>|]+$/.test(failure.link.url) ? ` <${failure.link.url}|${escapeForMrkdwn(failure.link.label)}>` : '';
+  return `:warning: ${escapeForMrkdwn(failure.message)}${link}`;
+}
+
+function outcomeText(result: ActionOutcome, action: RoutineAction): string {
+  if (!result.ok) return failureText(result.failure);
+  const words = (result.already ? ALREADY_WORDS[action] : undefined) ?? DONE_WORDS[action];
+  return `“${escapeForMrkdwn(result.routine.name)}” ${words}.`;
+}
+
+/**
+ * Cards never go stale: after an action the message that held the button shows the routine as it is now. The
+ * ephemeral `/routine list` is replaced by a fresh list; a routine's own message (after create) by its new card.
+ */
+async function refreshHoldingMessage(
+  deps: ListenerDeps,
+  args: ActionArgs,
+  action: RoutineAction | 'keep',
+  routine: RoutineView | undefined,
+  options: { confirmDelete?: boolean } = {},
+): Promise<void> {
+  const { body } = args;
+  if (!body.response_url) return;
+  const container = (body as { container?: { is_ephemeral?: boolean } }).container;
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (container?.is_ephemeral) {
+    const listed = await deps.service.listRoutines(body.user.id, teamId);
+    if (!listed.ok) return;
+    const confirmDeleteId = options.confirmDelete && routine ? { confirmDeleteId: routine.id } : {};
+    await args.respond({ response_type: 'ephemeral', replace_original: true, ...buildRoutineListMessage({ routines: listed.routines, ...confirmDeleteId }) });
+    return;
+  }
+  if (!routine) return;
+  if (action === 'delete') {
+    await args.respond({ replace_original: true, text: `“${escapeForMrkdwn(routine.name)}” was deleted.` });
+    return;
+  }
+  const confirmDelete = options.confirmDelete ? { confirmDelete: true } : {};
+  await args.respond({ replace_original: true, text: routine.name, blocks: buildRoutineBlocks(routine, { context: 'message', ...confirmDelete }) as never });
+}
+
+/** The requester's own routine with this id, from their (cached) list: the ownership check before asking to delete. */
+async function findOwnRoutine(deps: ListenerDeps, args: ActionArgs, routineId: string): Promise<RoutineView | null> {
+  const { body } = args;
+  const teamId = body.team?.id ?? body.user.team_id;
+  const listed = await deps.service.listRoutines(body.user.id, teamId);
+  if (!listed.ok) {
+    await reply(args, `:warning: ${escapeForMrkdwn(listed.problem)}`);
+    return null;
+  }
+  const routine = listed.routines.find((r) => r.id === routineId);
+  if (!routine) await reply(args, ":warning: That routine isn't one of yours (or it was deleted), so I didn't change anything.");
+  return routine ?? null;
+}
+
+/**
+ * Shows the card where it is (Home, a modal, a message or the ephemeral list) as it is now, or with the delete
+ * question in place of its button and menu. Nothing is sent to Omni beyond the (cached) list of the user's own.
+ */
+async function showCardInPlace(deps: ListenerDeps, args: ActionArgs, routine: RoutineView, confirmDelete: boolean): Promise<void> {
+  const { body, client } = args;
+  const teamId = body.team?.id ?? body.user.team_id;
+  if (body.view?.type === 'home') {
+    const page = readHomePage(body.view.private_metadata);
+    await publishHome(deps, client as WebClient, body.user.id, teamId, { page, ...(confirmDelete ? { confirmDeleteId: routine.id } : {}) });
+  } else if (body.view?.type === 'modal') {
+    await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine, { confirmDelete }) });
+  } else {
+    await refreshHoldingMessage(deps, args, 'keep', routine, { confirmDelete });
+  }
+}
 
 async function reply(args: ActionArgs, text: string): Promise<void> {
   const { body, client } = args;
+  const message = buildTextMessage(text);
   if (body.response_url) {
-    await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+    await args.respond({ response_type: 'ephemeral', replace_original: false, ...message });
     return;
   }
-  await client.chat.postMessage({ channel: body.user.id, text });
+  await client.chat.postMessage({ channel: body.user.id, ...message });
 }
 
 /** How long a button press is remembered: Slack's replay window (a signed body older than 5 minutes is refused). */
@@ -93,54 +191,114 @@ function createPressMemory(clock: ListenerDeps['clock']) {
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   const isFirstPress = createPressMemory(deps.clock);
-  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery]) {
+  // Each of these reshapes the view: the preview, the topic hint, the delivery fields and who-will-see line, or
+  // the More options fields. The rebuild keeps block and action ids, so nothing typed is lost.
+  for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery, ACTION_ID.channel, ACTION_ID.moreOptions]) {
     app.action<BlockAction>(id, async (args: ActionArgs) => {
       await args.ack();
       await refreshModal(deps, args);
     });
   }
   // Inputs that carry no view change of their own: ack so Slack does not show an error.
-  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.channel, ACTION_ID.recipients]) {
+  for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.recipients]) {
     app.action<BlockAction>(id, async ({ ack }) => {
       await ack();
     });
   }
 
+  /**
+   * Runs, pauses, resumes or deletes as the user who pressed, then shows the result where the press came from.
+   * `pressId` names the control (a button's action id, or the menu's) for the replay check.
+   */
+  const actOnRoutine = (args: ActionArgs, pressId: string, action: RoutineAction, routineId: string): void => {
+    const { body, client } = args;
+    const teamId = body.team?.id ?? body.user.team_id;
+    const pressedAt = (args.action as { action_ts?: unknown }).action_ts;
+    if (!isFirstPress(JSON.stringify([body.user.id, pressId, action, routineId, pressedAt]))) {
+      deps.logger.warn('ignored a replayed button press', { action });
+      return;
+    }
+    if (!ROUTINE_ID.test(routineId)) {
+      // Our buttons carry Omni's UUIDs; anything else is a forged value, refused before Omni is asked.
+      deps.logger.warn('refused a button with a malformed routine id', { action, length: routineId.length });
+      deps.inFlight.run(`routine ${action}`, () => reply(args, ":warning: That button doesn't point at a routine, so I didn't change anything."));
+      return;
+    }
+    deps.inFlight.run(`routine ${action}`, async () => {
+      const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
+      const text = outcomeText(result, action);
+      const routine = result.routine;
+      const container = body.view?.type;
+      if (container === 'home') {
+        await publishHome(deps, client, body.user.id, teamId, { fresh: true, page: readHomePage(body.view?.private_metadata) });
+        if (!result.ok || action === 'run' || result.already) await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
+      } else if (container === 'modal' && body.view) {
+        if (routine && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(routine) });
+        if (routine && action === 'delete' && result.ok) await client.views.update({ view_id: body.view.id, view: buildRoutineDeletedView(routine.name) });
+        await client.chat.postMessage({ channel: body.user.id, ...buildTextMessage(text) });
+        await publishHome(deps, client, body.user.id, teamId);
+      } else {
+        await refreshHoldingMessage(deps, args, action, routine);
+        await reply(args, text);
+        await publishHome(deps, client, body.user.id, teamId);
+      }
+    });
+  };
+
   for (const [actionId, action] of ROUTINE_ACTIONS) {
     app.action<BlockAction>(actionId, async (args: ActionArgs) => {
       await args.ack();
-      const { body, client } = args;
-      const routineId = (args.action as { value?: string }).value ?? '';
-      const teamId = body.team?.id ?? body.user.team_id;
-      const pressedAt = (args.action as { action_ts?: unknown }).action_ts;
-      if (!isFirstPress(JSON.stringify([body.user.id, actionId, routineId, pressedAt]))) {
-        deps.logger.warn('ignored a replayed button press', { action });
-        return;
-      }
-      if (!ROUTINE_ID.test(routineId)) {
-        // Our buttons carry Omni's UUIDs; anything else is a forged value, refused before Omni is asked.
-        deps.logger.warn('refused a button with a malformed routine id', { action, length: routineId.length });
-        deps.inFlight.run(`routine ${action}`, () => reply(args, ":warning: That button doesn't point at a routine, so I didn't change anything."));
-        return;
-      }
-      deps.inFlight.run(`routine ${action}`, async () => {
-        const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
-        const text = result.ok
-          ? `“${escapeForMrkdwn(result.routine.name)}” ${DONE_WORDS[action]}.`
-          : `:warning: ${escapeForMrkdwn(result.failure.message)}`;
-        const container = body.view?.type;
-        if (container === 'home') {
-          await publishHome(deps, client, body.user.id, teamId, { fresh: true });
-          if (!result.ok || action === 'run') await client.chat.postMessage({ channel: body.user.id, text });
-        } else if (container === 'modal' && body.view) {
-          if (result.ok && action !== 'delete') await client.views.update({ view_id: body.view.id, view: buildCreatedView(result.routine) });
-          await client.chat.postMessage({ channel: body.user.id, text });
-        } else {
-          await reply(args, text);
-        }
-      });
+      actOnRoutine(args, actionId, action, (args.action as { value?: string }).value ?? '');
     });
   }
+
+  // The card's menu. Each option does what its button did; Delete only asks, in place of the card's controls.
+  app.action<BlockAction>(ACTION_ID.cardMenu, async (args: ActionArgs) => {
+    await args.ack();
+    const chosen = readCardMenuValue((args.action as { selected_option?: { value?: string } }).selected_option?.value);
+    if (!chosen || !ROUTINE_ID.test(chosen.routineId)) {
+      deps.logger.warn('refused a menu option with a malformed value', { choice: chosen?.choice ?? 'unknown' });
+      deps.inFlight.run('routine menu', () => reply(args, ":warning: That menu option doesn't point at a routine, so I didn't change anything."));
+      return;
+    }
+    const { choice, routineId } = chosen;
+    switch (choice) {
+      case CARD_MENU_CHOICE.open:
+        // A link option: Slack opens the URL itself and still sends the selection, which only needs its ack.
+        return;
+      case CARD_MENU_CHOICE.edit:
+        await openEditForm(deps, args, routineId);
+        return;
+      case CARD_MENU_CHOICE.pause:
+        actOnRoutine(args, ACTION_ID.cardMenu, 'pause', routineId);
+        return;
+      case CARD_MENU_CHOICE.delete:
+        deps.inFlight.run('ask to delete', async () => {
+          const routine = await findOwnRoutine(deps, args, routineId);
+          if (routine) await showCardInPlace(deps, args, routine, true);
+        });
+        return;
+    }
+  });
+
+  // "Keep it" beside the delete question: the card comes back as it is now, nothing is changed.
+  app.action<BlockAction>(ACTION_ID.keepRoutine, async (args: ActionArgs) => {
+    await args.ack();
+    const routineId = (args.action as { value?: string }).value ?? '';
+    if (!ROUTINE_ID.test(routineId)) {
+      deps.logger.warn('refused a keep button with a malformed routine id', { length: routineId.length });
+      return;
+    }
+    deps.inFlight.run('keep routine', async () => {
+      const routine = await findOwnRoutine(deps, args, routineId);
+      if (routine) await showCardInPlace(deps, args, routine, false);
+    });
+  });
+
+  // A link button: Slack opens the URL itself and still sends the click, which only needs its ack.
+  app.action<BlockAction>(ACTION_ID.openInOmni, async ({ ack }) => {
+    await ack();
+  });
 
   app.action<BlockAction>(ACTION_ID.retry, async (args: ActionArgs) => {
     await args.ack();
@@ -149,6 +307,17 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const draft = draftId ? await deps.service.getDraftForm(body.user.id, draftId) : null;
     if (!draft) {
       await reply(args, 'That draft is no longer available (it was created or discarded).');
+      return;
+    }
+    if (draft.edit) {
+      // A kept edit reopens as the edit form, over the routine as Omni has it now.
+      await reopenEditDraft(deps, args, {
+        draftId,
+        form: draft.form,
+        routineId: draft.edit.routineId,
+        base: draft.edit.base,
+        ...(draft.lastError ? { note: `Last time this failed: ${draft.lastError}` } : {}),
+      });
       return;
     }
     const metadata = { source: 'retry' as const, draftId, ...(draft.form.channelId ? { originChannelId: draft.form.channelId } : {}) };
@@ -171,7 +340,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
     const removed = await deps.service.discardDraft(body.user.id, draftId);
-    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id);
+    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id, { page: readHomePage(body.view.private_metadata) });
     else if (body.view?.type === 'modal') await client.views.update({ view_id: body.view.id, view: buildDraftDiscardedView(removed) });
     else await reply(args, removed ? 'Draft discarded.' : 'That draft was already gone.');
   });
@@ -183,6 +352,14 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   app.action<BlockAction>(ACTION_ID.refreshHome, async (args: ActionArgs) => {
     await args.ack();
-    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true });
+    await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true, page: readHomePage(args.body.view?.private_metadata) });
   });
+
+  for (const id of [ACTION_ID.homePrevious, ACTION_ID.homeNext]) {
+    app.action<BlockAction>(id, async (args: ActionArgs) => {
+      await args.ack();
+      const page = Number.parseInt((args.action as { value?: string }).value ?? '0', 10);
+      await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { page: Number.isInteger(page) && page >= 0 ? page : 0 });
+    });
+  }
 }

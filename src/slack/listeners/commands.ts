@@ -2,19 +2,29 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { type ScheduleTextScan, scanScheduleInText } from '../../schedule/index.js';
 import { SLASH_COMMAND } from '../ids.js';
-import { suggestRoutineName } from '../read-form.js';
-import { escapeForMrkdwn, slackMarkupToPlainText } from '../text.js';
+import { isChannelDestination } from '../mentions.js';
+import { slackMarkupToPlainText } from '../text.js';
 import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
+import { buildTextMessage, buildUnknownCommandMessage } from '../views/replies.js';
 import type { ListenerDeps } from './deps.js';
-import { openRoutineModal, resolveUserTimezone } from './open-modal.js';
+import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
-const QUICK_CREATE_SCAN_MAX_CHARS = 500;
+export const QUICK_CREATE_SCAN_MAX_CHARS = 500;
 
 const NEW_WORDS = new Set(['', 'new', 'create', 'add']);
 const HELP_WORDS = new Set(['help', '?', '-h', '--help']);
 const LIST_WORDS = new Set(['list', 'ls', 'mine', 'show']);
+
+/** Finds the schedule phrase in free text (quick create, message shortcut); a long text is all prompt, unscanned. */
+export function scanQuickCreate(deps: ListenerDeps, text: string, timezone: string): ScheduleTextScan {
+  // Finding a schedule in free text costs CPU in proportion to its length (about 0.2 ms a character), on the one
+  // thread that answers everyone: a text longer than a quick-create phrase is taken as the prompt, unscanned.
+  return text.length <= QUICK_CREATE_SCAN_MAX_CHARS
+    ? scanScheduleInText(text, { timezone, now: deps.clock(), minIntervalMinutes: deps.config.minIntervalMinutes })
+    : { found: 'none', prompt: text };
+}
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SLASH_COMMAND, async (args: CommandArgs) => {
@@ -22,16 +32,18 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     // The manifest sets should_escape: mentions, channels and links arrive as Slack markup; the prompt gets words.
     const text = slackMarkupToPlainText(command.text).trim();
     const word = text.toLowerCase();
-    const metadata = { originChannelId: command.channel_id, source: 'command' as const };
+    // The conversation the command was typed in is offered as the channel destination only if it is a channel.
+    const inChannel = isChannelDestination(command.channel_id, command.channel_name);
+    const metadata = { ...(inChannel ? { originChannelId: command.channel_id } : {}), source: 'command' as const };
 
     if (HELP_WORDS.has(word)) {
       await ack({ response_type: 'ephemeral', ...buildHelpMessage() });
       return;
     }
     if (LIST_WORDS.has(word)) {
-      await ack({ response_type: 'ephemeral', text: 'Fetching your routines from Omni…' });
+      await ack({ response_type: 'ephemeral', ...buildTextMessage(':hourglass_flowing_sand: Fetching your routines from Omni…') });
       const listed = await deps.service.listRoutines(command.user_id, command.team_id, { fresh: true });
-      const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : { text: listed.problem };
+      const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : buildTextMessage(`:warning: ${listed.problem}`);
       await respond({ response_type: 'ephemeral', replace_original: true, ...message });
       return;
     }
@@ -42,25 +54,18 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     if (!/\s/.test(text)) {
       // One word we do not know: say so, and show what we do know.
-      const help = buildHelpMessage();
-      await respond({ response_type: 'ephemeral', text: `I don't know "${escapeForMrkdwn(text)}". ${help.text}`, blocks: help.blocks });
+      await respond({ response_type: 'ephemeral', ...buildUnknownCommandMessage(text) });
       return;
     }
     // Quick create. The zone is needed to read the schedule, but the trigger_id must be used within 3 s: the
     // directory's cache answers at once for anyone seen recently, and resolveUserTimezone never waits long.
-    const timezone = await resolveUserTimezone(deps, command.user_id);
+    const timezone = await resolveStartingTimezone(deps, command.user_id);
     // A schedule the engine refuses still goes into the field, so the preview under it explains why and offers
-    // an alternative; text with no schedule at all becomes the prompt.
-    // Finding a schedule in free text costs CPU in proportion to its length (about 0.2 ms a character), on the one
-    // thread that answers everyone: a text longer than a quick-create phrase is taken as the prompt, unscanned.
-    const scan: ScheduleTextScan =
-      text.length <= QUICK_CREATE_SCAN_MAX_CHARS
-        ? scanScheduleInText(text, { timezone, now: deps.clock(), minIntervalMinutes: deps.config.minIntervalMinutes })
-        : { found: 'none', prompt: text };
-    const prompt = scan.prompt;
+    // an alternative; text with no schedule at all becomes the prompt. The name is left to be suggested from the
+    // prompt (the form shows the suggestion under More options).
+    const scan = scanQuickCreate(deps, text, timezone);
     const form = {
-      name: suggestRoutineName(prompt),
-      prompt,
+      prompt: scan.prompt,
       schedule: scan.found === 'none' ? '' : scan.scheduleText,
       timezone: scan.found === 'schedule' ? scan.schedule.timezone : timezone,
     };

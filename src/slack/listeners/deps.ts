@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
+import type { InstanceApiPort } from '../../routines/ports.js';
 import type { RoutineService } from '../../routines/service.js';
 import type { InFlight } from '../in-flight.js';
 
@@ -17,10 +18,14 @@ export interface ListenerDeps {
     searchBranches(modelId: string, query: string): Promise<Array<{ id: string; name: string | null }>>;
   };
   people: {
-    getUser(id: string): Promise<{ id: string; email?: string; tz?: string } | null>;
+    getUser(id: string): Promise<{ id: string; email?: string; tz?: string; realName?: string } | null>;
     /** What getUser would answer from its cache, without a Slack call; undefined when it would have to ask. */
     peekUser(id: string): { id: string; tz?: string } | null | undefined;
   };
   inFlight: InFlight;
   teamId: string;
+  /** The bot's own user id (auth.test): its mention is taken out of sentences, its own messages are ignored. */
+  botUserId: string;
+  /** What the Omni instance's API offers (from memory; read at start and daily). */
+  instanceApi: InstanceApiPort;
 }

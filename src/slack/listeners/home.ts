@@ -3,10 +3,27 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { buildHomeView } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
+import { within } from './within.js';
 
-export async function publishHome(deps: ListenerDeps, client: WebClient, userId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<void> {
-  const [listed, drafts] = await Promise.all([deps.service.listRoutines(userId, teamId, options), deps.service.listOpenDrafts(userId)]);
-  const view = listed.ok ? buildHomeView({ routines: listed.routines, drafts }) : buildHomeView({ problem: listed.problem, drafts });
+/** How long the list may take before the Home tab first shows "Loading your routines…". */
+const LOADING_AFTER_MS = 300;
+
+export async function publishHome(
+  deps: ListenerDeps,
+  client: WebClient,
+  userId: string,
+  teamId?: string,
+  options: { fresh?: boolean; page?: number; confirmDeleteId?: string } = {},
+): Promise<void> {
+  const loaded = Promise.all([deps.service.listRoutines(userId, teamId, options), deps.service.listOpenDrafts(userId)]);
+  // A list Omni has to be asked for takes a moment: show the tab at once with a loading line, then the list.
+  // Published one after the other, so the loading view can never land after the list.
+  const early = await within(LOADING_AFTER_MS, loaded, null);
+  if (!early) await client.views.publish({ user_id: userId, view: buildHomeView({ loading: true }) }).catch((err: unknown) => deps.logger.debug('loading view not published', { err }));
+  const [listed, drafts] = early ?? (await loaded);
+  const omniUrl = deps.config.omni.baseUrl;
+  const page = options.page ?? 0;
+  const view = listed.ok ? buildHomeView({ routines: listed.routines, drafts, omniUrl, page, ...(options.confirmDeleteId ? { confirmDeleteId: options.confirmDeleteId } : {}) }) : buildHomeView({ problem: listed.problem, drafts, omniUrl });
   await client.views.publish({ user_id: userId, view });
 }
 

@@ -5,9 +5,10 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { previewSchedule } from '../../routines/check-form.js';
+import { type ModelChoice, type RememberedChoices, chooseDefaultModel, chooseDefaultTimezone } from '../../routines/defaults.js';
 import type { RoutineForm } from '../../routines/types.js';
 import { EMPTY_FORM } from '../../routines/types.js';
-import { type ModalMetadata, buildRoutineModal } from '../views/index.js';
+import { type ModalMetadata, buildRoutineModal, buildTextMessage } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { within } from './within.js';
 
@@ -22,11 +23,23 @@ export async function resolveUserTimezone(deps: ListenerDeps, userId: string, wa
   return (await lookUpTimezone(deps, userId, waitMs)) ?? deps.config.defaultTimezone;
 }
 
+/**
+ * The zone a new routine starts in: one the user chose over their Slack zone last time, else their Slack zone if
+ * known quickly, else the configured default. Quick create and the message shortcut read the schedule in it.
+ */
+export async function resolveStartingTimezone(deps: ListenerDeps, userId: string, waitMs = 800): Promise<string> {
+  const [remembered, slackZone] = await Promise.all([
+    within(DEFAULTS_WAIT_MS, deps.service.getRememberedChoices(userId), {}),
+    resolveUserTimezone(deps, userId, waitMs),
+  ]);
+  return chooseDefaultTimezone(remembered.timezone, slackZone, deps.config.defaultTimezone);
+}
+
 export function buildFilledModal(
   deps: ListenerDeps,
   form: RoutineForm,
   metadata: ModalMetadata,
-  options: { userTimezone?: string; lastFailure?: string; notice?: string } = {},
+  options: { userTimezone?: string; lastFailure?: string; notice?: string; mode?: 'create' | 'edit' } = {},
 ) {
   const now = deps.clock();
   const filled: RoutineForm = { ...form, timezone: form.timezone || options.userTimezone || deps.config.defaultTimezone };
@@ -34,13 +47,53 @@ export function buildFilledModal(
   return buildRoutineModal({ form: filled, preview, metadata, now, ...options });
 }
 
-export async function openRoutineModal(
-  deps: ListenerDeps,
-  client: WebClient,
-  input: { triggerId: string; userId: string; form?: Partial<RoutineForm>; metadata: ModalMetadata; lastFailure?: string },
-): Promise<void> {
-  const form: RoutineForm = { ...EMPTY_FORM, ...input.form };
-  if (!form.channelId && input.metadata.originChannelId) form.channelId = input.metadata.originChannelId;
+/** How long opening the modal may wait for the remembered choices and the (cached) model list. */
+const DEFAULTS_WAIT_MS = 300;
+
+/** The model to preselect, if the (cached) model list answers within `waitMs`. */
+async function lookUpDefaultModel(deps: ListenerDeps, remembered: RememberedChoices, waitMs: number, models?: Promise<ModelChoice[] | undefined>) {
+  const list = await (models ?? within(waitMs, deps.catalog.searchModels(''), undefined));
+  return chooseDefaultModel({ remembered, models: list, ...(deps.config.omni.defaultModel ? { configured: deps.config.omni.defaultModel } : {}) });
+}
+
+/**
+ * The form a user starts from: what the caller knows (a quick-create phrase, a message, a draft), then the user's
+ * remembered choices (model, zone override, kind of delivery), then the defaults: a DM to the user, the only shared
+ * model or OMNI_DEFAULT_MODEL. Delivery to a channel starts on the channel the user was in, when that is a channel.
+ */
+export async function buildStartingForm(deps: ListenerDeps, userId: string, given: Partial<RoutineForm>, metadata: ModalMetadata): Promise<RoutineForm> {
+  // Both at once: the remembered choices (SQLite) and the model list (cached since start) answer in milliseconds.
+  const models = given.modelId ? Promise.resolve(undefined) : within(DEFAULTS_WAIT_MS, deps.catalog.searchModels(''), undefined);
+  const remembered = await within(DEFAULTS_WAIT_MS, deps.service.getRememberedChoices(userId), {});
+  const form: RoutineForm = { ...EMPTY_FORM, ...given };
+  if (!given.delivery) form.delivery = remembered.delivery ?? EMPTY_FORM.delivery;
+  if (form.delivery === 'channel' && !form.channelId && metadata.originChannelId) form.channelId = metadata.originChannelId;
+  if (!form.timezone && remembered.timezone) form.timezone = remembered.timezone;
+  if (!form.modelId) {
+    const model = await lookUpDefaultModel(deps, remembered, DEFAULTS_WAIT_MS, models);
+    if (model) {
+      form.modelId = model.id;
+      if (model.name) form.modelName = model.name;
+    }
+  }
+  return form;
+}
+
+type OpenModalInput = { triggerId: string; userId: string; form?: Partial<RoutineForm>; metadata: ModalMetadata; lastFailure?: string };
+
+/**
+ * Opens the routine modal (and schedules its follow-up). Tracked as in-flight work from the start, so a shutdown,
+ * or a test that waits for the app to settle, also waits for an open under way and the follow-up it starts.
+ */
+export function openRoutineModal(deps: ListenerDeps, client: WebClient, input: OpenModalInput): Promise<void> {
+  return new Promise<void>((resolve) => {
+    deps.inFlight.run('open the routine form', () => openNow(deps, client, input).finally(resolve));
+  });
+}
+
+async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalInput): Promise<void> {
+  // A draft (Try again) is reopened exactly as it was; anything else starts from the user's defaults.
+  const form: RoutineForm = input.metadata.draftId ? { ...EMPTY_FORM, ...input.form } : await buildStartingForm(deps, input.userId, input.form ?? {}, input.metadata);
   const extra = input.lastFailure ? { lastFailure: input.lastFailure } : {};
   // Waiting for users.info here would put a Slack round trip before every first open (and, in a burst of new
   // users, all of them before any views.open). Open with the zone we know now, then fill in the user's zone.
@@ -55,7 +108,7 @@ export async function openRoutineModal(
     const code = (err as { data?: { error?: string } }).data?.error ?? 'no answer';
     deps.logger.warn('views.open failed', { error: code });
     await client.chat
-      .postMessage({ channel: input.userId, text: "Sorry, Slack didn't let me open the routine form in time. Please try again." })
+      .postMessage({ channel: input.userId, ...buildTextMessage(":warning: Sorry, Slack didn't let me open the routine form in time. Please try again.") })
       .catch(() => {});
     return;
   } finally {
@@ -72,12 +125,18 @@ export async function openRoutineModal(
   deps.inFlight.run('modal follow-up', () =>
     queueFill(lane, async () => {
       if (deps.clock().getTime() - openedAt > FILL_STALE_MS) return;
-      const [tz, notice] = await Promise.all([
+      const [tz, notice, model] = await Promise.all([
         needsZone ? lookUpTimezone(deps, input.userId, 2500) : Promise.resolve(undefined),
         deps.service.findIdentityProblem(input.userId).catch(() => null),
+        // The model list was not there in time for the open (a cold cache): preselect once it is.
+        form.modelId || input.metadata.draftId ? Promise.resolve(undefined) : deps.service.getRememberedChoices(input.userId).then((r) => lookUpDefaultModel(deps, r, 2500)),
       ]);
       const zone = tz && tz !== deps.config.defaultTimezone ? tz : undefined;
-      if (!zone && !notice) return;
+      if (!zone && !notice && !model) return;
+      if (model) {
+        form.modelId = model.id;
+        if (model.name) form.modelName = model.name;
+      }
       const userTimezone = zone ?? known;
       // The hash makes Slack refuse the update if the view changed meanwhile (a preview refresh already used the
       // zone, or the modal was submitted); a closed modal answers not_found. Either way there is nothing to fix.

@@ -6,13 +6,15 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { checkRoutineForm } from '../../routines/check-form.js';
+import { completeForm } from '../../routines/defaults.js';
+import { checkDeliveryOffered } from '../../routines/instance-checks.js';
 import type { FormErrors, RoutineForm } from '../../routines/types.js';
 import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
-import { escapeForMrkdwn } from '../text.js';
-import { buildCreatedView, buildCreatingView, buildFailureView, buildRoutineBlocks, readModalMetadata } from '../views/index.js';
+import { buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView, readModalMetadata } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
 import type { ListenerDeps } from './deps.js';
+import { closeCardCreatedInForm, findClosedCard } from './sentences.js';
 
 const FIELD_TO_BLOCK: Record<keyof FormErrors, string> = {
   name: INPUT_BLOCK_ID.name,
@@ -55,7 +57,7 @@ async function tell(client: WebClient, userId: string, message: { text: string; 
 export async function finishSubmission(
   deps: ListenerDeps,
   client: WebClient,
-  input: { viewId: string; userId: string; teamId?: string; form: RoutineForm; draftId?: string },
+  input: { viewId: string; userId: string; teamId?: string; form: RoutineForm; draftId?: string; sentenceCardId?: string },
 ): Promise<void> {
   const outcome = await deps.service.submitRoutine({
     slackUserId: input.userId,
@@ -73,8 +75,8 @@ export async function finishSubmission(
   }
   if (outcome.kind === 'created') {
     await client.views.update({ view_id: input.viewId, view: buildCreatedView(outcome.routine) }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
-    const blocks = buildRoutineBlocks(outcome.routine, { context: 'message' });
-    await tell(client, input.userId, { text: `Your routine "${escapeForMrkdwn(outcome.routine.name)}" is set up: ${outcome.routine.scheduleText}.`, blocks }, deps);
+    if (input.sentenceCardId) await closeCardCreatedInForm(deps, client, { cardId: input.sentenceCardId, userId: input.userId, routine: outcome.routine });
+    await tell(client, input.userId, buildCreatedMessage(outcome.routine), deps);
     return;
   }
   await client.views
@@ -83,23 +85,39 @@ export async function finishSubmission(
   await tell(client, input.userId, buildFailureMessage({ failure: outcome.failure, form: input.form, draftId: outcome.draftId }), deps);
 }
 
+/**
+ * Answers a submission whose fields are wrong with errors under those fields, inside the ack. The submitted view
+ * comes from the request: its blocks are read defensively (a forged one may hold nulls).
+ */
+export async function refuseInline(
+  ack: SlackViewMiddlewareArgs['ack'],
+  view: SlackViewMiddlewareArgs['view'],
+  form: RoutineForm,
+  formErrors: FormErrors,
+): Promise<void> {
+  const blocks: unknown[] = Array.isArray(view.blocks) ? view.blocks : [];
+  const present = new Set(blocks.map((b) => (b as { block_id?: unknown } | null)?.block_id).filter((id): id is string => typeof id === 'string'));
+  const errors = toBlockErrors(formErrors, present);
+  if (Object.keys(errors).length > 0) {
+    await ack({ response_action: 'errors', errors });
+    return;
+  }
+  // A view state no form of ours produces (forged or stale): refuse without calling Omni.
+  const failure = { code: 'invalid', message: Object.values(formErrors).join(' '), retryable: false };
+  await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
+}
+
 export function registerViews(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
     const metadata = readModalMetadata(view.private_metadata);
-    const form = readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone });
+    // A blank name is named from the prompt here already, so "Creating…", the draft and the result all show it.
+    const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
     const checked = checkRoutineForm(form, deps.config, deps.clock());
-    if (!checked.ok) {
-      // The submitted view comes from the request: read its blocks defensively (a forged one may hold nulls).
-      const blocks: unknown[] = Array.isArray(view.blocks) ? view.blocks : [];
-      const present = new Set(blocks.map((b) => (b as { block_id?: unknown } | null)?.block_id).filter((id): id is string => typeof id === 'string'));
-      const errors = toBlockErrors(checked.errors, present);
-      if (Object.keys(errors).length > 0) {
-        await ack({ response_action: 'errors', errors });
-      } else {
-        // A view state no form of ours produces (forged or stale): refuse without calling Omni.
-        const failure = { code: 'invalid', message: Object.values(checked.errors).join(' '), retryable: false };
-        await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
-      }
+    const offered = checkDeliveryOffered(form, deps.instanceApi.current().destinations);
+    // Opened from a sentence's card whose routine was created meanwhile (its Create pressed): one SQLite read.
+    const closedCard = await findClosedCard(deps, metadata.sentenceCardId, body.user.id);
+    if (!checked.ok || offered || closedCard) {
+      await refuseInline(ack, view, form, { ...(checked.ok ? {} : checked.errors), ...offered, ...(closedCard ? { prompt: closedCard } : {}) });
       return;
     }
     await ack({ response_action: 'update', view: buildCreatingView(form, checked.schedule) });
@@ -111,6 +129,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         ...(teamId ? { teamId } : {}),
         form,
         ...(metadata.draftId ? { draftId: metadata.draftId } : {}),
+        ...(metadata.sentenceCardId ? { sentenceCardId: metadata.sentenceCardId } : {}),
       }),
     );
   });

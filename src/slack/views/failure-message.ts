@@ -9,15 +9,13 @@ export function buildFailureMessage(input: { failure: UserFacingFailure; form: R
   const name = truncateForSlack(escapeForMrkdwn(input.form.name || 'Untitled routine'), 200);
   const unsure = isUnconfirmedFailure(input.failure);
   const outcome = unsure ? "wasn't confirmed by Omni" : 'was not created';
-  // The notification text is mrkdwn too: the name and the message (which may quote user input) are escaped.
-  const text = `Your routine "${escapeForMrkdwn(input.form.name || 'Untitled routine')}" ${outcome}: ${escapeForMrkdwn(input.failure.message)}`;
+  // The headline is both the notification text and the first block (mrkdwn: the name and the message, which may
+  // quote user input, are escaped).
+  const headline = truncateForSlack(`:warning: *${name.replaceAll('*', '∗')}* ${outcome}: ${escapeForMrkdwn(input.failure.message.replace(/\s+/g, ' ').trim())}`, 3000);
   return {
-    text: truncateForSlack(text, 3000),
+    text: headline,
     blocks: [
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: truncateForSlack(`:warning: *${name}* ${outcome}.\n${escapeForMrkdwn(input.failure.message)}`, 3000) },
-      },
+      { type: 'section', block_id: 'status', text: { type: 'mrkdwn', text: headline, verbatim: true } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'Your draft is saved. Nothing you typed is lost.' }] },
       {
         type: 'actions',

@@ -15,6 +15,19 @@ export const MAX_VIEW_BLOCKS = 100;
 /** Failed drafts shown at most (the rest stay retryable from the messages the bot sent). */
 const MAX_DRAFTS = 5;
 
+/** Routines on one page of the Home tab (about 4 blocks each, so a page stays far below 100 blocks). */
+export const HOME_PAGE_SIZE = 20;
+
+/** What the Home view remembers in `private_metadata`: the page shown, so actions on it republish that page. */
+export function readHomePage(privateMetadata: string | undefined): number {
+  try {
+    const page = (JSON.parse(privateMetadata ?? '') as { page?: unknown }).page;
+    return typeof page === 'number' && Number.isInteger(page) && page >= 0 && page < 10_000 ? page : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export interface HomeDraft {
   id: string;
   name: string;
@@ -26,6 +39,17 @@ export interface HomeViewInput {
   problem?: string;
   loading?: boolean;
   drafts?: HomeDraft[];
+  /** The Omni address (OMNI_BASE_URL): where the routines not shown here can be seen. */
+  omniUrl?: string;
+  /** Which page of routines (0-based); clamped to the pages there are. */
+  page?: number;
+  /** The routine whose card asks "Delete …?" (chosen from its menu) instead of showing its button and menu. */
+  confirmDeleteId?: string;
+}
+
+/** A URL we configured, as a Slack link target (the characters that end or split a link are percent-encoded). */
+function linkTarget(url: string): string {
+  return url.replaceAll('|', '%7C').replaceAll('<', '%3C').replaceAll('>', '%3E');
 }
 
 function buildDraftBlocks(drafts: readonly HomeDraft[]): KnownBlock[] {
@@ -37,7 +61,7 @@ function buildDraftBlocks(drafts: readonly HomeDraft[]): KnownBlock[] {
   });
   if (unique.length === 0) return [];
   const blocks: KnownBlock[] = [
-    { type: 'section', block_id: 'home_drafts', text: mrkdwn(':warning: *Not created yet*: these drafts failed. Your text is saved.') },
+    { type: 'section', block_id: 'home_drafts', text: mrkdwn(':warning: *Not saved in Omni yet*: these failed (new routines, or changes to one). Your text is kept.') },
   ];
   for (const draft of unique.slice(0, MAX_DRAFTS)) {
     const name = emphasised('*', userText(draft.name.trim() || 'Untitled routine', 200));
@@ -102,21 +126,45 @@ export function buildHomeView(input: HomeViewInput): HomeView {
     return { type: 'home', callback_id: CALLBACK_ID.home, blocks };
   }
 
-  // Keep one block free for the "not shown" note.
-  const budget = MAX_VIEW_BLOCKS - 1;
+  const pages = Math.ceil(routines.length / HOME_PAGE_SIZE);
+  const page = Math.min(Math.max(0, Math.floor(input.page ?? 0)), pages - 1);
+  const onPage = routines.slice(page * HOME_PAGE_SIZE, (page + 1) * HOME_PAGE_SIZE);
+  // Keep blocks free for the pager (a line and its buttons) and the "not shown" note.
+  const budget = MAX_VIEW_BLOCKS - 3;
   let shown = 0;
-  for (const routine of routines) {
-    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'home' })];
+  for (const routine of onPage) {
+    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'home', confirmDelete: routine.id === input.confirmDeleteId })];
     if (blocks.length + routineBlocks.length > budget) break;
     blocks.push(...routineBlocks);
     shown += 1;
   }
-  if (shown < routines.length) {
+  if (pages > 1) blocks.push(...buildPager(page, pages, routines.length, input.omniUrl));
+  if (shown < onPage.length) {
     blocks.push({
       type: 'context',
       block_id: 'home_more',
-      elements: [mrkdwn(`Showing ${shown} of ${routines.length} routines. See the rest in Omni.`)],
+      elements: [
+        mrkdwn(
+          input.omniUrl
+            ? `Showing ${shown} of ${routines.length} routines. <${linkTarget(input.omniUrl)}|Open Omni> and go to *Routines* to see them all.`
+            : `Showing ${shown} of ${routines.length} routines. Omni's *Routines* page has them all.`,
+        ),
+      ],
     });
   }
-  return { type: 'home', callback_id: CALLBACK_ID.home, blocks };
+  return { type: 'home', callback_id: CALLBACK_ID.home, private_metadata: JSON.stringify({ page }), blocks };
+}
+
+/** "Routines 21–40 of 57 · Open Omni", and Previous / Next. */
+function buildPager(page: number, pages: number, total: number, omniUrl: string | undefined): KnownBlock[] {
+  const first = page * HOME_PAGE_SIZE + 1;
+  const last = Math.min(total, (page + 1) * HOME_PAGE_SIZE);
+  const link = omniUrl ? ` · <${linkTarget(omniUrl)}|Open Omni>` : '';
+  const buttons = [];
+  if (page > 0) buttons.push({ type: 'button' as const, action_id: ACTION_ID.homePrevious, text: plainText('Previous', 75), value: String(page - 1) });
+  if (page < pages - 1) buttons.push({ type: 'button' as const, action_id: ACTION_ID.homeNext, text: plainText('Next', 75), value: String(page + 1) });
+  return [
+    { type: 'context', block_id: 'home_pages', elements: [mrkdwn(`Routines ${first}–${last} of ${total}, page ${page + 1} of ${pages}${link}`)] },
+    { type: 'actions', block_id: 'home_pager', elements: buttons },
+  ];
 }

@@ -1,19 +1,36 @@
 /** The pure Block Kit builders of the Slack app (no client, no I/O). */
 export { buildHelpMessage } from './help.js';
-export { buildHomeView, MAX_VIEW_BLOCKS, type HomeDraft, type HomeViewInput } from './home.js';
-export { buildCreatedView, buildCreatingView, buildDraftDiscardedView, buildFailureView, isUnconfirmedFailure } from './results.js';
+export { buildHomeView, HOME_PAGE_SIZE, MAX_VIEW_BLOCKS, readHomePage, type HomeDraft, type HomeViewInput } from './home.js';
+export {
+  buildCreatedHeadline,
+  buildCreatedMessage,
+  buildCreatedView,
+  buildCreatingView,
+  buildDraftDiscardedView,
+  buildFailureView,
+  buildRoutineDeletedView,
+  isUnconfirmedFailure,
+} from './results.js';
+export { buildTextMessage, buildUnknownCommandMessage, type SlackMessage } from './replies.js';
 export {
   buildLastRunText,
   buildRoutineBlockId,
+  buildCardMenu,
   buildRoutineBlocks,
   buildStatusText,
+  cardMenuValue,
+  readCardMenuValue,
   type RoutineBlocksContext,
   buildDeliveryText,
 } from './routine-blocks.js';
 export { buildEmptyStateBlocks, buildRoutineListMessage, MAX_MESSAGE_BLOCKS, QUICK_CREATE_EXAMPLES } from './routine-list.js';
 export {
+  buildAudienceText,
   buildRoutineModal,
+  buildSchedulePreviewBlocks,
   buildSchedulePreviewText,
+  holdsMoreOptions,
+  zoneInWords,
   MAX_EMAIL_RECIPIENTS,
   MODAL_SOURCES,
   readModalMetadata,

@@ -3,10 +3,11 @@
  * kept one click away.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
+import { DateTime } from 'luxon';
 import type { RoutineForm, RoutineView, SchedulePreview, UserFacingFailure } from '../../routines/types.js';
 import { ACTION_ID, BLOCK_ID, CALLBACK_ID } from '../ids.js';
 import { escapeForMrkdwn } from '../text.js';
-import { mrkdwn, plainText, userText } from './format.js';
+import { emphasised, mrkdwn, plainText, userText } from './format.js';
 import { buildRoutineBlocks } from './routine-blocks.js';
 
 const DELIVERY_SUMMARY: Record<RoutineForm['delivery'], string> = {
@@ -56,18 +57,51 @@ export function buildCreatingView(form: RoutineForm, preview: SchedulePreview | 
   ]);
 }
 
-/** The routine as Omni created it, with its buttons. */
-export function buildCreatedView(routine: RoutineView): ModalView {
+const SLACK_CHANNEL = /^[CG][A-Z0-9]{2,30}$/;
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+/**
+ * One line that says what happened, for the top of the created view and message and as the message's notification
+ * `text`: "*Pipeline brief* is set up: weekdays at 9:00 AM EST, first run Tue 3 Mar, results to #sales".
+ */
+export function buildCreatedHeadline(routine: RoutineView): string {
+  const name = emphasised('*', userText(routine.name.trim() || 'Untitled routine', 200)) || 'Your routine';
+  const first = routine.nextRuns[0] ? DateTime.fromISO(routine.nextRuns[0], { setZone: true }) : undefined;
+  const at = first?.isValid ? first.setZone(routine.timezone).setLocale('en-US') : undefined;
+  const zone = at?.isValid ? at.offsetNameShort ?? routine.timezone : routine.timezone;
+  const parts = [`${userText(lowerFirst(routine.scheduleText || routine.schedule), 300)} ${escapeForMrkdwn(zone)}`];
+  if (at?.isValid) parts.push(`first run ${at.toFormat('ccc d LLL')}`);
+  const d = routine.delivery;
+  if (d.kind === 'channel') parts.push(SLACK_CHANNEL.test(d.channelId) ? `results to <#${d.channelId}>` : 'results to a channel');
+  else if (d.kind === 'dm') parts.push('results to you by DM');
+  else if (d.kind === 'other') parts.push('results delivered as set up in Omni');
+  else {
+    const count = d.recipients.length + d.groupCount;
+    parts.push(`results by email to ${count} recipient${count === 1 ? '' : 's'}`);
+  }
+  return `:white_check_mark: ${name} is set up: ${parts.join(', ')}`;
+}
+
+/** The message sent after a create: the headline (also the notification text), then the routine with its buttons. */
+export function buildCreatedMessage(routine: RoutineView): { text: string; blocks: KnownBlock[] } {
+  const headline = buildCreatedHeadline(routine);
+  return {
+    text: headline,
+    blocks: [{ type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(headline) }, ...buildRoutineBlocks(routine, { context: 'message' })],
+  };
+}
+
+/** The routine as Omni created it: the headline, then the card with its button and menu (or the delete question). */
+export function buildCreatedView(routine: RoutineView, options: { confirmDelete?: boolean } = {}): ModalView {
   return resultModal(
     'Routine created',
     [
-      {
-        type: 'section',
-        block_id: BLOCK_ID.status,
-        text: mrkdwn(':white_check_mark: *Your routine is set up.* Omni will run it on schedule.'),
-      },
+      { type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(buildCreatedHeadline(routine)) },
       { type: 'divider' },
-      ...buildRoutineBlocks(routine, { context: 'message' }),
+      ...buildRoutineBlocks(routine, { context: 'message', ...(options.confirmDelete ? { confirmDelete: true } : {}) }),
     ],
     'Done',
   );
@@ -132,6 +166,13 @@ export function buildFailureView(input: { failure: UserFacingFailure; form: Rout
 /** Failures after which the routine may exist in Omni (its answer was lost): worded as "not confirmed". */
 export function isUnconfirmedFailure(failure: UserFacingFailure): boolean {
   return failure.code === 'ambiguous';
+}
+
+/** After Delete was confirmed in a modal that showed the routine (the created or saved view). */
+export function buildRoutineDeletedView(name: string): ModalView {
+  return resultModal('Routine deleted', [
+    { type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(`:wastebasket: ${emphasised('*', userText(name.trim() || 'The routine', 200))} was deleted.`) },
+  ]);
 }
 
 /** After "Discard draft" in a failure view. */

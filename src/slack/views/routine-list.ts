@@ -40,7 +40,7 @@ export function buildEmptyStateBlocks(blockIdPrefix: string): KnownBlock[] {
 }
 
 /** The message for `/routine list`. `truncatedCount` = routines the caller had but did not pass. */
-export function buildRoutineListMessage(input: { routines: RoutineView[]; truncatedCount?: number }): {
+export function buildRoutineListMessage(input: { routines: RoutineView[]; truncatedCount?: number; confirmDeleteId?: string }): {
   text: string;
   blocks: KnownBlock[];
 } {
@@ -48,17 +48,17 @@ export function buildRoutineListMessage(input: { routines: RoutineView[]; trunca
   const hidden = Math.max(0, input.truncatedCount ?? 0);
   const total = routines.length + hidden;
   if (total === 0) {
-    return { text: 'You have no routines yet. Type /routine to create one.', blocks: buildEmptyStateBlocks('list') };
+    const empty = buildEmptyStateBlocks('list');
+    return { text: '*You have no routines yet.* A routine asks Omni a question on a schedule and sends you the answer.', blocks: empty };
   }
 
-  const blocks: KnownBlock[] = [
-    { type: 'section', block_id: 'list_header', text: mrkdwn(`*Your routines* (${total})`) },
-  ];
+  // The header is filled in once we know how many fit; it is also the notification text.
+  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'list_header', text: mrkdwn(' ') }];
   // Keep one block free for the "and N more" line.
   const budget = MAX_MESSAGE_BLOCKS - 1;
   let shown = 0;
   for (const routine of routines) {
-    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'list' })];
+    const routineBlocks: KnownBlock[] = [{ type: 'divider' }, ...buildRoutineBlocks(routine, { context: 'list', confirmDelete: routine.id === input.confirmDeleteId })];
     if (blocks.length + routineBlocks.length > budget) break;
     blocks.push(...routineBlocks);
     shown += 1;
@@ -71,6 +71,7 @@ export function buildRoutineListMessage(input: { routines: RoutineView[]; trunca
       elements: [mrkdwn(`…and ${more} more. See them all in this app's *Home* tab or in Omni.`)],
     });
   }
-  const text = more > 0 ? `Your routines: showing ${shown} of ${total}.` : `Your routines (${total}).`;
+  const text = more > 0 ? `*Your routines*: showing ${shown} of ${total}` : `*Your routines* (${total})`;
+  blocks[0] = { type: 'section', block_id: 'list_header', text: mrkdwn(text) };
   return { text, blocks };
 }

@@ -9,9 +9,14 @@ import type { FormErrors, RoutineForm, SchedulePreview, UserFacingFailure } from
 import { ACTION_ID, BLOCK_ID, CALLBACK_ID, DELIVERY_KIND, INPUT_BLOCK_ID } from '../ids.js';
 import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 import { code, emphasised, formatNextRuns, mrkdwn, plainText, userText } from './format.js';
+import { suggestRoutineName } from '../../routines/defaults.js';
+import { namesUnreadWords } from '../../schedule/index.js';
 import { buildOption, buildTimezoneLabel } from './timezone-options.js';
 
-/** Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks use the same. */
+/**
+ * Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks keep their own copy
+ * (LIMITS in src/routines/check-form.ts): change both together.
+ */
 export const ROUTINE_FIELD_MAX_LENGTH = {
   name: 255,
   prompt: 3000,
@@ -27,10 +32,13 @@ export const MAX_EMAIL_RECIPIENTS = 100;
 const DISPLAY_BLOCK_ID = {
   lastFailure: 'last_failure',
   notice: 'account_notice',
-  dmNote: 'delivery_dm_note',
+  /** One line under Deliver to: who will see the answers. */
+  audience: 'delivery_audience',
+  /** The Omni cron of a valid schedule, small, under the preview. */
+  scheduleCron: 'schedule_cron',
 } as const;
 
-export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home'] as const;
+export const MODAL_SOURCES = ['command', 'global_shortcut', 'message_shortcut', 'retry', 'home', 'edit', 'sentence'] as const;
 export type ModalSource = (typeof MODAL_SOURCES)[number];
 
 /** What the modal remembers between opening and submitting (JSON in `private_metadata`, ≤3000 chars). */
@@ -39,6 +47,13 @@ export interface ModalMetadata {
   messageTs?: string;
   draftId?: string;
   source: ModalSource;
+  /** Name, Topic, Branch and Description are shown (the user pressed More options, or the form already held them). */
+  moreOptions?: boolean;
+  /** Edit mode: the routine being edited, and its fields' fingerprints as the form was opened (routines/edit.ts). */
+  routineId?: string;
+  base?: { updatedAt: string; fields: Record<string, string> };
+  /** Opened from a sentence's card (Edit in form): the card the routine closes once created. */
+  sentenceCardId?: string;
 }
 
 // Each field is read on its own so one bad value (the metadata comes back from Slack) loses only itself.
@@ -47,6 +62,13 @@ const metadataSchema = z.object({
   messageTs: z.string().min(1).max(64).optional().catch(undefined),
   draftId: z.string().min(1).max(255).optional().catch(undefined),
   source: z.enum(MODAL_SOURCES).catch('command'),
+  moreOptions: z.boolean().optional().catch(undefined),
+  routineId: z.string().min(1).max(64).optional().catch(undefined),
+  sentenceCardId: z.string().uuid().optional().catch(undefined),
+  base: z
+    .object({ updatedAt: z.string().max(64), fields: z.record(z.string().max(20), z.string().max(40)) })
+    .optional()
+    .catch(undefined),
 });
 
 function compactMetadata(value: z.infer<typeof metadataSchema>): ModalMetadata {
@@ -54,6 +76,10 @@ function compactMetadata(value: z.infer<typeof metadataSchema>): ModalMetadata {
   if (value.originChannelId !== undefined) metadata.originChannelId = value.originChannelId;
   if (value.messageTs !== undefined) metadata.messageTs = value.messageTs;
   if (value.draftId !== undefined) metadata.draftId = value.draftId;
+  if (value.moreOptions === true) metadata.moreOptions = true;
+  if (value.routineId !== undefined) metadata.routineId = value.routineId;
+  if (value.base !== undefined) metadata.base = value.base;
+  if (value.sentenceCardId !== undefined) metadata.sentenceCardId = value.sentenceCardId;
   return metadata;
 }
 
@@ -88,11 +114,13 @@ export interface RoutineModalInput {
   userTimezone?: string;
   /** The instant the zone's UTC offset is shown for; without it the zone is labelled by name only. */
   now?: Date;
+  /** 'edit': the same form and blocks, as callback_id `routine_edit` with a Save button. Default 'create'. */
+  mode?: 'create' | 'edit';
 }
 
 const DELIVERY_LABEL: Record<RoutineForm['delivery'], string> = {
-  [DELIVERY_KIND.channel]: 'Post in a channel',
   [DELIVERY_KIND.dm]: 'Send me a DM',
+  [DELIVERY_KIND.channel]: 'Post in a channel',
   [DELIVERY_KIND.email]: 'Email people',
 };
 
@@ -107,8 +135,8 @@ const FIELD_LABEL: Record<keyof FormErrors, string> = {
   prompt: 'Prompt',
   schedule: 'Schedule',
   timezone: 'Time zone',
-  modelId: 'Model',
-  modelName: 'Model',
+  modelId: 'Omni model',
+  modelName: 'Omni model',
   topicName: 'Topic',
   branchId: 'Branch',
   branchName: 'Branch',
@@ -185,22 +213,37 @@ function externalSelect(input: {
   return block;
 }
 
-/** The preview text under the schedule input: the schedule in words, or why it can't be, or how to start. */
+/** "New York time", "UTC": a zone as people say it (the IANA id stays in the small cron line). */
+export function zoneInWords(zone: string): string {
+  if (!zone || zone === 'UTC' || zone.startsWith('Etc/')) return zone || 'UTC';
+  const city = zone.slice(zone.lastIndexOf('/') + 1).replaceAll('_', ' ');
+  return `${city} time`;
+}
+
+/**
+ * Refusals that only mean "not a schedule yet": while typing, the preview stays quiet instead of scolding. Words
+ * the engine could not read inside a schedule ("every monday at 9 for the team") are named, never hidden.
+ */
+const notYetASchedule = (error: { code: string; message: string }) => error.code === 'not_a_schedule' && !namesUnreadWords(error);
+
+const PREVIEW_HINT = `Say when it should run, like ${emphasised('_', SCHEDULE_EXAMPLES[0])} or ${emphasised('_', SCHEDULE_EXAMPLES[1])}.`;
+
+/**
+ * The preview text under the schedule input: a quiet hint until the text can be a schedule; then the schedule in
+ * words and its next runs (the cron goes in a smaller line, see buildSchedulePreviewBlocks); or, for a refusal, its
+ * reason and one alternative.
+ */
 export function buildSchedulePreviewText(preview: SchedulePreview | null | undefined): string {
-  if (!preview) {
-    return `Type when it should run, like ${emphasised('_', SCHEDULE_EXAMPLES[0])} or ${emphasised('_', SCHEDULE_EXAMPLES[1])}. The schedule in words and its next runs show up here.`;
-  }
+  if (!preview || (!preview.ok && notYetASchedule(preview.error))) return PREVIEW_HINT;
   if (!preview.ok) {
-    const message = userText(preview.error.message, 1200);
+    const message = userText(preview.error.message.replace(/[\s:]+$/, '.'), 1200);
     const alternative = preview.error.alternative.trim();
-    const tryLine = alternative ? ` Try: ${emphasised('_', userText(alternative, 600))}` : '';
-    return `:no_entry_sign: I can't schedule that: ${message}${tryLine}`;
+    const tryLine = alternative ? ` Try ${emphasised('_', userText(alternative, 600))}.` : '';
+    return `:bulb: ${message}${tryLine}`;
   }
-  const lines = [
-    `${emphasised('*', userText(preview.description, 500))} · ${code(truncateForSlack(preview.cron, 200))} · ${escapeForMrkdwn(preview.timezone)}`,
-  ];
+  const lines = [`${emphasised('*', userText(preview.description, 500))}, ${escapeForMrkdwn(zoneInWords(preview.timezone))}`];
   if (preview.nextRuns.length > 0) {
-    lines.push(`Next: ${escapeForMrkdwn(formatNextRuns(preview.nextRuns, preview.timezone))}`);
+    lines.push(`Next runs: ${escapeForMrkdwn(formatNextRuns(preview.nextRuns, preview.timezone))}`);
   }
   for (const warning of preview.warnings.slice(0, 5)) lines.push(`:warning: ${userText(warning, 400)}`);
   const assumed = (preview.assumed ?? []).slice(0, 4);
@@ -208,17 +251,24 @@ export function buildSchedulePreviewText(preview: SchedulePreview | null | undef
   return lines.join('\n');
 }
 
-function buildSchedulePreviewBlock(preview: SchedulePreview | null | undefined): ContextBlock {
-  return {
-    type: 'context',
-    block_id: BLOCK_ID.schedulePreview,
-    elements: [mrkdwn(buildSchedulePreviewText(preview))],
-  };
+/** The preview blocks: one line of words (a context while quiet or refused), and for a valid schedule the cron, small. */
+export function buildSchedulePreviewBlocks(preview: SchedulePreview | null | undefined): KnownBlock[] {
+  const text = mrkdwn(buildSchedulePreviewText(preview));
+  if (!preview?.ok) return [{ type: 'context', block_id: BLOCK_ID.schedulePreview, elements: [text] } satisfies ContextBlock];
+  return [
+    { type: 'section', block_id: BLOCK_ID.schedulePreview, text } satisfies SectionBlock,
+    {
+      type: 'context',
+      block_id: DISPLAY_BLOCK_ID.scheduleCron,
+      elements: [mrkdwn(`Omni cron ${code(truncateForSlack(preview.cron, 200))} · ${escapeForMrkdwn(preview.timezone)}`)],
+    } satisfies ContextBlock,
+  ];
 }
 
 function buildLastFailureBlock(
   lastFailure: UserFacingFailure | string | undefined,
   errors: FormErrors | undefined,
+  submitLabel = 'Create',
 ): SectionBlock | undefined {
   const message = typeof lastFailure === 'string' ? lastFailure : lastFailure?.message;
   const fieldLines = Object.entries(errors ?? {})
@@ -230,29 +280,45 @@ function buildLastFailureBlock(
   return {
     type: 'section',
     block_id: DISPLAY_BLOCK_ID.lastFailure,
-    text: mrkdwn([head, ...fieldLines, 'Everything you typed is below. Fix it and press *Create* again.'].join('\n')),
+    text: mrkdwn([head, ...fieldLines, `Everything you typed is below. Fix it and press *${submitLabel}* again.`].join('\n')),
   };
 }
 
-function buildDeliveryBlocks(form: RoutineForm, metadata: ModalMetadata): KnownBlock[] {
+/** Channel ids a channel picker can hold (public and private channels; DMs are never a destination). */
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,30}$/;
+
+/** One line under Deliver to: who will see the answers, which Omni draws from the owner's access. */
+export function buildAudienceText(form: RoutineForm): string {
   switch (form.delivery) {
     case 'dm':
-      return [
-        {
-          type: 'context',
-          block_id: DISPLAY_BLOCK_ID.dmNote,
-          elements: [mrkdwn('The result will be sent to you as a direct message from Omni.')],
-        },
-      ];
+      return ':lock: Only you will see the answers: Omni sends them to you as a direct message.';
+    case 'email':
+      return ':email: Everyone you add below gets answers drawn from your Omni access. Add at least one person or one address.';
+    case 'channel':
+    default:
+      return form.channelId && CHANNEL_ID.test(form.channelId)
+        ? `:busts_in_silhouette: Everyone in <#${form.channelId}> will see answers drawn from your Omni access.`
+        : ':busts_in_silhouette: Everyone in the channel you pick will see answers drawn from your Omni access.';
+  }
+}
+
+function buildDeliveryBlocks(form: RoutineForm): KnownBlock[] {
+  const audience: ContextBlock = { type: 'context', block_id: DISPLAY_BLOCK_ID.audience, elements: [mrkdwn(buildAudienceText(form))] };
+  switch (form.delivery) {
+    case 'dm':
+      return [audience];
     case 'email': {
       const users = [...new Set(form.recipientUserIds.filter((id) => id.trim() !== ''))].slice(0, MAX_EMAIL_RECIPIENTS);
+      // Slack cannot mark "one of these two" as required: both are optional inputs, the line above says one is
+      // needed, and the submit check puts one error under People when both are empty.
       return [
+        audience,
         {
           type: 'input',
           block_id: INPUT_BLOCK_ID.recipients,
           label: plainText('People', 2000),
           optional: true,
-          hint: plainText('Each person gets the result at the email address of their Slack profile.', 2000),
+          hint: plainText('Each person gets the answer at the email address of their Slack profile.', 2000),
           element: {
             type: 'multi_users_select',
             action_id: ACTION_ID.recipients,
@@ -270,53 +336,60 @@ function buildDeliveryBlocks(form: RoutineForm, metadata: ModalMetadata): KnownB
           multiline: true,
           optional: true,
           placeholder: 'Extra addresses, separated by commas',
+          hint: 'People, these addresses, or both: at least one is needed.',
         }),
       ];
     }
     case 'channel':
     default: {
-      const channel = form.channelId || metadata.originChannelId;
+      const channel = form.channelId && CHANNEL_ID.test(form.channelId) ? form.channelId : undefined;
       return [
         {
           type: 'input',
           block_id: INPUT_BLOCK_ID.channel,
           label: plainText('Channel', 2000),
           hint: plainText('For a private channel, invite the Omni app to it first.', 2000),
+          // Dispatches so the line below can name the channel chosen.
+          dispatch_action: true,
           element: {
             type: 'conversations_select',
             action_id: ACTION_ID.channel,
             placeholder: plainText('Pick a channel', 150),
-            // Ignored by Slack when initial_conversation is set; otherwise the channel the user is looking at.
-            default_to_current_conversation: true,
+            // Channels only: a DM or group DM is never a destination (the submit check refuses DM ids as well).
             filter: { include: ['public', 'private'], exclude_bot_users: true },
             ...(channel ? { initial_conversation: channel } : {}),
           },
         },
+        audience,
       ];
     }
   }
 }
 
-/** The routine modal, filled from `form` (empty for a new routine). */
+/** True when the form holds something only the More options fields show (so they must be shown, or it is lost). */
+export function holdsMoreOptions(form: RoutineForm): boolean {
+  return Boolean(form.name.trim() || form.topicName || form.branchId || form.description.trim());
+}
+
+/**
+ * The routine modal, filled from `form` (the initial values: empty for a new routine, a draft's for Try again).
+ * The short form shows Prompt, Schedule (with its preview), Zone, Deliver to and Omni model; Name, Topic, Branch
+ * and Description appear after "More options", or at once when the form already holds one of them.
+ */
 export function buildRoutineModal(input: RoutineModalInput): ModalView {
-  const { form, metadata } = input;
+  const { form } = input;
+  const moreOptions = input.metadata.moreOptions === true || holdsMoreOptions(form);
+  const metadata: ModalMetadata = { ...input.metadata, ...(moreOptions ? { moreOptions: true } : {}) };
   const blocks: KnownBlock[] = [];
 
   if (input.notice?.trim()) {
     blocks.push({ type: 'section', block_id: DISPLAY_BLOCK_ID.notice, text: mrkdwn(`:warning: ${userText(input.notice, 1500, { oneLine: false })}`) });
   }
-  const failure = buildLastFailureBlock(input.lastFailure, input.errors);
+  const editing = input.mode === 'edit';
+  const failure = buildLastFailureBlock(input.lastFailure, input.errors, editing ? 'Save' : 'Create');
   if (failure) blocks.push(failure);
 
   blocks.push(
-    textInput({
-      blockId: INPUT_BLOCK_ID.name,
-      actionId: ACTION_ID.name,
-      label: 'Name',
-      maxLength: ROUTINE_FIELD_MAX_LENGTH.name,
-      value: form.name,
-      placeholder: 'Weekday pipeline summary',
-    }),
     textInput({
       blockId: INPUT_BLOCK_ID.prompt,
       actionId: ACTION_ID.prompt,
@@ -331,17 +404,16 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
   const schedule = textInput({
     blockId: INPUT_BLOCK_ID.schedule,
     actionId: ACTION_ID.schedule,
-    label: 'Schedule',
+    label: 'When should it run?',
     maxLength: ROUTINE_FIELD_MAX_LENGTH.schedule,
     value: form.schedule,
     placeholder: SCHEDULE_EXAMPLES[0],
-    hint: `For example: ${SCHEDULE_EXAMPLES.join(' · ')}. Not possible: every other week, or a single date.`,
   });
   schedule.dispatch_action = true;
   if (schedule.element.type === 'plain_text_input') {
     schedule.element.dispatch_action_config = { trigger_actions_on: ['on_enter_pressed', 'on_character_entered'] };
   }
-  blocks.push(schedule, buildSchedulePreviewBlock(input.preview));
+  blocks.push(schedule, ...buildSchedulePreviewBlocks(input.preview));
 
   const zone = form.timezone || input.userTimezone || '';
   blocks.push(
@@ -354,39 +426,13 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
       dispatch: true,
       ...(zone ? { initial: buildOption(input.now ? buildTimezoneLabel(zone, input.now) : zone, zone) } : {}),
     }),
-    externalSelect({
-      blockId: INPUT_BLOCK_ID.model,
-      actionId: ACTION_ID.model,
-      label: 'Model',
-      placeholder: 'Search shared models',
-      dispatch: true,
-      ...(form.modelId ? { initial: buildOption(form.modelName || form.modelId, form.modelId) } : {}),
-    }),
-    externalSelect({
-      blockId: INPUT_BLOCK_ID.topic,
-      actionId: ACTION_ID.topic,
-      label: 'Topic',
-      placeholder: 'Search topics',
-      optional: true,
-      hint: form.modelId ? 'Leave empty and Omni picks the best topic for each question.' : 'Pick a model first.',
-      ...(form.topicName ? { initial: buildOption(form.topicName, form.topicName) } : {}),
-    }),
-    externalSelect({
-      blockId: INPUT_BLOCK_ID.branch,
-      actionId: ACTION_ID.branch,
-      label: 'Branch',
-      placeholder: 'Search branches',
-      optional: true,
-      hint: form.modelId ? 'Leave empty to use the published model.' : 'Pick a model first.',
-      ...(form.branchId ? { initial: buildOption(form.branchName || form.branchId, form.branchId) } : {}),
-    }),
   );
 
   const delivery = DELIVERY_OPTIONS.find((option) => option.value === form.delivery) ?? DELIVERY_OPTIONS[0];
   blocks.push({
     type: 'input',
     block_id: INPUT_BLOCK_ID.delivery,
-    label: plainText('Deliver the answer', 2000),
+    label: plainText('Deliver to', 2000),
     dispatch_action: true,
     element: {
       type: 'radio_buttons',
@@ -395,26 +441,75 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
       ...(delivery ? { initial_option: delivery } : {}),
     },
   });
-  blocks.push(...buildDeliveryBlocks(form, metadata));
+  blocks.push(...buildDeliveryBlocks(form));
 
   blocks.push(
-    textInput({
-      blockId: INPUT_BLOCK_ID.description,
-      actionId: ACTION_ID.description,
-      label: 'Description',
-      maxLength: ROUTINE_FIELD_MAX_LENGTH.description,
-      value: form.description,
-      multiline: true,
-      optional: true,
-      placeholder: 'Shown in Omni only; never sent to the AI',
+    externalSelect({
+      blockId: INPUT_BLOCK_ID.model,
+      actionId: ACTION_ID.model,
+      label: 'Omni model',
+      placeholder: 'Search shared models',
+      dispatch: true,
+      hint: 'The data the AI answers from: one of the models shared in Omni.',
+      ...(form.modelId ? { initial: buildOption(form.modelName || form.modelId, form.modelId) } : {}),
     }),
   );
 
+  if (!moreOptions) {
+    blocks.push({
+      type: 'actions',
+      block_id: BLOCK_ID.moreOptions,
+      elements: [{ type: 'button', action_id: ACTION_ID.moreOptions, text: plainText('More options', 75), value: 'more' }],
+    });
+  } else {
+    const suggested = suggestRoutineName(form.prompt);
+    blocks.push(
+      textInput({
+        blockId: INPUT_BLOCK_ID.name,
+        actionId: ACTION_ID.name,
+        label: 'Name',
+        maxLength: ROUTINE_FIELD_MAX_LENGTH.name,
+        value: form.name,
+        optional: true,
+        placeholder: suggested || 'Named from the prompt when left empty',
+        hint: form.delivery === 'email' ? 'Leave it empty to use the one suggested; it is the subject of the emails.' : 'Leave it empty to use the one suggested.',
+      }),
+      externalSelect({
+        blockId: INPUT_BLOCK_ID.topic,
+        actionId: ACTION_ID.topic,
+        label: 'Topic',
+        placeholder: 'Search topics',
+        optional: true,
+        hint: form.modelId ? 'Leave empty and Omni picks the best topic for each question.' : 'Pick a model first.',
+        ...(form.topicName ? { initial: buildOption(form.topicName, form.topicName) } : {}),
+      }),
+      externalSelect({
+        blockId: INPUT_BLOCK_ID.branch,
+        actionId: ACTION_ID.branch,
+        label: 'Branch',
+        placeholder: 'Search branches',
+        optional: true,
+        hint: form.modelId ? 'Leave empty to use the published model.' : 'Pick a model first.',
+        ...(form.branchId ? { initial: buildOption(form.branchName || form.branchId, form.branchId) } : {}),
+      }),
+      textInput({
+        blockId: INPUT_BLOCK_ID.description,
+        actionId: ACTION_ID.description,
+        label: 'Description',
+        maxLength: ROUTINE_FIELD_MAX_LENGTH.description,
+        value: form.description,
+        multiline: true,
+        optional: true,
+        placeholder: 'Shown in Omni only; never sent to the AI',
+      }),
+    );
+  }
+
   return {
     type: 'modal',
-    callback_id: CALLBACK_ID.routineModal,
-    title: plainText('New routine', 24),
-    submit: plainText('Create', 24),
+    callback_id: editing ? CALLBACK_ID.routineEdit : CALLBACK_ID.routineModal,
+    title: plainText(editing ? 'Edit routine' : 'New routine', 24),
+    submit: plainText(editing ? 'Save' : 'Create', 24),
     close: plainText('Cancel', 24),
     notify_on_close: false,
     private_metadata: writeModalMetadata(metadata),

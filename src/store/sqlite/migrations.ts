@@ -61,6 +61,51 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     id: 2,
+    name: 'remembered form choices per user',
+    sql: `
+      CREATE TABLE user_choices (
+        slack_user_id TEXT PRIMARY KEY,
+        model_id TEXT,
+        model_name TEXT,
+        timezone TEXT,
+        delivery TEXT CHECK (delivery IS NULL OR delivery IN ('channel', 'dm', 'email')),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    id: 3,
+    name: 'owner notices already sent',
+    sql: `
+      CREATE TABLE notices (
+        key TEXT PRIMARY KEY,
+        slack_user_id TEXT NOT NULL,
+        routine_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sent_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX notices_by_routine ON notices (routine_id);
+    `,
+  },
+  {
+    id: 4,
+    name: 'routine cards answering a sentence, between the reply and the press',
+    sql: `
+      CREATE TABLE sentence_cards (
+        id TEXT PRIMARY KEY,
+        slack_user_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        thread_ts TEXT NOT NULL,
+        message_ts TEXT,
+        form TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'created', 'cancelled')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    id: 5,
     name: 'shared cache (catalog, routine-list changes)',
     sql: `
       CREATE TABLE shared_cache (

@@ -50,6 +50,8 @@ describe('routine-bot doctor', () => {
     expect(out).toContain('✓ Omni shared models: 1 shared model');
     expect(out).toMatch(/✓ Database: sqlite .*bot\.db, migrations 0001.*, write and read ok/);
     expect(out).toContain("✓ Omni budget: this process's own, 60 a minute");
+    expect(out).toContain('✓ Omni AI routines: enabled for the organization');
+    expect(out).toContain("✓ Omni instance's API: update PUT (name, prompt, schedule, description, modelId); pause yes (PUT isActive); destinations email, slack; from the instance's own spec");
     expect(out).toContain('All checks passed.');
     expect(code).toBe(0);
     expect(out).not.toContain(omni.apiKey);
@@ -79,6 +81,16 @@ describe('routine-bot doctor', () => {
     expect(out).not.toContain('hunter2-pw');
   });
 
+  it('checks OMNI_DEFAULT_MODEL against the shared models, by name or id', async () => {
+    const byName = await doctor({ ...goodEnv(), OMNI_DEFAULT_MODEL: 'sales' });
+    expect(byName.out).toMatch(/✓ OMNI_DEFAULT_MODEL: preselects Sales \(/);
+    expect(byName.code).toBe(0);
+    const unknown = await doctor({ ...goodEnv(), OMNI_DEFAULT_MODEL: 'Finance' });
+    expect(unknown.out).toContain('✗ OMNI_DEFAULT_MODEL: no shared model has the id or name "Finance"');
+    expect(unknown.out).toContain('Set it to one of: Sales');
+    expect(unknown.code).toBe(1);
+  });
+
   it('names every missing variable and exits 1', async () => {
     const { code, out } = await doctor({});
     expect(code).toBe(1);
@@ -104,5 +116,36 @@ describe('routine-bot doctor', () => {
     expect(code).toBe(1);
     expect(out).toMatch(/✗ Omni whoami: Omni refused the key/);
     expect(out).not.toContain('omni_osk_notthekey0000000000');
+  });
+
+  it('says when AI routines are off for the organization', async () => {
+    omni.setAiRoutinesEnabled(false);
+    try {
+      const { code, out } = await doctor(goodEnv());
+      expect(code).toBe(1);
+      expect(out).toContain('✗ Omni AI routines: AI routines are not enabled for the organization (Omni answered 403)');
+    } finally {
+      omni.setAiRoutinesEnabled(true);
+    }
+  });
+
+  it("reports what each variant of the instance's spec says, and when it cannot be read", async () => {
+    const variants: Array<[Parameters<typeof startFakeOmni>[0], RegExp]> = [
+      [{ updateApi: 'patch' }, /✓ Omni instance's API: update PATCH \(name, prompt, schedule, timezone, description, destination\); pause no; destinations email, slack; from the instance's own spec\. Pause and Resume buttons are hidden/],
+      [{ slackDestinations: false }, /✓ Omni instance's API: update PUT .*; pause yes \(PUT isActive\); destinations email;/],
+      [{ spec: 'missing' }, /✗ Omni instance's API: update PUT .*from Omni's public docs .*could not be read \(Omni answered 404 to GET \/openapi\.json: Not found\)/],
+      [{ spec: 'garbage' }, /✗ Omni instance's API: .*could not be read \(Omni answered GET \/openapi\.json with an unexpected shape/],
+    ];
+    for (const [options, expected] of variants) {
+      const variant = await startFakeOmni({ ...options, apiKey: omni.apiKey });
+      variant.addModel('Sales');
+      try {
+        const { out } = await doctor({ ...goodEnv(), OMNI_BASE_URL: variant.url });
+        expect(out).toMatch(expected);
+        expect(out).not.toContain(omni.apiKey);
+      } finally {
+        await variant.close();
+      }
+    }
   });
 });

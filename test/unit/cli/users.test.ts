@@ -134,5 +134,5 @@ describe('routine-bot users', () => {
     expect(err).toBe('');
     expect(out).toMatch(new RegExp(`U0123ABCD\\s+${M1}`));
     await expect(exec(process.execPath, [bin, 'users', 'unlink', 'U999'], { cwd: REPO_ROOT, env })).rejects.toMatchObject({ code: 1 });
-  }, 60_000); // three cold starts of tsx on a shared machine
+  }, 60_000); // three starts of the real binary on a shared machine
 });

@@ -1,12 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeIdentityProblem, type IdentityProblemReason } from '../../../src/identity/index.js';
+import { adminFixForIdentityProblem, describeIdentityProblem, type IdentityProblemReason } from '../../../src/identity/index.js';
 
 describe('describeIdentityProblem', () => {
-  it('tells a user without an Omni match what to ask, with the link command for their id', () => {
+  it('tells a user without an Omni match what to ask, never the admin command', () => {
     expect(describeIdentityProblem({ reason: 'no_match', email: 'alice@x.com', slackUserId: 'U123' })).toBe(
       "Your Slack email alice@x.com doesn't match any Omni user. Ask your Omni admin to invite you with that email, " +
-        'or to link your account with `npx routine-bot users link U123 <membership-id>`.',
+        'or ask your Slack admin to link your Omni account.',
     );
+    for (const reason of ['no_email', 'not_a_person', 'no_match', 'several_matches', 'inactive', 'lookup_failed']) {
+      expect(describeIdentityProblem({ reason, email: 'a@x.com', slackUserId: 'U1' })).not.toMatch(/npx|routine-bot|users link/);
+    }
+  });
+
+  it('gives the admin the link command, for the log, where linking helps', () => {
+    expect(adminFixForIdentityProblem({ reason: 'no_match', slackUserId: 'U123' })).toBe('npx routine-bot users link U123 <membership-id>');
+    expect(adminFixForIdentityProblem({ reason: 'several_matches' })).toBe('npx routine-bot users link <slack-user-id> <membership-id>');
+    expect(adminFixForIdentityProblem({ reason: 'inactive', slackUserId: 'U1' })).toBeUndefined();
   });
 
   it('gives every reason its own words, naming the admin to ask', () => {
@@ -17,10 +26,6 @@ describe('describeIdentityProblem', () => {
     expect(texts[3]).toMatch(/more than one Omni user/);
     expect(texts[4]).toMatch(/deactivated.*reactivate/);
     expect(texts[5]).toMatch(/Try again/);
-  });
-
-  it('uses a placeholder when the Slack id is not given', () => {
-    expect(describeIdentityProblem({ reason: 'no_email' })).toContain('users link <your-slack-user-id> <membership-id>');
   });
 
   it('answers an unknown reason with the generic try-again text rather than nothing', () => {

@@ -35,17 +35,18 @@ describe('Omni client happy paths (against the fake Omni)', () => {
       destination: { type: 'email', recipientEmails: ['alice@acme.com'], userGroupIds: [] },
     });
 
-    const updated = await s.client.updateRoutine(s.alice, created.id, { name: 'Daily brief', description: null });
+    // The fake runs as the documented API by default: PUT with isActive (PATCH is the SDK's variant, tested below).
+    const updated = await s.client.updateRoutine(s.alice, created.id, { name: 'Daily brief', prompt: got.prompt, schedule: got.schedule, description: null }, 'PUT');
     expect(updated.name).toBe('Daily brief');
-    expect(s.fake.requests.at(-1)?.method).toBe('PATCH');
+    expect(s.fake.requests.at(-1)?.method).toBe('PUT');
 
-    const paused = await s.client.setRoutineActive(s.alice, updated, false);
+    const paused = await s.client.updateRoutine(s.alice, created.id, { name: updated.name, prompt: updated.prompt, schedule: updated.schedule, isActive: false }, 'PUT');
     expect(paused.disabled).toBe(true);
     expect(s.fake.requests.at(-1)).toMatchObject({
       method: 'PUT',
       body: { name: 'Daily brief', prompt: updated.prompt, schedule: updated.schedule, isActive: false },
     });
-    const resumed = await s.client.setRoutineActive(s.alice, updated, true);
+    const resumed = await s.client.updateRoutine(s.alice, created.id, { name: updated.name, prompt: updated.prompt, schedule: updated.schedule, isActive: true }, 'PUT');
     expect(resumed.disabled).toBe(false);
 
     const run = await s.client.triggerRoutine(s.alice, created.id);

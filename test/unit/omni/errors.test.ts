@@ -43,7 +43,9 @@ describe('resolveOmniReason', () => {
   it('tells throttling from the routine limit on create', () => {
     expect(reason(429, 'x', 'createRoutine', true)).toBe('rate_limited');
     expect(reason(429, 'The user already has the maximum number of active routines', 'createRoutine')).toBe('routine_limit');
-    expect(reason(429, undefined, 'createRoutine')).toBe('routine_limit');
+    // Without the WAF header and without words, a create 429 could be either: said as such, never guessed.
+    expect(reason(429, undefined, 'createRoutine')).toBe('limit_unclear');
+    expect(reason(429, 'Too many', 'createRoutine')).toBe('limit_unclear');
     expect(reason(429, 'Rate limit exceeded (60 requests/minute)', 'createRoutine')).toBe('rate_limited');
     expect(reason(429, undefined)).toBe('rate_limited');
   });
@@ -189,7 +191,7 @@ describe('Omni client error mapping (against the fake Omni)', () => {
     await s.client.triggerRoutine(s.alice, id);
     expect(await failureOf(s.client.triggerRoutine(s.alice, id))).toMatchObject({ status: 409, reason: 'run_in_progress' });
     s.time.advance(60_000);
-    await s.client.setRoutineActive(s.alice, routine, false);
+    await s.client.updateRoutine(s.alice, id, { name: routine.name, prompt: routine.prompt, schedule: routine.schedule, isActive: false }, 'PUT');
     expect(await failureOf(s.client.triggerRoutine(s.alice, id))).toMatchObject({ status: 404, reason: 'not_found' });
     expect(s.fake.routine(id)?.runs).toHaveLength(1);
     // Another member cannot see Alice's routine.
@@ -227,8 +229,9 @@ describe('Omni client error mapping (against the fake Omni)', () => {
   it('a user-scoped key cannot use SCIM or act for others → unauthorized / forbidden', async () => {
     s = await setupClient({ fake: { keyScope: 'user' } });
     expect((await s.client.whoami()).keyScope).toBe('user');
-    expect(await failureOf(s.client.findUsersByEmail('alice@acme.com'))).toMatchObject({ status: 403, reason: 'unauthorized' });
-    expect(await failureOf(s.client.listRoutines(s.alice))).toMatchObject({ status: 403, reason: 'forbidden' });
+    // Both of Omni's user-scoped refusals mean the same thing for the admin: the bot needs an organization key.
+    expect(await failureOf(s.client.findUsersByEmail('alice@acme.com'))).toMatchObject({ status: 403, reason: 'personal_key' });
+    expect(await failureOf(s.client.listRoutines(s.alice))).toMatchObject({ status: 403, reason: 'personal_key' });
     await expect(s.client.listRoutines(s.fake.keyOwnerId)).resolves.toMatchObject({ records: [] });
   });
 

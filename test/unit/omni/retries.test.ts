@@ -137,7 +137,7 @@ describe('DELETE: retried, and a 404 after an ambiguous attempt counts as delete
     const { id } = await s.client.createRoutine(s.alice, emailBody(s.modelId));
     const routine = await s.client.getRoutine(s.alice, id);
     s.fake.inject({ match: { method: 'PUT' }, fault: { type: 'status-after', status: 500 } });
-    await expect(s.client.setRoutineActive(s.alice, routine, false)).resolves.toMatchObject({ disabled: true });
+    await expect(s.client.updateRoutine(s.alice, id, { name: routine.name, prompt: routine.prompt, schedule: routine.schedule, isActive: false }, 'PUT')).resolves.toMatchObject({ disabled: true });
     expect(statuses(s, 'PUT')).toEqual([500, 200]);
   });
 });

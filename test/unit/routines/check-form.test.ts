@@ -13,7 +13,7 @@ const form = (over: Partial<RoutineForm>): RoutineForm => ({
   timezone: 'America/New_York',
   modelId: 'm-1',
   delivery: 'channel',
-  channelId: 'C1',
+  channelId: 'C0001',
   ...over,
 });
 
@@ -24,10 +24,31 @@ describe('checkRoutineForm', () => {
     if (r.ok) expect(r.schedule).toMatchObject({ cron: '0 9 ? * MON-FRI *', timezone: 'America/New_York' });
   });
 
-  it('names each missing field', () => {
+  it('names each missing field; a blank name is not one (the bot names it from the prompt)', () => {
     const r = checkRoutineForm(form({ name: ' ', prompt: '', schedule: '', modelId: '', channelId: undefined }), policy, now);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(['channelId', 'modelId', 'name', 'prompt', 'schedule']);
+    if (!r.ok) expect(Object.keys(r.errors).sort()).toEqual(['channelId', 'modelId', 'prompt', 'schedule']);
+    expect(checkRoutineForm(form({ name: '' }), policy, now).ok).toBe(true);
+  });
+
+  it('never takes a direct message as a channel destination, nor anything but a channel id', () => {
+    const dm = checkRoutineForm(form({ channelId: 'D0001' }), policy, now);
+    expect(!dm.ok && dm.errors.channelId).toMatch(/direct message, not a channel.*Send me a DM/);
+    const forged = checkRoutineForm(form({ channelId: 'U0001' }), policy, now);
+    expect(!forged.ok && forged.errors.channelId).toMatch(/Pick a channel/);
+    expect(checkRoutineForm(form({ channelId: 'G0ABC123' }), policy, now).ok).toBe(true);
+    expect(checkRoutineForm(form({ delivery: 'dm', channelId: 'D0001' }), policy, now).ok).toBe(true);
+  });
+
+  it('says that one of People and Other email addresses is needed, once, under People', () => {
+    const none = checkRoutineForm(form({ delivery: 'email', emails: '', recipientUserIds: [] }), policy, now);
+    expect(!none.ok && none.errors).toEqual({ recipients: expect.stringMatching(/one of the two is needed/) });
+  });
+
+  it('joins a reason that ends in "for example:" straight to its alternative', () => {
+    const r = checkRoutineForm(form({ schedule: 'summarise the pipeline' }), policy, now);
+    expect(!r.ok && r.errors.schedule).toMatch(/for example: every weekday at 9am$/);
+    expect(!r.ok && r.errors.schedule).not.toMatch(/Try:/);
   });
 
   it('refuses schedules with the engine’s reason and alternative, and enforces the minimum interval', () => {

@@ -8,10 +8,13 @@ import type { RefusalCode } from '../../../src/schedule/types.js';
 import { SCHEDULE_CORPUS } from '../../fixtures/schedule-corpus.js';
 import { ALTERNATIVE_CASES, COMPOUND_CORPUS } from '../../fixtures/schedule-corpus-compound.js';
 import { QUICK_CREATE_CORPUS } from '../../fixtures/quick-create-corpus.js';
+import { RED_TEAM_ALTERNATIVES, RED_TEAM_CORPUS, RED_TEAM_QUICK_CREATE } from '../../fixtures/schedule-corpus-redteam.js';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
 const isCode = (s: string): s is RefusalCode => (REFUSAL_CODES as readonly string[]).includes(s);
-const ALL = [...SCHEDULE_CORPUS, ...COMPOUND_CORPUS];
+const ALL = [...SCHEDULE_CORPUS, ...COMPOUND_CORPUS, ...RED_TEAM_CORPUS];
+const ALTERNATIVES = [...ALTERNATIVE_CASES, ...RED_TEAM_ALTERNATIVES];
+const QUICK_CREATE = [...QUICK_CREATE_CORPUS, ...RED_TEAM_QUICK_CREATE];
 
 describe('schedule corpus', () => {
   it('has at least 220 phrases and every refusal code', () => {
@@ -45,7 +48,7 @@ describe('schedule corpus', () => {
 describe('token accounting', () => {
   // Every word of every phrase of every corpus is used by the schedule or is known filler; a phrase with any other
   // word is refused, and the refusal names what was not understood.
-  const phrases = [...new Set([...ALL.map(([p]) => p), ...ALTERNATIVE_CASES.map(([p]) => p), ...QUICK_CREATE_CORPUS.map(([l]) => l)])];
+  const phrases = [...new Set([...ALL.map(([p]) => p), ...ALTERNATIVES.map(([p]) => p), ...QUICK_CREATE.map(([l]) => l)])];
 
   it.each(phrases)('%j: accepted only when every token is accounted for', (phrase) => {
     const parsed = parseSchedulePhrase(phrase);
@@ -65,7 +68,7 @@ describe('token accounting', () => {
 });
 
 describe('alternatives keep what the user said', () => {
-  it.each(ALTERNATIVE_CASES.map(([phrase, code, must, mustNot, options]) => [phrase, code, must, mustNot, options?.min ?? 60] as const))(
+  it.each(ALTERNATIVES.map(([phrase, code, must, mustNot, options]) => [phrase, code, must, mustNot, options?.min ?? 60] as const))(
     '%j → %s',
     (phrase, code, must, mustNot, min) => {
       const result = interpretSchedule(phrase, { timezone: 'UTC', now: NOW, minIntervalMinutes: min });
@@ -83,7 +86,7 @@ describe('alternatives keep what the user said', () => {
 });
 
 describe('quick create corpus', () => {
-  it.each(QUICK_CREATE_CORPUS.map(([line, expected]) => [line, expected] as const))('%j', (line, expected) => {
+  it.each(QUICK_CREATE.map(([line, expected]) => [line, expected] as const))('%j', (line, expected) => {
     const scan = scanScheduleInText(line, { timezone: 'UTC', now: NOW });
     if (expected === null) {
       expect(scan.found).toBe('none');

@@ -41,6 +41,9 @@ const POOL = [
   'every weekday at 9am and 5pm',
   'every monday in march at 9',
   'every saturday at 9am pacific',
+  'every evening at 6',
+  'every night at 10',
+  'mornings at 7',
 ];
 
 const JOINS = [' and ', ', and ', ', ', '; ', ' and also ', ' plus '];

@@ -472,7 +472,7 @@ describe('computeNextRuns agrees with cron-parser away from DST', () => {
     return { minute, hour, dayOfMonth, month, dayOfWeek, year: { kind: 'any' }, source: '' };
   }
 
-  /** schedules.md §3.4: five fields, Sunday 0, explicit lists. */
+  /** docs/schedules.md §2.4: five fields, Sunday 0, explicit lists. */
   function toCronParser(cron: OmniCron): string {
     const values = (f: CronField): string => (f.kind === 'list' ? f.values.join(',') : '*');
     let dom = '*';

@@ -214,7 +214,8 @@ describe('manifest.yml', () => {
     expect(get(manifest, 'features.app_home')).toEqual({
       home_tab_enabled: true,
       messages_tab_enabled: true,
-      messages_tab_read_only_enabled: true,
+      // Users write sentences to the bot in its Messages tab.
+      messages_tab_read_only_enabled: false,
     });
   });
 
@@ -245,7 +246,7 @@ describe('manifest.yml', () => {
 
   it('asks for exactly the bot scopes the bot uses, each with a comment saying why', () => {
     const scopes = get(manifest, 'oauth_config.scopes.bot');
-    expect(scopes).toEqual(['commands', 'chat:write', 'users:read', 'users:read.email', 'im:write']);
+    expect(scopes).toEqual(['commands', 'chat:write', 'users:read', 'users:read.email', 'im:write', 'app_mentions:read', 'im:history', 'channels:read', 'groups:read']);
     const lines = source.split('\n');
     for (const scope of scopes as string[]) {
       const at = lines.findIndex((l) => l.trim() === `- ${scope}`);
@@ -260,10 +261,31 @@ describe('manifest.yml', () => {
       request_url: endpoint,
       message_menu_options_url: endpoint,
     });
-    expect(get(manifest, 'settings.event_subscriptions')).toEqual({ request_url: endpoint, bot_events: ['app_home_opened'] });
+    expect(get(manifest, 'settings.event_subscriptions')).toEqual({ request_url: endpoint, bot_events: ['app_home_opened', 'app_mention', 'message.im'] });
     expect(get(manifest, 'settings.socket_mode_enabled')).toBe(false);
     expect(get(manifest, 'settings.token_rotation_enabled')).toBe(false);
     expect(get(manifest, 'settings.org_deploy_enabled')).toBe(false);
+  });
+
+  it('subscribes each event the listeners handle, each with a comment, and asks for the scope each event needs', () => {
+    const events = get(manifest, 'settings.event_subscriptions.bot_events') as string[];
+    const lines = source.split('\n');
+    for (const event of events) {
+      const at = lines.findIndex((l) => l.trim() === `- ${event}`);
+      expect(lines[at - 1]?.trim().startsWith('#')).toBe(true);
+    }
+    // Slack refuses a manifest whose events lack their scope: app_mention needs app_mentions:read, message.im im:history.
+    const needs: Record<string, string | null> = { app_home_opened: null, app_mention: 'app_mentions:read', 'message.im': 'im:history' };
+    const scopes = get(manifest, 'oauth_config.scopes.bot') as string[];
+    for (const event of events) {
+      expect(Object.keys(needs)).toContain(event);
+      const scope = needs[event];
+      if (scope) expect(scopes).toContain(scope);
+    }
+    // And the code listens for exactly these.
+    const listeners = ['home', 'sentences'].map((f) => readFileSync(new URL(`../../../src/slack/listeners/${f}.ts`, import.meta.url), 'utf8')).join('\n');
+    const handled = [...listeners.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => (m[1] === 'message' ? 'message.im' : m[1]));
+    expect(handled.sort()).toEqual([...events].sort());
   });
 
   it('documents the Socket Mode variant in a comment', () => {

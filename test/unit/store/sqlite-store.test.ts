@@ -205,4 +205,5 @@ describe('SQLite', () => {
     },
     open: (clock, options) => openSqliteStore(file, { clock, ...options }),
   });
+
 });

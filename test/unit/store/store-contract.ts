@@ -242,6 +242,64 @@ export function describeStoreContract(engine: StoreEngine): void {
       });
     });
 
+    describe('remembered choices', () => {
+      it('returns null for a user with none, then replaces them as a whole, per user', async () => {
+        expect(await store.getUserChoices('U1')).toBeNull();
+        await store.saveUserChoices('U1', { modelId: 'm-1', modelName: 'Sales', timezone: 'Europe/London', delivery: 'email' });
+        await store.saveUserChoices('U2', { delivery: 'dm' });
+        expect(await store.getUserChoices('U1')).toEqual({
+          modelId: 'm-1',
+          modelName: 'Sales',
+          timezone: 'Europe/London',
+          delivery: 'email',
+          updatedAt: new Date('2026-03-01T10:00:00Z'),
+        });
+        clock.advance(1000);
+        await store.saveUserChoices('U1', { modelId: 'm-2', delivery: 'channel' });
+        expect(await store.getUserChoices('U1')).toEqual({ modelId: 'm-2', delivery: 'channel', updatedAt: new Date('2026-03-01T10:00:01Z') });
+        expect(await store.getUserChoices('U2')).toMatchObject({ delivery: 'dm' });
+      });
+
+      it('refuses a delivery kind the form does not have', async () => {
+        await expect(store.saveUserChoices('U1', { delivery: 'fax' as never })).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe('owner notices', () => {
+      it('remembers each notice sent, once, for every handle', async () => {
+        const notice = { key: 'disabled:r1:gone', slackUserId: 'U1', routineId: 'r1', kind: 'disabled', sentAt: clock() };
+        expect(await store.hasNotice(notice.key)).toBe(false);
+        expect(await store.recordNotice(notice)).toBe(true);
+        const other = await another();
+        expect(await other.recordNotice(notice)).toBe(false);
+        expect(await other.hasNotice(notice.key)).toBe(true);
+        expect(await other.hasNotice('disabled:r1:other')).toBe(false);
+      });
+    });
+
+    describe('sentence cards', () => {
+      it('keeps a card for every handle; a save replaces its form and state, never its author or place', async () => {
+        expect(await store.getSentenceCard('card-1')).toBeNull();
+        await store.saveSentenceCard({ id: 'card-1', slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', form: { prompt: 'p', schedule: 'every monday' }, state: 'open' });
+        await store.saveSentenceCard({ id: 'card-1', slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', messageTs: '1.3', form: { prompt: 'p', schedule: 'every monday' }, state: 'open' });
+        clock.advance(1000);
+        await store.saveSentenceCard({ id: 'card-1', slackUserId: 'U2', channelId: 'C9', threadTs: '9.9', form: { prompt: 'p', schedule: 'every tuesday' }, state: 'created' });
+        const other = await another();
+        expect(await other.getSentenceCard('card-1')).toEqual({
+          id: 'card-1',
+          slackUserId: 'U1',
+          channelId: 'D1',
+          threadTs: '1.2',
+          // a save without the message ts keeps the one known
+          messageTs: '1.3',
+          form: { prompt: 'p', schedule: 'every tuesday' },
+          state: 'created',
+          createdAt: new Date('2026-03-01T10:00:00Z'),
+          updatedAt: new Date('2026-03-01T10:00:01Z'),
+        });
+      });
+    });
+
     describe('across handles (other processes or replicas)', () => {
       it('hands a key to exactly one of many racing claimants', async () => {
         const handles = [store, await another(), await another()];

@@ -47,6 +47,32 @@ describe('view builders against the fake Slack rules', () => {
     }
   });
 
+  it('home views and lists asking "Delete …?" on one card have no problems', () => {
+    const routines = makeRoutines(60);
+    const confirmDeleteId = routines[3]?.id ?? '';
+    expect(findViewProblems(buildHomeView({ routines, confirmDeleteId }), 'home')).toEqual([]);
+    expect(findBlocksProblems(buildRoutineListMessage({ routines, confirmDeleteId }).blocks)).toEqual([]);
+    expect(findViewProblems(buildCreatedView(makeRoutine({ name: long }), { confirmDelete: true }), 'modal')).toEqual([]);
+  });
+
+  it('refuses overflow menus the way Slack does: 2 to 5 plain-text options, text ≤ 75, value ≤ 150, url ≤ 3000', () => {
+    const option = (i: number, extra: Record<string, unknown> = {}) => ({ text: { type: 'plain_text', text: `Option ${i}` }, value: `v${i}`, ...extra });
+    const withMenu = (options: unknown[]) => [{ type: 'actions', block_id: 'a', elements: [{ type: 'overflow', action_id: 'm', options }] }];
+    expect(findBlocksProblems(withMenu([option(1), option(2, { url: 'https://example.com/x' })]))).toEqual([]);
+    expect(findBlocksProblems(withMenu([1, 2, 3, 4, 5].map((i) => option(i))))).toEqual([]);
+    const refused = (options: unknown[]) => findBlocksProblems(withMenu(options)).join('\n');
+    expect(refused([option(1)])).toMatch(/at least 2 items.*options/);
+    expect(refused([1, 2, 3, 4, 5, 6].map((i) => option(i)))).toMatch(/no more than 5 items/);
+    expect(refused([option(1, { text: { type: 'plain_text', text: 'x'.repeat(76) } }), option(2)])).toMatch(/options\/0\/text\/text/);
+    expect(refused([option(1, { text: { type: 'mrkdwn', text: '*x*' } }), option(2)])).toMatch(/options\/0\/text\/type/);
+    expect(refused([option(1, { value: 'v'.repeat(151) }), option(2)])).toMatch(/options\/0\/value/);
+    expect(refused([option(1, { url: `https://example.com/${'x'.repeat(3000)}` }), option(2)])).toMatch(/options\/0\/url/);
+    expect(refused([option(1, { confirm: { title: { type: 'plain_text', text: 'Sure?' } } }), option(2)])).toMatch(/options\/0\/confirm/);
+    // A url is for overflow options only.
+    const select = [{ type: 'actions', block_id: 'a', elements: [{ type: 'static_select', action_id: 's', options: [option(1, { url: 'https://example.com' })] }] }];
+    expect(findBlocksProblems(select).join('\n')).toMatch(/url is only allowed in overflow menus/);
+  });
+
   it('messages have no problems', () => {
     for (const message of [
       buildRoutineListMessage({ routines: makeRoutines(60) }),

@@ -50,6 +50,7 @@ export function makeRoutine(overrides: Partial<RoutineView> = {}): RoutineView {
     status: 'active',
     delivery: { kind: 'channel', channelId: 'C0SALES' },
     modelId: '7c1f0e4e-0000-4000-8000-000000000001',
+    pausable: true,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Slack's Block Kit limits (../shared/slack-notes.md §6 and the Block Kit reference), checked on a built view or
+ * Slack's Block Kit limits (docs/slack.md §5 and the Block Kit reference), checked on a built view or
  * message. Every problem found is collected and thrown at once, so one failing test names all of them.
  */
 import type { View } from '@slack/types';
@@ -50,7 +50,7 @@ class LimitChecker {
     if (value.length > max) this.fail(path, `is ${value.length} chars, max ${max}`);
   }
 
-  checkOption(path: string, option: unknown): void {
+  checkOption(path: string, option: unknown, { allowUrl = false } = {}): void {
     if (!isObject(option)) {
       this.fail(path, 'not an option');
       return;
@@ -58,6 +58,8 @@ class LimitChecker {
     this.checkText(`${path}.text`, option.text, 75);
     this.checkString(`${path}.value`, option.value, 150, { required: true });
     if (option.description !== undefined) this.checkText(`${path}.description`, option.description, 75);
+    if (option.url !== undefined && !allowUrl) this.fail(`${path}.url`, 'url is only allowed in overflow menus');
+    this.checkString(`${path}.url`, option.url, 3000);
   }
 
   checkConfirm(path: string, confirm: unknown): void {
@@ -115,6 +117,17 @@ class LimitChecker {
             this.fail(`${path}.initial_option`, 'is not one of the options');
           }
         }
+        break;
+      }
+      case 'overflow': {
+        // 2 to 5 plain-text options; an option may be a link; no confirm per option (only on the whole menu).
+        const options = asArray(element.options);
+        if (options.length < 2 || options.length > 5) this.fail(`${path}.options`, `has ${options.length}, 2-5`);
+        options.forEach((o, i) => {
+          this.checkOption(`${path}.options[${i}]`, o, { allowUrl: true });
+          if (isObject(o) && isObject(o.text) && o.text.type !== 'plain_text') this.fail(`${path}.options[${i}].text`, 'must be plain_text');
+          if (isObject(o) && o.confirm !== undefined) this.fail(`${path}.options[${i}].confirm`, 'not allowed on an overflow option');
+        });
         break;
       }
       case 'external_select':

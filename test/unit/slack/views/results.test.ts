@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, Button } from '@slack/types';
 import { ACTION_ID, BLOCK_ID } from '../../../../src/slack/ids.js';
-import { buildCreatedView, buildCreatingView, buildFailureView } from '../../../../src/slack/views/index.js';
+import { buildCreatedHeadline, buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView } from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeForm, makeRoutine, mrkdwnTexts, OK_PREVIEW } from './fixtures.js';
-import { assertWithinSlackLimits } from './limits.js';
+import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
 
 const FAILURE = { code: 'omni_routine_limit', message: "You've reached the routine limit in Omni.", retryable: false };
 
@@ -30,18 +30,51 @@ describe('buildCreatingView', () => {
 });
 
 describe('buildCreatedView', () => {
-  it('shows the routine with its buttons', () => {
+  it('shows the routine with its one (primary) button and its menu', () => {
     const routine = makeRoutine();
     const view = buildCreatedView(routine);
     expect(view.title.text).toBe('Routine created');
     expect(view.submit).toBeUndefined();
     const actions = blockById<ActionsBlock>(view.blocks, `routine_actions:${routine.id}`);
-    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.delete]);
+    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.cardMenu]);
+    expect((actions.elements[0] as Button).style).toBe('primary');
+    assertWithinSlackLimits(view);
+  });
+
+  it('asks "Delete …?" in place of the button and menu when asked to, within limits', () => {
+    const routine = makeRoutine();
+    const view = buildCreatedView(routine, { confirmDelete: true });
+    const actions = blockById<ActionsBlock>(view.blocks, `routine_actions:${routine.id}`);
+    expect((actions.elements as Button[]).map((b) => b.action_id)).toEqual([ACTION_ID.delete, ACTION_ID.keepRoutine]);
     assertWithinSlackLimits(view);
   });
 
   it('stays within limits with a 3000-char prompt and a hostile name', () => {
     assertWithinSlackLimits(buildCreatedView(makeRoutine({ name: HOSTILE.repeat(20), prompt: 'p'.repeat(3000) })));
+  });
+
+  it('starts with the headline: name, schedule with its zone, first run, where the results go', () => {
+    const routine = makeRoutine();
+    expect(buildCreatedHeadline(routine)).toBe(
+      ':white_check_mark: *Pipeline brief* is set up: weekdays at 9:00 AM EST, first run Mon 12 Jan, results to <#C0SALES>',
+    );
+    expect(mrkdwnTexts(buildCreatedView(routine).blocks)[0]).toBe(buildCreatedHeadline(routine));
+    expect(buildCreatedHeadline(makeRoutine({ delivery: { kind: 'dm', userId: 'U0001' } }))).toMatch(/results to you by DM$/);
+    expect(buildCreatedHeadline(makeRoutine({ delivery: { kind: 'email', recipients: ['a@x.com', 'b@x.com'], groupCount: 0 } }))).toMatch(
+      /results by email to 2 recipients$/,
+    );
+    const paused = buildCreatedHeadline(makeRoutine({ nextRuns: [], timezone: 'Europe/London', name: HOSTILE }));
+    expect(paused).toMatch(/^:white_check_mark: \*&lt;!channel&gt; &amp; co .*\* is set up: weekdays at 9:00 AM Europe\/London, results to <#C0SALES>$/);
+    expect(paused.replace('<#C0SALES>', '')).not.toMatch(/<[!@#h]|@here/);
+  });
+
+  it('the message has the same headline as its notification text and first block, then the card', () => {
+    const routine = makeRoutine();
+    const message = buildCreatedMessage(routine);
+    expect(message.text).toBe(buildCreatedHeadline(routine));
+    expect(mrkdwnTexts(message.blocks)[0]).toBe(message.text);
+    expect(blockIds(message.blocks)).toContain(`routine_actions:${routine.id}`);
+    assertMessageWithinSlackLimits(message);
   });
 });
 
@@ -67,7 +100,7 @@ describe('buildFailureView', () => {
   it('has no buttons without a draft id, and escapes the failure and the form', () => {
     const view = buildFailureView({
       failure: { code: 'x', message: `Omni said: ${HOSTILE}`, retryable: true },
-      form: makeForm({ name: HOSTILE, channelId: '<!channel>' }),
+      form: makeForm({ name: HOSTILE, delivery: 'channel', channelId: '<!channel>' }),
       draftId: '',
     });
     expect(blockIds(view.blocks)).not.toContain('failure_actions');
@@ -97,5 +130,8 @@ describe('failures whose outcome is unknown', () => {
     expect(message.text).toContain("wasn't confirmed by Omni");
     const plain = buildFailureMessage({ failure: FAILURE, form: makeForm(), draftId: 'd1' });
     expect(plain.text).toContain('was not created');
+    // The headline is the notification text and the first block alike.
+    expect(mrkdwnTexts(plain.blocks)[0]).toBe(plain.text);
+    expect(mrkdwnTexts(message.blocks)[0]).toBe(message.text);
   });
 });

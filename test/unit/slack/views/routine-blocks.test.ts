@@ -1,12 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ActionsBlock, Button, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, Overflow, SectionBlock } from '@slack/types';
 import { ACTION_ID } from '../../../../src/slack/ids.js';
-import { buildDeliveryText, buildLastRunText, buildRoutineBlocks, buildStatusText } from '../../../../src/slack/views/index.js';
+import { buildDeliveryText, buildLastRunText, buildRoutineBlocks, buildStatusText, cardMenuValue, readCardMenuValue } from '../../../../src/slack/views/index.js';
+import { findBlocksProblems } from '../../../fakes/slack-view-rules.js';
 import { blockById, HOSTILE, makeRoutine, mrkdwnTexts } from './fixtures.js';
 import { assertMessageWithinSlackLimits } from './limits.js';
 
 function buttons(blocks: ReturnType<typeof buildRoutineBlocks>, id: string): Button[] {
-  return blockById<ActionsBlock>(blocks, `routine_actions:${id}`).elements as Button[];
+  return blockById<ActionsBlock>(blocks, `routine_actions:${id}`).elements.filter((e): e is Button => e.type === 'button');
+}
+
+function menu(blocks: ReturnType<typeof buildRoutineBlocks>, id: string): Overflow {
+  const found = blockById<ActionsBlock>(blocks, `routine_actions:${id}`).elements.find((e): e is Overflow => e.type === 'overflow');
+  if (!found) throw new Error('no menu');
+  expect(found.action_id).toBe(ACTION_ID.cardMenu);
+  return found;
+}
+
+/** The card's controls in order: buttons by action id, the menu as `menu:<choices>`. */
+function controls(blocks: ReturnType<typeof buildRoutineBlocks>, id: string): string[] {
+  return blockById<ActionsBlock>(blocks, `routine_actions:${id}`).elements.map((e) =>
+    e.type === 'overflow' ? `menu:${(e as Overflow).options.map((o) => (o.value ?? '').split(':')[0]).join(',')}` : ((e as Button).action_id ?? ''),
+  );
 }
 
 describe('buildRoutineBlocks', () => {
@@ -25,33 +40,72 @@ describe('buildRoutineBlocks', () => {
     assertMessageWithinSlackLimits({ text: 'x', blocks });
   });
 
-  it('has Run now, Pause and a confirmed Delete on an active routine, each carrying the routine id', () => {
+  it('has one button (Run now, asking first) and a menu with Edit, Pause and Delete on an active routine', () => {
     const routine = makeRoutine();
-    const list = buttons(buildRoutineBlocks(routine, { context: 'home' }), routine.id);
-    expect(list.map((b) => b.action_id)).toEqual([ACTION_ID.runNow, ACTION_ID.pause, ACTION_ID.delete]);
-    expect(list.every((b) => b.value === routine.id)).toBe(true);
-    const del = list[2];
-    expect(del?.style).toBe('danger');
-    expect(del?.confirm?.text).toEqual({ type: 'plain_text', text: "Delete Pipeline brief? This can't be undone.", emoji: true });
-    expect(del?.confirm?.style).toBe('danger');
+    const blocks = buildRoutineBlocks(routine, { context: 'home' });
+    expect(controls(blocks, routine.id)).toEqual([ACTION_ID.runNow, 'menu:edit,pause,delete']);
+    const [run] = buttons(blocks, routine.id);
+    expect(run?.value).toBe(routine.id);
+    expect(run?.style).toBeUndefined(); // no column of green buttons in a list
+    // Run now delivers to every recipient and uses AI credits: Slack asks first.
+    expect(run?.confirm?.text.text).toMatch(/all its recipients.*AI credits/);
+    expect(menu(blocks, routine.id).options.map((o) => o.value)).toEqual([`edit:${routine.id}`, `pause:${routine.id}`, `delete:${routine.id}`]);
+    expect(menu(blocks, routine.id).options.map((o) => o.text.text)).toEqual(['Edit', 'Pause', 'Delete…']);
+    assertMessageWithinSlackLimits({ text: 'x', blocks });
+  });
+
+  it('makes the one button primary only where the card stands alone (the created message and view)', () => {
+    const routine = makeRoutine();
+    expect(buttons(buildRoutineBlocks(routine, { context: 'message' }), routine.id)[0]?.style).toBe('primary');
+    expect(buttons(buildRoutineBlocks(makeRoutine({ status: 'paused' }), { context: 'message' }), routine.id)[0]?.style).toBe('primary');
+    for (const context of ['home', 'list', 'message'] as const) {
+      for (const status of ['active', 'paused', 'disabled'] as const) {
+        for (const pausable of [true, false]) {
+          const blocks = buildRoutineBlocks(makeRoutine({ status, pausable, omniUrl: 'https://acme.omniapp.co/routines/a1' }), { context });
+          const elements = blockById<ActionsBlock>(blocks, `routine_actions:${routine.id}`).elements;
+          expect(elements.filter((e) => e.type === 'button').length).toBeLessThanOrEqual(1);
+          expect(elements.filter((e) => (e as Button).style === 'primary').length).toBeLessThanOrEqual(1);
+          expect(elements.filter((e) => e.type === 'overflow')).toHaveLength(1);
+          expect(findBlocksProblems(blocks)).toEqual([]);
+        }
+      }
+    }
   });
 
   it('offers Resume (not Run now or Pause) on a paused routine, and says nothing runs', () => {
     const routine = makeRoutine({ status: 'paused' });
     const blocks = buildRoutineBlocks(routine, { context: 'list' });
-    expect(buttons(blocks, routine.id).map((b) => b.action_id)).toEqual([ACTION_ID.resume, ACTION_ID.delete]);
+    expect(controls(blocks, routine.id)).toEqual([ACTION_ID.resume, 'menu:edit,delete']);
+    expect(buttons(blocks, routine.id)[0]?.value).toBe(routine.id);
     const text = mrkdwnTexts(blocks).join('\n');
     expect(text).toContain(':double_vertical_bar: Paused');
     expect(text).toContain('Next: none while paused');
     expect(text).not.toContain('Mon 12 Jan');
   });
 
-  it("shows Omni's reason on a disabled routine and only offers Delete", () => {
+  it("shows Omni's reason on a disabled routine, with no button: only the menu's Edit and Delete", () => {
     const routine = makeRoutine({ status: 'disabled', disabledReason: 'The model <Sales> is no longer shared' });
     const blocks = buildRoutineBlocks(routine, { context: 'home' });
-    expect(buttons(blocks, routine.id).map((b) => b.action_id)).toEqual([ACTION_ID.delete]);
+    expect(controls(blocks, routine.id)).toEqual(['menu:edit,delete']);
     expect(buildStatusText(routine)).toBe(':no_entry: Disabled by Omni: The model &lt;Sales&gt; is no longer shared');
     expect(buildStatusText(makeRoutine({ status: 'disabled' }))).toBe(':no_entry: Disabled by Omni');
+  });
+
+  it('asks "Delete …?" in place of the button and menu, with Delete (the only thing that deletes) and Keep it', () => {
+    const routine = makeRoutine({ name: HOSTILE });
+    for (const context of ['home', 'list', 'message'] as const) {
+      const blocks = buildRoutineBlocks(routine, { context, confirmDelete: true });
+      expect(controls(blocks, routine.id)).toEqual([ACTION_ID.delete, ACTION_ID.keepRoutine]);
+      const [del, keep] = buttons(blocks, routine.id);
+      expect(del).toMatchObject({ style: 'danger', value: routine.id, text: { text: 'Delete' } });
+      expect(del?.confirm).toBeUndefined(); // this press is the confirmation
+      expect(keep).toMatchObject({ value: routine.id, text: { text: 'Keep it' } });
+      const question = blockById<SectionBlock>(blocks, `routine_confirm:${routine.id}`).text?.text ?? '';
+      expect(question).toMatch(/^:wastebasket: Delete \*.*\*\? This can't be undone\.$/);
+      expect(question).toContain('&lt;!channel&gt; &amp; co');
+      expect(findBlocksProblems(blocks)).toEqual([]);
+      assertMessageWithinSlackLimits({ text: 'x', blocks });
+    }
   });
 
   it('says "Not run yet" without a last run', () => {
@@ -67,7 +121,7 @@ describe('buildRoutineBlocks', () => {
       expect(text).not.toMatch(/(^|[^\u2060])@here/);
     }
     expect(mrkdwnTexts(blocks).join('\n')).toContain('&lt;!channel&gt; &amp; co &lt;@U1&gt;');
-    expect(buttons(blocks, routine.id)[2]?.confirm?.text.text).toContain('<!channel> & co');
+    expect(buttons(blocks, routine.id)[0]?.confirm?.text.text).toContain('<!channel> & co');
     assertMessageWithinSlackLimits({ text: 'x', blocks });
   });
 
@@ -80,6 +134,23 @@ describe('buildRoutineBlocks', () => {
     }
   });
 
+  it('hides Pause and Resume where the instance cannot pause, and links to Omni from the menu when it knows the address', () => {
+    const active = makeRoutine({ pausable: false, omniUrl: 'https://acme.omniapp.co/routines/a1' });
+    const blocks = buildRoutineBlocks(active, { context: 'home' });
+    expect(controls(blocks, active.id)).toEqual([ACTION_ID.runNow, 'menu:edit,open,delete']);
+    expect(menu(blocks, active.id).options[1]).toEqual({ text: { type: 'plain_text', text: 'Open in Omni', emoji: true }, value: `open:${active.id}`, url: 'https://acme.omniapp.co/routines/a1' });
+    const paused = makeRoutine({ status: 'paused', pausable: false });
+    expect(controls(buildRoutineBlocks(paused, { context: 'list' }), paused.id)).toEqual(['menu:edit,delete']);
+    const pausedLinked = makeRoutine({ status: 'paused', omniUrl: 'https://acme.omniapp.co/routines/a1' });
+    expect(controls(buildRoutineBlocks(pausedLinked, { context: 'list' }), pausedLinked.id)).toEqual([ACTION_ID.resume, 'menu:edit,open,delete']);
+  });
+
+  it('reads back only the menu values it writes', () => {
+    const id = makeRoutine().id;
+    for (const choice of ['edit', 'pause', 'open', 'delete'] as const) expect(readCardMenuValue(cardMenuValue(choice, id))).toEqual({ choice, routineId: id });
+    for (const forged of [undefined, '', id, 'run:' + id, 'resume:' + id, 'delete', 'DELETE:' + id, ':' + id]) expect(readCardMenuValue(forged)).toBeNull();
+  });
+
   it('leaves the prompt out of compact lists', () => {
     const routine = makeRoutine();
     expect(buildRoutineBlocks(routine, { context: 'list' }).map((b) => b.type)).toEqual(['section', 'actions']);
@@ -88,6 +159,9 @@ describe('buildRoutineBlocks', () => {
 });
 
 describe('buildDeliveryText', () => {
+  it('says "other" for a destination the bot does not know', () => {
+    expect(buildDeliveryText({ kind: 'other', omniType: 'teams' })).toBe('Delivery: other (set up in Omni)');
+  });
   it('renders channel and DM ids as mentions, only when they are ids', () => {
     expect(buildDeliveryText({ kind: 'channel', channelId: 'C0SALES' })).toBe('Posted in <#C0SALES>');
     expect(buildDeliveryText({ kind: 'dm', userId: 'U0001' })).toBe('Sent as a DM to <@U0001>');

@@ -1,3 +1,4 @@
+import { interpretSchedule } from '../../../../src/schedule/index.js';
 import { describe, expect, it } from '@jest/globals';
 import type { InputBlock } from '@slack/types';
 import { ACTION_ID, BLOCK_ID, INPUT_BLOCK_ID } from '../../../../src/slack/ids.js';
@@ -19,31 +20,65 @@ function element(block: InputBlock): Record<string, unknown> {
 }
 
 describe('buildRoutineModal', () => {
-  it('is the routine_create modal with the contract block ids in order', () => {
-    const view = buildRoutineModal({ form: makeForm(), preview: OK_PREVIEW, metadata: META, now: NOW });
+  it('is the routine_create modal: the short form first, More options for the rest', () => {
+    const view = buildRoutineModal({ form: makeForm({ name: '', delivery: 'channel' }), preview: OK_PREVIEW, metadata: META, now: NOW });
     expect(view.callback_id).toBe('routine_create');
     expect(view.title.text).toBe('New routine');
     expect(view.submit?.text).toBe('Create');
     expect(view.close?.text).toBe('Cancel');
     expect(view.notify_on_close).toBe(false);
     expect(blockIds(view.blocks)).toEqual([
-      'name',
       'prompt',
       'schedule',
       'schedule_preview',
+      'schedule_cron',
       'timezone',
-      'model',
-      'topic',
-      'branch',
       'delivery',
       'channel',
-      'description',
+      'delivery_audience',
+      'model',
+      'more_options',
     ]);
+    // Prompt, schedule, zone, delivery (with its channel) and model: nothing else is asked for.
+    expect(view.blocks.filter((b) => b.type === 'input' && !(b as InputBlock).optional).map((b) => b.block_id)).toEqual(['prompt', 'schedule', 'timezone', 'delivery', 'channel', 'model']);
     assertWithinSlackLimits(view);
   });
 
+  it('shows Name, Topic, Branch and Description after More options, or at once when the form holds one of them', () => {
+    const tail = (v: { blocks: Parameters<typeof blockIds>[0] }) => blockIds(v.blocks).slice(-4);
+    const more = buildRoutineModal({ form: makeForm({ name: '' }), metadata: { ...META, moreOptions: true } });
+    expect(tail(more)).toEqual(['name', 'topic', 'branch', 'description']);
+    expect(blockIds(more.blocks)).not.toContain('more_options');
+    expect(readModalMetadata(more.private_metadata ?? '').moreOptions).toBe(true);
+    for (const held of [{ name: 'Mine' }, { topicName: 'pipeline' }, { branchId: 'b-1' }, { description: 'd' }]) {
+      const view = buildRoutineModal({ form: makeForm({ name: '', ...held }), metadata: META });
+      expect(tail(view)).toEqual(['name', 'topic', 'branch', 'description']);
+      // Once shown they stay shown, even if emptied: the metadata carries it to every rebuild.
+      expect(readModalMetadata(view.private_metadata ?? '').moreOptions).toBe(true);
+    }
+    const short = buildRoutineModal({ form: makeForm({ name: '' }), metadata: META });
+    const button = blockById<{ elements: Array<Record<string, unknown>> }>(short.blocks, 'more_options').elements[0];
+    expect(button).toMatchObject({ type: 'button', action_id: ACTION_ID.moreOptions, text: { text: 'More options' } });
+    expect(readModalMetadata(short.private_metadata ?? '').moreOptions).toBeUndefined();
+  });
+
+  it('makes Name optional, suggesting the name the prompt would give', () => {
+    const view = buildRoutineModal({ form: makeForm({ name: '', prompt: "summarise yesterday's pipeline" }), metadata: { ...META, moreOptions: true } });
+    const name = blockById<InputBlock>(view.blocks, 'name');
+    expect(name.optional).toBe(true);
+    expect(element(name)).not.toHaveProperty('initial_value');
+    expect(element(name).placeholder).toMatchObject({ text: "Summarise yesterday's pipeline" });
+    expect(name.hint?.text).toMatch(/Leave it empty/);
+  });
+
+  it('labels the model "Omni model" with a hint saying what it is', () => {
+    const model = blockById<InputBlock>(buildRoutineModal({ form: makeForm(), metadata: META }).blocks, 'model');
+    expect(model.label.text).toBe('Omni model');
+    expect(model.hint?.text).toMatch(/the data the AI answers from/i);
+  });
+
   it('gives each input the action id of ids.ts, and keeps them across rebuilds', () => {
-    const first = buildRoutineModal({ form: makeForm(), metadata: META });
+    const first = buildRoutineModal({ form: makeForm({ delivery: 'channel' }), metadata: META });
     const second = buildRoutineModal({ form: makeForm({ delivery: 'email' }), preview: OK_PREVIEW, metadata: META });
     const actionIds = (blocks: typeof first.blocks) =>
       Object.fromEntries(
@@ -91,7 +126,7 @@ describe('buildRoutineModal', () => {
   it('leaves empty fields without initial values and asks for a model before topics', () => {
     const view = buildRoutineModal({
       form: makeForm({ name: '', prompt: '', schedule: '', timezone: '', modelId: '', modelName: undefined }),
-      metadata: { source: 'global_shortcut' },
+      metadata: { source: 'global_shortcut', moreOptions: true },
     });
     expect(element(blockById<InputBlock>(view.blocks, 'name'))).not.toHaveProperty('initial_value');
     expect(element(blockById<InputBlock>(view.blocks, 'timezone'))).not.toHaveProperty('initial_option');
@@ -118,7 +153,6 @@ describe('buildRoutineModal', () => {
       placeholder: { text: 'every weekday at 9am' },
       dispatch_action_config: { trigger_actions_on: ['on_enter_pressed', 'on_character_entered'] },
     });
-    expect(schedule.hint?.text).toContain('every weekday at 9am');
     for (const id of ['timezone', 'model', 'topic', 'branch']) {
       expect(element(blockById<InputBlock>(view.blocks, id))).toMatchObject({ type: 'external_select', min_query_length: 0 });
     }
@@ -127,43 +161,48 @@ describe('buildRoutineModal', () => {
     expect(blockById<InputBlock>(view.blocks, 'topic').optional).toBe(true);
     expect(blockById<InputBlock>(view.blocks, 'branch').optional).toBe(true);
     expect(blockById<InputBlock>(view.blocks, 'description').optional).toBe(true);
-    expect(blockById<InputBlock>(view.blocks, 'name').optional).toBe(false);
+    expect(blockById<InputBlock>(view.blocks, 'name').optional).toBe(true);
     expect(element(blockById<InputBlock>(view.blocks, 'name')).max_length).toBe(255);
     expect(element(blockById<InputBlock>(view.blocks, 'prompt'))).toMatchObject({ multiline: true, max_length: 3000 });
   });
 
   describe('delivery', () => {
-    it('channel: a conversations select defaulting to the channel the user came from', () => {
-      const view = buildRoutineModal({ form: makeForm({ delivery: 'channel' }), metadata: META });
+    it('channel: a channels-only select showing the form\'s channel, and who will see the answers', () => {
+      const view = buildRoutineModal({ form: makeForm({ delivery: 'channel', channelId: 'C0SALES' }), metadata: META });
       const radio = element(blockById<InputBlock>(view.blocks, 'delivery'));
+      expect(blockById<InputBlock>(view.blocks, 'delivery').label.text).toBe('Deliver to');
       expect(radio.initial_option).toEqual({ text: { type: 'plain_text', text: 'Post in a channel', emoji: false }, value: 'channel' });
-      expect((radio.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['channel', 'dm', 'email']);
+      expect((radio.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['dm', 'channel', 'email']);
+      expect(blockById<InputBlock>(view.blocks, 'channel').dispatch_action).toBe(true);
       expect(element(blockById<InputBlock>(view.blocks, 'channel'))).toEqual({
         type: 'conversations_select',
         action_id: ACTION_ID.channel,
         placeholder: { type: 'plain_text', text: 'Pick a channel', emoji: true },
-        default_to_current_conversation: true,
         filter: { include: ['public', 'private'], exclude_bot_users: true },
-        initial_conversation: 'C0ORIGIN',
+        initial_conversation: 'C0SALES',
       });
+      expect(mrkdwnTexts(view.blocks)).toContain(':busts_in_silhouette: Everyone in <#C0SALES> will see answers drawn from your Omni access.');
       assertWithinSlackLimits(view);
     });
 
-    it("channel: the form's channel wins over the origin, and no origin means no initial channel", () => {
-      const chosen = buildRoutineModal({ form: makeForm({ channelId: 'C0CHOSEN' }), metadata: META });
-      expect(element(blockById<InputBlock>(chosen.blocks, 'channel')).initial_conversation).toBe('C0CHOSEN');
-      const none = buildRoutineModal({ form: makeForm(), metadata: { source: 'home' } });
-      expect(element(blockById<InputBlock>(none.blocks, 'channel'))).not.toHaveProperty('initial_conversation');
+    it('channel: never preselects a DM, nor the conversation the picker happens to be in', () => {
+      const dm = buildRoutineModal({ form: makeForm({ delivery: 'channel', channelId: 'D0001' }), metadata: META });
+      const select = element(blockById<InputBlock>(dm.blocks, 'channel'));
+      expect(select).not.toHaveProperty('initial_conversation');
+      expect(select).not.toHaveProperty('default_to_current_conversation');
+      expect(mrkdwnTexts(dm.blocks).join('\n')).toContain('Everyone in the channel you pick will see');
+      expect(mrkdwnTexts(dm.blocks).join('\n')).not.toContain('D0001');
     });
 
-    it('dm: a note instead of any recipient field', () => {
+    it('dm (the default): one line saying only the user sees the answers, no recipient field', () => {
       const view = buildRoutineModal({ form: makeForm({ delivery: 'dm' }), metadata: META });
       const ids = blockIds(view.blocks);
       expect(ids).not.toContain('channel');
       expect(ids).not.toContain('recipients');
       expect(ids).not.toContain('emails');
-      expect(mrkdwnTexts(view.blocks).join('\n')).toContain('The result will be sent to you as a direct message from Omni.');
+      expect(mrkdwnTexts(view.blocks).join('\n')).toContain('Only you will see the answers');
       expect(element(blockById<InputBlock>(view.blocks, 'delivery')).initial_option).toMatchObject({ value: 'dm' });
+      expect(element(blockById<InputBlock>(buildRoutineModal({ form: makeForm({ delivery: undefined as never }), metadata: META }).blocks, 'delivery')).initial_option).toMatchObject({ value: 'dm' });
       assertWithinSlackLimits(view);
     });
 
@@ -180,6 +219,9 @@ describe('buildRoutineModal', () => {
       expect(element(recipients).initial_users).toEqual(users.slice(0, 100));
       const emails = blockById<InputBlock>(view.blocks, 'emails');
       expect(emails.optional).toBe(true);
+      // Slack cannot mark "one of these two" required: the line above them and the hint say it.
+      expect(emails.hint?.text).toMatch(/at least one is needed/);
+      expect(mrkdwnTexts(view.blocks).join('\n')).toMatch(/Add at least one person or one address/);
       expect(element(emails)).toMatchObject({
         multiline: true,
         initial_value: 'a@x.com, b@x.com',
@@ -195,14 +237,37 @@ describe('buildRoutineModal', () => {
   });
 
   describe('schedule preview', () => {
-    it('shows the schedule in words, the cron, the zone and the next runs in that zone', () => {
+    it('shows the schedule in words and the next runs, with the cron and zone id in a small line under them', () => {
       const view = buildRoutineModal({ form: makeForm(), preview: OK_PREVIEW, metadata: META });
-      const preview = blockById<{ type: string; elements: Array<{ text: string }> }>(view.blocks, BLOCK_ID.schedulePreview);
-      expect(preview.type).toBe('context');
-      expect(preview.elements[0]?.text).toBe(
-        '*Weekdays at 9:00 AM* · `0 9 ? * MON-FRI *` · America/New_York\n' +
-          'Next: Mon 12 Jan 9:00 AM, Tue 13 Jan 9:00 AM, Wed 14 Jan 9:00 AM',
-      );
+      const preview = blockById<{ type: string; text: { text: string } }>(view.blocks, BLOCK_ID.schedulePreview);
+      expect(preview.type).toBe('section');
+      expect(preview.text.text).toBe('*Weekdays at 9:00 AM*, New York time\nNext runs: Mon 12 Jan 9:00 AM, Tue 13 Jan 9:00 AM, Wed 14 Jan 9:00 AM');
+      const cron = blockById<{ type: string; elements: Array<{ text: string }> }>(view.blocks, 'schedule_cron');
+      expect(cron.type).toBe('context');
+      expect(cron.elements[0]?.text).toBe('Omni cron `0 9 ? * MON-FRI *` · America/New_York');
+      expect(blockIds(view.blocks).indexOf('schedule_cron')).toBe(blockIds(view.blocks).indexOf(BLOCK_ID.schedulePreview) + 1);
+    });
+
+    it('stays quiet while the text cannot be a schedule yet, and has no cron line', () => {
+      const typing = { input: 'ev', ok: false as const, error: { code: 'not_a_schedule' as const, message: "That doesn't look like a schedule. Say when it should run, for example:", alternative: 'every weekday at 9am' } };
+      expect(buildSchedulePreviewText(typing)).toBe(buildSchedulePreviewText(null));
+      expect(buildSchedulePreviewText(typing)).not.toMatch(/can't|doesn't|no_entry/);
+      const view = buildRoutineModal({ form: makeForm({ schedule: 'ev' }), preview: typing, metadata: META });
+      expect(blockIds(view.blocks)).not.toContain('schedule_cron');
+      expect(blockById<{ type: string }>(view.blocks, BLOCK_ID.schedulePreview).type).toBe('context');
+    });
+
+    it('names the words it could not read inside a schedule instead of staying quiet', () => {
+      const unread = interpretSchedule('every monday at 9 for the sales team', { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(unread.ok).toBe(false);
+      expect(buildSchedulePreviewText(unread)).toContain('for the sales team');
+      const typing = interpretSchedule('every ban', { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(buildSchedulePreviewText(typing)).toBe(buildSchedulePreviewText(null));
+    });
+
+    it('shows what a convention filled in as assumed', () => {
+      const morning = interpretSchedule('every weekday morning', { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(buildSchedulePreviewText(morning)).toContain('Assumed: “morning” read as 9:00 AM');
     });
 
     it('formats next runs in the preview zone even when given in UTC, and lists warnings', () => {
@@ -212,14 +277,13 @@ describe('buildRoutineModal', () => {
         nextRuns: ['2026-03-30T01:30:00.000Z'],
         warnings: ['1:30 AM does not exist on 29 Mar (clocks go forward)'],
       });
-      expect(text).toContain('Next: Mon 30 Mar 2:30 AM');
+      expect(text).toContain('Next runs: Mon 30 Mar 2:30 AM');
+      expect(text.startsWith('*Weekdays at 9:00 AM*, London time')).toBe(true);
       expect(text).toContain(':warning: 1:30 AM does not exist on 29 Mar (clocks go forward)');
     });
 
-    it('explains a refusal with its alternative', () => {
-      expect(buildSchedulePreviewText(REFUSED_PREVIEW)).toBe(
-        ":no_entry_sign: I can't schedule that: Omni schedules can't skip weeks. Try: _every Monday at 9am_",
-      );
+    it('explains a refusal with its reason and one alternative', () => {
+      expect(buildSchedulePreviewText(REFUSED_PREVIEW)).toBe(":bulb: Omni schedules can't skip weeks. Try _every Monday at 9am_.");
     });
 
     it('teaches what to type when there is no preview yet', () => {
@@ -240,6 +304,9 @@ describe('buildRoutineModal', () => {
       const view = buildRoutineModal({
         form: makeForm({ name: HOSTILE, prompt: long, description: long, schedule: long, emails: long, delivery: 'email' }),
         metadata: META,
+        preview: OK_PREVIEW,
+        notice: long,
+        lastFailure: long,
       });
       expect(element(blockById<InputBlock>(view.blocks, 'name')).initial_value).toBe(HOSTILE);
       const prompt = element(blockById<InputBlock>(view.blocks, 'prompt')).initial_value as string;
@@ -291,7 +358,7 @@ describe('buildRoutineModal', () => {
 
 describe('modal metadata', () => {
   it('round-trips through private_metadata', () => {
-    const metadata: ModalMetadata = { source: 'message_shortcut', originChannelId: 'C1', messageTs: '1700000000.000100', draftId: 'd1' };
+    const metadata: ModalMetadata = { source: 'message_shortcut', originChannelId: 'C1', messageTs: '1700000000.000100', draftId: 'd1', moreOptions: true };
     const view = buildRoutineModal({ form: makeForm(), metadata });
     expect(readModalMetadata(view.private_metadata ?? '')).toEqual(metadata);
   });
@@ -317,7 +384,7 @@ describe('modal metadata', () => {
 describe('account notice', () => {
   it('shows a problem with the user’s Omni account at the top, escaped, and keeps every input', () => {
     const notice = `Your Slack email ${HOSTILE} doesn't match any Omni user. Ask your Omni admin.`;
-    const view = buildRoutineModal({ form: makeForm(), metadata: { source: 'command' }, notice });
+    const view = buildRoutineModal({ form: makeForm({ delivery: 'channel' }), metadata: { source: 'command' }, notice });
     expect(blockIds(view.blocks)[0]).toBe('account_notice');
     const text = mrkdwnTexts(view.blocks).join('\n');
     expect(text).toContain(':warning: Your Slack email');

@@ -1,0 +1,60 @@
+/**
+ * The production entry is compiled JavaScript: `npm start` runs `node dist/index.js` (no TypeScript loader), which
+ * names every missing variable in one message, and with a full environment starts and answers /healthz.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { type AppProcess, COMPILED_ENTRY, type ProcessFakes, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
+
+const run = promisify(execFile);
+const REQUIRED = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'OMNI_BASE_URL', 'OMNI_API_KEY'];
+
+let fakes: ProcessFakes | undefined;
+let app: AppProcess | undefined;
+const dirs: string[] = [];
+
+afterEach(async () => {
+  await app?.stop('SIGKILL');
+  app = undefined;
+  await fakes?.close();
+  fakes = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('the compiled entry (what npm start runs)', () => {
+  it('is what the start script and the bin run, without tsx', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.scripts.start).toBe('node dist/index.js');
+    expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
+    const bin = readFileSync(new URL('../../bin/routine-bot.js', import.meta.url), 'utf8');
+    expect(bin).toContain("import('../dist/cli.js')");
+    expect(bin).not.toContain('tsx/');
+  });
+
+  it('names every missing variable in one message and exits 1 without starting', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'routine-bot-empty-'));
+    dirs.push(cwd);
+    const failure = await run(process.execPath, [COMPILED_ENTRY], { cwd, env: { PATH: process.env.PATH ?? '', TZ: 'UTC' } }).then(
+      () => undefined,
+      (err: unknown) => err as { code?: number; stderr?: string; stdout?: string },
+    );
+    expect(failure?.code).toBe(1);
+    for (const name of REQUIRED) expect(failure?.stderr).toContain(`${name} is missing`);
+    expect(failure?.stdout).toBe('');
+  });
+
+  it('starts against the fakes and answers /healthz', async () => {
+    fakes = await startProcessFakes();
+    app = await startAppProcess(fakes.env);
+    const res = await fetch(`${app.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(app.child.spawnargs).toEqual([process.execPath, COMPILED_ENTRY]);
+  });
+});

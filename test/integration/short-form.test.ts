@@ -1,0 +1,417 @@
+/**
+ * Issue 10 end to end: the short form a busy user finishes in seconds (defaults for model, zone, delivery and name;
+ * More options; remembered choices), the delivery rules (DM by default, never a DM as a channel), the quiet preview,
+ * and messages whose headline is in their blocks and their notification text. The real app over signed HTTP,
+ * the fake Slack Web API and the fake Omni, SQLite on disk.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Harness, pressMoreOptions, startHarness } from '../helpers/app-harness.js';
+import {
+  action,
+  blockActionsBody,
+  buildViewOutput,
+  messageShortcutBody,
+  readInitialViewState,
+  slashCommandBody,
+  stateValue,
+  viewSubmissionBody,
+} from '../helpers/slack-requests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  // Two shared models (Sales, Marketing): without OMNI_DEFAULT_MODEL nothing could be preselected for a new user.
+  h = await startHarness({ env: { OMNI_DEFAULT_MODEL: 'Sales' } });
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(async () => {
+  await h.settle();
+  h.slack.reset();
+  h.omni.clearRequests();
+});
+
+type Json = Record<string, unknown>;
+type Block = Json & { block_id?: string; type: string };
+const blocksOf = (view: { blocks: unknown[] }) => view.blocks as Block[];
+const blockIds = (view: { blocks: unknown[] }) => blocksOf(view).map((b) => b.block_id);
+const block = (view: { blocks: unknown[] }, id: string) => blocksOf(view).find((b) => b.block_id === id);
+const initialOf = (view: { blocks: unknown[] }, id: string) => (block(view, id)?.element as Json | undefined) ?? {};
+const firstText = (blocks: unknown[] | undefined) => {
+  const first = (blocks ?? [])[0] as { text?: { text?: string } } | undefined;
+  return first?.text?.text;
+};
+
+async function waitUntil(check: () => boolean, timeoutMs = 5000) {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function runCommand(text: string, o: { userId?: string; channelId?: string; channelName?: string } = {}) {
+  const triggerId = h.slack.issueTriggerId({ userId: o.userId ?? 'U0001' });
+  const res = await h.post(
+    slashCommandBody({
+      text,
+      userId: o.userId ?? 'U0001',
+      triggerId,
+      responseUrl: h.slack.responseUrl(`cmd-${triggerId}`),
+      ...(o.channelId ? { channelId: o.channelId } : {}),
+      ...(o.channelName ? { channelName: o.channelName } : {}),
+    }),
+  );
+  expect(res.status).toBe(200);
+  return { triggerId, res, responseId: `cmd-${triggerId}` };
+}
+
+async function openModal(text = '', o: { userId?: string; channelId?: string; channelName?: string } = {}) {
+  const { triggerId } = await runCommand(text, o);
+  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+  expect(call.response.ok).toBe(true);
+  const viewId = (call.response.view as { id: string }).id;
+  // The follow-up (the user's zone, their account) may update the view once; let it land before reading it.
+  await h.settle();
+  const view = h.slack.views.get(viewId);
+  if (!view) throw new Error('view not stored');
+  return view;
+}
+
+/** Submits the modal as it stands plus `values` (what the user typed or picked); returns the ack. */
+async function submit(viewId: string, values: Record<string, Record<string, unknown>> = {}, userId = 'U0001') {
+  const stored = h.slack.views.get(viewId);
+  if (!stored) throw new Error('no such view');
+  const state = { ...readInitialViewState(stored as never), ...values } as never;
+  const res = await h.post(viewSubmissionBody({ userId, view: buildViewOutput(stored as never, { values: state }) }));
+  if (res.status === 200) h.slack.applyViewSubmissionAck(viewId, res.text);
+  return res;
+}
+
+/** A dispatching element used in the modal (the state already holds its new value). */
+async function dispatch(viewId: string, act: ReturnType<typeof action.radio>, marker: (view: string) => boolean, userId = 'U0001') {
+  const stored = h.slack.views.get(viewId);
+  if (!stored) throw new Error('no such view');
+  // Slack's view.state holds every input's value, the untouched initial ones included.
+  const values = { ...readInitialViewState(stored as never), ...stored.state.values } as never;
+  await h.post(blockActionsBody({ source: 'view', userId, view: buildViewOutput(stored as never, { values }), actions: [act] }));
+  await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && marker(JSON.stringify(c.args.view)), 8000);
+  return h.slack.views.get(viewId) ?? { id: viewId, blocks: [] };
+}
+
+describe('the short form', () => {
+  it('quick create, then Create with no other input: a routine with every default filled in', async () => {
+    const view = await openModal("every weekday at 9am summarise yesterday's pipeline");
+    // Five things to look at, all answered: prompt, schedule, zone (Slack's), DM, the configured model.
+    expect(blockIds(view)).toEqual(['prompt', 'schedule', 'schedule_preview', 'schedule_cron', 'timezone', 'delivery', 'delivery_audience', 'model', 'more_options']);
+    expect(initialOf(view, 'model').initial_option).toMatchObject({ value: h.modelId, text: { text: 'Sales' } });
+    expect((block(view, 'model')?.label as Json).text).toBe('Omni model');
+    expect(initialOf(view, 'timezone').initial_option).toMatchObject({ value: 'America/New_York' });
+    expect(initialOf(view, 'delivery').initial_option).toMatchObject({ value: 'dm' });
+    expect(JSON.stringify(block(view, 'delivery_audience'))).toContain('Only you will see the answers');
+
+    const res = await submit(view.id);
+    expect((res.json as { response_action: string }).response_action).toBe('update');
+    await h.settle();
+    const created = h.omni.routinesOf(h.members.alice).find((r) => r.prompt === "summarise yesterday's pipeline");
+    expect(created).toMatchObject({
+      name: "Summarise yesterday's pipeline",
+      modelId: h.modelId,
+      schedule: '0 9 ? * MON-FRI *',
+      timezone: 'America/New_York',
+      destination: { type: 'slack', slackRecipientType: 'users', recipientId: 'U0001' },
+    });
+
+    // The view and the DM start with the headline, which is also the DM's notification text.
+    const headline = /^:white_check_mark: \*Summarise yesterday's pipeline\* is set up: weekdays at 9:00 AM E[SD]T, first run \w{3} \d{1,2} \w{3}, results to you by DM$/;
+    expect(firstText(h.slack.views.get(view.id)?.blocks)).toMatch(headline);
+    const dm = h.slack.messages('D0001').at(-1);
+    expect(dm?.text).toMatch(headline);
+    expect(firstText(dm?.blocks)).toBe(dm?.text);
+    expect(JSON.stringify(dm?.blocks)).toContain('routine_run_now');
+  });
+
+  it('More options shows Name, Topic, Branch and Description and keeps what was typed; a name typed there is used', async () => {
+    const view = await openModal();
+    h.slack.setViewState(view.id, {
+      prompt: { prompt_input: stateValue.text('Churn by segment, biggest movers first') },
+      schedule: { schedule_input: stateValue.text('every monday at 8am') },
+    });
+    const expanded = await pressMoreOptions(h, view.id);
+    expect(blockIds(expanded).slice(-4)).toEqual(['name', 'topic', 'branch', 'description']);
+    expect(blockIds(expanded)).not.toContain('more_options');
+    // Slack keeps typed values across views.update when block and action ids stay: they are all still there.
+    expect(blockIds(expanded)).toEqual(expect.arrayContaining(['prompt', 'schedule', 'timezone', 'delivery', 'model']));
+    expect(h.slack.views.get(view.id)?.state.values.prompt?.prompt_input).toMatchObject({ value: 'Churn by segment, biggest movers first' });
+    // The name Omni will get unless one is typed, suggested from what was typed.
+    expect(JSON.stringify(block(expanded, 'name'))).toContain('Churn by segment, biggest movers first');
+
+    // A later refresh (the schedule preview) keeps them shown.
+    const refreshed = await dispatch(
+      view.id,
+      action.plainTextInput({ actionId: 'schedule_input', blockId: 'schedule', value: 'every monday at 8am' }),
+      (v) => v.includes('Mondays at 8:00 AM'),
+    );
+    expect(blockIds(refreshed)).toContain('description');
+
+    const res = await submit(view.id, {
+      ...h.slack.views.get(view.id)?.state.values,
+      name: { name_input: stateValue.text('Churn brief') },
+    } as never);
+    expect(res.json).toEqual({ response_action: 'update', view: expect.anything() });
+    await h.settle();
+    expect(h.omni.routinesOf(h.members.alice).find((r) => r.name === 'Churn brief')).toMatchObject({ schedule: '0 8 ? * MON *' });
+  });
+
+  it('remembers model, zone override and kind of delivery per user, and offers them on the next open', async () => {
+    const first = await openModal('', { userId: 'U0002', channelId: 'C0SALES', channelName: 'sales' });
+    // Bob (Slack zone Europe/Paris) has no remembered choices: DM, the configured model, his Slack zone.
+    expect(initialOf(first, 'delivery').initial_option).toMatchObject({ value: 'dm' });
+    expect(initialOf(first, 'timezone').initial_option).toMatchObject({ value: 'Europe/Paris' });
+    const models = (await h.post(
+      (await import('../helpers/slack-requests.js')).blockSuggestionBody({ userId: 'U0002', actionId: 'model_select', blockId: 'model', value: 'mark', view: buildViewOutput(first as never) } as never),
+    ).then((r) => r.json)) as { options: Array<{ value: string }> };
+    const marketingId = models.options[0]?.value ?? '';
+    expect(marketingId).toBeTruthy();
+
+    h.slack.setViewState(first.id, { delivery: { delivery_radio: stateValue.radio('channel') } });
+    const withChannel = await dispatch(first.id, action.radio({ actionId: 'delivery_radio', blockId: 'delivery', value: 'channel' }), (v) => v.includes('channel_select'), 'U0002');
+    // Chosen "Post in a channel" in #sales: that channel is offered, and the line says who will see the answers.
+    expect(initialOf(withChannel, 'channel').initial_conversation).toBe('C0SALES');
+    expect(JSON.stringify(block(withChannel, 'delivery_audience'))).toContain('Everyone in <#C0SALES> will see answers drawn from your Omni access');
+    // Picking another channel updates that line.
+    h.slack.setViewState(first.id, { channel: { channel_select: stateValue.conversation('C0777') } });
+    const other = await dispatch(first.id, { type: 'conversations_select', action_id: 'channel_select', block_id: 'channel', selected_conversation: 'C0777', action_ts: '1.1' } as never, (v) => v.includes('<#C0777>'), 'U0002');
+    expect(JSON.stringify(block(other, 'delivery_audience'))).toContain('Everyone in <#C0777>');
+
+    await submit(
+      first.id,
+      {
+        prompt: { prompt_input: stateValue.text('Cash position by entity') },
+        schedule: { schedule_input: stateValue.text('every day at 7am') },
+        timezone: { timezone_select: stateValue.externalSelect('Europe/London') },
+        model: { model_select: stateValue.externalSelect(marketingId, 'Marketing') },
+        delivery: { delivery_radio: stateValue.radio('channel') },
+        channel: { channel_select: stateValue.conversation('C0777') },
+      },
+      'U0002',
+    );
+    await h.settle();
+    expect(h.omni.routinesOf(h.members.bob).find((r) => r.prompt === 'Cash position by entity')).toMatchObject({
+      modelId: marketingId,
+      timezone: 'Europe/London',
+      destination: { type: 'slack', slackRecipientType: 'channel', recipientId: 'C0777' },
+    });
+
+    // Next time, in another channel: Marketing, London, a channel, and the channel he is in.
+    const again = await openModal('', { userId: 'U0002', channelId: 'C0OPS', channelName: 'ops' });
+    expect(initialOf(again, 'model').initial_option).toMatchObject({ value: marketingId, text: { text: 'Marketing' } });
+    expect(initialOf(again, 'timezone').initial_option).toMatchObject({ value: 'Europe/London' });
+    expect(initialOf(again, 'delivery').initial_option).toMatchObject({ value: 'channel' });
+    expect(initialOf(again, 'channel').initial_conversation).toBe('C0OPS');
+
+    // Quick create reads the schedule in the remembered zone too.
+    const quick = await openModal('every day at 7am cash by entity', { userId: 'U0002', channelId: 'C0OPS', channelName: 'ops' });
+    expect(initialOf(quick, 'timezone').initial_option).toMatchObject({ value: 'Europe/London' });
+    expect(JSON.stringify(block(quick, 'schedule_preview'))).toContain('London time');
+
+    // Typed in a DM, the DM is never offered as the channel.
+    const inDm = await openModal('', { userId: 'U0002', channelId: 'D0002', channelName: 'directmessage' });
+    expect(initialOf(inDm, 'delivery').initial_option).toMatchObject({ value: 'channel' });
+    expect(initialOf(inDm, 'channel')).not.toHaveProperty('initial_conversation');
+    expect(JSON.stringify(inDm.blocks)).not.toContain('D0002');
+    // And a group DM neither.
+    const inGroup = await openModal('', { userId: 'U0002', channelId: 'G0TEAM', channelName: 'mpdm-alice--bob-1' });
+    expect(initialOf(inGroup, 'channel')).not.toHaveProperty('initial_conversation');
+  });
+
+  it('refuses a DM id as the channel on the server, whatever the view claims', async () => {
+    const view = await openModal();
+    const res = await submit(view.id, {
+      prompt: { prompt_input: stateValue.text('x') },
+      schedule: { schedule_input: stateValue.text('every day at 9am') },
+      delivery: { delivery_radio: stateValue.radio('channel') },
+      channel: { channel_select: stateValue.conversation('D0001') },
+    });
+    const ack = res.json as { response_action: string; errors: Record<string, string> };
+    expect(ack.response_action).toBe('errors');
+    // The view has no channel input (it shows a DM): the error lands under Deliver to.
+    expect(ack.errors.delivery).toMatch(/direct message, not a channel/);
+    await h.settle();
+    expect(h.omni.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+});
+
+describe('the preview', () => {
+  it('stays quiet while the text cannot be a schedule, then shows words and next runs with the cron small; refusals offer one alternative', async () => {
+    const view = await openModal();
+    const type = async (text: string, marker: (v: string) => boolean) => {
+      h.slack.setViewState(view.id, { schedule: { schedule_input: stateValue.text(text) } });
+      return dispatch(view.id, action.plainTextInput({ actionId: 'schedule_input', blockId: 'schedule', value: text }), marker);
+    };
+    const typing = await type('ev', (v) => v.includes('schedule_preview'));
+    const quiet = JSON.stringify(block(typing, 'schedule_preview'));
+    expect(quiet).toContain('Say when it should run');
+    expect(quiet).not.toMatch(/can't|doesn't|no_entry/);
+    expect(blockIds(typing)).not.toContain('schedule_cron');
+
+    const valid = await type('every weekday at 9am', (v) => v.includes('schedule_cron'));
+    expect((block(valid, 'schedule_preview')?.text as Json).text).toMatch(/^\*Weekdays at 9:00 AM\*, New York time\nNext runs: /);
+    expect(JSON.stringify(block(valid, 'schedule_cron'))).toContain('0 9 ? * MON-FRI *');
+
+    const refused = await type('every 15 minutes', (v) => v.includes(':bulb:'));
+    expect(JSON.stringify(block(refused, 'schedule_preview'))).toMatch(/once an hour.*Try _every hour_\./);
+    expect(h.omni.requests).toHaveLength(0);
+  });
+});
+
+describe('messages say what happened, in their blocks', () => {
+  it('an unknown subcommand says so first, in blocks and text', async () => {
+    const { responseId } = await runCommand('frobnicate');
+    await waitUntil(() => h.slack.responses(responseId).length > 0);
+    const reply = h.slack.responses(responseId)[0] as { text: string; blocks: unknown[] };
+    expect(firstText(reply.blocks)).toBe('I don’t know “frobnicate”. Here is what I can do:'.replace('’', "'"));
+    expect(reply.text.startsWith(firstText(reply.blocks) ?? '-')).toBe(true);
+  });
+
+  it('/routine list: the loading reply and the list carry their words in blocks', async () => {
+    const { res, responseId } = await runCommand('list');
+    const ack = res.json as { text: string; blocks: unknown[] };
+    expect(firstText(ack.blocks)).toBe(ack.text);
+    await waitUntil(() => h.slack.responses(responseId).length > 0);
+    const list = h.slack.responses(responseId)[0] as { text: string; blocks: unknown[] };
+    expect(firstText(list.blocks)).toBe(list.text);
+    expect(list.text).toMatch(/^\*Your routines\* \(\d+\)$/);
+  });
+
+  it('Run now answers with its words in blocks', async () => {
+    const id = h.omni.addRoutine(h.members.alice, { name: 'Runnable', modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
+    const responseUrl = h.slack.responseUrl(`run-${id}`);
+    await h.post(blockActionsBody({ source: 'message', channelId: 'D0001', responseUrl, actions: [action.button({ actionId: 'routine_run_now', value: id })] }));
+    // the card that held the button is refreshed first; the reply says what happened
+    const said = () => (h.slack.responses(`run-${id}`) as Array<{ text: string; blocks: unknown[] }>).find((r) => /is running now/.test(r.text));
+    await waitUntil(() => said() !== undefined);
+    const reply = said() as { text: string; blocks: unknown[] };
+    expect(reply.text).toMatch(/Runnable.*is running now/);
+    expect(firstText(reply.blocks)).toBe(reply.text);
+  });
+
+  it('a failed create: the DM starts with its headline, also its text', async () => {
+    h.omni.setAiRoutinesEnabled(false);
+    try {
+      const view = await openModal('every day at 9am churn by segment');
+      await submit(view.id);
+      await h.settle();
+      const dm = h.slack.messages('D0001').at(-1);
+      expect(dm?.text).toMatch(/^:warning: \*Churn by segment\* was not created: /);
+      expect(firstText(dm?.blocks)).toBe(dm?.text);
+    } finally {
+      h.omni.setAiRoutinesEnabled(true);
+    }
+  });
+});
+
+describe('the message shortcut', () => {
+  it('names the people a message mentions, never leaving raw ids, and finds the schedule in it', async () => {
+    const triggerId = h.slack.issueTriggerId();
+    await h.post(
+      messageShortcutBody({
+        triggerId,
+        channelId: 'C0777',
+        channelName: 'sales',
+        message: { text: '<@U0002> can you post the weekly churn in <#C0777> and <#C0999> every monday at 9am' },
+      }),
+    );
+    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+    const view = call.args.view as { blocks: unknown[] };
+    const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string; selected_conversation?: string }>>;
+    expect(state.prompt?.prompt_input?.value).toBe('@Bob Brown can you post the weekly churn in #sales and #channel');
+    expect(state.schedule?.schedule_input?.value).toBe('every monday at 9am');
+    expect(JSON.stringify(view)).not.toMatch(/U0002|C0999/);
+    // The message's channel is the destination, shown as chosen.
+    expect(initialOf(view, 'delivery').initial_option).toMatchObject({ value: 'channel' });
+    expect(state.channel?.channel_select?.selected_conversation).toBe('C0777');
+  });
+
+  it('on a message in a DM, delivers by DM instead of taking the DM as a channel', async () => {
+    const triggerId = h.slack.issueTriggerId();
+    await h.post(messageShortcutBody({ triggerId, channelId: 'D0001', channelName: 'directmessage', message: { text: 'pipeline by rep' } }));
+    const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+    const view = call.args.view as { blocks: unknown[] };
+    expect(initialOf(view, 'delivery').initial_option).toMatchObject({ value: expect.not.stringMatching(/^channel$/) });
+    expect(JSON.stringify(view)).not.toContain('D0001');
+  });
+});
+
+describe('the Home tab', () => {
+  it('shows "Loading" at once when Omni is slow, then 20 routines a page with Next and Previous, and no green button on cards', async () => {
+    h.slack.addUser({ id: 'U0097', name: 'erin', realName: 'Erin Eve', email: 'erin@example.com', tz: 'UTC' });
+    const erin = h.omni.addMember({ email: 'erin@example.com', displayName: 'Erin Eve' });
+    for (let i = 0; i < 45; i++) {
+      h.omni.addRoutine(erin, { name: `Erin ${String(i).padStart(2, '0')}`, modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
+    }
+    h.omni.inject({ match: { method: 'GET', path: '/v1/ai/routines' }, times: 1, fault: { type: 'delay-before', ms: 700 } });
+    const event = JSON.stringify({
+      token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvHome1', event_time: 1,
+      event: { type: 'app_home_opened', user: 'U0097', channel: 'D0097', tab: 'home', event_ts: '1.2' },
+    });
+    expect((await h.post(event, { headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
+    await h.settle();
+    const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0097');
+    expect(publishes.map((c) => JSON.stringify(c.args.view).includes('Loading your routines'))).toEqual([true, false]);
+
+    const names = (view: { blocks: unknown[] }): string[] => JSON.stringify(view.blocks).match(/Erin \d\d/g) ?? [];
+    const home = h.slack.homeViews.get('U0097');
+    if (!home) throw new Error('no home');
+    expect(new Set(names(home)).size).toBe(20);
+    expect(JSON.stringify(home.blocks)).toContain('Routines 1–20 of 45, page 1 of 3');
+    const primary = blocksOf(home).flatMap((b) => (b.type === 'actions' ? (b.elements as Json[]) : [])).filter((e) => e.style === 'primary');
+    expect(primary.map((e) => e.action_id)).toEqual(['routine_open_modal']);
+
+    const published = (marker: string) =>
+      h.slack.waitFor('views.publish', (c) => c.args.user_id === 'U0097' && c.status === 200 && JSON.stringify(c.args.view).includes(marker), 8000);
+    await h.post(blockActionsBody({ source: 'view', userId: 'U0097', view: buildViewOutput(home as never), actions: [action.button({ actionId: 'routine_home_next', value: '1' })] }));
+    await published('Routines 21–40 of 45, page 2 of 3');
+    const second = h.slack.homeViews.get('U0097') ?? home;
+    expect(names(second).filter((n) => names(home).includes(n))).toEqual([]);
+    // An action on that page (Refresh) republishes the same page.
+    h.slack.reset();
+    await h.post(blockActionsBody({ source: 'view', userId: 'U0097', view: buildViewOutput(second as never), actions: [action.button({ actionId: 'routine_refresh_home', value: 'refresh' })] }));
+    await published('Routines 21–40 of 45, page 2 of 3');
+  });
+});
+
+describe('an end user with no Omni account', () => {
+  it('is told to ask their Slack admin, never shown the admin command, which goes to the log', async () => {
+    h.slack.addUser({ id: 'U0098', name: 'dan', realName: 'Dan Doe', email: 'dan@elsewhere.com', tz: 'Europe/London' });
+    const view = await openModal('', { userId: 'U0098' });
+    await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('account_notice'), 8000);
+    const notice = JSON.stringify(block(h.slack.views.get(view.id) ?? view, 'account_notice'));
+    expect(notice).toContain('ask your Slack admin to link your Omni account');
+    expect(notice).not.toMatch(/npx|routine-bot|users link/);
+    expect(h.logs.some((l) => l.includes('npx routine-bot users link U0098 <membership-id>'))).toBe(true);
+  });
+});
+
+describe('a cold model list', () => {
+  it('opens the form at once without waiting for Omni, then preselects the model when the list arrives', async () => {
+    // A separate app whose first model-list request to Omni takes a second (the warm-up at start is that request).
+    const cold = await startHarness({
+      env: { OMNI_DEFAULT_MODEL: 'Sales' },
+      beforeStart: ({ omni }) => omni.inject({ match: { method: 'GET', path: /\/v1\/models$/ }, times: 1, fault: { type: 'delay-before', ms: 1000 } }),
+    });
+    try {
+      const triggerId = cold.slack.issueTriggerId({ userId: 'U0001' });
+      await cold.post(slashCommandBody({ text: '', userId: 'U0001', triggerId }));
+      const opened = await cold.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+      const viewId = (opened.response.view as { id: string }).id;
+      expect(initialOf(opened.args.view as { blocks: unknown[] }, 'model')).not.toHaveProperty('initial_option');
+      const filled = await cold.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(cold.modelId), 8000);
+      expect(filled.response.ok).toBe(true);
+      expect(initialOf(cold.slack.views.get(viewId) ?? { blocks: [] }, 'model').initial_option).toMatchObject({ value: cold.modelId, text: { text: 'Sales' } });
+    } finally {
+      await cold.close();
+    }
+  });
+});
