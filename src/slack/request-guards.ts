@@ -49,7 +49,8 @@ export const REPLAY_MEMORY_MS = 2 * MAX_REQUEST_SKEW_SEC * 1000 + 60_000;
  * signature (a replay within the 5-minute window, or the same request sent to two replicas) is answered with an
  * empty 200 and goes no further. Slack's own retries of an event (`X-Slack-Retry-Num`) carry a new signature but
  * the same `event_id`, so events are also claimed by their id: a retry of an event some replica already took is
- * acknowledged and dropped; a retry of one no replica saw is handled. If the store cannot answer, the request is
+ * acknowledged and dropped; a retry of one no replica saw is handled. Messages to the bot are the exception: their
+ * listener claims each message itself and releases the claim when its reply failed, so Slack's retry can answer. If the store cannot answer, the request is
  * handled (availability first: creates are still guarded by their own idempotency keys).
  */
 export function guardHttpRequests(
@@ -122,7 +123,11 @@ async function firstTime(replay: ReplayMemory, signature: string, parsed: unknow
       logger.warn('replayed request ignored', { reason: 'signature already acted on' });
       return false;
     }
-    const eventId = isRecord(parsed) && parsed.type === 'event_callback' && typeof parsed.event_id === 'string' ? parsed.event_id : undefined;
+    // Messages to the bot (DMs, mentions) are claimed per message by their listener, which lets go of the claim
+    // when its reply failed so that Slack's retry can answer: those retries must reach it.
+    const eventType = isRecord(parsed) && isRecord(parsed.event) ? parsed.event.type : undefined;
+    const ownClaim = eventType === 'message' || eventType === 'app_mention';
+    const eventId = isRecord(parsed) && parsed.type === 'event_callback' && typeof parsed.event_id === 'string' && !ownClaim ? parsed.event_id : undefined;
     if (eventId !== undefined && !(await replay.claim(`slack-event:${eventId}`, REPLAY_MEMORY_MS))) {
       logger.info('event already handled', { eventId, retryNum: typeof retryNum === 'string' ? retryNum : undefined });
       return false;
