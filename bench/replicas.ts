@@ -9,20 +9,13 @@
  * round-robin over the replicas, so the budget (not a 30-second deadline) is what limits them.
  */
 import { performance } from 'node:perf_hooks';
-import { type BenchEnv, BENCH_SIGNING_SECRET, type BenchUser, startBenchEnv } from './lib/bench-env.js';
+import { type BenchEnv, BENCH_SIGNING_SECRET, type BenchUser, benchRoutineValues, startBenchEnv } from './lib/bench-env.js';
 import { type ChildApp, spawnApp } from './lib/child-app.js';
 import { summariseLatencies, type LatencySummary } from './lib/stats.js';
 import { BOT_ENTRY } from './process-figures.js';
 import { startPostgres, stopPostgres } from '../test/postgres-setup.js';
 import { createTestDatabase } from '../test/helpers/postgres.js';
-import {
-  buildViewOutput,
-  postToApp,
-  readInitialViewState,
-  slashCommandBody,
-  stateValue,
-  viewSubmissionBody,
-} from '../test/helpers/slack-requests.js';
+import { buildViewOutput, postToApp, slashCommandBody, viewSubmissionBody } from '../test/helpers/slack-requests.js';
 
 export const REPLICAS_OMNI_PER_MINUTE = 60;
 
@@ -100,16 +93,7 @@ async function runOnce(env: BenchEnv, replicas: number, options: { creates: numb
       const view = slack.views.get((call.response.view as { id?: string } | undefined)?.id ?? '');
       if (!view) throw new Error(`views.open failed: ${String(call.response.error)}`);
       const name = `Replica bench ${replicas}-${n}`;
-      const values = {
-        ...readInitialViewState(view as never),
-        name: { name_input: stateValue.text(name) },
-        prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
-        schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-        timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
-        model: { model_select: stateValue.externalSelect(env.modelId, 'Sales') },
-        delivery: { delivery_radio: stateValue.radio('channel') },
-        channel: { channel_select: stateValue.conversation('C0001') },
-      };
+      const values = benchRoutineValues(view, name, env.modelId);
       const told = slack.waitFor('chat.postMessage', (c) => c.args.channel === user.id && String(c.args.text).includes(name), 60_000);
       await post(viewSubmissionBody({ userId: user.id, userName: user.name, view: buildViewOutput(view as never, { values: values as never }) }));
       const text = String((await told).args.text);
