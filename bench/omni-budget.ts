@@ -13,12 +13,11 @@ import {
   blockSuggestionBody,
   buildViewOutput,
   postToApp,
-  readInitialViewState,
   slashCommandBody,
   stateValue,
   viewSubmissionBody,
 } from '../test/helpers/slack-requests.js';
-import { BENCH_SIGNING_SECRET, type BenchEnv, type BenchUser } from './lib/bench-env.js';
+import { BENCH_SIGNING_SECRET, type BenchEnv, type BenchUser, benchRoutineValues } from './lib/bench-env.js';
 import type { ChildApp } from './lib/child-app.js';
 
 export interface OmniBudgetFigures {
@@ -75,16 +74,7 @@ export async function runOmniBudgetBench(
   async function createRoutine(user: BenchUser): Promise<void> {
     const view = await openModal(user);
     const name = `Bench routine ${++routineSeq}`;
-    const values = {
-      ...readInitialViewState(view as never),
-      name: { name_input: stateValue.text(name) },
-      prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
-      schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-      timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
-      model: { model_select: stateValue.externalSelect(env.modelId, 'Sales') },
-      delivery: { delivery_radio: stateValue.radio('channel') },
-      channel: { channel_select: stateValue.conversation('C0001') },
-    };
+    const values = benchRoutineValues(view, name, env.modelId);
     const told = slack.waitFor('chat.postMessage', (c) => c.args.channel === user.id && String(c.args.text).includes(name), 15_000);
     const res = await post(viewSubmissionBody({ userId: user.id, userName: user.name, view: buildViewOutput(view as never, { values: values as never }) }));
     if (res.status !== 200) throw new Error(`view_submission answered ${res.status}`);

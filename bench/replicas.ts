@@ -9,20 +9,13 @@
  * round-robin over the replicas, so the budget (not a 30-second deadline) is what limits them.
  */
 import { performance } from 'node:perf_hooks';
-import { type BenchEnv, BENCH_SIGNING_SECRET, type BenchUser, startBenchEnv } from './lib/bench-env.js';
+import { type BenchEnv, BENCH_SIGNING_SECRET, type BenchUser, benchRoutineValues, startBenchEnv } from './lib/bench-env.js';
 import { type ChildApp, spawnApp } from './lib/child-app.js';
 import { summariseLatencies, type LatencySummary } from './lib/stats.js';
 import { BOT_ENTRY } from './process-figures.js';
 import { startPostgres, stopPostgres } from '../test/postgres-setup.js';
 import { createTestDatabase } from '../test/helpers/postgres.js';
-import {
-  buildViewOutput,
-  postToApp,
-  readInitialViewState,
-  slashCommandBody,
-  stateValue,
-  viewSubmissionBody,
-} from '../test/helpers/slack-requests.js';
+import { buildViewOutput, postToApp, slashCommandBody, viewSubmissionBody } from '../test/helpers/slack-requests.js';
 
 export const REPLICAS_OMNI_PER_MINUTE = 60;
 
@@ -36,6 +29,8 @@ export interface ReplicaRun {
   largestMinute: number;
   waf429: number;
   open: LatencySummary;
+  /** What the failed creates said (the DM, or the driver's error), at most five. */
+  errors: string[];
 }
 
 export interface ReplicasFigures {
@@ -77,6 +72,11 @@ async function runOnce(env: BenchEnv, replicas: number, options: { creates: numb
 
     const openMs: number[] = [];
     let failed = 0;
+    const errors: string[] = [];
+    const fail = (why: string) => {
+      failed += 1;
+      if (errors.length < 5) errors.push(why);
+    };
     let next = 0;
     const started = performance.now();
     const startedAt = Date.now();
@@ -93,28 +93,18 @@ async function runOnce(env: BenchEnv, replicas: number, options: { creates: numb
       const view = slack.views.get((call.response.view as { id?: string } | undefined)?.id ?? '');
       if (!view) throw new Error(`views.open failed: ${String(call.response.error)}`);
       const name = `Replica bench ${replicas}-${n}`;
-      const values = {
-        ...readInitialViewState(view as never),
-        name: { name_input: stateValue.text(name) },
-        prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
-        schedule: { schedule_input: stateValue.text('every weekday at 9am') },
-        timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
-        model: { model_select: stateValue.externalSelect(env.modelId, 'Sales') },
-        delivery: { delivery_radio: stateValue.radio('channel') },
-        channel: { channel_select: stateValue.conversation('C0001') },
-      };
+      const values = benchRoutineValues(view, name, env.modelId);
       const told = slack.waitFor('chat.postMessage', (c) => c.args.channel === user.id && String(c.args.text).includes(name), 60_000);
       await post(viewSubmissionBody({ userId: user.id, userName: user.name, view: buildViewOutput(view as never, { values: values as never }) }));
-      if (!String((await told).args.text).includes('is set up')) failed += 1;
+      const text = String((await told).args.text);
+      if (!text.includes('is set up')) fail(text.slice(0, 200));
     };
     await Promise.all(
       Array.from({ length: options.inFlight }, async () => {
         while (next < options.creates) {
           const n = next;
           next += 1;
-          await createOne(n).catch(() => {
-            failed += 1;
-          });
+          await createOne(n).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
         }
       }),
     );
@@ -130,6 +120,7 @@ async function runOnce(env: BenchEnv, replicas: number, options: { creates: numb
       largestMinute: largestWindow(sent.map((r) => r.at)),
       waf429: sent.filter((r) => r.status === 429).length,
       open: summariseLatencies(openMs),
+      errors,
     };
   } finally {
     await Promise.all(apps.map((a) => a.stop().catch(() => {})));
@@ -150,7 +141,8 @@ export async function runReplicasBench(options: { creates?: number; inFlight?: n
       const run = await runOnce(env, replicas, { creates, inFlight: options.inFlight ?? 6, users });
       print(
         `${replicas} replica(s): ${run.creates - run.failed}/${run.creates} creates in ${run.seconds.toFixed(1)} s = ${run.createsPerMinute.toFixed(1)}/min; ` +
-          `${run.omniRequests} Omni requests, largest 60 s window ${run.largestMinute}, WAF 429s ${run.waf429}; views.open p99 ${run.open.p99.toFixed(0)} ms`,
+          `${run.omniRequests} Omni requests, largest 60 s window ${run.largestMinute}, WAF 429s ${run.waf429}; views.open p99 ${run.open.p99.toFixed(0)} ms` +
+          (run.errors.length ? `; failures: ${run.errors.join(' | ')}` : ''),
       );
       runs.push(run);
     }

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeOmni, startFakeOmni } from '../../test/fakes/fake-omni.js';
-import { type FakeSlack, startFakeSlack } from '../../test/fakes/fake-slack.js';
+import { type FakeSlack, type FakeView, startFakeSlack } from '../../test/fakes/fake-slack.js';
+import { type ViewStateValues, readInitialViewState, stateValue } from '../../test/helpers/slack-requests.js';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret-7c1e40';
 /**
@@ -86,5 +87,19 @@ export async function startBenchEnv(options: { poolSize: number }): Promise<Benc
       await Promise.all([slack.close(), omni.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The state of a filled routine modal the benches submit: a weekday 9am routine named `name`, to channel C0001. */
+export function benchRoutineValues(view: FakeView, name: string, modelId: string): ViewStateValues {
+  return {
+    ...readInitialViewState(view as never),
+    name: { name_input: stateValue.text(name) },
+    prompt: { prompt_input: stateValue.text("Summarise yesterday's pipeline by rep") },
+    schedule: { schedule_input: stateValue.text('every weekday at 9am') },
+    timezone: { timezone_select: stateValue.externalSelect('America/New_York') },
+    model: { model_select: stateValue.externalSelect(modelId, 'Sales') },
+    delivery: { delivery_radio: stateValue.radio('channel') },
+    channel: { channel_select: stateValue.conversation('C0001') },
   };
 }

@@ -110,6 +110,10 @@ export function createRoutineWatcher(deps: RoutineWatcherDeps) {
       for (const record of records) {
         for (const found of noticesFor(record)) {
           if (await store.hasNotice(found.key)) continue;
+          // Every replica runs this watch: the notice is claimed before it is sent, so only the replica whose claim
+          // lands sends it (at most once; a DM that then fails is logged, not retried by another replica).
+          const claimed = await store.recordNotice({ key: found.key, slackUserId: owner.slackUserId, routineId: record.id, kind: found.kind, sentAt: clock() });
+          if (!claimed) continue;
           const notice: OwnerNotice = {
             kind: found.kind,
             slackUserId: owner.slackUserId,
@@ -124,7 +128,6 @@ export function createRoutineWatcher(deps: RoutineWatcherDeps) {
             logger.warn('routine watch: could not DM the owner', { err, slackUserId: owner.slackUserId });
             continue;
           }
-          await store.recordNotice({ key: found.key, slackUserId: owner.slackUserId, routineId: record.id, kind: found.kind, sentAt: clock() });
           result.notices += 1;
         }
       }
