@@ -27,7 +27,16 @@ export type Token = TokenBase &
 
 export type TokenOf<K extends Token['kind']> = Extract<Token, { kind: K }>;
 
-const DAY_WORDS: Record<string, string> = {
+/**
+ * A lookup table keyed by what people typed: no prototype, so "constructor" or "__proto__" in a phrase is just an
+ * unknown word, never Object's own properties.
+ */
+export function ownKeysOnly<T extends object>(table: T): T {
+  return Object.assign(Object.create(null) as T, table);
+}
+
+
+const DAY_WORDS: Record<string, string> = ownKeysOnly({
   mon: 'monday', monday: 'monday',
   tue: 'tuesday', tues: 'tuesday', tuesday: 'tuesday', tu: 'tuesday',
   wed: 'wednesday', weds: 'wednesday', wednesday: 'wednesday',
@@ -35,17 +44,17 @@ const DAY_WORDS: Record<string, string> = {
   fri: 'friday', friday: 'friday',
   sat: 'saturday', saturday: 'saturday',
   sun: 'sunday', sunday: 'sunday',
-};
+});
 
-const MONTH_WORDS: Record<string, string> = {
+const MONTH_WORDS: Record<string, string> = ownKeysOnly({
   jan: 'january', january: 'january', feb: 'february', february: 'february', mar: 'march', march: 'march',
   apr: 'april', april: 'april', may: 'may', jun: 'june', june: 'june', jul: 'july', july: 'july',
   aug: 'august', august: 'august', sep: 'september', sept: 'september', september: 'september',
   oct: 'october', october: 'october', nov: 'november', november: 'november', dec: 'december', december: 'december',
-};
+});
 
 /** Abbreviations and variants → the one word the grammar knows. Plurals of units collapse to the singular. */
-const WORD_ALIASES: Record<string, string> = {
+const WORD_ALIASES: Record<string, string> = ownKeysOnly({
   evry: 'every', evey: 'every', ev: 'every', eery: 'every', every1: 'every',
   min: 'minute', mins: 'minute', minute: 'minute', minutes: 'minute', mn: 'minute',
   hr: 'hour', hrs: 'hour', hour: 'hour', hours: 'hour',
@@ -70,7 +79,7 @@ const WORD_ALIASES: Record<string, string> = {
   'real-time': 'realtime', 'one-off': 'oneoff', 'one-time': 'oneoff', onetime: 'oneoff',
   asap: 'now', '&': 'and', n: 'and', excl: 'except', excluding: 'except', exc: 'except', besides: 'except',
   intervals: 'interval', times: 'times',
-};
+});
 
 /** Words worth correcting when mistyped: long enough that a near miss is very likely this word. */
 const FUZZY_TARGETS = [
@@ -84,15 +93,15 @@ const FUZZY_TARGETS = [
   ]),
 ];
 
-const NUMBER_WORDS: Record<string, number> = {
+const NUMBER_WORDS: Record<string, number> = ownKeysOnly({
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11,
   twelve: 12, fifteen: 15, twenty: 20, thirty: 30, 'forty-five': 45, fortyfive: 45, ninety: 90,
-};
+});
 
-const ORDINAL_WORDS: Record<string, number> = {
+const ORDINAL_WORDS: Record<string, number> = ownKeysOnly({
   first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
   fifteenth: 15, twentieth: 20,
-};
+});
 
 /** Words whose spelling is already fine: never "correct" these into something else. */
 const KNOWN_WORDS = new Set([

@@ -4,6 +4,7 @@
  * text means different times in each: `0 9 * * 1-5` (unix, five fields) is Omni's `0 9 ? * MON-FRI *`, and a
  * six-field unix string is seconds-first.
  */
+import { ownKeysOnly } from './normalise.js';
 import { formatOmniCron, readOmniCron } from './cron.js';
 import { FALLBACK_SUGGESTION, buildDialectRefusal } from './refusals.js';
 import type { OmniCron, ScheduleRefusal } from './types.js';
@@ -13,7 +14,7 @@ export type TypedCron = { ok: true; cron: OmniCron } | { ok: false; refusal: Sch
 const CRON_PART = /^(?:[0-9*?][0-9A-Za-z*?,/#-]*|[A-Za-z]{3}(?:L|#[1-5])?(?:[,-][A-Za-z0-9#]+)*|L|LW|\?)$/;
 const UNIX_DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 
-const MACROS: Record<string, string> = {
+const MACROS: Record<string, string> = ownKeysOnly({
   '@hourly': '0 * ? * * *',
   '@daily': '0 0 ? * * *',
   '@midnight': '0 0 ? * * *',
@@ -21,7 +22,7 @@ const MACROS: Record<string, string> = {
   '@monthly': '0 0 1 * ? *',
   '@yearly': '0 0 1 1 ? *',
   '@annually': '0 0 1 1 ? *',
-};
+});
 
 /** True when the text is shaped like a cron expression rather than words. */
 export function isCronShaped(text: string): boolean {

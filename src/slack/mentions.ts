@@ -72,5 +72,5 @@ export async function resolveMentionNames(
  */
 export function isChannelDestination(id: string, name?: string): boolean {
   if (!/^[CG][A-Z0-9]{2,30}$/.test(id)) return false;
-  return !(name === 'directmessage' || name?.startsWith('mpdm-'));
+  return !(name === 'directmessage' || (typeof name === 'string' && name.startsWith('mpdm-')));
 }

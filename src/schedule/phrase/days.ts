@@ -3,6 +3,7 @@
  * ordinals ("1st and 15th", "first monday", "last friday", "last business day"), the nearest weekday, the edges of
  * a period ("end of the month") and exceptions ("except fridays", "except the 10th", "except at 1pm").
  */
+import { ownKeysOnly } from '../normalise.js';
 import { readMonth, readWeekday } from '../normalise.js';
 import { FALLBACK_SUGGESTION, buildAmbiguousRefusal, buildCalendarRefusal, buildInvalidDateTimeRefusal, buildMultipleSchedulesRefusal, renderOrdinal, renderPhrase } from '../refusals.js';
 import { readMonthListTail } from './months.js';
@@ -323,8 +324,8 @@ const HOLIDAY_WORDS: readonly string[][] = [
   ['boxing', 'day'], ['black', 'friday'], ['easter', 'monday'],
 ];
 
-const QUARTER_MONTHS: Record<string, number[]> = { q1: [1, 2, 3], q2: [4, 5, 6], q3: [7, 8, 9], q4: [10, 11, 12] };
-const QUARTER_ORDINALS: Record<number, number[]> = { 1: [1, 2, 3], 2: [4, 5, 6], 3: [7, 8, 9], 4: [10, 11, 12] };
+const QUARTER_MONTHS: Record<string, number[]> = ownKeysOnly({ q1: [1, 2, 3], q2: [4, 5, 6], q3: [7, 8, 9], q4: [10, 11, 12] });
+const QUARTER_ORDINALS: Record<number, number[]> = ownKeysOnly({ 1: [1, 2, 3], 2: [4, 5, 6], 3: [7, 8, 9], 4: [10, 11, 12] });
 
 /** After a weekday at offset k: "-fri", "to friday", "through fri" → the end day and tokens used. */
 export function readDayRangeEnd(s: PhraseState, k: number): { day: number; length: number } | null {
@@ -536,7 +537,7 @@ export function readDayWords(s: PhraseState): boolean {
 }
 
 /** One-letter day codes people use in shorthand (1=SUN … 7=SAT). "t" alone is Tuesday next to "th". */
-const DAY_CODES: Record<string, number> = { m: 2, t: 3, tu: 3, w: 4, th: 5, r: 5, f: 6, sa: 7, su: 1 };
+const DAY_CODES: Record<string, number> = ownKeysOnly({ m: 2, t: 3, tu: 3, w: 4, th: 5, r: 5, f: 6, sa: 7, su: 1 });
 const CODE_ORDER = ['th', 'tu', 'sa', 'su', 'm', 't', 'w', 'r', 'f'];
 const weekOrder = (d: number) => (d + 5) % 7; // MON first
 

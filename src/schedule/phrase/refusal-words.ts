@@ -4,6 +4,7 @@
  * frequency ("sometimes", "every now and again"). Each flags a refusal; the alternative is rendered at the end from
  * everything else that was said.
  */
+import { ownKeysOnly } from '../normalise.js';
 import type { ScheduleIr } from '../ir.js';
 import { readMonth, readWeekday } from '../normalise.js';
 import {
@@ -207,7 +208,7 @@ export function readOneOffWords(s: PhraseState): boolean {
 }
 
 /** Seasons, as the northern hemisphere's meteorological ones, for the alternative only. */
-const SEASONS: Record<string, number[]> = { summer: [6, 7, 8], winter: [12, 1, 2], spring: [3, 4, 5], autumn: [9, 10, 11], fall: [9, 10, 11] };
+const SEASONS: Record<string, number[]> = ownKeysOnly({ summer: [6, 7, 8], winter: [12, 1, 2], spring: [3, 4, 5], autumn: [9, 10, 11], fall: [9, 10, 11] });
 
 /** Vague frequencies said in several words: never read as "now" (a one-off) or "every" + something. */
 const VAGUE_PHRASES: readonly string[][] = [

@@ -104,3 +104,13 @@ describe('alternatives use only numbers from the schedule', () => {
     }
   });
 });
+
+describe('words that are names of built-in object properties', () => {
+  it.each(['every constructor at 9', 'every monday except constructor', '__proto__ every day', 'every toString', 'daily at 9 except valueOf', 'every hasOwnProperty and monday'])(
+    '%j is an unknown word, not a crash',
+    (phrase) => {
+      const r = interpretSchedule(phrase, { timezone: 'UTC', now: new Date('2026-01-15T12:00:00Z') });
+      expect(r.ok ? r.cron : r.error.code).toBe('not_a_schedule');
+    },
+  );
+});
