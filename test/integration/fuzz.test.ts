@@ -252,6 +252,8 @@ describe('fuzzing POST /slack/events', () => {
       return { kind, mutated: mutated !== undefined, ...encode(kind, mutated?.payload ?? built.body, built.form) };
     });
     const createsBefore = h.omni.routinesOf(h.members.alice).length + h.omni.routinesOf(h.members.bob).length;
+    // the seeds share one app and one fake Omni: this seed's requests are the ones after this point
+    const requestsBefore = h.omni.requests.length;
 
     const latencies: number[] = [];
     const byStatus = new Map<string, number>();
@@ -302,7 +304,7 @@ describe('fuzzing POST /slack/events', () => {
 
     const health = await fetch(`${h.baseUrl}/healthz`);
     const lat = summariseLatency(latencies);
-    const omniWrites = h.omni.requests.filter((q) => q.method !== 'GET');
+    const omniWrites = h.omni.requests.slice(requestsBefore).filter((q) => q.method !== 'GET');
     const creates = omniWrites.filter((q) => q.method === 'POST' && q.path === '/v1/ai/routines');
     const createsAfter = h.omni.routinesOf(h.members.alice).length + h.omni.routinesOf(h.members.bob).length;
     // eslint-disable-next-line no-console -- the figures of this run, next to its seed
