@@ -78,8 +78,11 @@ function mentionEvent(text: string, o: { user?: string; ts?: string; channel?: s
   return { type: 'app_mention', channel: o.channel ?? 'C0001', user: o.user ?? 'U0001', text: `<@${BOT}> ${text}`, ts, event_ts: ts, ...(o.threadTs ? { thread_ts: o.threadTs } : {}) };
 }
 
-async function sendEvent(event: Json, o: { eventId?: string; headers?: Record<string, string> } = {}) {
-  const res = await h.post(eventCallbackBody(event, o.eventId ? { eventId: o.eventId } : {}), { headers: { ...JSON_HEADERS, ...o.headers } });
+async function sendEvent(event: Json, o: { eventId?: string; headers?: Record<string, string>; timestampSec?: number } = {}) {
+  const res = await h.post(eventCallbackBody(event, o.eventId ? { eventId: o.eventId } : {}), {
+    headers: { ...JSON_HEADERS, ...o.headers },
+    ...(o.timestampSec !== undefined ? { timestampSec: o.timestampSec } : {}),
+  });
   expect(res.status).toBe(200);
   return res;
 }
@@ -202,7 +205,8 @@ describe('a DM to the bot', () => {
     await new Promise((r) => setTimeout(r, 100));
     await h.settle();
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.response.ok === true)).toHaveLength(0);
-    await sendEvent(event, { eventId: 'EvFAIL1', headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_error' } });
+    // Slack signs its retry anew, seconds later (the same signature twice would be a replay, refused)
+    await sendEvent(event, { eventId: 'EvFAIL1', headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_error' }, timestampSec: Math.floor(Date.now() / 1000) + 2 });
     const ok = await h.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === event.ts && c.response.ok === true, 8000);
     expect(JSON.stringify(ok.args.blocks)).toContain('count the new leads');
   });
