@@ -27,14 +27,6 @@ export class ScheduleEngineError extends RoutineBotError {
 export type ScheduleSuccess = Extract<ScheduleResult, { ok: true }>;
 export type ScheduleFailure = Extract<ScheduleResult, { ok: false }>;
 
-// "please", "send it", "run this": chatter around a schedule typed into the schedule field
-const CHATTER_START = /^\s*(?:please\s+)?(?:(?:send|run|post|do|schedule|repeat)\s+(?:it|this|that|the report)\s+)?/i;
-const CHATTER_END = /[\s,.!]*(?:please)?[\s.!]*$/i;
-
-function stripChatter(phrase: string): string {
-  return phrase.replace(CHATTER_START, '').replace(CHATTER_END, '');
-}
-
 function refuse(input: string, refusal: ScheduleRefusal): ScheduleFailure {
   return { input, ok: false, error: { code: refusal.code, message: refusal.message, alternative: refusal.alternative } };
 }
@@ -110,13 +102,12 @@ function describeResolved(input: string, resolved: ResolvedSchedule, options: In
  * pipeline the benchmark compares with cron-parser.
  */
 export function resolveSchedule(phrase: string, options: InterpretOptions): ResolvedSchedule {
-  const text = stripChatter(phrase);
-  const typed = readTypedCron(text);
+  // chatter around a phrase is the grammar's to account for (phrase/filler.ts); a typed cron stands alone
+  const typed = readTypedCron(phrase.trim());
   if (typed) {
     if (!typed.ok) return { ok: false, failure: refuse(phrase, typed.refusal) };
     return resolveCron(phrase, typed.cron, options.timezone, options);
   }
-  // chatter around a phrase is the grammar's to account for (phrase/filler.ts); only a typed cron is cut out of it
   const parsed = parseSchedulePhrase(phrase);
   if (!parsed.ok) return { ok: false, failure: refuse(phrase, parsed.refusal) };
   return resolveParsed(phrase, parsed, options);

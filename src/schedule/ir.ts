@@ -1,6 +1,6 @@
 /**
  * The intermediate form between a phrase and a cron (docs/schedules.md §1): what the person asked for, in their
- * terms, before anyone checks whether one Omni cron can say it. The grammar (phrase.ts) fills it; the emitter
+ * terms, before anyone checks whether one Omni cron can say it. The grammar (phrase/, built in phrase/build-ir.ts) fills it; the emitter
  * (emit.ts) checks expressibility and writes the cron fields.
  */
 

@@ -2,7 +2,7 @@
  * The shared vocabulary of the schedule engine. Two halves meet here:
  *  - the cron half (cron.ts, next-runs.ts, describe.ts, warnings.ts): Omni's six-field dialect, read, validated,
  *    evaluated in a zone and described in words;
- *  - the phrase half (normalise.ts, phrase.ts, emit.ts, find-in-text.ts, interpret.ts): what people type,
+ *  - the phrase half (normalise.ts, phrase/, emit.ts, find-in-text.ts, interpret.ts): what people type,
  *    turned into an intermediate form and then into the canonical cron.
  */
 

@@ -29,15 +29,16 @@ function isJoiner(s: PhraseState, k: number): boolean {
 const family = (k: string) => (k === 'E' ? 'D' : k === 'P' || k === 'N' ? 'T' : k);
 
 /**
- * A list continues when a mark of only days follows a mark of only days ("mon, wed and fri") or a mark of only
- * times follows one of only times ("at 9, 12 and 5"); "weekly on friday" refines its "weekly". "Every day" after
- * days, a second window or a second step never continue anything.
+ * A list continues when a mark of only days follows a mark of only days ("mon, wed and fri"), times follow times
+ * ("at 9, 12 and 5"), months follow months or parts of the day follow parts of the day. Without a comma between them
+ * "weekly on friday" refines its "weekly", and a part of the day goes with a time ("every night at 10"). "Every day"
+ * after days, a second window or a second step never continue anything.
  */
-function continuesList(m: Mark, last: Mark | undefined): boolean {
+function continuesList(m: Mark, last: Mark | undefined, overComma = false): boolean {
   if (!last || last.kinds.length !== 1 || m.kinds.length !== 1) return false;
   const [a, b] = [last.kinds[0], m.kinds[0]];
-  // a part of the day and a time go together either way round ("every night at 10", "at 7 every evening")
-  return (a === 'D' && b === 'D') || (a === 'E' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M') || (a === 'P' && b === 'T') || (a === 'T' && b === 'P');
+  if (a === b && (a === 'D' || a === 'T' || a === 'M' || a === 'P')) return true;
+  return !overComma && ((a === 'E' && b === 'D') || (a === 'P' && b === 'T') || (a === 'T' && b === 'P'));
 }
 
 /** True when mark `m` names a kind the current part already has, other than by continuing a list. */
@@ -77,7 +78,7 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
       // ", every tuesday at 10am": "every" after a comma starts a schedule of its own
       if (cut === undefined && comma !== undefined && s.t.slice(comma, m.start + 1).some((t) => t.kind === 'word' && (t.text === 'every' || t.text === 'each'))) cut = comma;
       // over a comma only true lists go on ("mon, wed", "9, 12"): "at 9am, every evening" names a time again
-      const again = comma !== undefined ? m.kinds.some((k) => k !== 'X' && seen.has(family(k))) && !trueList(m, prev) : namesAgain(m, prev, seen);
+      const again = comma !== undefined ? m.kinds.some((k) => k !== 'X' && seen.has(family(k))) && !continuesList(m, prev, true) : namesAgain(m, prev, seen);
       if (cut === undefined && again) {
         if (comma !== undefined) cut = comma;
         else if (lastComma) {
@@ -109,12 +110,6 @@ export function findParts(s: PhraseState): Array<[number, number]> | null {
   return grouped.length > 1 ? grouped : null;
 }
 
-/** A list that goes on over a comma: days after days, times after times, months after months. */
-function trueList(m: Mark, last: Mark): boolean {
-  if (last.kinds.length !== 1 || m.kinds.length !== 1) return false;
-  const [a, b] = [last.kinds[0], m.kinds[0]];
-  return (a === 'D' && b === 'D') || (a === 'T' && b === 'T') || (a === 'M' && b === 'M') || (a === 'P' && b === 'P');
-}
 
 /** Kinds that people list across "and": days, times, parts of the day, months (never windows, steps, zones or "every day"). */
 const LISTABLE = new Set(['D', 'T', 'M', 'P']);
