@@ -83,8 +83,22 @@ export async function openBudgetBackend(databaseUrl: string, options: { cwd?: st
   };
 }
 
-/** Builds a limiter and waits until its table exists. */
-function ready(build: (cb: (err?: unknown) => void) => RateLimiterAbstract, describe: (err: unknown) => string): Promise<RateLimiterAbstract> {
+/**
+ * Builds a limiter and waits until its table exists. Replicas starting together race on `CREATE TABLE IF NOT
+ * EXISTS`, which Postgres can answer with "type … already exists" (42710) or "relation … already exists" (42P07)
+ * to the loser: the table is there then, so the build is tried again once.
+ */
+async function ready(build: (cb: (err?: unknown) => void) => RateLimiterAbstract, describe: (err: unknown) => string): Promise<RateLimiterAbstract> {
+  try {
+    return await readyOnce(build, describe);
+  } catch (err) {
+    const code = (err as { cause?: { code?: unknown } }).cause?.code;
+    if (code === '42710' || code === '42P07' || code === '23505') return readyOnce(build, describe);
+    throw err;
+  }
+}
+
+function readyOnce(build: (cb: (err?: unknown) => void) => RateLimiterAbstract, describe: (err: unknown) => string): Promise<RateLimiterAbstract> {
   return new Promise((resolve, reject) => {
     let limiter: RateLimiterAbstract | undefined;
     let done: { err?: unknown } | undefined;

@@ -52,9 +52,10 @@ beforeAll(async () => {
   modelRequestsAtStart = h.omni.requests.filter((r) => r.path === '/v1/models').length;
 }, 60_000);
 afterAll(async () => {
+  // (when start-up failed, what did start is still stopped, and the failure is the one reported)
   for (const app of others) await app.stop(5_000);
-  await h.close();
-  await database.drop();
+  if (typeof h !== 'undefined') await h.close();
+  if (typeof database !== 'undefined') await database.drop();
 });
 beforeEach(async () => {
   await settleAll();
