@@ -24,6 +24,7 @@ import { registerListeners } from './slack/listeners/index.js';
 import { runWithRequestContext } from './request-context.js';
 import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
+import { installationFromAuthTest, installationId, servesRequestFrom } from './slack/installation.js';
 import { openOmniBudget } from './omni-budget.js';
 import { openStore } from './store/index.js';
 
@@ -98,7 +99,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // One auth.test at start: it proves the token, and gives the workspace we accept requests from.
   const bootstrapClient = new WebClient(config.slack.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
   const auth = await bootstrapClient.auth.test();
-  const teamId = String(auth.team_id ?? '');
+  const installation = installationFromAuthTest(auth);
+  const teamId = installationId(installation);
   const botUserId = String(auth.user_id ?? '');
   const botId = String(auth.bot_id ?? '');
 
@@ -163,7 +165,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     method: ['GET'],
     handler: (_req: unknown, res: import('node:http').ServerResponse) => {
       res.writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ ok: ready }));
+      // inFlight: accepted work still running (a draining replica shows what it waits for).
+      res.end(JSON.stringify({ ok: ready, inFlight: inFlight.size() }));
     },
   };
   const boltLogger = toBoltLogger(logger.child({ component: 'bolt' }), BOLT_LEVEL[config.logLevel]);
@@ -209,10 +212,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     receiver,
     logger: boltLogger,
     clientOptions,
-    // Requests from any other workspace are refused before a listener runs (Bolt acks them with an empty 200).
+    // Requests from any other workspace (or organization) are refused before a listener runs (Bolt acks them with
+    // an empty 200).
     authorize: async (source) => {
-      if (source.teamId !== teamId) throw new Error('request from a workspace this app is not installed in');
-      return { botToken: config.slack.botToken, botId, botUserId, teamId };
+      if (!servesRequestFrom(installation, source)) throw new Error('request from a workspace this app is not installed in');
+      return {
+        botToken: config.slack.botToken,
+        botId,
+        botUserId,
+        ...(source.teamId ? { teamId: source.teamId } : {}),
+        ...(source.enterpriseId ? { enterpriseId: source.enterpriseId } : {}),
+      };
     },
     extendedErrorHandler: true,
   });

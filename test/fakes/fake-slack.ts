@@ -26,6 +26,8 @@ export interface FakeSlackUser {
   tz?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /** The user's workspace (default: the fake's team). In an organization, users of every workspace share one id space. */
+  teamId?: string;
 }
 
 /** A channel as conversations.info describes it (to a bot with channels:read and groups:read). */
@@ -50,6 +52,12 @@ export interface FakeSlackOptions {
   users?: FakeSlackUser[];
   /** Added to (and overriding by id) the default channel C0001 #general, which the bot is in. */
   channels?: FakeSlackChannel[];
+  /**
+   * The bot token belongs to an organization-wide install on Enterprise Grid: auth.test answers
+   * `is_enterprise_install: true` and the organization's `enterprise_id` (its team_id is then the organization's
+   * id too, as seen in Slack's answers for org-level tokens; the bot does not rely on that).
+   */
+  enterpriseInstall?: { enterpriseId: string };
   /** Trigger lifetime (Slack: 3 s). */
   triggerTtlMs?: number;
   /** The fake's clock, for trigger expiry and timestamps; tests inject one to force expiry deterministically. */
@@ -376,15 +384,27 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const dmChannelOf = (userId: string) => `D${userId.replace(/^[UW]/, '')}`;
 
   const handlers: Record<string, (args: Json) => Json> = {
-    'auth.test': () => ({
-      url: `https://${teamDomain}.slack.com/`,
-      team: 'Acme',
-      user: 'routines',
-      team_id: teamId,
-      user_id: botUserId,
-      bot_id: botId,
-      is_enterprise_install: false,
-    }),
+    'auth.test': () =>
+      options.enterpriseInstall
+        ? {
+            url: `https://${teamDomain}.enterprise.slack.com/`,
+            team: 'Acme Grid',
+            user: 'routines',
+            team_id: options.enterpriseInstall.enterpriseId,
+            user_id: botUserId,
+            bot_id: botId,
+            enterprise_id: options.enterpriseInstall.enterpriseId,
+            is_enterprise_install: true,
+          }
+        : {
+            url: `https://${teamDomain}.slack.com/`,
+            team: 'Acme',
+            user: 'routines',
+            team_id: teamId,
+            user_id: botUserId,
+            bot_id: botId,
+            is_enterprise_install: false,
+          },
 
     'users.info': (args) => {
       const u = userOrThrow(args.user);
@@ -393,7 +413,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return {
         user: {
           id: u.id,
-          team_id: teamId,
+          team_id: u.teamId ?? teamId,
           name: u.name,
           deleted: u.deleted === true,
           real_name: u.realName ?? u.name,

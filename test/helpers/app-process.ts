@@ -174,3 +174,33 @@ export async function startAppProcess(env: Record<string, string>, options: { st
     },
   };
 }
+
+/** How many pieces of accepted work a running process still has (its /healthz says). */
+async function inFlightOf(p: AppProcess): Promise<number> {
+  const body = (await (await fetch(`${p.baseUrl}/healthz`)).json()) as { inFlight?: unknown };
+  return typeof body.inFlight === 'number' ? body.inFlight : 0;
+}
+
+/**
+ * Resolves once every process has had no accepted work running at two looks 50 ms apart (the processes' own
+ * in-flight counts, read through /healthz), or throws after `timeoutMs`.
+ */
+export async function settleProcesses(processes: AppProcess[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietLooks = 0;
+  while (quietLooks < 2) {
+    if (Date.now() > deadline) throw new Error('the processes never settled');
+    const counts = await Promise.all(processes.map(inFlightOf));
+    quietLooks = counts.every((n) => n === 0) ? quietLooks + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Polls `check` every 10 ms until it holds, or throws after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

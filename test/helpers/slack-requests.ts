@@ -98,6 +98,10 @@ export interface Who {
   userId?: string;
   userName?: string;
   apiAppId?: string;
+  /** The request comes from a workspace of this Enterprise Grid organization. */
+  enterpriseId?: string;
+  /** …to an organization-wide install of the app (then interactive payloads carry `team: null`). */
+  orgInstall?: boolean;
 }
 
 function who(o: Who) {
@@ -107,6 +111,18 @@ function who(o: Who) {
     userId: o.userId ?? SLACK_DEFAULTS.userId,
     userName: o.userName ?? SLACK_DEFAULTS.userName,
     apiAppId: o.apiAppId ?? SLACK_DEFAULTS.apiAppId,
+    enterpriseId: o.enterpriseId,
+    orgInstall: o.orgInstall === true,
+  };
+}
+
+/** `team`, `enterprise` and `is_enterprise_install` of an interactive payload, as Slack sends them for `w`. */
+function interactiveOrigin(w: ReturnType<typeof who>) {
+  return {
+    // An org-wide install gets `team: null`; the user's workspace is still in `user.team_id`.
+    team: w.orgInstall ? null : { id: w.teamId, domain: w.teamDomain, ...(w.enterpriseId ? { enterprise_id: w.enterpriseId } : {}) },
+    ...(w.enterpriseId ? { enterprise: { id: w.enterpriseId, name: 'Acme Grid' } } : {}),
+    is_enterprise_install: w.orgInstall,
   };
 }
 
@@ -137,7 +153,6 @@ export interface SlashCommandOptions extends Who {
   channelName?: string;
   triggerId?: string;
   responseUrl?: string;
-  enterpriseId?: string;
 }
 
 /** The form fields of a slash command, in Slack's order (values as Slack sends them: strings). */
@@ -147,7 +162,7 @@ export function slashCommandPayload(o: SlashCommandOptions = {}): SlashCommand {
     token: SLACK_DEFAULTS.verificationToken,
     team_id: w.teamId,
     team_domain: w.teamDomain,
-    ...(o.enterpriseId ? { enterprise_id: o.enterpriseId, enterprise_name: 'Acme Grid' } : {}),
+    ...(w.enterpriseId ? { enterprise_id: w.enterpriseId, enterprise_name: 'Acme Grid' } : {}),
     channel_id: o.channelId ?? SLACK_DEFAULTS.channelId,
     channel_name: o.channelName ?? SLACK_DEFAULTS.channelName,
     user_id: w.userId,
@@ -155,7 +170,7 @@ export function slashCommandPayload(o: SlashCommandOptions = {}): SlashCommand {
     command: o.command ?? '/routine',
     text: o.text ?? '',
     api_app_id: w.apiAppId,
-    is_enterprise_install: 'false',
+    is_enterprise_install: String(w.orgInstall),
     response_url: o.responseUrl ?? `https://hooks.slack.com/commands/${w.teamId}/1/placeholder`,
     trigger_id: o.triggerId ?? placeholderTriggerId(),
   };
@@ -199,10 +214,9 @@ export function messageShortcutPayload(o: MessageShortcutOptions = {}): MessageS
     type: 'message_action',
     token: SLACK_DEFAULTS.verificationToken,
     action_ts: actionTs(),
-    team: { id: w.teamId, domain: w.teamDomain },
+    ...interactiveOrigin(w),
     user: { id: w.userId, name: w.userName, username: w.userName, team_id: w.teamId },
     channel: { id: o.channelId ?? SLACK_DEFAULTS.channelId, name: o.channelName ?? SLACK_DEFAULTS.channelName },
-    is_enterprise_install: false,
     callback_id: o.callbackId ?? 'routine_from_message',
     trigger_id: o.triggerId ?? placeholderTriggerId(),
     response_url: o.responseUrl ?? `https://hooks.slack.com/app/${w.teamId}/1/placeholder`,
@@ -237,9 +251,8 @@ export function globalShortcutPayload(o: GlobalShortcutOptions = {}): GlobalShor
     type: 'shortcut',
     token: SLACK_DEFAULTS.verificationToken,
     action_ts: actionTs(),
-    team: { id: w.teamId, domain: w.teamDomain },
+    ...interactiveOrigin(w),
     user: { id: w.userId, username: w.userName, team_id: w.teamId },
-    is_enterprise_install: false,
     callback_id: o.callbackId ?? 'routine_new',
     trigger_id: o.triggerId ?? placeholderTriggerId(),
   };
@@ -476,9 +489,8 @@ export function blockActionsPayload(o: BlockActionsOptions): BlockAction {
     type: 'block_actions' as const,
     token: SLACK_DEFAULTS.verificationToken,
     api_app_id: w.apiAppId,
-    team: { id: w.teamId, domain: w.teamDomain },
+    ...interactiveOrigin(w),
     user: { id: w.userId, username: w.userName, name: w.userName, team_id: w.teamId },
-    is_enterprise_install: false,
     trigger_id: o.triggerId ?? placeholderTriggerId(),
     actions: o.actions,
   };
@@ -537,9 +549,8 @@ export function blockSuggestionPayload(o: BlockSuggestionOptions): BlockSuggesti
     type: 'block_suggestion',
     token: SLACK_DEFAULTS.verificationToken,
     api_app_id: w.apiAppId,
-    team: { id: w.teamId, domain: w.teamDomain },
+    ...interactiveOrigin(w),
     user: { id: w.userId, name: w.userName, team_id: w.teamId },
-    is_enterprise_install: false,
     action_id: o.actionId,
     block_id: o.blockId,
     value: o.value,
@@ -574,9 +585,8 @@ export function viewSubmissionPayload(o: ViewSubmissionOptions): ViewSubmitActio
     type: 'view_submission',
     token: SLACK_DEFAULTS.verificationToken,
     api_app_id: w.apiAppId,
-    team: { id: w.teamId, domain: w.teamDomain },
+    ...interactiveOrigin(w),
     user: { id: w.userId, name: w.userName, team_id: w.teamId },
-    is_enterprise_install: false,
     trigger_id: o.triggerId ?? placeholderTriggerId(),
     view: o.view,
     response_urls: o.responseUrls ?? [],
@@ -600,9 +610,8 @@ export function viewClosedPayload(o: ViewClosedOptions): ViewClosedAction {
     type: 'view_closed',
     token: SLACK_DEFAULTS.verificationToken,
     api_app_id: w.apiAppId,
-    team: { id: w.teamId, domain: w.teamDomain },
+    ...interactiveOrigin(w),
     user: { id: w.userId, name: w.userName, team_id: w.teamId },
-    is_enterprise_install: false,
     view: o.view,
     is_cleared: o.isCleared === true,
   };
@@ -630,11 +639,12 @@ export function eventCallbackPayload(event: Record<string, unknown>, o: EventCal
   return {
     token: SLACK_DEFAULTS.verificationToken,
     team_id: w.teamId,
+    ...(w.enterpriseId ? { enterprise_id: w.enterpriseId } : {}),
     api_app_id: w.apiAppId,
     type: 'event_callback',
     event_id: o.eventId ?? `Ev${String(eventSeq).padStart(8, '0')}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: w.teamId, user_id: o.botUserId ?? 'UBOT0001', is_bot: true, is_enterprise_install: false }],
+    authorizations: [{ enterprise_id: w.enterpriseId ?? null, team_id: w.teamId, user_id: o.botUserId ?? 'UBOT0001', is_bot: true, is_enterprise_install: w.orgInstall }],
     event,
   };
 }

@@ -4,13 +4,11 @@
  * routine in Omni, whether or not the killed attempt reached Omni. SIGTERM instead lets the create finish first.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { systemClock } from '../../src/clock.js';
-import { openStore } from '../../src/store/index.js';
 import { type AppProcess, type ProcessFakes, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
-import { createTestDatabase } from '../helpers/postgres.js';
+import { buttonValue, formValues, processFlows } from '../helpers/process-flows.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
-import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { action, blockActionsBody, buildViewOutput, readInitialViewState } from '../helpers/slack-requests.js';
 
 const SECTION = 'Crash and restart';
 const ROUTINES = '/v1/ai/routines';
@@ -36,95 +34,14 @@ async function start(): Promise<AppProcess> {
 }
 
 
-function buttonValue(blocks: unknown, actionId: string, near?: string): string | undefined {
-  const values: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'button' && o.action_id === actionId && typeof o.value === 'string') values.push(o.value);
-      else Object.values(o).forEach(walk);
-    }
-  };
-  walk(blocks);
-  return near === undefined ? values[0] : values.find((v) => v === near);
-}
-
-const formValues = (name: string, modelId: string) => ({
-  name: { name_input: stateValue.text(name) },
-  prompt: { prompt_input: stateValue.text(`Weekly churn summary (${name})`) },
-  schedule: { schedule_input: stateValue.text('every monday at 8am') },
-  timezone: { timezone_select: stateValue.externalSelect('Europe/London') },
-  model: { model_select: stateValue.externalSelect(modelId, 'Sales') },
-  delivery: { delivery_radio: stateValue.radio('dm') },
-});
-
-async function openModal(app: AppProcess): Promise<string> {
-  const { slack } = need();
-  const triggerId = slack.issueTriggerId();
-  expect((await app.post(slashCommandBody({ triggerId }))).status).toBe(200);
-  const call = await slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-  expect(call.response.ok).toBe(true);
-  return (call.response.view as { id: string }).id;
-}
-
-/** Submits the view (what it shows, plus `values`); returns once the app acked "Creating…". */
-async function submitView(app: AppProcess, viewId: string, values: Record<string, Record<string, unknown>> = {}): Promise<void> {
-  const { slack } = need();
-  const stored = slack.views.get(viewId);
-  if (!stored) throw new Error(`no view ${viewId}`);
-  const state = { ...readInitialViewState(stored as never), ...values } as never;
-  const res = await app.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state }) }));
-  expect(res.status).toBe(200);
-  expect(JSON.stringify(res.json)).toMatch(/Creating/);
-  slack.applyViewSubmissionAck(viewId, res.text);
-}
-
-/** The DM that tells the user `name` is set up (waits for it). */
-function waitForCreatedDm(name: string, timeoutMs = 15_000) {
-  return need().slack.waitFor('chat.postMessage', (c) => c.status === 200 && String(c.args.text).includes(`*${name}* is set up`), timeoutMs);
-}
-
-async function waitForCreatePost(name: string): Promise<void> {
-  const { omni } = need();
-  const start = Date.now();
-  while (!omni.requests.some((r) => r.method === 'POST' && r.path === ROUTINES && (r.body as { name?: string } | undefined)?.name === name)) {
-    if (Date.now() - start > 10_000) throw new Error('the create never reached the fake Omni');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function readStore() {
-  const store = await openStore(need().databaseUrl, { clock: systemClock });
-  try {
-    return { drafts: await store.listDrafts('U0001'), audit: await store.listAudit({ slackUserId: 'U0001', limit: 50 }) };
-  } finally {
-    await store.close();
-  }
-}
-
-async function openHome(app: AppProcess, eventId: string) {
-  const { slack } = need();
-  const before = slack.callsTo('views.publish').length;
-  const body = JSON.stringify({
-    token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: eventId, event_time: 1,
-    event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' },
-  });
-  expect((await app.post(body, { headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
-  const start = Date.now();
-  while (slack.callsTo('views.publish').length === before) {
-    if (Date.now() - start > 10_000) throw new Error('the Home tab was never published');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const home = slack.homeViews.get('U0001');
-  if (!home) throw new Error('no home view');
-  return home;
-}
-
-function expectNoSecrets(logs: string[]): void {
-  const secrets = need().secrets;
-  expect(logs.filter((l) => secrets.some((s) => l.includes(s)))).toEqual([]);
-}
+const flows = () => processFlows(need());
+const openModal = (app: AppProcess) => flows().openModal(app);
+const submitView = (app: AppProcess, viewId: string, values?: Record<string, Record<string, unknown>>) => flows().submitView(app, viewId, values);
+const waitForCreatedDm = (name: string, timeoutMs?: number) => flows().waitForCreatedDm(name, timeoutMs);
+const openHome = (app: AppProcess, eventId: string) => flows().openHome(app, eventId);
+const expectNoSecrets = (logs: string[]) => flows().expectNoSecrets(logs);
+const waitForCreatePost = (name: string) => flows().waitForCreatePost(name);
+const readStore = () => flows().readStore();
 
 describe('SIGKILL during a create, then a restart on the same database', () => {
   it.each([
@@ -193,55 +110,6 @@ describe('SIGKILL during a create, then a restart on the same database', () => {
       lost: 'nothing',
     });
   }, 60_000);
-});
-
-describe('three replicas on one Postgres: SIGKILL on one during a create (issue 11)', () => {
-  it('leaves the draft on another replica’s Home, and a retry on a third leaves exactly one routine', async () => {
-    // The WAF is on (60 a minute) and so is the shared budget, as in production.
-    fakes = await startProcessFakes({ omni: { rateLimit: { perWindow: 60, windowMs: 60_000 } } });
-    const database = await createTestDatabase();
-    try {
-      fakes.databaseUrl = database.url;
-      Object.assign(fakes.env, { DATABASE_URL: database.url, OMNI_RATE_LIMIT_PER_MINUTE: '60', OMNI_REPLICAS: '3' });
-      const { slack, omni, members, modelId } = fakes;
-      const [a, b, c] = [await start(), await start(), await start()];
-      expect(new Set([a, b, c].map((p) => p!.port)).size).toBe(3);
-
-      const name = 'Killed with its replica';
-      omni.inject({ match: { method: 'POST', path: ROUTINES }, fault: { type: 'delay', ms: 5000 } });
-      const viewId = await openModal(a!);
-      await submitView(a!, viewId, formValues(name, modelId));
-      await waitForCreatePost(name);
-      expect((await a!.stop('SIGKILL')).signal).toBe('SIGKILL');
-      omni.clearFaults();
-
-      const draft = (await readStore()).drafts.find((d) => (d.form as { name?: string }).name === name);
-      expect(draft?.status).toBe('pending');
-      const home = await openHome(b!, 'EvReplicaHome');
-      expect(textOf(home.blocks)).toContain(name);
-      const draftId = buttonValue(home.blocks, 'routine_retry', draft?.id);
-      expect(draftId).toBe(draft?.id);
-
-      const triggerId = slack.issueTriggerId();
-      await c!.post(blockActionsBody({ source: 'view', view: buildViewOutput(home as never), triggerId, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }));
-      const reopened = await slack.waitFor('views.open', (call) => call.args.trigger_id === triggerId);
-      await submitView(c!, (reopened.response.view as { id: string }).id);
-      await waitForCreatedDm(name);
-      expect(omni.routinesOf(members.alice).filter((r) => r.name === name)).toHaveLength(1);
-      expect((await readStore()).drafts.filter((d) => d.id === draftId)).toHaveLength(0);
-      expect(omni.requests.filter((r) => r.status === 429)).toEqual([]);
-      for (const p of [a!, b!, c!]) expectNoSecrets(p.logs);
-      recordReliability({
-        section: 'Replicas',
-        check: 'three bot processes on one Postgres; the one holding a create is SIGKILLed while Omni holds the answer',
-        result: 'the draft (pending) was on another replica’s Home; the retry on a third found the routine the killed attempt created: 1 routine; 0 WAF 429s',
-        lost: 'nothing',
-      });
-    } finally {
-      for (const p of running.splice(0)) await p.stop('SIGKILL');
-      await database.drop();
-    }
-  }, 90_000);
 });
 
 describe('SIGTERM during a create', () => {
