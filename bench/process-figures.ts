@@ -16,7 +16,7 @@ import type { BenchEnv } from './lib/bench-env.js';
 import { type ChildApp, spawnApp } from './lib/child-app.js';
 import { median } from './lib/stats.js';
 
-export const BOT_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+export const BOT_ENTRY = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
 export const BOT_SOURCE_ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const BARE_SOURCE = fileURLToPath(new URL('./bare-bolt-app.ts', import.meta.url));
 /** The bare app compiled like the bot; .mjs because inside node_modules the repo's "type": "module" does not apply. */

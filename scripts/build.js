@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-// The production build, src/ → dist/ (tsconfig.build.json), and the one check of whether dist/ is current.
+// The production build, src/ → dist/ (tsconfig.build.json), then dist/index.js and everything it imports bundled
+// into one file, dist/server.mjs (what `npm start` runs), and the one check of whether dist/ is current.
+//
+// Why a bundle: Node loads an ESM graph of several hundred files (kysely, got, zod, Bolt's CommonJS tree) one file at
+// a time; one file starts in about half the time and holds less memory (docs/performance.md). The CLI keeps running
+// dist/cli.js unbundled (its start-up does not matter). Native and optional modules stay outside the bundle:
+// better-sqlite3 (a native addon, loaded from node_modules) and pg-native (an optional require in pg).
 //
 //   node scripts/build.js           build now (a clean build: dist/ is removed first, so no output of a deleted
 //                                    source file survives)
@@ -48,7 +54,39 @@ function typescriptCompiler() {
   }
 }
 
-/** A clean build. Returns tsc's exit status (0 on success). */
+export const SERVER_BUNDLE = join(DIST, 'server.mjs');
+
+/** Bundles dist/index.js into dist/server.mjs with esbuild (a dev dependency, like TypeScript). Returns 0 on success. */
+function bundleServer(require) {
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    process.stderr.write('Cannot bundle dist/server.mjs: esbuild is not installed. Run `npm ci` (with dev dependencies).\n');
+    return 1;
+  }
+  const result = esbuild.buildSync({
+    entryPoints: [join(DIST, 'index.js')],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Smaller to parse and hold; names are kept so stack traces in logs still say which function failed.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    external: ['better-sqlite3', 'pg-native'],
+    // Bundled CommonJS modules (Bolt, web-api, pg) call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return result.errors.length === 0 ? 0 : 1;
+}
+
+/** A clean build. Returns tsc's (or the bundler's) exit status (0 on success). */
 export function build() {
   const tsc = typescriptCompiler();
   if (tsc === undefined) {
@@ -60,6 +98,8 @@ export function build() {
   rmSync(DIST, { recursive: true, force: true });
   const result = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) return result.status ?? 1;
+  const bundled = bundleServer(createRequire(join(ROOT, 'package.json')));
+  if (bundled !== 0) return bundled;
   writeFileSync(STAMP, `${started.toISOString()}\n`);
   utimesSync(STAMP, started, started);
   return 0;

@@ -178,7 +178,7 @@ ${table}
 ## Slash command → views.open
 
 Time from sending a signed \`/routine\` request to the moment the fake Slack receives the \`views.open\` call that
-uses its trigger id. Bot = \`dist/index.js\` (built from src/), bare = \`bench/bare-bolt-app.ts\` compiled (HTTPReceiver, ack, one-block modal);
+uses its trigger id. Bot = \`dist/server.mjs\` (built from src/ and bundled, what \`npm start\` runs), bare = \`bench/bare-bolt-app.ts\` compiled (HTTPReceiver, ack, one-block modal);
 both run as child processes, the load driver and the fakes in the bench's own process.
 
 | load | app | p50 ms | p90 ms | p99 ms | max ms | commands | failed | CPU ms / command |
@@ -235,8 +235,9 @@ wait on the budget; the number of requests per action does not depend on it.
 | peak RSS during the latency load | ${mib(l.peakRssBytes.ours)} | ${mib(l.peakRssBytes.bare)} | ${formatRatio(l.peakRssBytes.ours / l.peakRssBytes.bare)} |
 | the bot through tsx (development): start-up, idle RSS | ${p.tsx.startupMs.toFixed(0)} ms, ${mib(p.tsx.idleRssBytes)} | | compiled / tsx: ${formatRatio(p.startupMs.ours / p.tsx.startupMs)}, ${formatRatio(p.idleRssBytes.ours / p.tsx.idleRssBytes)} |
 
-Both apps start as compiled JavaScript (\`node dist/index.js\`, what \`npm start\` runs; the bare app transpiled the
-same way) and both call Slack \`auth.test\` before serving. The bot also loads far more code (zod, got, luxon,
+Both apps start as compiled JavaScript: the bot as \`node dist/server.mjs\` (what \`npm start\` runs: the compiled
+entry and its dependencies bundled into one file by scripts/build.js), the bare app transpiled but not bundled, as a
+minimal Bolt app is usually run and both call Slack \`auth.test\` before serving. The bot also loads far more code (zod, got, luxon,
 better-sqlite3 and its own modules) and opens SQLite with its migrations; its idle and loaded RSS carry
 that code, its caches and, under load, the heap growth from its larger views. The last row is the same bot started
 from src/ through tsx's loader (\`npm run dev\`), from tsx's warm cache: what the compiled build saves at start-up and

@@ -63,6 +63,8 @@ export async function openBudgetBackend(databaseUrl: string, options: { cwd?: st
     db = new Database(location.filename);
     db.pragma('busy_timeout = 2000');
     db.pragma('journal_mode = WAL');
+    // As the store's own connection (sqlite-store.ts): durable through a process crash, no fsync per request.
+    db.pragma('synchronous = NORMAL');
   } catch (err) {
     throw new StoreError(`Could not open the database file for the Omni budget (${describeSqliteError(err)}).`, { cause: err });
   }

@@ -1,5 +1,5 @@
 /**
- * The real process entry, compiled (`node dist/index.js`, what `npm start` runs; jest's global setup builds dist/ when
+ * The real process entry, compiled (`node dist/server.mjs`, what `npm start` runs; jest's global setup builds dist/ when
  * src/ changed) as a child process, against the fake Slack Web API and
  * the fake Omni running in the test process, so tests can SIGKILL or SIGTERM it mid-request and start it again on
  * the same database. Its log lines (JSON on stderr) are captured for assertions.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FakeOmni, type FakeOmniOptions, startFakeOmni } from '../fakes/fake-omni.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/fake-slack.js';
 import { type AppResponse, type PostToAppOptions, postToApp } from './slack-requests.js';
 
 export const PROCESS_SIGNING_SECRET = 'process-signing-secret-7c41e0';
@@ -31,8 +31,8 @@ export interface ProcessFakes {
 }
 
 /** The two fakes, seeded like the in-process harness (alice and bob, a Sales model), and a temp database path. */
-export async function startProcessFakes(options: { omni?: FakeOmniOptions } = {}): Promise<ProcessFakes> {
-  const slack = await startFakeSlack();
+export async function startProcessFakes(options: { omni?: FakeOmniOptions; slack?: FakeSlackOptions } = {}): Promise<ProcessFakes> {
+  const slack = await startFakeSlack(options.slack);
   const omni = await startFakeOmni({ rateLimit: false, ...options.omni });
   const alice = omni.addMember({ email: 'alice@example.com', displayName: 'Alice Adams' });
   const bob = omni.addMember({ email: 'bob@example.com', displayName: 'Bob Brown' });
@@ -82,7 +82,7 @@ export interface AppProcess {
 }
 
 /** The compiled process entry: what `npm start` runs. */
-export const COMPILED_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+export const COMPILED_ENTRY = fileURLToPath(new URL('../../dist/server.mjs', import.meta.url));
 
 /**
  * Starts the compiled entry with `env` (plus PATH and TZ only) and waits for its "is running" line to learn the port.

@@ -1,5 +1,5 @@
 /**
- * The production entry is compiled JavaScript: `npm start` runs `node dist/index.js` (no TypeScript loader), which
+ * The production entry is compiled JavaScript: `npm start` runs `node dist/server.mjs` (the compiled entry bundled; no TypeScript loader), which
  * names every missing variable in one message, and with a full environment starts and answers /healthz.
  */
 import { execFile } from 'node:child_process';
@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:net';
+import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode.js';
 import { type AppProcess, COMPILED_ENTRY, type ProcessFakes, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
+import { slashCommandPayload } from '../helpers/slack-requests.js';
 
 const run = promisify(execFile);
 const REQUIRED = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'OMNI_BASE_URL', 'OMNI_API_KEY'];
@@ -17,8 +20,12 @@ let fakes: ProcessFakes | undefined;
 let app: AppProcess | undefined;
 const dirs: string[] = [];
 
+let socket: FakeSocketMode | undefined;
+
 afterEach(async () => {
   await app?.stop('SIGKILL');
+  await socket?.close();
+  socket = undefined;
   app = undefined;
   await fakes?.close();
   fakes = undefined;
@@ -31,7 +38,7 @@ describe('the compiled entry (what npm start runs)', () => {
       scripts: Record<string, string>;
       dependencies: Record<string, string>;
     };
-    expect(pkg.scripts.start).toBe('node dist/index.js');
+    expect(pkg.scripts.start).toBe('node dist/server.mjs');
     expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
     const bin = readFileSync(new URL('../../bin/routine-bot.js', import.meta.url), 'utf8');
     expect(bin).toContain("import('../dist/cli.js')");
@@ -56,5 +63,24 @@ describe('the compiled entry (what npm start runs)', () => {
     const res = await fetch(`${app.baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(app.child.spawnargs).toEqual([process.execPath, COMPILED_ENTRY]);
+  });
+
+  // The bundle carries Bolt's Socket Mode client (and its WebSocket and undici code), which no HTTP test loads.
+  it('runs in Socket Mode: connects with the app-level token and opens the modal for a command sent on the socket', async () => {
+    const appToken = 'xapp-1-A0001-1-bundletesttoken';
+    socket = await startFakeSocketMode();
+    const ws = socket;
+    fakes = await startProcessFakes({ slack: { appToken, socketModeUrl: () => ws.issueUrl() } });
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    app = await startAppProcess({ ...fakes.env, SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: '', PORT: String(port) });
+    await ws.waitForConnections(1);
+    const triggerId = fakes.slack.issueTriggerId();
+    const ack = await ws.send('slash_commands', slashCommandPayload({ triggerId }));
+    expect(ack.envelope_id).toBeDefined();
+    const opened = await fakes.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 10_000);
+    expect(opened.response.ok).toBe(true);
   });
 });
