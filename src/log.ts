@@ -1,9 +1,11 @@
 /**
  * Structured logs: one JSON object a line on stderr (or a sink the caller passes, which tests use to capture every
- * line). Every line goes through `redact`, which replaces each configured secret value and anything shaped like
- * a Slack token, an Omni key or a bearer header, so a secret cannot reach a log even through a library's message.
+ * line). Every line goes through the redactor (redact.ts), which replaces each configured secret value and anything
+ * shaped like a Slack token, an Omni key or a bearer header, so a secret cannot reach a log even through a library's
+ * message.
  */
 import type { LogLevelName } from './config.js';
+import { createRedactor } from './redact.js';
 import { currentRequestContext } from './request-context.js';
 
 export interface Logger {
@@ -16,26 +18,9 @@ export interface Logger {
 
 const ORDER: Record<LogLevelName, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const TOKEN_PATTERNS: RegExp[] = [
-  /xox[abposr]-[A-Za-z0-9-]+/g, // Slack bot/user/app tokens
-  /xapp-[A-Za-z0-9-]+/g,
-  /omni_(?:osk|pat)_[A-Za-z0-9]+/g, // Omni organization keys and personal tokens
-  /(Bearer\s+)[^\s"',]+/gi,
-];
-
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const exact = [...new Set(secrets.filter((s) => s.length >= 6))].sort((a, b) => b.length - a.length);
-  return (text: string) => {
-    let out = text;
-    for (const s of exact) out = out.split(s).join('[redacted]');
-    for (const re of TOKEN_PATTERNS) out = out.replace(re, (_m, prefix?: string) => (typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]'));
-    return out;
-  };
-}
-
 function errorFields(err: unknown): Record<string, unknown> {
   if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
+    const code = 'code' in err ? err.code : undefined;
     return { name: err.name, message: err.message, ...(code !== undefined ? { code } : {}) };
   }
   return { message: String(err) };

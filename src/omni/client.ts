@@ -1,19 +1,21 @@
 /**
- * The Omni REST client: one got instance (prefixUrl, bearer key, JSON, timeout, got's own retry off), every
- * answer parsed with zod, every failure turned into an OmniApiError by a `beforeError` hook, and every request
- * paying one token of the process-wide rate budget. Retries are ours and explicit:
- *  - idempotent requests (GET, PUT, PATCH, DELETE) retry on WAF throttling, 5xx, timeouts and network errors;
- *  - POSTs (create, run now) retry only what cannot have reached Omni's application (WAF 429s, refused
- *    connections). After an ambiguous create failure we look for the routine before sending again (never after
- *    a timeout: the first request may still be running at Omni).
+ * The Omni client: one method per endpoint the bot uses. Every answer is parsed with zod, every failure is an
+ * OmniApiError, and every request pays one token of the process-wide rate budget. The parts live beside it:
+ *  - http.ts: the got instance, one attempt, and the conversion of got's errors (the key never leaves it);
+ *  - retry-policy.ts: which failures are sent again and after how long;
+ *  - paging.ts: the one loop every list follows;
+ *  - create-recovery.ts: a create that may or may not have happened is looked up before it is sent again.
  * @see docs/omni-api.md (§1.4 rate limit and retries, §2 routines, §8 how the bot uses Omni)
  */
-import got, { type Got, type RequestError } from 'got';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import { OmniApiError, readOmniMessage, resolveOmniReason, type OmniOperation } from './errors.js';
+import { createWithRecovery, findJustCreated, RECOVERY_PAGE_SIZE } from './create-recovery.js';
+import { OmniApiError } from './errors.js';
+import { buildQuery, createOmniHttp, type RequestSpec } from './http.js';
+import { collectPages, nextCursor, nextStartIndex } from './paging.js';
 import type { RateBudget } from './rate-budget.js';
+import { createRetryRunner, DEFAULT_RETRY, type OmniRetryPolicy } from './retry-policy.js';
 import {
   CreatedSchema,
   DeletedSchema,
@@ -22,29 +24,17 @@ import {
   RoutineListSchema,
   RoutineSchema,
   RoutineUpdateBodySchema,
-  hasMorePages,
   ScimGroupListSchema,
   ScimUserListSchema,
   TopicListSchema,
   TriggeredSchema,
   WhoamiSchema,
   ApiSpecSchema,
-  type OmniGroup,
   type OmniModel,
   type OmniTopic,
   type OmniUser,
-  type Routine,
-  type RoutineCreateBody,
 } from './schemas.js';
-import { isSameRoutine } from './same-routine.js';
 import type { OmniClient } from './types.js';
-
-export interface OmniRetryPolicy {
-  /** Retries after the first attempt. */
-  limit: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 export interface OmniClientOptions {
   /** The address users log in with, e.g. https://acme.omniapp.co (no /api). */
@@ -66,150 +56,30 @@ export interface OmniClientOptions {
   random?: () => number;
 }
 
-/**
- * Three retries cover a WAF minute with Omni's recommended backoff; more would keep a Slack user waiting for
- * nothing. The 5-second floor for WAF throttling without Retry-After follows docs/omni-api.md §1.4.
- */
-export const DEFAULT_RETRY: OmniRetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
-const WAF_FLOOR_MS = 5000;
-/** A routine found by the post-failure lookup must have been created this recently (by our clock). */
-const RECOVERY_WINDOW_MS = 10 * 60_000;
-const RECOVERY_PAGE_SIZE = 50;
-const MAX_PAGES = 100;
-/** Errors that mean the connection never carried the request, so even a POST is safe to send again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-interface RequestSpec<S extends z.ZodType> {
-  operation: OmniOperation;
-  method: HttpMethod;
-  /** Below /api, no leading slash; path segments already encoded. */
-  path: string;
-  /** Pre-encoded query string (without '?'), so SCIM filters keep %20 rather than '+'. */
-  query?: string;
-  json?: unknown;
-  schema: S;
-  /** The Omni membership the request acts for: its per-user share of the budget. */
-  user?: string;
-}
-
-interface GotContext {
-  operation?: OmniOperation;
-  path?: string;
-}
-
 export function createOmniClient(options: OmniClientOptions): OmniClient {
   const clock = options.clock ?? systemClock;
-  const retry = options.retry ?? DEFAULT_RETRY;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
   const maxWaitMs = options.maxWaitMs ?? 30_000;
   const recoveryDelayMs = options.recoveryDelayMs ?? 2000;
   const { budget, logger } = options;
-  const redact = createKeyRedactor(options.apiKey);
   const now = () => clock().getTime();
 
-  const http: Got = got.extend({
-    prefixUrl: `${options.baseUrl.replace(/\/+$/, '')}/api/`,
-    headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json', 'user-agent': 'omni-routine-bot' },
-    responseType: 'text',
-    timeout: { request: options.timeoutMs ?? 10_000 },
-    retry: { limit: 0 },
-    followRedirect: false,
-    hooks: { beforeError: [(error) => convertGotError(error, redact)] },
+  const sendOnce = createOmniHttp({
+    baseUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    budget,
+    logger,
+    now,
+    timeoutMs: options.timeoutMs ?? 10_000,
   });
-
-  /** One attempt: a token, one HTTP exchange, a parsed body. Throws only OmniApiError. */
-  async function sendOnce<S extends z.ZodType>(spec: RequestSpec<S>, deadline: number, attempt: number): Promise<z.output<S>> {
-    const where = { method: spec.method, path: `/${spec.path}` };
-    try {
-      await budget.acquire(deadline, spec.user);
-    } catch (err) {
-      if (err instanceof OmniApiError) throw err.withChanges(where);
-      throw err;
-    }
-    const started = now();
-    let body: string;
-    try {
-      const response = await http(spec.query ? `${spec.path}?${spec.query}` : spec.path, {
-        method: spec.method,
-        ...(spec.json !== undefined ? { json: spec.json } : {}),
-        context: { operation: spec.operation, path: where.path } satisfies GotContext,
-      });
-      body = response.body;
-    } catch (err) {
-      const error = err instanceof OmniApiError ? err : sanitizeUnknownError(err, where);
-      logger.warn('omni request failed', {
-        ...where,
-        attempt,
-        status: error.status,
-        kind: error.kind,
-        reason: error.reason,
-        ms: now() - started,
-      });
-      throw error;
-    }
-    logger.debug('omni request', { ...where, attempt, ms: now() - started });
-    let data: unknown;
-    try {
-      data = body.trim() === '' ? {} : JSON.parse(body);
-    } catch {
-      throw new OmniApiError({ ...where, kind: 'invalid_response', reason: 'unexpected_response', omniMessage: 'not JSON' });
-    }
-    const parsed = spec.schema.safeParse(data);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.slice(0, 5).map((i) => i.path.join('.') || '(root)');
-      throw new OmniApiError({
-        ...where,
-        kind: 'invalid_response',
-        reason: 'unexpected_response',
-        omniMessage: `unexpected fields: ${[...new Set(fields)].join(', ')}`,
-      });
-    }
-    return parsed.data as z.output<S>;
-  }
-
-  function isRetryable(err: OmniApiError, idempotent: boolean): boolean {
-    if (err.kind === 'rate_limited') return true; // the WAF blocks before the app: nothing was acted on
-    if (err.kind === 'http' && err.status === 429 && err.reason === 'rate_limited') return true;
-    if (err.kind === 'network') return idempotent || !err.maybeActedOn;
-    if (err.kind === 'timeout') return idempotent;
-    if (err.kind === 'http' && err.status !== undefined && err.status >= 500) return idempotent;
-    return false;
-  }
-
-  function computeDelay(err: OmniApiError, retryNumber: number): number {
-    if (err.retryAfterSeconds !== undefined) return Math.min(err.retryAfterSeconds * 1000, retry.maxDelayMs);
-    const exponential = retry.baseDelayMs * 2 ** (retryNumber - 1);
-    const jittered = exponential * (0.5 + 0.5 * random()); // spread callers that failed together
-    const floored = err.wafThrottled ? Math.max(jittered, WAF_FLOOR_MS) : jittered;
-    return Math.round(Math.min(floored, retry.maxDelayMs));
-  }
-
-  /**
-   * Runs `attemptOnce` until it succeeds, fails for good, runs out of retries, or the next wait would pass the
-   * deadline. `attemptOnce` may turn an error into a result (DELETE's 404 on a retry).
-   */
-  async function withRetries<T>(
-    idempotent: boolean,
-    deadline: number,
-    attemptOnce: (attempt: number) => Promise<T>,
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await attemptOnce(attempt);
-      } catch (err) {
-        if (!(err instanceof OmniApiError) || attempt > retry.limit || !isRetryable(err, idempotent)) throw err;
-        const delay = computeDelay(err, attempt);
-        // Other callers share the key's WAF bucket: stop them too rather than let them hammer it.
-        if (err.wafThrottled) budget.pauseUntil(now() + delay);
-        if (now() + delay > deadline) throw err;
-        logger.info('omni retry', { method: err.method, path: err.path, attempt, delayMs: delay, kind: err.kind, status: err.status });
-        await sleep(delay);
-      }
-    }
-  }
+  const withRetries = createRetryRunner({
+    policy: options.retry ?? DEFAULT_RETRY,
+    budget,
+    logger,
+    now,
+    sleep,
+    random: options.random ?? Math.random,
+  });
 
   function request<S extends z.ZodType>(spec: RequestSpec<S>, deadline = now() + maxWaitMs): Promise<z.output<S>> {
     const idempotent = spec.method !== 'POST';
@@ -237,11 +107,8 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
     return page;
   }
 
-  async function listModels(params: Record<string, string>): Promise<OmniModel[]> {
-    const all: OmniModel[] = [];
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
+  function listModels(params: Record<string, string>): Promise<OmniModel[]> {
+    return collectPages(async (cursor: string | undefined) => {
       const result = await request({
         operation: 'listModels',
         method: 'GET',
@@ -249,27 +116,8 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         query: buildQuery({ ...params, pageSize: 100, cursor }),
         schema: ModelListSchema,
       });
-      all.push(...result.records);
-      const next = result.pageInfo.nextCursor;
-      if (!hasMorePages(result.pageInfo) || !next || seen.has(next)) break;
-      seen.add(next);
-      cursor = next;
-    }
-    return all;
-  }
-
-  /** After an ambiguous create: the routine we just sent, if Omni has it. */
-  async function findJustCreated(userId: string, body: RoutineCreateBody, deadline: number): Promise<Routine | undefined> {
-    const page = await listRoutines(userId, { pageSize: RECOVERY_PAGE_SIZE }, deadline);
-    const since = now() - RECOVERY_WINDOW_MS;
-    const matches = page.records.filter((r) => {
-      const created = Date.parse(r.createdAt);
-      return (
-        Number.isFinite(created) && created >= since && isSameRoutine(r, body)
-      );
+      return { records: result.records, next: nextCursor(result.pageInfo) };
     });
-    matches.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-    return matches[0];
   }
 
   return {
@@ -277,20 +125,16 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
 
     listRoutines: (userId, opts) => listRoutines(userId, opts),
 
-    async listAllRoutines(userId, opts = {}) {
+    listAllRoutines(userId, opts = {}) {
       const max = opts.max ?? 1000;
-      const all: Routine[] = [];
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      while (all.length < max) {
-        const page = await listRoutines(userId, { pageSize: Math.min(100, max - all.length), ...(cursor ? { cursor } : {}) });
-        all.push(...page.records);
-        const next = page.pageInfo.nextCursor;
-        if (!hasMorePages(page.pageInfo) || !next || seen.has(next)) break;
-        seen.add(next);
-        cursor = next;
-      }
-      return all.slice(0, max);
+      // Pages are bounded too: each brings records, so `max` pages reach `max` records even when Omni pages smaller.
+      return collectPages(
+        async (cursor: string | undefined, collected) => {
+          const page = await listRoutines(userId, { pageSize: Math.min(100, max - collected), ...(cursor ? { cursor } : {}) });
+          return { records: page.records, next: nextCursor(page.pageInfo) };
+        },
+        { maxRecords: max, maxPages: max },
+      );
     },
 
     getRoutine: (userId, routineId) =>
@@ -307,44 +151,20 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       const checked = RoutineCreateBodySchema.safeParse(input);
       if (!checked.success) throw invalidInput(where, checked.error);
       const body = checked.data;
-      const deadline = now() + maxWaitMs;
-      const spec = { operation: 'createRoutine' as const, method: 'POST' as const, path: routinesPath(), user: userId, query: userQuery(userId), json: body, schema: CreatedSchema };
-      let ambiguous: OmniApiError | undefined;
-      // At most two sends that may reach Omni's application: the first, and one more only after a lookup
-      // proved the first did not create anything.
-      for (let send = 1; send <= 2; send += 1) {
-        try {
-          const created = await request(spec, deadline);
-          return { id: created.id, recovered: false };
-        } catch (err) {
-          if (!(err instanceof OmniApiError) || !err.maybeActedOn) throw err;
-          ambiguous = err;
-        }
-        if (ambiguous.kind === 'timeout' && recoveryDelayMs > 0) await sleep(recoveryDelayMs);
-        let found: Routine | undefined;
-        try {
-          found = await findJustCreated(userId, body, Math.max(deadline, now() + maxWaitMs));
-        } catch (lookupError) {
-          logger.warn('omni create: lookup after an ambiguous failure failed', {
-            ...where,
-            reason: lookupError instanceof OmniApiError ? lookupError.reason : 'unknown',
-          });
-          break; // cannot know: never send again blind
-        }
-        if (found) {
-          logger.info('omni create: recovered a routine created by an attempt that seemed to fail', { ...where, routineId: found.id });
-          return { id: found.id, recovered: true };
-        }
-        // A timed-out request may still be queued at Omni and create the routine later, after our look-up: only
-        // a failure that ended the exchange (reset, 5xx) is safe to send again. The caller's retry looks again.
-        if (send === 2 || now() >= deadline || ambiguous.kind === 'timeout') break;
-        logger.info('omni create: not created by the failed attempt; sending once more', { ...where, kind: ambiguous.kind });
-      }
-      const last = ambiguous ?? new OmniApiError({ ...where, kind: 'network', reason: 'ambiguous', maybeActedOn: true });
-      throw last.withChanges({
-        reason: 'ambiguous',
-        maybeActedOn: true,
-        message: `Omni did not confirm the routine was created, and it could not be found afterwards; it may or may not exist (${last.message})`,
+      const query = userQuery(userId);
+      return createWithRecovery({
+        where,
+        send: (deadline) =>
+          request({ operation: 'createRoutine', method: 'POST', path: routinesPath(), user: userId, query, json: body, schema: CreatedSchema }, deadline),
+        lookUp: async (deadline) => {
+          const page = await listRoutines(userId, { pageSize: RECOVERY_PAGE_SIZE }, deadline);
+          return findJustCreated(page.records, body, now());
+        },
+        logger,
+        now,
+        sleep,
+        maxWaitMs,
+        recoveryDelayMs,
       });
     },
 
@@ -454,44 +274,19 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       );
     },
 
-    async listGroups() {
-      const all: OmniGroup[] = [];
-      let startIndex = 1;
-      for (let page = 0; page < MAX_PAGES; page += 1) {
+    listGroups: () =>
+      collectPages(async (startIndex: number | undefined) => {
+        const from = startIndex ?? 1;
         const result = await request({
           operation: 'listGroups',
           method: 'GET',
           path: 'scim/v2/groups',
-          query: buildQuery({ startIndex, count: 100 }),
+          query: buildQuery({ startIndex: from, count: 100 }),
           schema: ScimGroupListSchema,
         });
-        all.push(...result.Resources);
-        const total = result.totalResults ?? all.length;
-        if (result.Resources.length === 0 || all.length >= total) break;
-        startIndex += result.Resources.length;
-      }
-      return all;
-    },
+        return { records: result.Resources, next: nextStartIndex(from, result.Resources.length, result.totalResults) };
+      }),
   };
-}
-
-/**
- * Removes the key (and anything shaped like an Omni key) from text Omni sent back. Not the log redactor: its
- * bearer pattern would also eat Omni's own "Bearer <token>" wording.
- */
-function createKeyRedactor(apiKey: string): (text: string) => string {
-  return (text) => {
-    const exact = apiKey.length >= 6 ? text.split(apiKey).join('[redacted]') : text;
-    return exact.replace(/omni_(?:osk|pat)_[A-Za-z0-9]+/g, '[redacted]');
-  };
-}
-
-/** `a=1&b=x%20y`: encodeURIComponent throughout, undefined values left out. */
-function buildQuery(params: Record<string, string | number | undefined>): string {
-  return Object.entries(params)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
 }
 
 function invalidInput(where: { method: string; path: string }, error: z.ZodError): OmniApiError {
@@ -502,67 +297,4 @@ function invalidInput(where: { method: string; path: string }, error: z.ZodError
     reason: 'invalid_request',
     omniMessage: `invalid ${fields.join(', ')}`,
   });
-}
-
-/** Anything got threw without passing through the hook (it should not happen): keep only the code. */
-function sanitizeUnknownError(err: unknown, where: { method: string; path: string }): OmniApiError {
-  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-  return new OmniApiError({ ...where, kind: 'network', reason: 'unavailable', networkCode: code, maybeActedOn: where.method !== 'GET' });
-}
-
-function readHeader(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * The `beforeError` hook: a got error (which holds the request options, headers included) becomes an
- * OmniApiError holding plain facts only, with no `cause`. Total: it must never throw, or got would wrap the
- * failure in a new RequestError carrying the options again.
- */
-function convertGotError(error: RequestError, redact: (text: string) => string): OmniApiError {
-  try {
-    const options = error.options;
-    const context = (options?.context ?? {}) as GotContext;
-    const method = String(options?.method ?? 'GET').toUpperCase();
-    const path = context.path ?? '-';
-    const operation = context.operation;
-    const response = error.response;
-    if (response && typeof response.statusCode === 'number') {
-      const status = response.statusCode;
-      const headers = response.headers as Record<string, string | string[] | undefined>;
-      const wafThrottled = status === 429 && readHeader(headers, 'x-omni-waf-action') !== undefined;
-      const retryAfterRaw = readHeader(headers, 'retry-after');
-      const retryAfter = retryAfterRaw !== undefined && /^\d+$/.test(retryAfterRaw.trim()) ? Number(retryAfterRaw) : undefined;
-      const rawMessage = readOmniMessage(typeof response.body === 'string' ? response.body : undefined);
-      const omniMessage = rawMessage === undefined ? undefined : redact(rawMessage);
-      return new OmniApiError({
-        kind: wafThrottled ? 'rate_limited' : 'http',
-        reason: resolveOmniReason({ status, operation, message: omniMessage, wafThrottled }),
-        status,
-        method,
-        path,
-        omniMessage,
-        wafThrottled,
-        retryAfterSeconds: retryAfter,
-        maybeActedOn: method !== 'GET' && status >= 500,
-        networkCode: undefined,
-      });
-    }
-    const code = typeof error.code === 'string' ? error.code : undefined;
-    if (error.name === 'TimeoutError' || code === 'ETIMEDOUT') {
-      return new OmniApiError({ kind: 'timeout', reason: 'unavailable', method, path, networkCode: code, maybeActedOn: method !== 'GET' });
-    }
-    const notSent = code !== undefined && NOT_SENT_CODES.has(code);
-    return new OmniApiError({
-      kind: 'network',
-      reason: 'unavailable',
-      method,
-      path,
-      networkCode: code,
-      maybeActedOn: method !== 'GET' && !notSent,
-    });
-  } catch {
-    return new OmniApiError({ kind: 'network', reason: 'unavailable', method: '-', path: '-', maybeActedOn: true });
-  }
 }

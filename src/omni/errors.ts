@@ -124,10 +124,7 @@ export class OmniApiError extends RoutineBotError {
   }
 }
 
-export function isOmniApiError(err: unknown): err is OmniApiError {
-  return err instanceof OmniApiError;
-}
-
+/** Every kind has its wording: without a default, a new kind fails to compile here until it has one. */
 function buildOmniErrorMessage(init: OmniApiErrorInit): string {
   const where = `${init.method} ${init.path}`;
   switch (init.kind) {
@@ -141,7 +138,8 @@ function buildOmniErrorMessage(init: OmniApiErrorInit): string {
       return `Omni answered ${where} with an unexpected shape${init.omniMessage ? `: ${init.omniMessage}` : ''}`;
     case 'invalid_input':
       return `Not sent to Omni (${where}): ${init.omniMessage ?? 'invalid request'}`;
-    default:
+    case 'http':
+    case 'rate_limited':
       return `Omni answered ${init.status ?? '?'} to ${where}${init.omniMessage ? `: ${init.omniMessage}` : ''}`;
   }
 }

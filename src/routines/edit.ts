@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { OmniApiError } from '../omni/errors.js';
 import type { InstanceApi } from '../omni/instance-api.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
@@ -303,13 +304,13 @@ export function createEditUseCases(ctx: EditContext) {
       await store.deleteDraft(draftId);
       return { kind: 'saved', routine: ctx.view(updated), changed: read.changed };
     } catch (err) {
-      const e = err as { status?: number; omniMessage?: string };
+      const omniError = err instanceof OmniApiError ? err : undefined;
       logger.warn('omni edit failed', { err, slackUserId });
       if (membershipId) ctx.forgetList(membershipId);
       await ctx.forgetStaleIdentity(err, slackUserId);
       return await fail(describeFailure(err), {
-        ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
-        ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
+        ...(omniError?.status !== undefined ? { omniStatus: omniError.status } : {}),
+        ...(omniError?.omniMessage !== undefined ? { omniMessage: omniError.omniMessage } : {}),
       });
     }
   }

@@ -1,17 +1,30 @@
 /**
  * Every failure a user can meet, in plain words. Omni errors arrive as OmniApiError with a `reason`; this is the
- * one place that words them, so no stack trace, raw body or status line ever reaches Slack.
+ * one place that words them, so no stack trace, raw body or status line ever reaches Slack. Both tables are
+ * exhaustive: a new Omni reason does not compile until it has its words here.
  */
+import { OmniApiError, type OmniErrorReason } from '../omni/errors.js';
 import type { UserFacingFailure } from './types.js';
 
-interface ReasonedError {
-  code?: unknown;
-  reason?: unknown;
-  omniMessage?: unknown;
-  retryAfterSeconds?: unknown;
+interface Words {
+  message: string;
+  retryable: boolean;
 }
 
-const WORDS: Record<string, { message: string; retryable: boolean }> = {
+/** Failures the bot finds itself, from what Omni answered rather than from an error. */
+export type BotFailureCode =
+  | 'run_paused'
+  | 'run_disabled'
+  | 'cannot_pause'
+  | 'pause_ignored'
+  | 'resume_ignored'
+  | 'resume_disabled'
+  | 'member_gone'
+  | 'run_ambiguous';
+
+export type FailureCode = OmniErrorReason | BotFailureCode;
+
+const OMNI_WORDS: Record<OmniErrorReason, Words> = {
   not_enabled: {
     message:
       'AI routines are not turned on for your Omni organization (or your Omni role cannot use AI). Ask your Omni admin to enable AI routines and AI query generation.',
@@ -38,8 +51,6 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
       "Omni can't run this routine as it is set up: its model, branch or owner may no longer be accessible. Its schedule is unchanged. Edit the routine, or ask your Omni admin about access.",
     retryable: false,
   },
-  run_paused: { message: 'This routine is paused in Omni, so it cannot run. Resume it first.', retryable: false },
-  run_disabled: { message: 'Omni has disabled this routine, so it cannot run. Open it in Omni to see why.', retryable: false },
   not_supported: {
     message:
       "This Omni instance doesn't offer that through its API (HTTP 405), so nothing was changed. Do it in Omni instead. (Admins: `npx routine-bot doctor` shows what the instance offers.)",
@@ -51,6 +62,29 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
       "The bot is set up with a personal Omni API key, but it needs an organization API key to act for each person. Ask the admin who runs this bot to set OMNI_API_KEY to an Omni organization key (`npx routine-bot doctor` checks it).",
     retryable: false,
   },
+  invalid_request: { message: 'Omni rejected the routine', retryable: true },
+  unauthorized: {
+    message: "The bot's Omni API key was refused. Ask the admin who runs this bot to check OMNI_API_KEY (npx routine-bot doctor).",
+    retryable: false,
+  },
+  rate_limited: { message: 'Omni is handling too many requests right now. Try again in a minute.', retryable: true },
+  busy: { message: 'Omni is busy right now. Try again in a minute.', retryable: true },
+  unavailable: { message: "Omni couldn't be reached or had a problem. Nothing was lost: try again in a moment.", retryable: true },
+  member_not_found: {
+    message:
+      "Omni doesn't know the account the bot mapped you to any more (it may have been removed). I've forgotten the mapping: try again, and if it still fails ask your Omni admin to check your account.",
+    retryable: true,
+  },
+  unexpected_response: { message: "Omni answered in a way the bot didn't expect. Nothing was lost: try again in a moment.", retryable: true },
+  ambiguous: {
+    message: "Omni didn't confirm whether the routine was created. Try again: the bot checks Omni first, so it won't be created twice.",
+    retryable: true,
+  },
+};
+
+const BOT_WORDS: Record<BotFailureCode, Words> = {
+  run_paused: { message: 'This routine is paused in Omni, so it cannot run. Resume it first.', retryable: false },
+  run_disabled: { message: 'Omni has disabled this routine, so it cannot run. Open it in Omni to see why.', retryable: false },
   cannot_pause: {
     message: "This Omni instance has no way to pause or resume routines through its API, so nothing was changed. Do it in Omni instead.",
     retryable: false,
@@ -72,58 +106,47 @@ const WORDS: Record<string, { message: string; retryable: boolean }> = {
       "Omni no longer knows the account the bot had for you, and looking you up again found the same one. Ask your Omni admin to check your Omni account.",
     retryable: false,
   },
-  invalid_request: { message: 'Omni rejected the routine', retryable: true },
-  unauthorized: {
-    message: "The bot's Omni API key was refused. Ask the admin who runs this bot to check OMNI_API_KEY (npx routine-bot doctor).",
-    retryable: false,
-  },
-  rate_limited: { message: 'Omni is handling too many requests right now. Try again in a minute.', retryable: true },
-  busy: { message: 'Omni is busy right now. Try again in a minute.', retryable: true },
-  unavailable: { message: "Omni couldn't be reached or had a problem. Nothing was lost: try again in a moment.", retryable: true },
-  member_not_found: {
-    message:
-      "Omni doesn't know the account the bot mapped you to any more (it may have been removed). I've forgotten the mapping: try again, and if it still fails ask your Omni admin to check your account.",
-    retryable: true,
-  },
-  unexpected_response: { message: "Omni answered in a way the bot didn't expect. Nothing was lost: try again in a moment.", retryable: true },
   run_ambiguous: {
     message: "Omni didn't confirm the run started: it may be running now. Check the routine's last run before pressing Run now again.",
-    retryable: true,
-  },
-  ambiguous: {
-    message: "Omni didn't confirm whether the routine was created. Try again: the bot checks Omni first, so it won't be created twice.",
     retryable: true,
   },
 };
 
 /** Omni's own text is shown only for validation errors, where it tells the user what to change. */
-function cleanOmniMessage(text: unknown): string | undefined {
-  if (typeof text !== 'string') return undefined;
+function cleanOmniMessage(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
   const oneLine = text.replace(/\s+/g, ' ').trim().replace(/^Bad Request:\s*/i, '');
   return oneLine.length > 0 ? oneLine.slice(0, 300) : undefined;
 }
 
+const UNEXPECTED: UserFacingFailure = {
+  code: 'unexpected',
+  message: 'Something went wrong on our side. Nothing was lost: try again in a moment.',
+  retryable: true,
+};
+
 export function describeFailure(err: unknown): UserFacingFailure {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as ReasonedError;
-  if (e.code === 'routine_bot_omni_api_error' && typeof e.reason === 'string') {
-    const words = WORDS[e.reason];
-    if (words) {
-      if (e.reason === 'invalid_request') {
-        const detail = cleanOmniMessage(e.omniMessage);
-        return { code: e.reason, message: detail ? `Omni rejected the routine: ${detail}` : `${words.message}.`, retryable: true };
-      }
-      // Omni's own words help where the cause is specific to this routine or this moment.
-      if (e.reason === 'cannot_run' || e.reason === 'limit_unclear') {
-        const detail = cleanOmniMessage(e.omniMessage);
-        return { code: e.reason, message: detail ? `${words.message} Omni said: “${detail}”` : words.message, retryable: words.retryable };
-      }
-      return { code: e.reason, ...words };
+  if (!(err instanceof OmniApiError)) return { ...UNEXPECTED };
+  const { reason } = err;
+  const words = OMNI_WORDS[reason];
+  switch (reason) {
+    case 'invalid_request': {
+      const detail = cleanOmniMessage(err.omniMessage);
+      return { code: reason, message: detail ? `Omni rejected the routine: ${detail}` : `${words.message}.`, retryable: true };
     }
+    // Omni's own words help where the cause is specific to this routine or this moment.
+    case 'cannot_run':
+    case 'limit_unclear': {
+      const detail = cleanOmniMessage(err.omniMessage);
+      return { code: reason, message: detail ? `${words.message} Omni said: “${detail}”` : words.message, retryable: words.retryable };
+    }
+    default:
+      return { code: reason, ...words };
   }
-  return { code: 'unexpected', message: 'Something went wrong on our side. Nothing was lost: try again in a moment.', retryable: true };
 }
 
-export function failureOf(code: keyof typeof WORDS): UserFacingFailure {
-  const words = WORDS[code];
-  return { code, message: words?.message ?? 'Something went wrong.', retryable: words?.retryable ?? true };
+const WORDS: Record<FailureCode, Words> = { ...OMNI_WORDS, ...BOT_WORDS };
+
+export function failureOf(code: FailureCode): UserFacingFailure {
+  return { code, ...WORDS[code] };
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { StoreError } from './errors.js';
-import { createPool, describePostgresError } from './postgres/postgres-store.js';
+import { createPool, describePostgresError, postgresErrorCode } from './postgres/postgres-store.js';
 import { describeSqliteError } from './sqlite/sqlite-store.js';
 
 export const BUDGET_TABLE = 'routine_bot_omni_budget';
@@ -85,6 +85,9 @@ export async function openBudgetBackend(databaseUrl: string, options: { cwd?: st
   };
 }
 
+/** The SQLSTATEs of losing the race below: duplicate type (42710), duplicate table (42P07), unique violation (23505). */
+const ALREADY_EXISTS = new Set(['42710', '42P07', '23505']);
+
 /**
  * Builds a limiter and waits until its table exists. Replicas starting together race on `CREATE TABLE IF NOT
  * EXISTS`, which Postgres can answer with "type … already exists" (42710) or "relation … already exists" (42P07)
@@ -94,8 +97,8 @@ async function ready(build: (cb: (err?: unknown) => void) => RateLimiterAbstract
   try {
     return await readyOnce(build, describe);
   } catch (err) {
-    const code = (err as { cause?: { code?: unknown } }).cause?.code;
-    if (code === '42710' || code === '42P07' || code === '23505') return readyOnce(build, describe);
+    const code = err instanceof StoreError ? postgresErrorCode(err.cause) : undefined;
+    if (code !== undefined && ALREADY_EXISTS.has(code)) return readyOnce(build, describe);
     throw err;
   }
 }

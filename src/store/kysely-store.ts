@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js';
 import { isRoutineBotError } from '../errors.js';
 import { StoreError } from './errors.js';
 import { appliedMigrations } from './migration.js';
-import { serializeAuditRequest } from './redact-request.js';
+import { serializeAuditRequest } from '../redact.js';
 import type { AuditLogTable, DatabaseSchema, DraftsTable, IdentitiesTable } from './schema.js';
 import type { AuditEntry, Draft, IdentityOverride, Store, StoredIdentity } from './types.js';
 import type { Selectable } from 'kysely';

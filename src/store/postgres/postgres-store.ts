@@ -77,13 +77,22 @@ export async function openPostgresStore(connectionString: string, options: Postg
   });
 }
 
+/**
+ * The SQLSTATE (or socket code) of a driver error. Duck-typed, like describePostgresError: errors from Node's
+ * sockets may come from another realm (instanceof Error fails there).
+ */
+export function postgresErrorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
 /** A driver error in words: the SQLSTATE or socket code and pg's message, which never holds the connection string. */
 export function describePostgresError(err: unknown): string {
   // Duck-typed: errors from Node's sockets may come from another realm (instanceof Error fails there).
-  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
-    const { code, message, errors } = err as { code?: unknown; message: string; errors?: unknown };
-    const text = message || (Array.isArray(errors) ? errors.map((e: unknown) => describePostgresError(e)).join('; ') : 'unknown error');
-    return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
+  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string') {
+    const errors = 'errors' in err ? err.errors : undefined;
+    const text = err.message || (Array.isArray(errors) ? errors.map((e: unknown) => describePostgresError(e)).join('; ') : 'unknown error');
+    const code = postgresErrorCode(err);
+    return code !== undefined && !text.includes(code) ? `${code}: ${text}` : text;
   }
   return String(err);
 }

@@ -125,7 +125,9 @@ async function beginImmediate(raw: Database.Database, busyTimeoutMs: number): Pr
         raw.exec('BEGIN IMMEDIATE');
         return;
       } catch (err) {
-        if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+        // By code, not `instanceof Database.SqliteError` (nor Error): the native addon keeps the error class of the
+        // first copy of better-sqlite3 that loaded it, from another realm when jest loads it again per test file.
+        if (!isSqliteBusy(err) || Date.now() >= deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
@@ -134,9 +136,14 @@ async function beginImmediate(raw: Database.Database, busyTimeoutMs: number): Pr
   }
 }
 
+function isSqliteBusy(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 'SQLITE_BUSY';
+}
+
 export function describeSqliteError(err: unknown): string {
   if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
+    // SQLite's own code (SqliteError), or the system's when the file or its folder cannot be opened.
+    const code = 'code' in err ? err.code : undefined;
     return typeof code === 'string' ? `${code}: ${err.message}` : err.message;
   }
   return String(err);

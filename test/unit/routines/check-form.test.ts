@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkRoutineForm, isAllowedEmailDomain, readEmailList } from '../../../src/routines/check-form.js';
-import { describeFailure } from '../../../src/routines/failures.js';
 import { EMPTY_FORM, type RoutineForm } from '../../../src/routines/types.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -85,16 +84,5 @@ describe('email helpers', () => {
     expect(isAllowedEmailDomain('a@evilacme.com', ['acme.com'])).toBe(false);
     expect(isAllowedEmailDomain('a@acme.com.evil.io', ['acme.com'])).toBe(false);
     expect(isAllowedEmailDomain('a@anything.io', [])).toBe(true);
-  });
-});
-
-describe('describeFailure', () => {
-  it('words Omni reasons plainly and never shows raw bodies', () => {
-    const limit = describeFailure({ code: 'routine_bot_omni_api_error', reason: 'routine_limit', status: 429 });
-    expect(limit.message).toMatch(/maximum number of active routines/);
-    const invalid = describeFailure({ code: 'routine_bot_omni_api_error', reason: 'invalid_request', omniMessage: 'Bad Request: prompt: Required' });
-    expect(invalid.message).toBe('Omni rejected the routine: prompt: Required');
-    const unknown = describeFailure(new Error('ECONNRESET {"detail":"x"} at foo.ts:12'));
-    expect(unknown.message).not.toMatch(/ECONNRESET|detail|foo\.ts/);
   });
 });
