@@ -6,7 +6,8 @@
 import { IANAZone } from 'luxon';
 import { interpretSchedule } from '../schedule/index.js';
 import type { ScheduleResult } from '../schedule/types.js';
-import type { FormErrors, RoutineForm } from './types.js';
+import { MAX_RECIPIENTS, type RoutineForm, routineFormSchema } from './form.js';
+import type { FormErrors } from './types.js';
 
 export interface RoutinePolicy {
   defaultTimezone: string;
@@ -15,12 +16,18 @@ export interface RoutinePolicy {
   allowedEmailDomains: readonly string[];
 }
 
-export const LIMITS = { name: 255, prompt: 3000, description: 1000, recipients: 100 } as const;
-
+/**
+ * A form that passed the checks, as the use cases take it: only checkRoutineForm makes one, so a submission is
+ * checked once, before the ack, and what was checked is what is sent.
+ */
+declare const checkedBrand: unique symbol;
 export type CheckedForm = {
   ok: true;
+  /** The form as checked. */
+  form: RoutineForm;
   schedule: Extract<ScheduleResult, { ok: true }>;
   typedEmails: string[];
+  readonly [checkedBrand]: true;
 };
 
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
@@ -74,31 +81,42 @@ export function previewSchedule(form: RoutineForm, policy: RoutinePolicy, now: D
   });
 }
 
+/** The first problem the schema finds in each field, keyed like the form. */
+function fieldProblems(form: RoutineForm): FormErrors {
+  const parsed = routineFormSchema.safeParse(form);
+  const problems: FormErrors = {};
+  if (parsed.success) return problems;
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0];
+    if (typeof field === 'string' && field in routineFormSchema.shape) problems[field as keyof RoutineForm] ??= issue.message;
+  }
+  return problems;
+}
+
+/** The fields checked on their own, in the order their errors are listed (and so shown). */
+const OWN_FIELDS = ['name', 'prompt', 'description', 'timezone', 'modelId'] as const;
+
 export function checkRoutineForm(
   form: RoutineForm,
   policy: RoutinePolicy,
   now: Date,
 ): CheckedForm | { ok: false; errors: FormErrors } {
+  const problems = fieldProblems(form);
   const errors: FormErrors = {};
-  // A blank name is fine: the bot names the routine from the prompt (completeForm) before it goes to Omni.
-  if (form.name.length > LIMITS.name) errors.name = `Keep the name under ${LIMITS.name} characters.`;
-  if (form.prompt.trim() === '') errors.prompt = 'Tell the Omni Agent what to do on each run.';
-  else if (form.prompt.length > LIMITS.prompt) errors.prompt = `Keep the prompt under ${LIMITS.prompt} characters.`;
-  if (form.description.length > LIMITS.description) errors.description = `Keep the description under ${LIMITS.description} characters.`;
-  if (form.timezone !== '' && !IANAZone.isValidZone(form.timezone)) errors.timezone = 'Pick a time zone from the list.';
-  if (form.modelId.trim() === '') errors.modelId = 'Pick the Omni model the routine should query.';
+  for (const field of OWN_FIELDS) if (problems[field]) errors[field] = problems[field];
 
   let schedule: CheckedForm['schedule'] | undefined;
-  const preview = previewSchedule(form, policy, now);
-  if (preview === null) errors.schedule = 'Say when it should run, e.g. "every weekday at 9am".';
-  else if (!preview.ok) {
+  const preview = problems.schedule ? undefined : previewSchedule(form, policy, now);
+  if (problems.schedule) errors.schedule = problems.schedule;
+  else if (preview === null) errors.schedule = 'Say when it should run, e.g. "every weekday at 9am".';
+  else if (preview && !preview.ok) {
     // Some reasons end in "for example:" and lead straight into the alternative.
     const message = preview.error.message.trim();
     errors.schedule = message.endsWith(':') ? `${message} ${preview.error.alternative}` : `${message} Try: ${preview.error.alternative}`;
   }
   else schedule = preview;
 
-  const typedEmails = form.delivery === 'email' ? readEmailList(form.emails) : [];
+  const typedEmails = form.delivery === 'email' && !problems.emails ? readEmailList(form.emails) : [];
   if (form.delivery === 'channel') {
     if (!form.channelId) errors.channelId = 'Pick the channel to post in.';
     else if (isDirectMessageId(form.channelId)) errors.channelId = DM_AS_CHANNEL;
@@ -108,14 +126,15 @@ export function checkRoutineForm(
     const invalid = typedEmails.filter((e) => !isValidEmail(e));
     const outside = typedEmails.filter((e) => isValidEmail(e) && !isAllowedEmailDomain(e, policy.allowedEmailDomains));
     const total = new Set([...typedEmails.map((e) => e.toLowerCase()), ...form.recipientUserIds]).size;
-    if (invalid.length > 0) errors.emails = `Not an email address: ${invalid.slice(0, 3).join(', ')}${invalid.length > 3 ? '…' : ''}`;
+    if (problems.emails) errors.emails = problems.emails;
+    else if (invalid.length > 0) errors.emails = `Not an email address: ${invalid.slice(0, 3).join(', ')}${invalid.length > 3 ? '…' : ''}`;
     else if (outside.length > 0)
       errors.emails = `Routines may only email ${policy.allowedEmailDomains.join(', ')} addresses: ${outside.slice(0, 3).join(', ')}${outside.length > 3 ? '…' : ''} cannot receive it.`;
     if (form.recipientUserIds.some((id) => !SLACK_USER_ID.test(id))) errors.recipients = 'Pick people from the list.';
     else if (total === 0) errors.recipients = 'Add at least one person here, or type an address under Other email addresses: one of the two is needed.';
-    else if (total > LIMITS.recipients) errors.recipients = `Omni sends to at most ${LIMITS.recipients} recipients; you chose ${total}.`;
+    else if (total > MAX_RECIPIENTS) errors.recipients = `Omni sends to at most ${MAX_RECIPIENTS} recipients; you chose ${total}.`;
   }
 
   if (Object.keys(errors).length > 0 || !schedule) return { ok: false, errors };
-  return { ok: true, schedule, typedEmails };
+  return { ok: true, form, schedule, typedEmails } as CheckedForm;
 }

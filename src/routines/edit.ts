@@ -15,11 +15,16 @@ import type { InstanceApi } from '../omni/instance-api.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
 import { interpretSchedule } from '../schedule/interpret.js';
-import { type RoutinePolicy, checkRoutineForm } from './check-form.js';
-import { describeFailure } from './failures.js';
+import { type CheckedForm, type RoutinePolicy, checkRoutineForm } from './check-form.js';
+import { type EditDraftInfo, toStoredDraft } from './drafts.js';
+import { describeFailure, failureOf } from './failures.js';
+import type { RoutineForm } from './form.js';
 import { checkDeliveryOffered } from './instance-checks.js';
-import type { IdentityPort, OmniRoutineRecord, RoutinesOmniPort, RoutinesStorePort } from './ports.js';
-import type { FormErrors, RoutineForm, RoutineView, UserFacingFailure } from './types.js';
+import type { RoutineListCache } from './list-cache.js';
+import type { OmniRoutineRecord, RoutinesOmniPort, RoutinesStorePort, SlackPeoplePort } from './ports.js';
+import { type RequestField, formFields, requiredFields, resolveDestination } from './request.js';
+import type { Requester } from './requester.js';
+import type { FormErrors, RoutineView, UserFacingFailure } from './types.js';
 
 /** The parts of a routine the form edits, each compared as a whole. */
 export const EDIT_FIELDS = ['name', 'prompt', 'schedule', 'timezone', 'model', 'topic', 'branch', 'delivery', 'description'] as const;
@@ -32,7 +37,7 @@ export interface EditBase {
 }
 
 /** Each field: the update body's field (as the instance's spec names it), its form error key, and its label. */
-const FIELD: Record<EditField, { api: string; formKey: keyof FormErrors; label: string }> = {
+const FIELD: Record<EditField, { api: RequestField | 'destination'; formKey: keyof FormErrors; label: string }> = {
   name: { api: 'name', formKey: 'name', label: 'Name' },
   prompt: { api: 'prompt', formKey: 'prompt', label: 'Prompt' },
   schedule: { api: 'schedule', formKey: 'schedule', label: 'Schedule' },
@@ -145,12 +150,19 @@ export function checkEditable(changed: readonly EditField[], api: InstanceApi): 
   return Object.keys(errors).length > 0 ? errors : null;
 }
 
+/** A submitted edit that passed the checks: the checked form, and which fields it changes. */
+export interface ReadEdit {
+  ok: true;
+  checked: CheckedForm;
+  changed: EditField[];
+}
+
 /** What a submitted edit form changed, or its field errors (the same checks as create, plus what the instance can change). */
 export function readEdit(
   form: RoutineForm,
   base: EditBase,
   context: { policy: RoutinePolicy; now: Date; api: InstanceApi },
-): { ok: true; changed: EditField[]; cron: string; timezone: string; typedEmails: string[] } | { ok: false; errors: FormErrors } {
+): ReadEdit | { ok: false; errors: FormErrors } {
   const checked = checkRoutineForm(form, context.policy, context.now);
   const offered = checkDeliveryOffered(form, context.api.destinations);
   if (!checked.ok) return { ok: false, errors: { ...checked.errors, ...offered } };
@@ -158,7 +170,7 @@ export function readEdit(
   // An untouched Slack delivery on an email-only instance is the routine's own: not the user's to fix here.
   const errors = { ...(changed.includes('delivery') ? offered : null), ...checkEditable(changed, context.api) };
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, changed, cron: checked.schedule.cron, timezone: checked.schedule.timezone, typedEmails: checked.typedEmails };
+  return { ok: true, checked, changed };
 }
 
 // ---- the use case -----------------------------------------------------------------------------------------------
@@ -170,70 +182,61 @@ export type LoadEditOutcome =
 export type EditOutcome =
   | { kind: 'saved'; routine: RoutineView; changed: EditField[] }
   | { kind: 'unchanged'; routine: RoutineView }
-  | { kind: 'invalid'; errors: FormErrors }
   | { kind: 'conflict'; changedInOmni: EditField[]; draftId: string }
   | { kind: 'failed'; failure: UserFacingFailure; draftId: string };
 
-/** An edit kept as a draft: the form plus which routine and which base it was made against. */
-export interface EditDraftInfo {
-  routineId: string;
-  base: EditBase;
-}
-
 export interface EditContext {
   omni: Pick<RoutinesOmniPort, 'getRoutine' | 'updateRoutine'>;
-  identity: IdentityPort;
-  identityFailure: (outcome: Extract<Awaited<ReturnType<IdentityPort['resolveIdentity']>>, { ok: false }>) => UserFacingFailure;
-  store: RoutinesStorePort;
+  requester: Requester;
+  people: SlackPeoplePort;
+  store: Pick<RoutinesStorePort, 'saveDraft' | 'deleteDraft' | 'appendAudit'>;
   clock: Clock;
   logger: Logger;
   policy: RoutinePolicy;
   instanceApi: { current(): InstanceApi };
+  lists: RoutineListCache;
   isOwnRoutine(membershipId: string, routineId: string): Promise<boolean>;
-  recipientEmails(form: RoutineForm, typed: string[]): Promise<{ ok: true; emails: string[] } | { ok: false; failure: UserFacingFailure }>;
   view(record: OmniRoutineRecord): RoutineView;
-  forgetList(membershipId: string): void;
-  forgetStaleIdentity(err: unknown, slackUserId: string): Promise<void>;
 }
 
-const NOT_YOURS: UserFacingFailure = { code: 'not_yours', message: "That routine isn't one of yours (or it was deleted), so I can't change it.", retryable: false };
-
 export function createEditUseCases(ctx: EditContext) {
-  const { omni, identity, store, clock, logger, policy } = ctx;
+  const { omni, requester, store, clock, logger, policy, lists } = ctx;
+  const NOT_YOURS = failureOf('not_yours');
+  // Our change (or one that may have happened): the cached list goes; nobody waits for the other replicas to hear.
+  const forgetList = (membershipId: string) => void lists.invalidate(membershipId);
 
   /** The routine as Omni holds it now, and the form filled from it. */
   async function loadRoutineForEdit(input: { slackUserId: string; teamId?: string; routineId: string }): Promise<LoadEditOutcome> {
-    const who = await identity.resolveIdentity(input.slackUserId, input.teamId);
-    if (!who.ok) return { ok: false, failure: ctx.identityFailure(who) };
+    const who = await requester.resolve(input.slackUserId, input.teamId);
+    if (!who.ok) return { ok: false, failure: requester.failure(who) };
     try {
       if (!(await ctx.isOwnRoutine(who.membershipId, input.routineId))) return { ok: false, failure: NOT_YOURS };
       const record = await omni.getRoutine(who.membershipId, input.routineId);
       return { ok: true, filled: fillEditForm(record, { slackUserId: input.slackUserId, policy, now: clock() }), routine: ctx.view(record) };
     } catch (err) {
       logger.warn('omni get for edit failed', { err });
-      await ctx.forgetStaleIdentity(err, input.slackUserId);
+      await requester.forgetIfStale(err, input.slackUserId);
       return { ok: false, failure: describeFailure(err) };
     }
   }
 
   /**
-   * Saves an edit: reads the routine by id, refuses to overwrite a change made in Omni since the form opened (the
-   * user sees what changed and can reapply), sends only the changed fields (plus those the instance's update
-   * requires, from the fresh read), and keeps the draft with Try again when Omni fails. Audited.
+   * Saves an edit checked by readEdit: reads the routine by id, refuses to overwrite a change made in Omni since the
+   * form opened (the user sees what changed and can reapply), sends only the changed fields (plus those the
+   * instance's update requires, from the fresh read), and keeps the draft with Try again when Omni fails. Audited.
    */
   async function saveRoutineEdit(input: {
     slackUserId: string;
     teamId?: string;
     routineId: string;
-    form: RoutineForm;
+    read: ReadEdit;
     base: EditBase;
     draftId?: string;
   }): Promise<EditOutcome> {
-    const { slackUserId, routineId, form, base } = input;
+    const { slackUserId, routineId, read, base } = input;
+    const { form } = read.checked;
     const api = ctx.instanceApi.current();
-    const read = readEdit(form, base, { policy, now: clock(), api });
-    if (!read.ok) return { kind: 'invalid', errors: read.errors };
-    const draftForm = { ...form, edit: { routineId, base } satisfies EditDraftInfo };
+    const draftForm = toStoredDraft(form, { routineId, base } satisfies EditDraftInfo);
     const draftId = await store.saveDraft({ ...(input.draftId ? { id: input.draftId } : {}), slackUserId, form: draftForm, status: 'pending' });
     let membershipId: string | undefined;
     let sent: Record<string, unknown> | undefined;
@@ -254,8 +257,8 @@ export function createEditUseCases(ctx: EditContext) {
       return { kind: 'failed' as const, failure, draftId };
     };
     try {
-      const who = await identity.resolveIdentity(slackUserId, input.teamId);
-      if (!who.ok) return await fail(ctx.identityFailure(who));
+      const who = await requester.resolve(slackUserId, input.teamId);
+      if (!who.ok) return await fail(requester.failure(who));
       membershipId = who.membershipId;
       if (!(await ctx.isOwnRoutine(who.membershipId, routineId))) return await fail(NOT_YOURS);
       const fresh = await omni.getRoutine(who.membershipId, routineId);
@@ -272,42 +275,28 @@ export function createEditUseCases(ctx: EditContext) {
         return { kind: 'unchanged', routine: ctx.view(fresh) };
       }
       if (!api.edit) return await fail({ code: 'not_supported', message: "This Omni instance doesn't offer changing routines through its API. Change it in Omni.", retryable: false });
-      const body: Record<string, unknown> = {};
-      // What the instance's update requires, as Omni holds it now (never from a cache).
-      for (const field of api.edit.required) {
-        const value = (fresh as unknown as Record<string, unknown>)[field];
-        if (field !== 'isActive' && value !== undefined && value !== null && value !== '') body[field] = value;
-      }
+      const body = requiredFields(api.edit.required, fresh);
+      const values = formFields(read.checked);
       for (const field of read.changed) {
-        if (field === 'name') body.name = form.name.trim();
-        else if (field === 'prompt') body.prompt = form.prompt.trim();
-        else if (field === 'schedule') body.schedule = read.cron;
-        else if (field === 'timezone') body.timezone = read.timezone;
-        else if (field === 'model') body.modelId = form.modelId;
-        else if (field === 'topic') body.topicName = form.topicName ?? null;
-        else if (field === 'branch') body.branchId = form.branchId ?? null;
-        else if (field === 'description') body.description = form.description.trim() || null;
-        else if (field === 'delivery') {
-          if (form.delivery === 'channel') body.destination = { type: 'slack', slackRecipientType: 'channel', recipientId: form.channelId ?? '' };
-          else if (form.delivery === 'dm') body.destination = { type: 'slack', slackRecipientType: 'users', recipientId: slackUserId };
-          else {
-            const emails = await ctx.recipientEmails(form, read.typedEmails);
-            if (!emails.ok) return await fail(emails.failure);
-            body.destination = { type: 'email', recipientEmails: emails.emails };
-          }
+        const { api: key } = FIELD[field];
+        if (key !== 'destination') body[key] = values[key];
+        else {
+          const destination = await resolveDestination({ people: ctx.people, allowedEmailDomains: policy.allowedEmailDomains }, slackUserId, read.checked);
+          if (!destination.ok) return await fail(destination.failure);
+          body.destination = destination.destination;
         }
       }
       sent = body;
       const updated = await omni.updateRoutine(who.membershipId, routineId, body, api.edit.method);
-      ctx.forgetList(who.membershipId);
+      forgetList(who.membershipId);
       await audit('ok', { omniStatus: 200 });
       await store.deleteDraft(draftId);
       return { kind: 'saved', routine: ctx.view(updated), changed: read.changed };
     } catch (err) {
       const omniError = err instanceof OmniApiError ? err : undefined;
       logger.warn('omni edit failed', { err, slackUserId });
-      if (membershipId) ctx.forgetList(membershipId);
-      await ctx.forgetStaleIdentity(err, slackUserId);
+      if (membershipId) forgetList(membershipId);
+      await requester.forgetIfStale(err, slackUserId);
       return await fail(describeFailure(err), {
         ...(omniError?.status !== undefined ? { omniStatus: omniError.status } : {}),
         ...(omniError?.omniMessage !== undefined ? { omniMessage: omniError.omniMessage } : {}),
@@ -316,13 +305,6 @@ export function createEditUseCases(ctx: EditContext) {
   }
 
   return { loadRoutineForEdit, saveRoutineEdit };
-}
-
-/** The edit a draft holds, if it is an edit draft. */
-export function readEditDraft(form: unknown): EditDraftInfo | undefined {
-  const edit = (form as { edit?: unknown } | null)?.edit as Partial<EditDraftInfo> | undefined;
-  if (!edit || typeof edit.routineId !== 'string' || typeof edit.base?.updatedAt !== 'string' || typeof edit.base.fields !== 'object') return undefined;
-  return { routineId: edit.routineId, base: { updatedAt: edit.base.updatedAt, fields: edit.base.fields ?? {} } };
 }
 
 const FORM_PARTS: Record<EditField, ReadonlyArray<keyof RoutineForm>> = {

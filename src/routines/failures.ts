@@ -101,6 +101,7 @@ const BOT_WORDS: Record<BotFailureCode, Words> = {
     message: "Omni itself disabled this routine, so resuming it from Slack would not help. Open it in Omni to see why and fix it there.",
     retryable: false,
   },
+  not_yours: { message: "That routine isn't one of yours (or it was deleted), so I can't change it.", retryable: false },
   member_gone: {
     message:
       "Omni no longer knows the account the bot had for you, and looking you up again found the same one. Ask your Omni admin to check your Omni account.",

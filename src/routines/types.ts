@@ -3,44 +3,11 @@
  * and the domain (which checks, creates and manages routines in Omni). No Slack and no HTTP types here.
  */
 import type { ScheduleResult } from '../schedule/types.js';
+import type { RoutineForm } from './form.js';
 
-export type DeliveryKind = 'channel' | 'dm' | 'email';
-
-/** What the user filled in the routine modal, as plain values (field names match the modal's block ids). */
-export interface RoutineForm {
-  name: string;
-  prompt: string;
-  schedule: string;
-  /** IANA zone; empty when the user has not chosen one yet. */
-  timezone: string;
-  modelId: string;
-  /** Shown next to the id so a reopened draft can label its selections without calling Omni. */
-  modelName?: string;
-  topicName?: string;
-  branchId?: string;
-  branchName?: string;
-  delivery: DeliveryKind;
-  /** Slack channel id, for delivery 'channel'. */
-  channelId?: string;
-  /** Slack user ids whose emails receive the routine, for delivery 'email'. */
-  recipientUserIds: string[];
-  /** Extra email addresses as typed (comma, space or newline separated), for delivery 'email'. */
-  emails: string;
-  description: string;
-}
-
-export const EMPTY_FORM: RoutineForm = {
-  name: '',
-  prompt: '',
-  schedule: '',
-  timezone: '',
-  modelId: '',
-  // A DM to the requester: nobody else sees answers drawn from their Omni access unless they choose so.
-  delivery: 'dm',
-  recipientUserIds: [],
-  emails: '',
-  description: '',
-};
+// The form is defined by its schema (form.ts); these names stay here, beside the rest of the vocabulary.
+export type { DeliveryKind, RoutineForm } from './form.js';
+export { EMPTY_FORM } from './form.js';
 
 /** Field-level problems, keyed like the form (and so like the modal's block ids). */
 export type FormErrors = Partial<Record<keyof RoutineForm | 'recipients', string>>;

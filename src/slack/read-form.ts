@@ -1,8 +1,11 @@
 /**
  * view.state.values → RoutineForm. Slack sends only the inputs present in the view; anything missing or of an
- * unexpected shape reads as empty, never throws (the view state of a submission can be forged).
+ * unexpected shape reads as empty, never throws (the view state of a submission can be forged). Lengths are the
+ * submit check's business (the form's schema): text is kept up to a bound far above any field's limit, so an
+ * over-long value is refused with the field's own words rather than cut; only the schedule, which the modal caps
+ * and a typed sentence never exceeds, is cut to its max length.
  */
-import type { DeliveryKind, RoutineForm } from '../routines/types.js';
+import { DELIVERY_KINDS, type DeliveryKind, FORM_MAX_LENGTH, type RoutineForm } from '../routines/form.js';
 import { ACTION_ID, INPUT_BLOCK_ID } from './ids.js';
 
 type StateValue = {
@@ -13,13 +16,15 @@ type StateValue = {
 };
 export type ViewStateValues = Record<string, Record<string, StateValue | undefined> | undefined>;
 
-const str = (v: unknown, max = 10_000): string => (typeof v === 'string' ? v.slice(0, max) : '');
+/** Bounds of what a forged view state can make the bot carry: far above the form's limits. */
+const MAX_READ_TEXT = 10_000;
+const MAX_READ_USERS = 1000;
+
+const str = (v: unknown, max = MAX_READ_TEXT): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
 function field(values: ViewStateValues, key: keyof typeof INPUT_BLOCK_ID): StateValue | undefined {
   return values[INPUT_BLOCK_ID[key]]?.[ACTION_ID[key]];
 }
-
-const DELIVERIES: readonly DeliveryKind[] = ['channel', 'dm', 'email'];
 
 export function readRoutineForm(values: ViewStateValues | undefined, fallback: Partial<RoutineForm> = {}): RoutineForm {
   const v = values ?? {};
@@ -27,17 +32,17 @@ export function readRoutineForm(values: ViewStateValues | undefined, fallback: P
   const topic = field(v, 'topic')?.selected_option;
   const branch = field(v, 'branch')?.selected_option;
   const deliveryRaw = str(field(v, 'delivery')?.selected_option?.value);
-  const delivery = DELIVERIES.includes(deliveryRaw as DeliveryKind) ? (deliveryRaw as DeliveryKind) : (fallback.delivery ?? 'dm');
+  const delivery = (DELIVERY_KINDS as readonly string[]).includes(deliveryRaw) ? (deliveryRaw as DeliveryKind) : (fallback.delivery ?? 'dm');
   const users = field(v, 'recipients')?.selected_users;
   const channel = str(field(v, 'channel')?.selected_conversation) || fallback.channelId;
   const form: RoutineForm = {
     name: str(field(v, 'name')?.value),
     prompt: str(field(v, 'prompt')?.value),
-    schedule: str(field(v, 'schedule')?.value, 500),
+    schedule: str(field(v, 'schedule')?.value, FORM_MAX_LENGTH.schedule),
     timezone: str(field(v, 'timezone')?.selected_option?.value) || (fallback.timezone ?? ''),
     modelId: str(model?.value) || (fallback.modelId ?? ''),
     delivery,
-    recipientUserIds: Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string').slice(0, 1000) : [],
+    recipientUserIds: Array.isArray(users) ? users.filter((u): u is string => typeof u === 'string').slice(0, MAX_READ_USERS) : [],
     emails: str(field(v, 'emails')?.value),
     description: str(field(v, 'description')?.value),
   };

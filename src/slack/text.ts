@@ -10,6 +10,7 @@
  * so user text in mrkdwn goes through `escapeForMrkdwn` and into an object built by `buildUserMrkdwn` (verbatim).
  * Slash command text arrives escaped (manifest `should_escape: true`): read it with `slackMarkupToPlainText`.
  */
+import { FORM_MAX_LENGTH } from '../routines/form.js';
 
 /** The three characters Slack reserves in mrkdwn, and nothing else (Slack's own escaping rule). */
 const MRKDWN_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
@@ -336,9 +337,6 @@ function renderAttachment(att: unknown, resolve: SlackNameResolver): string {
   return parts.join('\n');
 }
 
-/** The limit of a plain_text_input's value, which is where a routine prompt goes. */
-export const PROMPT_MAX_CHARS = 3000;
-
 export interface SlackMessageLike {
   text?: string;
   blocks?: unknown[];
@@ -347,8 +345,8 @@ export interface SlackMessageLike {
 }
 
 /**
- * A Slack message (as in a message shortcut payload) → readable plain text for a routine prompt, at most 3000
- * characters. Blocks win over `text` when they say anything, because for bot messages `text` is often only the
+ * A Slack message (as in a message shortcut payload) → readable plain text for a routine prompt, at most the
+ * prompt's max length. Blocks win over `text` when they say anything, because for bot messages `text` is often only the
  * notification fallback, and for people's messages the rich_text blocks carry the same words with list structure.
  */
 export function slackMessageToPlainText(message: SlackMessageLike, resolve: SlackNameResolver = {}): string {
@@ -365,5 +363,5 @@ export function slackMessageToPlainText(message: SlackMessageLike, resolve: Slac
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  return truncateForSlack(joined, PROMPT_MAX_CHARS);
+  return truncateForSlack(joined, FORM_MAX_LENGTH.prompt);
 }

@@ -6,11 +6,11 @@
  */
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { RoutineAction } from '../../routines/service.js';
+import type { RoutineAction } from '../../routines/act.js';
 import { ACTION_ID, CALLBACK_ID, CARD_MENU_CHOICE } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { escapeForMrkdwn } from '../text.js';
-import type { ActionOutcome } from '../../routines/service.js';
+import type { ActionOutcome } from '../../routines/act.js';
 import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
 import {
   buildCreatedView,

@@ -7,7 +7,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ModalView } from '@slack/types';
-import { EDIT_FIELD_LABEL, type EditBase, type EditOutcome, mergeEdit, readEdit } from '../../routines/edit.js';
+import { EDIT_FIELD_LABEL, type EditBase, type EditOutcome, type ReadEdit, mergeEdit, readEdit } from '../../routines/edit.js';
 import type { RoutineForm } from '../../routines/types.js';
 import { ACTION_ID, CALLBACK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
@@ -79,19 +79,19 @@ async function tell(deps: ListenerDeps, client: WebClient, userId: string, text:
 async function finishEdit(
   deps: ListenerDeps,
   client: WebClient,
-  input: { viewId: string; userId: string; teamId?: string; routineId: string; form: RoutineForm; base: EditBase; draftId?: string },
+  input: { viewId: string; userId: string; teamId?: string; routineId: string; read: ReadEdit; base: EditBase; draftId?: string },
 ): Promise<void> {
   const outcome: EditOutcome = await deps.service.saveRoutineEdit({
     slackUserId: input.userId,
     ...(input.teamId ? { teamId: input.teamId } : {}),
     routineId: input.routineId,
-    form: input.form,
+    read: input.read,
     base: input.base,
     ...(input.draftId ? { draftId: input.draftId } : {}),
   });
   const update = (view: ModalView) =>
     client.views.update({ view_id: input.viewId, view }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
-  const name = escapeForMrkdwn(input.form.name.trim() || 'your routine');
+  const name = escapeForMrkdwn(input.read.checked.form.name.trim() || 'your routine');
   switch (outcome.kind) {
     case 'saved': {
       const labels = outcome.changed.map((f) => EDIT_FIELD_LABEL[f]);
@@ -101,10 +101,6 @@ async function finishEdit(
     }
     case 'unchanged':
       await update(buildEditUnchangedView());
-      break;
-    case 'invalid':
-      // Checked inside the ack already; reaching this means the instance or the form changed under us.
-      await update(buildEditFailureView({ failure: { code: 'invalid', message: Object.values(outcome.errors).join(' '), retryable: false }, draftId: '' }));
       break;
     case 'conflict': {
       const labels = outcome.changedInOmni.map((f) => EDIT_FIELD_LABEL[f]);
@@ -227,7 +223,7 @@ export function registerEdit(app: App, deps: ListenerDeps): void {
         userId: body.user.id,
         ...(teamId ? { teamId } : {}),
         routineId,
-        form,
+        read,
         base,
         ...(metadata.draftId ? { draftId: metadata.draftId } : {}),
       }),

@@ -232,20 +232,22 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
       const update = (message: { text: string; blocks: unknown[] }) =>
         client.chat.update({ channel: card.channelId, ts: messageTs, text: message.text, blocks: message.blocks as never }).catch((err: unknown) => deps.logger.warn('could not update the routine card', { err }));
       await update(buildSentenceCreatingCard(form));
+      // The card showed what would stop Create when it was drawn; the form is checked here, once, as it is now.
+      const checked = checkRoutineForm(form, deps.config, deps.clock());
+      if (!checked.ok) {
+        await update(renderCard(deps, card.id, card.form));
+        return;
+      }
       const outcome = await deps.service.submitRoutine({
         slackUserId: card.slackUserId,
         ...(teamId ? { teamId } : {}),
-        form,
+        checked,
         idempotencyKey: `sentence-card:${card.id}`,
       });
       if (outcome.kind === 'duplicate') return;
       if (outcome.kind === 'created') {
         await deps.service.saveSentenceCard({ ...card, messageTs, state: 'created' });
         await update(buildCreatedMessage(outcome.routine));
-        return;
-      }
-      if (outcome.kind === 'invalid') {
-        await update(renderCard(deps, card.id, card.form));
         return;
       }
       await update(buildFailureMessage({ failure: outcome.failure, form, draftId: outcome.draftId }));

@@ -5,7 +5,7 @@
  */
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { checkRoutineForm } from '../../routines/check-form.js';
+import { type CheckedForm, checkRoutineForm } from '../../routines/check-form.js';
 import { completeForm } from '../../routines/defaults.js';
 import { checkDeliveryOffered } from '../../routines/instance-checks.js';
 import type { FormErrors, RoutineForm } from '../../routines/types.js';
@@ -57,22 +57,17 @@ async function tell(client: WebClient, userId: string, message: { text: string; 
 export async function finishSubmission(
   deps: ListenerDeps,
   client: WebClient,
-  input: { viewId: string; userId: string; teamId?: string; form: RoutineForm; draftId?: string; sentenceCardId?: string },
+  input: { viewId: string; userId: string; teamId?: string; checked: CheckedForm; draftId?: string; sentenceCardId?: string },
 ): Promise<void> {
+  const { form } = input.checked;
   const outcome = await deps.service.submitRoutine({
     slackUserId: input.userId,
     ...(input.teamId ? { teamId: input.teamId } : {}),
-    form: input.form,
+    checked: input.checked,
     idempotencyKey: `view:${input.viewId}`,
     ...(input.draftId ? { draftId: input.draftId } : {}),
   });
   if (outcome.kind === 'duplicate') return;
-  if (outcome.kind === 'invalid') {
-    // Checked before the ack already; reaching this means the form changed under us. Say so, keep nothing stale.
-    const failure = { code: 'invalid', message: Object.values(outcome.errors).join(' '), retryable: false };
-    await client.views.update({ view_id: input.viewId, view: buildFailureView({ failure, form: input.form, draftId: '' }) }).catch(() => {});
-    return;
-  }
   if (outcome.kind === 'created') {
     await client.views.update({ view_id: input.viewId, view: buildCreatedView(outcome.routine) }).catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
     if (input.sentenceCardId) await closeCardCreatedInForm(deps, client, { cardId: input.sentenceCardId, userId: input.userId, routine: outcome.routine });
@@ -80,9 +75,9 @@ export async function finishSubmission(
     return;
   }
   await client.views
-    .update({ view_id: input.viewId, view: buildFailureView({ failure: outcome.failure, form: input.form, draftId: outcome.draftId }) })
+    .update({ view_id: input.viewId, view: buildFailureView({ failure: outcome.failure, form, draftId: outcome.draftId }) })
     .catch((err: unknown) => deps.logger.warn('views.update failed', { err }));
-  await tell(client, input.userId, buildFailureMessage({ failure: outcome.failure, form: input.form, draftId: outcome.draftId }), deps);
+  await tell(client, input.userId, buildFailureMessage({ failure: outcome.failure, form, draftId: outcome.draftId }), deps);
 }
 
 /**
@@ -127,7 +122,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
         viewId: view.id,
         userId: body.user.id,
         ...(teamId ? { teamId } : {}),
-        form,
+        checked,
         ...(metadata.draftId ? { draftId: metadata.draftId } : {}),
         ...(metadata.sentenceCardId ? { sentenceCardId: metadata.sentenceCardId } : {}),
       }),

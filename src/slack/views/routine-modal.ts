@@ -10,23 +10,10 @@ import { ACTION_ID, BLOCK_ID, CALLBACK_ID, DELIVERY_KIND, INPUT_BLOCK_ID } from 
 import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 import { code, emphasised, formatNextRuns, mrkdwn, plainText, userText } from './format.js';
 import { suggestRoutineName } from '../../routines/defaults.js';
+// The inputs' max_length and the people picker's cap come from the form's schema, which the submit checks use too.
+import { FORM_MAX_LENGTH, MAX_RECIPIENTS } from '../../routines/form.js';
 import { namesUnreadWords } from '../../schedule/index.js';
 import { buildOption, buildTimezoneLabel } from './timezone-options.js';
-
-/**
- * Length caps of the text inputs (Omni: name 1–255; Slack: any input ≤3000). The submit checks keep their own copy
- * (LIMITS in src/routines/check-form.ts): change both together.
- */
-export const ROUTINE_FIELD_MAX_LENGTH = {
-  name: 255,
-  prompt: 3000,
-  schedule: 500,
-  emails: 3000,
-  description: 1000,
-} as const;
-
-/** Most people one routine can email (Omni: recipientEmails maxItems 100). */
-export const MAX_EMAIL_RECIPIENTS = 100;
 
 /** Display-only blocks of the modal (listeners never address them). */
 const DISPLAY_BLOCK_ID = {
@@ -308,7 +295,7 @@ function buildDeliveryBlocks(form: RoutineForm): KnownBlock[] {
     case 'dm':
       return [audience];
     case 'email': {
-      const users = [...new Set(form.recipientUserIds.filter((id) => id.trim() !== ''))].slice(0, MAX_EMAIL_RECIPIENTS);
+      const users = [...new Set(form.recipientUserIds.filter((id) => id.trim() !== ''))].slice(0, MAX_RECIPIENTS);
       // Slack cannot mark "one of these two" as required: both are optional inputs, the line above says one is
       // needed, and the submit check puts one error under People when both are empty.
       return [
@@ -322,7 +309,7 @@ function buildDeliveryBlocks(form: RoutineForm): KnownBlock[] {
           element: {
             type: 'multi_users_select',
             action_id: ACTION_ID.recipients,
-            max_selected_items: MAX_EMAIL_RECIPIENTS,
+            max_selected_items: MAX_RECIPIENTS,
             placeholder: plainText('Pick people', 150),
             ...(users.length > 0 ? { initial_users: users } : {}),
           },
@@ -331,7 +318,7 @@ function buildDeliveryBlocks(form: RoutineForm): KnownBlock[] {
           blockId: INPUT_BLOCK_ID.emails,
           actionId: ACTION_ID.emails,
           label: 'Other email addresses',
-          maxLength: ROUTINE_FIELD_MAX_LENGTH.emails,
+          maxLength: FORM_MAX_LENGTH.emails,
           value: form.emails,
           multiline: true,
           optional: true,
@@ -394,7 +381,7 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
       blockId: INPUT_BLOCK_ID.prompt,
       actionId: ACTION_ID.prompt,
       label: 'What should Omni answer each time?',
-      maxLength: ROUTINE_FIELD_MAX_LENGTH.prompt,
+      maxLength: FORM_MAX_LENGTH.prompt,
       value: form.prompt,
       multiline: true,
       placeholder: "Summarise yesterday's pipeline by region, with the biggest changes first",
@@ -405,7 +392,7 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
     blockId: INPUT_BLOCK_ID.schedule,
     actionId: ACTION_ID.schedule,
     label: 'When should it run?',
-    maxLength: ROUTINE_FIELD_MAX_LENGTH.schedule,
+    maxLength: FORM_MAX_LENGTH.schedule,
     value: form.schedule,
     placeholder: SCHEDULE_EXAMPLES[0],
   });
@@ -468,7 +455,7 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
         blockId: INPUT_BLOCK_ID.name,
         actionId: ACTION_ID.name,
         label: 'Name',
-        maxLength: ROUTINE_FIELD_MAX_LENGTH.name,
+        maxLength: FORM_MAX_LENGTH.name,
         value: form.name,
         optional: true,
         placeholder: suggested || 'Named from the prompt when left empty',
@@ -496,7 +483,7 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
         blockId: INPUT_BLOCK_ID.description,
         actionId: ACTION_ID.description,
         label: 'Description',
-        maxLength: ROUTINE_FIELD_MAX_LENGTH.description,
+        maxLength: FORM_MAX_LENGTH.description,
         value: form.description,
         multiline: true,
         optional: true,

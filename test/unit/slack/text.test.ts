@@ -2,12 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import {
   buildUserMrkdwn,
   escapeForMrkdwn,
-  PROMPT_MAX_CHARS,
   slackMarkupToPlainText,
   slackMessageToPlainText,
   truncateForSlack,
   unescapeSlackText,
 } from '../../../src/slack/text.js';
+import { FORM_MAX_LENGTH } from '../../../src/routines/form.js';
 
 const WJ = '\u2060';
 
@@ -295,7 +295,7 @@ describe('slackMessageToPlainText', () => {
 
   it('trims and caps the result at the prompt limit', () => {
     const out = slackMessageToPlainText({ text: `  ${'x'.repeat(5000)}  ` });
-    expect(out.length).toBe(PROMPT_MAX_CHARS);
+    expect(out.length).toBe(FORM_MAX_LENGTH.prompt);
     expect(out.endsWith('…')).toBe(true);
     expect(slackMessageToPlainText({ text: '\n\n  hi  \n\n' })).toBe('hi');
   });

@@ -1,0 +1,55 @@
+/**
+ * Who is asking: the Slack user's Omni membership, and words for when there is none. Every use case acts as the
+ * Slack user who asked; this is where their identity problems are worded for them and logged for the admin.
+ */
+import { adminFixForIdentityProblem } from '../identity/index.js';
+import type { Logger } from '../log.js';
+import type { IdentityOutcome, IdentityPort } from './ports.js';
+import type { UserFacingFailure } from './types.js';
+
+export type IdentityProblem = Extract<IdentityOutcome, { ok: false }>;
+
+export interface RequesterDeps {
+  identity: IdentityPort;
+  /** Words for an identity problem, from the identity layer. */
+  describeIdentityProblem: (outcome: IdentityProblem) => string;
+  logger: Logger;
+}
+
+export interface Requester {
+  resolve: IdentityPort['resolveIdentity'];
+  /** The user is told whom to ask; the admin's fix (the `users link` command) goes to the log, where the admin looks. */
+  describe(outcome: IdentityProblem): string;
+  failure(outcome: IdentityProblem): UserFacingFailure;
+  /** Omni no longer knows the membership the user was mapped to: forget the mapping, so the next request looks again. */
+  forgetIfStale(err: unknown, slackUserId: string): Promise<void>;
+  /**
+   * Words for a problem that will stop this user from creating routines (no Omni account matches, inactive…), or
+   * null. A failed lookup is not a problem worth showing before they try: the create will look again.
+   */
+  findIdentityProblem(slackUserId: string, teamId?: string): Promise<string | null>;
+}
+
+export function createRequester(deps: RequesterDeps): Requester {
+  const { identity, logger } = deps;
+
+  function describe(outcome: IdentityProblem): string {
+    const adminFix = adminFixForIdentityProblem(outcome);
+    if (adminFix) logger.warn('a Slack user has no usable Omni account', { reason: outcome.reason, adminFix });
+    return deps.describeIdentityProblem(outcome);
+  }
+
+  return {
+    resolve: (slackUserId, teamId) => identity.resolveIdentity(slackUserId, teamId),
+    describe,
+    failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: outcome.reason === 'lookup_failed' }),
+    async forgetIfStale(err, slackUserId) {
+      if ((err as { reason?: unknown }).reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
+    },
+    async findIdentityProblem(slackUserId, teamId) {
+      const who = await identity.resolveIdentity(slackUserId, teamId);
+      if (who.ok || who.reason === 'lookup_failed') return null;
+      return describe(who);
+    },
+  };
+}
