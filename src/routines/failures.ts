@@ -18,6 +18,7 @@ export type BotFailureCode =
   | 'cannot_pause'
   | 'pause_ignored'
   | 'resume_ignored'
+  | 'not_yours'
   | 'resume_disabled'
   | 'member_gone'
   | 'run_ambiguous';
