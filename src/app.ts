@@ -121,7 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const catalog = createOmniCatalog({ client: omni, clock, logger, ...(store.kind === 'postgres' ? { shared: store } : {}) });
   // The instance's own spec says how to update and pause routines; read at start and daily, never on a request.
   const instanceApi = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock, logger: logger.child({ component: 'omni' }) });
-  const people = createSlackUserDirectory(bootstrapClient);
+  const people = createSlackUserDirectory(bootstrapClient, { clock });
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
     omni,
