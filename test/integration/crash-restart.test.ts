@@ -11,6 +11,7 @@ import { createTestDatabase } from '../helpers/postgres.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
 import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
 const SECTION = 'Crash and restart';
 const ROUTINES = '/v1/ai/routines';
@@ -87,11 +88,7 @@ function waitForCreatedDm(name: string, timeoutMs = 15_000) {
 
 async function waitForCreatePost(name: string): Promise<void> {
   const { omni } = need();
-  const start = Date.now();
-  while (!omni.requests.some((r) => r.method === 'POST' && r.path === ROUTINES && (r.body as { name?: string } | undefined)?.name === name)) {
-    if (Date.now() - start > 10_000) throw new Error('the create never reached the fake Omni');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => omni.requests.some((r) => r.method === 'POST' && r.path === ROUTINES && (r.body as { name?: string } | undefined)?.name === name), 'the create to reach the fake Omni', 10_000);
 }
 
 async function readStore() {
@@ -111,11 +108,7 @@ async function openHome(app: AppProcess, eventId: string) {
     event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' },
   });
   expect((await app.post(body, { headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
-  const start = Date.now();
-  while (slack.callsTo('views.publish').length === before) {
-    if (Date.now() - start > 10_000) throw new Error('the Home tab was never published');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => slack.callsTo('views.publish').length > before, 'the Home tab to be published', 10_000);
   const home = slack.homeViews.get('U0001');
   if (!home) throw new Error('no home view');
   return home;

@@ -28,6 +28,7 @@ import {
   stateValue,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
 let database: TestDatabase;
 let h: Harness;
@@ -67,14 +68,6 @@ beforeEach(async () => {
 async function settleAll() {
   await h.settle();
   for (const app of others) await app.inFlight.drain(10_000);
-}
-
-async function until(check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const post = (replica: number, body: string, timestampSec?: number) =>
@@ -124,7 +117,7 @@ describe('replicas on one Postgres', () => {
     const homeOfA = async () => {
       const published = h.slack.callsTo('views.publish').length;
       expect((await post(0, refresh())).status).toBe(200);
-      await until(() => h.slack.callsTo('views.publish').length > published);
+      await until(() => h.slack.callsTo('views.publish').length > published, 'the Home tab');
       await settleAll();
       return JSON.stringify(h.slack.callsTo('views.publish').at(-1)?.args);
     };
@@ -170,7 +163,7 @@ describe('replicas on one Postgres', () => {
     // Every press either runs its routine or is told Omni is busy (the budget refuses a wait it can't serve in time):
     // none is lost and none runs twice.
     const told = (i: number) => JSON.stringify(h.slack.responses(`burst-${i}`)).includes('Omni is busy right now');
-    await until(() => routines.every((r, i) => (h.omni.routine(r)?.runs.length ?? 0) === 1 || told(i)), 90_000);
+    await until(() => routines.every((r, i) => (h.omni.routine(r)?.runs.length ?? 0) === 1 || told(i)), 'every routine run once or its owner told', 90_000);
     expect(routines.filter((r) => (h.omni.routine(r)?.runs.length ?? 0) > 1)).toEqual([]);
     // how many run before the budget says "busy" depends on the machine's pace; some always do
     expect(routines.filter((r) => (h.omni.routine(r)?.runs.length ?? 0) === 1).length).toBeGreaterThanOrEqual(1);
