@@ -33,16 +33,24 @@ function lruOptions(options: TtlCacheOptions) {
   };
 }
 
-export interface TtlCache<K, V> {
-  /** The value, or undefined when there is none or it has expired. */
+export interface BoundedCache<K, V> {
+  /** The value, or undefined when there is none (or it has expired). */
   get(key: K): V | undefined;
   set(key: K, value: V): void;
   delete(key: K): void;
   keys(): K[];
 }
 
-export function createTtlCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(options: TtlCacheOptions): TtlCache<K, V> {
-  const cache = new LRUCache<K, V>(lruOptions(options));
+export function createTtlCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(options: TtlCacheOptions): BoundedCache<K, V> {
+  return wrap(new LRUCache<K, V>(lruOptions(options)));
+}
+
+/** For answers that never change (memos of pure functions of user input): bounded, never expiring. */
+export function createLruCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(options: { max: number }): BoundedCache<K, V> {
+  return wrap(new LRUCache<K, V>({ max: options.max }));
+}
+
+function wrap<K extends NonNullable<unknown>, V extends NonNullable<unknown>>(cache: LRUCache<K, V>): BoundedCache<K, V> {
   return {
     get: (key) => cache.get(key),
     set: (key, value) => void cache.set(key, value),

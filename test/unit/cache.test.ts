@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createRefreshingCache, createTtlCache } from '../../src/cache.js';
+import { createLruCache, createRefreshingCache, createTtlCache } from '../../src/cache.js';
 
 /** A clock the test moves by hand, starting at the epoch (lru-cache reads a start time of 0 as "no ttl"). */
 function handClock() {
@@ -27,6 +27,15 @@ describe('createTtlCache', () => {
     expect(cache.keys().sort()).toEqual(['a', 'c']);
     cache.delete('a');
     expect(cache.keys()).toEqual(['c']);
+  });
+});
+
+describe('createLruCache', () => {
+  it('keeps at most max entries and never expires them', () => {
+    const cache = createLruCache<string, number>({ max: 2 });
+    for (const [i, key] of ['a', 'b', 'c'].entries()) cache.set(key, i);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.keys().sort()).toEqual(['b', 'c']);
   });
 });
 
