@@ -5,9 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
-import type { ExtendedErrorHandler } from '@slack/bolt/dist/App.js';
-import { HTTPModuleFunctions } from '@slack/bolt';
+import { App, type CodedError, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
@@ -124,7 +122,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const catalog = createOmniCatalog({ client: omni, clock, logger, ...(store.kind === 'postgres' ? { shared: store } : {}) });
   // The instance's own spec says how to update and pause routines; read at start and daily, never on a request.
   const instanceApi = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock, logger: logger.child({ component: 'omni' }) });
-  const people = createSlackUserDirectory(bootstrapClient);
+  const people = createSlackUserDirectory(bootstrapClient, { clock });
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
     omni,
@@ -237,11 +235,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const kind = b.type === 'event_callback' ? b.event?.type : (b.type ?? b.command);
     await runWithRequestContext({ requestId: randomUUID().slice(0, 8), ...(slackUserId ? { slackUserId } : {}), ...(kind ? { kind } : {}) }, next);
   });
-  const onError: ExtendedErrorHandler = async ({ error, body }) => {
+  // With extendedErrorHandler, Bolt passes the request's body along (its handler types are not exported publicly).
+  app.error(async ({ error, body }: { error: CodedError; body: unknown }) => {
     guard.markFailed(body);
-    logger.error('listener failed', { err: (error as { original?: unknown }).original ?? error });
-  };
-  app.error(onError);
+    logger.error('listener failed', { err: error.original ?? error });
+  });
 
   registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi });
 

@@ -129,35 +129,40 @@ const EnvSchema = z
 /** Every variable the bot reads (and so exactly what .env.example lists). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
-export interface Config {
-  slack: {
-    botToken: string;
-    signingSecret: string | undefined;
-    appToken: string | undefined;
-    apiUrl: string | undefined;
-    mode: 'http' | 'socket';
-  };
-  /**
-   * rateLimitPerMinute: for the whole key (shared by every replica on Postgres). replicas: the most replicas that
-   * run at once; while the shared budget's database is unreachable each keeps to 1/replicas of it.
-   */
-  omni: {
-    baseUrl: string;
-    apiKey: string;
-    rateLimitPerMinute: number;
-    replicas: number;
-    /** The model the routine form preselects when the user has no last-used one and several are shared (id or name). */
-    defaultModel: string | undefined;
-  };
-  port: number;
-  databaseUrl: string;
-  defaultTimezone: string;
-  minIntervalMinutes: number;
-  /** How often owners' routines are checked for Omni disabling them or a failed run; 0 = never. */
-  watchIntervalMinutes: number;
-  allowedEmailDomains: readonly string[];
-  logLevel: LogLevelName;
-}
+/** The environment read into the shape the app uses, frozen; `Config` is inferred from it. */
+const ConfigSchema = EnvSchema.transform((e) =>
+  Object.freeze({
+    slack: Object.freeze({
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      mode: e.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
+    }),
+    /**
+     * rateLimitPerMinute: for the whole key (shared by every replica on Postgres). replicas: the most replicas that
+     * run at once; while the shared budget's database is unreachable each keeps to 1/replicas of it.
+     */
+    omni: Object.freeze({
+      baseUrl: e.OMNI_BASE_URL,
+      apiKey: e.OMNI_API_KEY,
+      rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE,
+      replicas: e.OMNI_REPLICAS,
+      /** The model the routine form preselects when the user has no last-used one and several are shared (id or name). */
+      defaultModel: e.OMNI_DEFAULT_MODEL,
+    }),
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    minIntervalMinutes: e.ROUTINE_MIN_INTERVAL_MINUTES,
+    /** How often owners' routines are checked for Omni disabling them or a failed run; 0 = never. */
+    watchIntervalMinutes: e.ROUTINE_WATCH_INTERVAL_MINUTES,
+    allowedEmailDomains: Object.freeze([...e.ALLOWED_EMAIL_DOMAINS]),
+    logLevel: e.LOG_LEVEL,
+  }),
+);
+
+export type Config = z.output<typeof ConfigSchema>;
 
 /** Names of the variables whose values are secrets; logs redact them wherever they appear. */
 export const SECRET_VARIABLES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'OMNI_API_KEY'] as const;
@@ -174,7 +179,7 @@ export class ConfigError extends RoutineBotError {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(env);
   // Checked outside the schema so it is reported together with every other problem, not only once they are fixed.
   const transportProblems =
     !blankToUndefined(env.SLACK_APP_TOKEN) && !blankToUndefined(env.SLACK_SIGNING_SECRET)
@@ -197,31 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     }));
     throw new ConfigError([...problems, ...transportProblems]);
   }
-  const e = parsed.data;
-
-  return Object.freeze({
-    slack: Object.freeze({
-      botToken: e.SLACK_BOT_TOKEN,
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      appToken: e.SLACK_APP_TOKEN,
-      apiUrl: e.SLACK_API_URL,
-      mode: e.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
-    }),
-    omni: Object.freeze({
-      baseUrl: e.OMNI_BASE_URL,
-      apiKey: e.OMNI_API_KEY,
-      rateLimitPerMinute: e.OMNI_RATE_LIMIT_PER_MINUTE,
-      replicas: e.OMNI_REPLICAS,
-      defaultModel: e.OMNI_DEFAULT_MODEL,
-    }),
-    port: e.PORT,
-    databaseUrl: e.DATABASE_URL,
-    defaultTimezone: e.DEFAULT_TIMEZONE,
-    minIntervalMinutes: e.ROUTINE_MIN_INTERVAL_MINUTES,
-    watchIntervalMinutes: e.ROUTINE_WATCH_INTERVAL_MINUTES,
-    allowedEmailDomains: Object.freeze([...e.ALLOWED_EMAIL_DOMAINS]),
-    logLevel: e.LOG_LEVEL,
-  });
+  return parsed.data;
 }
 
 /** The secret values of a config, for log redaction. */

@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import { DateTime, IANAZone } from 'luxon';
 import type { CliIo } from '../cli.js';
+import { UsageError, readArgs } from './args.js';
 import { interpretSchedule } from '../schedule/interpret.js';
 import type { InterpretOptions, ScheduleResult } from '../schedule/types.js';
 
@@ -20,8 +21,6 @@ const USAGE = `Usage: routine-bot schedule "<phrase>" [--tz ZONE] [--from ISO] [
                       (default: ROUTINE_MIN_INTERVAL_MINUTES, else 60)
   --json              one JSON object a line
 `;
-
-class UsageError extends Error {}
 
 interface ScheduleArgs {
   phrase: string | null;
@@ -40,55 +39,23 @@ function readZone(text: string, what: string): string {
   return text;
 }
 
-export function readScheduleArgs(args: string[], env: NodeJS.ProcessEnv, now: () => Date = () => new Date()): ScheduleArgs {
-  const words: string[] = [];
-  let json = false;
-  let tz: string | undefined;
-  let from: string | undefined;
-  let count: string | undefined;
-  let minInterval: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      words.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      words.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const takeValue = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value.`);
-      i++;
-      return value;
-    };
-    switch (name) {
-      case '--json':
-        if (eq > 0) throw new UsageError('--json takes no value.');
-        json = true;
-        break;
-      case '--tz':
-        tz = takeValue();
-        break;
-      case '--from':
-        from = takeValue();
-        break;
-      case '--count':
-        count = takeValue();
-        break;
-      case '--min-interval':
-        minInterval = takeValue();
-        break;
-      default:
-        throw new UsageError(`Unknown option ${name}.`);
-    }
-  }
+const SCHEDULE_OPTIONS = {
+  tz: { type: 'string' },
+  from: { type: 'string' },
+  count: { type: 'string' },
+  'min-interval': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The arguments after `schedule`, or 'help' for --help / -h (before the environment is read); throws UsageError. */
+function readScheduleArgs(args: string[], env: NodeJS.ProcessEnv): ScheduleArgs | 'help' {
+  const { values, positionals: words } = readArgs(args, SCHEDULE_OPTIONS);
+  if (values.help === true) return 'help';
+  const { tz, from, count, 'min-interval': minInterval } = values;
+  const json = values.json === true;
   const timezone = tz !== undefined ? readZone(tz, '--tz') : env.DEFAULT_TIMEZONE ? readZone(env.DEFAULT_TIMEZONE, 'DEFAULT_TIMEZONE') : 'UTC';
-  let start = now();
+  let start = new Date();
   if (from !== undefined) {
     const parsed = DateTime.fromISO(from, { setZone: true });
     if (!parsed.isValid) throw new UsageError(`--from "${from}" is not an ISO date-time (for example 2026-03-01T09:00:00Z).`);
@@ -136,17 +103,17 @@ export function formatScheduleText(result: ScheduleResult): string {
 }
 
 export async function runScheduleCommand(args: string[], io: CliIo): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  let parsed: ScheduleArgs;
+  let parsed: ScheduleArgs | 'help';
   try {
     parsed = readScheduleArgs(args, io.env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr.write(`${err.message}\n\n${USAGE}`);
     return 2;
+  }
+  if (parsed === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
   }
   const { phrase, json, options } = parsed;
   let refused = false;

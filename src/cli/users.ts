@@ -5,11 +5,12 @@
 import type { CliIo } from '../cli.js';
 import { systemClock } from '../clock.js';
 import { isRoutineBotError } from '../errors.js';
+import { isOmniId } from '../omni/schemas.js';
 import { openStore, type Store, type StoredIdentity } from '../store/index.js';
+import { UsageError, readArgs } from './args.js';
 
 const DEFAULT_DATABASE_URL = 'sqlite:./data/routine-bot.db';
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const USAGE = `Usage:
   routine-bot users link <slack-user-id> <omni-membership-id> [--by NAME]
@@ -24,34 +25,6 @@ Omni's SCIM API returns as the user's id (the membership id, not the global Omni
 Reads DATABASE_URL (default ${DEFAULT_DATABASE_URL}).
 `;
 
-class UsageError extends Error {}
-
-interface ParsedArgs {
-  positional: string[];
-  by?: string;
-  all: boolean;
-}
-
-function parseArgs(args: string[], allowed: ReadonlyArray<'--by' | '--all'>): ParsedArgs {
-  const parsed: ParsedArgs = { positional: [], all: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s) as [string, string | undefined]) : [arg, undefined];
-    if (flag === '--by' && allowed.includes('--by')) {
-      const value = inline ?? args[++i];
-      if (!value?.trim()) throw new UsageError('--by needs a name');
-      parsed.by = value.trim();
-    } else if (flag === '--all' && allowed.includes('--all') && inline === undefined) {
-      parsed.all = true;
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`Unknown option "${flag}".`);
-    } else {
-      parsed.positional.push(arg);
-    }
-  }
-  return parsed;
-}
-
 function readSlackUserId(value: string | undefined): string {
   if (value === undefined) throw new UsageError('Missing the Slack user id.');
   const id = value.trim();
@@ -65,7 +38,7 @@ function readSlackUserId(value: string | undefined): string {
 function readMembershipId(value: string | undefined): string {
   if (value === undefined) throw new UsageError('Missing the Omni membership id.');
   const id = value.trim();
-  if (!UUID.test(id)) throw new UsageError(`"${id}" is not an Omni membership id: it is a UUID such as 0b6f3a52-1c1e-4b7a-9a55-2f1f0c0e4a11.`);
+  if (!isOmniId(id)) throw new UsageError(`"${id}" is not an Omni membership id: it is a UUID such as 0b6f3a52-1c1e-4b7a-9a55-2f1f0c0e4a11.`);
   return id.toLowerCase();
 }
 
@@ -92,25 +65,26 @@ type UsersCommand =
 function parseUsersCommand(sub: string, args: string[], env: NodeJS.ProcessEnv): UsersCommand {
   switch (sub) {
     case 'link': {
-      const parsed = parseArgs(args, ['--by']);
-      if (parsed.positional.length !== 2) throw new UsageError('users link takes a Slack user id and an Omni membership id.');
-      const by = parsed.by ?? env.SUDO_USER ?? env.USER ?? env.LOGNAME;
+      const { values, positionals } = readArgs(args, { by: { type: 'string' } });
+      if (values.by !== undefined && !values.by.trim()) throw new UsageError('--by needs a name');
+      if (positionals.length !== 2) throw new UsageError('users link takes a Slack user id and an Omni membership id.');
+      const by = values.by?.trim() ?? env.SUDO_USER ?? env.USER ?? env.LOGNAME;
       return {
         kind: 'link',
-        slackUserId: readSlackUserId(parsed.positional[0]),
-        membershipId: readMembershipId(parsed.positional[1]),
+        slackUserId: readSlackUserId(positionals[0]),
+        membershipId: readMembershipId(positionals[1]),
         ...(by ? { by } : {}),
       };
     }
     case 'unlink': {
-      const parsed = parseArgs(args, []);
-      if (parsed.positional.length !== 1) throw new UsageError('users unlink takes one Slack user id.');
-      return { kind: 'unlink', slackUserId: readSlackUserId(parsed.positional[0]) };
+      const { positionals } = readArgs(args, {});
+      if (positionals.length !== 1) throw new UsageError('users unlink takes one Slack user id.');
+      return { kind: 'unlink', slackUserId: readSlackUserId(positionals[0]) };
     }
     case 'list': {
-      const parsed = parseArgs(args, ['--all']);
-      if (parsed.positional.length > 0) throw new UsageError('users list takes no arguments other than --all.');
-      return { kind: 'list', all: parsed.all };
+      const { values, positionals } = readArgs(args, { all: { type: 'boolean' } });
+      if (positionals.length > 0) throw new UsageError('users list takes no arguments other than --all.');
+      return { kind: 'list', all: values.all === true };
     }
     default:
       throw new UsageError(`Unknown users command "${sub}".`);

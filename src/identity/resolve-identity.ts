@@ -1,3 +1,4 @@
+import { createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -38,7 +39,7 @@ export interface IdentityResolver {
   forgetIdentity(slackUserId: string): Promise<void>;
 }
 
-// Enough for any workspace's active users; the oldest entry goes first when full.
+// Enough for any workspace's active users; the least recently used entry goes first when full.
 const MAX_NEGATIVE_ENTRIES = 5000;
 
 /**
@@ -55,28 +56,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const logger = options.logger ?? silentLogger;
 
   const inFlight = new Map<string, Promise<IdentityResult>>();
-  const negative = new Map<string, { result: IdentityProblem; expiresAt: number }>();
+  const negative = createTtlCache<string, IdentityProblem>({ max: MAX_NEGATIVE_ENTRIES, ttlMs: negativeTtlMs, clock });
   const negativeKey = (slackUserId: string, email: string) => `${slackUserId}\n${email.toLowerCase()}`;
 
   const rememberProblem = (result: IdentityProblem & { email: string }): IdentityProblem => {
-    const { slackUserId } = result;
-    const key = negativeKey(slackUserId, result.email);
-    negative.delete(key);
-    negative.set(key, { result, expiresAt: clock().getTime() + negativeTtlMs });
-    if (negative.size > MAX_NEGATIVE_ENTRIES) {
-      const oldest = negative.keys().next();
-      if (!oldest.done) negative.delete(oldest.value);
-    }
+    negative.set(negativeKey(result.slackUserId, result.email), result);
     return result;
-  };
-
-  const recallProblem = (slackUserId: string, email: string): IdentityProblem | undefined => {
-    const key = negativeKey(slackUserId, email);
-    const hit = negative.get(key);
-    if (hit === undefined) return undefined;
-    if (hit.expiresAt > clock().getTime()) return hit.result;
-    negative.delete(key);
-    return undefined;
   };
 
   const found = (identity: StoredIdentity, source: IdentityFound['source'], slackUser: SlackUser | null | undefined): IdentityFound => {
@@ -129,7 +114,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
     const cacheMatches = cached !== null && cached.email?.toLowerCase() === email.toLowerCase();
     if (cacheMatches && age < ttlMs) return found(cached, 'cache', slackUser);
 
-    const remembered = recallProblem(slackUserId, email);
+    const remembered = negative.get(negativeKey(slackUserId, email));
     if (remembered) return remembered;
 
     let candidates;
@@ -193,7 +178,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
     },
 
     async forgetIdentity(slackUserId) {
-      for (const key of [...negative.keys()]) if (key.startsWith(`${slackUserId}\n`)) negative.delete(key);
+      for (const key of negative.keys()) if (key.startsWith(`${slackUserId}\n`)) negative.delete(key);
       await store.deleteIdentity(slackUserId);
     },
   };

@@ -6,6 +6,7 @@
  * looks for a list another replica fetched within the TTL, and puts what it fetched there for the others: N
  * replicas then spend about one request per list per TTL instead of N.
  */
+import { type Loaded, createRefreshingCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { OmniModel, OmniTopic } from './schemas.js';
@@ -40,40 +41,8 @@ export interface OmniCatalogOptions {
 /** Slack's external_select shows at most 100 options. */
 const MAX_RESULTS = 100;
 
-interface Cached<T> {
-  get(): Promise<T>;
-}
-
-function createCached<T>(
-  load: () => Promise<{ data: T; at: number }>,
-  now: () => number,
-  ttlMs: number,
-  onRefreshError: (err: unknown) => void,
-): Cached<T> {
-  let value: { data: T; at: number } | undefined;
-  let inflight: Promise<T> | undefined;
-  const refresh = (): Promise<T> => {
-    inflight ??= load()
-      .then((loaded) => {
-        value = loaded;
-        return loaded.data;
-      })
-      .finally(() => {
-        inflight = undefined;
-      });
-    return inflight;
-  };
-  return {
-    async get() {
-      if (value && now() - value.at < ttlMs) return value.data;
-      if (value) {
-        refresh().catch(onRefreshError);
-        return value.data;
-      }
-      return refresh();
-    },
-  };
-}
+/** Lists kept per kind: enough models (with their branches and topics) for any organization. */
+const MAX_LISTS = 500;
 
 function rankByName<T>(items: T[], nameOf: (item: T) => string, query: string): T[] {
   const q = query.trim().toLowerCase();
@@ -91,58 +60,44 @@ function rankByName<T>(items: T[], nameOf: (item: T) => string, query: string): 
 }
 
 export function createOmniCatalog(options: OmniCatalogOptions): OmniCatalog {
-  const { client, clock, logger } = options;
+  const { client, clock, logger, shared } = options;
   const ttlMs = options.ttlMs ?? 5 * 60_000;
-  const now = () => clock().getTime();
   const warn = (what: string) => (err: unknown) =>
     logger?.warn('omni catalog refresh failed; serving cached data', { what, error: err instanceof Error ? err : String(err) });
+  const onRefreshError = (err: unknown, key: string) => warn(key.split(':')[1] ?? key)(err);
+  // Models and branches are both OmniModel lists; topics are their own.
+  const modelLists = createRefreshingCache<string, OmniModel[]>({ max: MAX_LISTS, ttlMs, clock, onRefreshError });
+  const topicLists = createRefreshingCache<string, OmniTopic[]>({ max: MAX_LISTS, ttlMs, clock, onRefreshError });
 
-  const { shared } = options;
   /** Omni's answer, through the shared cache when there is one: its entry if fresh, else fetch and share. */
   const through =
     <T>(key: string, fetch: () => Promise<T>) =>
-    async (): Promise<{ data: T; at: number }> => {
+    async (): Promise<Loaded<T>> => {
       if (shared) {
         const hit = await shared.getCached(key).catch((err: unknown) => void warn('shared cache')(err));
-        if (hit && now() - hit.storedAt.getTime() < ttlMs) return { data: hit.value as T, at: hit.storedAt.getTime() };
+        const ageMs = hit ? clock().getTime() - hit.storedAt.getTime() : Infinity;
+        if (hit && ageMs < ttlMs) return { value: hit.value as T, ageMs };
       }
-      const data = await fetch();
-      const at = now();
-      if (shared) await shared.putCached(key, data, ttlMs).catch(warn('shared cache'));
-      return { data, at };
+      const value = await fetch();
+      if (shared) await shared.putCached(key, value, ttlMs).catch(warn('shared cache'));
+      return { value };
     };
-  const cachedModels = () => createCached(through('omni-catalog:models', () => client.listSharedModels()), now, ttlMs, warn('models'));
-
-  let models = cachedModels();
-  let branches = new Map<string, Cached<OmniModel[]>>();
-  let topics = new Map<string, Cached<OmniTopic[]>>();
-
+  const modelsList = () => {
+    const key = 'omni-catalog:models';
+    return modelLists.get(key, through(key, () => client.listSharedModels()));
+  };
   const branchesOf = (modelId: string) => {
-    let entry = branches.get(modelId);
-    if (!entry) {
-      entry = createCached(through(`omni-catalog:branches:${modelId}`, () => client.listBranches(modelId)), now, ttlMs, warn('branches'));
-      branches.set(modelId, entry);
-    }
-    return entry;
+    const key = `omni-catalog:branches:${modelId}`;
+    return modelLists.get(key, through(key, () => client.listBranches(modelId)));
   };
   const topicsOf = (modelId: string, branchId: string | undefined) => {
-    const key = `${modelId}\u0000${branchId ?? ''}`;
-    let entry = topics.get(key);
-    if (!entry) {
-      entry = createCached(
-        through(`omni-catalog:topics:${modelId}:${branchId ?? ''}`, () => client.listTopics(modelId, branchId)),
-        now,
-        ttlMs,
-        warn('topics'),
-      );
-      topics.set(key, entry);
-    }
-    return entry;
+    const key = `omni-catalog:topics:${modelId}:${branchId ?? ''}`;
+    return topicLists.get(key, through(key, () => client.listTopics(modelId, branchId)));
   };
 
   return {
     async searchModels(query) {
-      const all = await models.get();
+      const all = await modelsList();
       return rankByName(
         all.filter((m): m is OmniModel & { name: string } => typeof m.name === 'string' && m.name !== ''),
         (m) => m.name,
@@ -150,16 +105,16 @@ export function createOmniCatalog(options: OmniCatalogOptions): OmniCatalog {
       );
     },
     async getModel(id) {
-      return (await models.get()).find((m) => m.id === id);
+      return (await modelsList()).find((m) => m.id === id);
     },
     async searchTopics(modelId, query, branchId) {
-      const all = await topicsOf(modelId, branchId).get();
+      const all = await topicsOf(modelId, branchId);
       const q = query.trim().toLowerCase();
       const visible = all.filter((t) => !t.hidden && (t.name.toLowerCase().includes(q) || (t.label ?? '').toLowerCase().includes(q)));
       return rankByName(visible, (t) => t.label ?? t.name, '');
     },
     async searchBranches(modelId, query) {
-      const all = await branchesOf(modelId).get();
+      const all = await branchesOf(modelId);
       return rankByName(
         all.filter((m): m is OmniModel & { name: string } => typeof m.name === 'string'),
         (m) => m.name,
@@ -167,9 +122,8 @@ export function createOmniCatalog(options: OmniCatalogOptions): OmniCatalog {
       );
     },
     clear() {
-      models = cachedModels();
-      branches = new Map();
-      topics = new Map();
+      modelLists.clear();
+      topicLists.clear();
     },
   };
 }

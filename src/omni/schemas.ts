@@ -264,3 +264,10 @@ export const ScimGroupListSchema = z.object({
   itemsPerPage: z.number().int().optional(),
 });
 export type OmniGroup = z.output<typeof ScimGroupSchema>;
+
+/**
+ * Omni's ids of routines, models and memberships: UUID-shaped (8-4-4-4-12 hex, either case). `z.guid()`, not
+ * `z.uuid()`: the shape is all the bot relies on, not an RFC 4122 version.
+ */
+export const OmniIdSchema = z.guid();
+export const isOmniId = (value: string): boolean => OmniIdSchema.safeParse(value).success;

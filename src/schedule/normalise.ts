@@ -3,6 +3,7 @@
  * text (find-in-text needs it to cut the prompt out), with case, punctuation variants, abbreviations and small
  * typos smoothed away. Nothing here decides what a phrase means.
  */
+import { createLruCache } from '../cache.js';
 
 interface TokenBase {
   /** Offsets into the original text: text.slice(start, end) is what the user typed. */
@@ -140,13 +141,14 @@ export function measureEditDistance(a: string, b: string, cap = 3): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
-const fuzzyCache = new Map<string, string | null>();
+// Keyed by words people type, so bounded: a flood of distinct words cannot grow it without end.
+const fuzzyCache = createLruCache<string, { best: string | null }>({ max: 5000 });
 
 /** The known word a typo most likely meant: ≤1 edit for 4–6 letters, ≤2 from 7, same first letter. */
 export function correctTypo(word: string): string | null {
   if (word.length < 4 || KNOWN_WORDS.has(word)) return null;
   const cached = fuzzyCache.get(word);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return cached.best;
   const allowed = word.length >= 7 ? 2 : 1;
   let best: string | null = null;
   let bestDistance = allowed + 1;
@@ -158,7 +160,7 @@ export function correctTypo(word: string): string | null {
       bestDistance = d;
     }
   }
-  fuzzyCache.set(word, best);
+  fuzzyCache.set(word, { best });
   return best;
 }
 

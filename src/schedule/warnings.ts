@@ -4,6 +4,7 @@
  * The minimum-interval refusal is not here; it belongs to the phrase half.
  */
 import { DateTime } from 'luxon';
+import { createLruCache } from '../cache.js';
 import { readFieldValues } from './cron.js';
 import { formatClockTime, formatOrdinal, joinWords, monthName, weekdayName } from './describe.js';
 import {
@@ -27,8 +28,7 @@ const SCAN_STEP_MS = 7 * DAY_MS;
 type Transition = OffsetTransition;
 
 /** Transitions per zone and calendar year span: a zone's rules do not change while the bot runs. */
-const transitionCache = new Map<string, Transition[]>();
-const TRANSITION_CACHE_LIMIT = 2000;
+const transitionCache = createLruCache<string, Transition[]>({ max: 2000 });
 
 /** Offset changes of `zone` in [fromMs, fromMs + 2 years), from a per-zone cache of 4-year spans. */
 function findTransitionsAhead(zone: string, offsetAt: OffsetAt, fromMs: number): Transition[] {
@@ -36,7 +36,6 @@ function findTransitionsAhead(zone: string, offsetAt: OffsetAt, fromMs: number):
   const key = `${zone}|${year}`;
   let span = transitionCache.get(key);
   if (!span) {
-    if (transitionCache.size >= TRANSITION_CACHE_LIMIT) transitionCache.clear();
     span = findOffsetTransitions(offsetAt, Date.UTC(year, 0, 1), Date.UTC(year + 4, 0, 1));
     transitionCache.set(key, span);
   }

@@ -4,7 +4,8 @@
  * each time; concurrent asks for one user share one call.
  */
 import type { WebClient } from '@slack/web-api';
-import { type Clock, systemClock } from '../clock.js';
+import { createTtlCache } from '../cache.js';
+import type { Clock } from '../clock.js';
 import type { SlackUser, SlackUserLookup } from '../identity/types.js';
 
 /** The part of WebClient used here, so tests may pass a real WebClient pointed at a local server. */
@@ -13,9 +14,9 @@ export type UsersInfoClient = Pick<WebClient, 'users'>;
 export interface SlackUserDirectoryOptions {
   /** How long an answer (including "no such user") is reused; default 5 minutes. */
   ttlMs?: number;
-  /** Entries kept; the oldest goes first when full. Default 2000. */
+  /** Entries kept; the least recently used goes first when full. Default 2000. */
   maxEntries?: number;
-  clock?: Clock;
+  clock: Clock;
 }
 
 function isUserNotFound(err: unknown): boolean {
@@ -28,11 +29,13 @@ export interface SlackUserDirectory extends SlackUserLookup {
   peekUser(slackUserId: string): SlackUser | null | undefined;
 }
 
-export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions = {}): SlackUserDirectory {
-  const ttlMs = options.ttlMs ?? 5 * 60 * 1000;
-  const maxEntries = options.maxEntries ?? 2000;
-  const clock = options.clock ?? systemClock;
-  const cache = new Map<string, { user: SlackUser | null; expiresAt: number }>();
+export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions): SlackUserDirectory {
+  // Boxed: "no such user" (null) is an answer worth keeping too.
+  const cache = createTtlCache<string, { user: SlackUser | null }>({
+    max: options.maxEntries ?? 2000,
+    ttlMs: options.ttlMs ?? 5 * 60 * 1000,
+    clock: options.clock,
+  });
   const inFlight = new Map<string, Promise<SlackUser | null>>();
 
   const fetchUser = async (slackUserId: string): Promise<SlackUser | null> => {
@@ -58,22 +61,16 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
 
   return {
     peekUser(slackUserId) {
-      const hit = cache.get(slackUserId);
-      return hit && hit.expiresAt > clock().getTime() ? hit.user : undefined;
+      return cache.get(slackUserId)?.user;
     },
     getUser(slackUserId) {
       const hit = cache.get(slackUserId);
-      if (hit && hit.expiresAt > clock().getTime()) return Promise.resolve(hit.user);
+      if (hit) return Promise.resolve(hit.user);
       const running = inFlight.get(slackUserId);
       if (running) return running;
       const promise = fetchUser(slackUserId)
         .then((user) => {
-          cache.delete(slackUserId);
-          cache.set(slackUserId, { user, expiresAt: clock().getTime() + ttlMs });
-          if (cache.size > maxEntries) {
-            const oldest = cache.keys().next();
-            if (!oldest.done) cache.delete(oldest.value);
-          }
+          cache.set(slackUserId, { user });
           return user;
         })
         .finally(() => inFlight.delete(slackUserId));

@@ -217,6 +217,12 @@ function checkElement(p: Problems, el: unknown, pointer: string, allowed: Set<st
   if (isMulti && el.max_selected_items !== undefined && !(Number.isInteger(el.max_selected_items) && (el.max_selected_items as number) >= 1)) {
     p.add(`${pointer}/max_selected_items`, 'must be an integer of at least 1');
   }
+  if (isMulti && typeof el.max_selected_items === 'number') {
+    for (const key of ['initial_options', 'initial_users', 'initial_conversations', 'initial_channels']) {
+      const initial = el[key];
+      if (Array.isArray(initial) && initial.length > el.max_selected_items) p.add(`${pointer}/${key}`, `must provide no more than ${el.max_selected_items} items`);
+    }
+  }
   switch (type) {
     case 'plain_text_input': {
       const max = el.max_length;
@@ -228,7 +234,7 @@ function checkElement(p: Problems, el: unknown, pointer: string, allowed: Set<st
         p.add(`${pointer}/min_length`, `must be an integer from 0 to ${LIMITS.plainTextInputLength}`);
       }
       if (typeof max === 'number' && typeof min === 'number' && min > max) p.add(`${pointer}/min_length`, 'must not exceed max_length');
-      checkOptionalString(p, el, 'initial_value', pointer, LIMITS.plainTextInputLength);
+      checkOptionalString(p, el, 'initial_value', pointer, typeof max === 'number' ? max : LIMITS.plainTextInputLength);
       checkBoolean(p, el, 'multiline', pointer);
       const dac = el.dispatch_action_config;
       if (dac !== undefined) {
@@ -386,6 +392,8 @@ function checkBlock(p: Problems, block: unknown, pointer: string, surface: Surfa
       block.elements.forEach((el: unknown, i: number) => checkElement(p, el, `${pointer}/elements/${i}`, ACTIONS_ELEMENTS, actionIds));
       break;
     case 'input':
+      // Stricter than Slack: the bot's forms are modals and it sends no input in a message, so one there is a mistake.
+      if (surface === 'message') p.add(pointer, 'input blocks are not allowed in messages');
       checkText(p, block.label, `${pointer}/label`, { max: LIMITS.inputLabel, plainOnly: true, required: true });
       if (block.hint !== undefined) checkText(p, block.hint, `${pointer}/hint`, { max: LIMITS.inputHint, plainOnly: true });
       checkBoolean(p, block, 'optional', pointer);
@@ -463,4 +471,28 @@ export function findViewProblems(view: unknown, expected: 'modal' | 'home' | 'mo
     p.add(`${root}/submit`, 'submit is required when a view has input blocks');
   }
   return p.messages;
+}
+
+/**
+ * For unit tests of the builders: throws, naming every problem, when Slack would refuse this modal or Home view
+ * (the same rules the fake Slack applies to views.open / update / push / publish, and the 250 kB size).
+ */
+export function assertWithinSlackLimits(view: unknown): void {
+  const problems = findViewProblems(view, 'modal_or_home');
+  const bytes = Buffer.byteLength(JSON.stringify(view), 'utf8');
+  if (bytes > LIMITS.viewBytes) problems.push(`[ERROR] view is ${bytes} bytes, max ${LIMITS.viewBytes} (view_too_large)`);
+  throwIfAny(problems);
+}
+
+/** The same for a message: its blocks as chat.postMessage takes them, and always a notification text. */
+export function assertMessageWithinSlackLimits(message: { text: string; blocks: unknown[] }): void {
+  const problems = findBlocksProblems(message.blocks);
+  // Slack accepts blocks without `text`, but notifications and screen readers then show nothing: the bot always sets it.
+  if (message.text.trim() === '') problems.push('[ERROR] a message needs a notification text [json-pointer:/text]');
+  if (message.text.length > LIMITS.messageText) problems.push(`[ERROR] must be less than ${LIMITS.messageText + 1} characters [json-pointer:/text]`);
+  throwIfAny(problems);
+}
+
+function throwIfAny(problems: string[]): void {
+  if (problems.length > 0) throw new Error(`Slack limits broken:\n  ${problems.join('\n  ')}`);
 }

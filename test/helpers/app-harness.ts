@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import { type AppOptions, type RunningApp, createApp } from '../../src/app.js';
 import { type Config, loadConfig, secretValues } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -109,6 +110,63 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await Promise.all([slack.close(), omni.close()]);
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A clock ahead of the system's by a step per test. The bot reuses a list fetched seconds ago (one Omni request
+ * however often Refresh is pressed); tests that share one app move past it, so each reads what it seeded.
+ */
+export function createSteppingClock(stepMs = 10 * 60_000) {
+  let offsetMs = 0;
+  return { clock: () => new Date(Date.now() + offsetMs), step: () => void (offsetMs += stepMs) };
+}
+
+export type SteppingClock = ReturnType<typeof createSteppingClock>;
+
+/**
+ * One app for a whole test file: started before its first test, closed after its last. Before each test the app's
+ * background work settles and the fakes forget the last test (Slack's calls and faults, Omni's requests and
+ * faults); with `steppingClock` the app runs on that clock, which also steps before each test. Returns the harness,
+ * to use in hooks and tests (it exists once the file's tests start).
+ */
+export function useHarness(options: HarnessOptions & { steppingClock?: SteppingClock } = {}): Harness {
+  const { steppingClock, ...harnessOptions } = options;
+  let current: Harness | undefined;
+  const started = (): Harness => {
+    if (!current) throw new Error('useHarness: the app starts in beforeAll; use the harness in hooks and tests');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startHarness(steppingClock ? { ...harnessOptions, app: { ...harnessOptions.app, clock: steppingClock.clock } } : harnessOptions);
+    await current.settle();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    const h = started();
+    await h.settle();
+    steppingClock?.step();
+    h.slack.reset();
+    h.omni.clearRequests();
+    h.omni.clearFaults();
+  });
+  return new Proxy({} as Harness, { get: (_target, key) => Reflect.get(started(), key) });
+}
+
+/** For files whose tests each need their own app: `start` it in the test (settled after start); closed after the test. */
+export function useHarnessPerTest(): (options?: HarnessOptions) => Promise<Harness> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options) => {
+    current = await startHarness(options);
+    // Work the app starts in the background (the Omni spec, the model list) is done before the test goes on.
+    await current.settle();
+    return current;
   };
 }
 

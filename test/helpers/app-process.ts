@@ -195,12 +195,3 @@ export async function settleProcesses(processes: AppProcess[], timeoutMs = 15_00
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-
-/** Polls `check` every 10 ms until it holds, or throws after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -5,25 +5,18 @@
 import { expect } from '@jest/globals';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
-import { type Harness, type HarnessOptions, startHarness } from './app-harness.js';
+import type { Harness } from './app-harness.js';
 import { action, blockActionsBody, buildViewOutput, type ElementAction, slashCommandBody } from './slack-requests.js';
+import { until } from './until.js';
 
 let seq = 0;
-
-export async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** `/routine list` as `userId`; returns the ephemeral reply that replaced "Fetching…" (as JSON text). */
 export async function listAsText(h: Harness, userId = 'U0001'): Promise<string> {
   const key = `list-${++seq}`;
   const res = await h.post(slashCommandBody({ text: 'list', userId, responseUrl: h.slack.responseUrl(key) }));
   expect(res.status).toBe(200);
-  await waitUntil(() => h.slack.responses(key).length > 0);
+  await until(() => h.slack.responses(key).length > 0, `the reply to ${key}`);
   await h.settle();
   return JSON.stringify(h.slack.responses(key).at(-1));
 }
@@ -130,34 +123,4 @@ export async function readAudit(h: Harness, slackUserId = 'U0001') {
   } finally {
     await store.close();
   }
-}
-
-/**
- * A clock ahead of the system's by a step per test. The bot reuses a list fetched seconds ago (one Omni request
- * however often Refresh is pressed); tests that share one app move past it, so each reads what it seeded.
- */
-export function createSteppingClock(stepMs = 10 * 60_000) {
-  let offsetMs = 0;
-  return { clock: () => new Date(Date.now() + offsetMs), step: () => void (offsetMs += stepMs) };
-}
-
-/** One app for a whole file, on a stepping clock; `beforeEach` moves on, resets the fakes and waits for quiet. */
-export function shareHarness(hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void; beforeEach: (fn: () => Promise<void>) => void }, options: HarnessOptions = {}) {
-  const time = createSteppingClock();
-  const shared = { h: undefined as unknown as Harness, step: time.step };
-  hooks.beforeAll(async () => {
-    shared.h = await startHarness({ ...options, app: { ...options.app, clock: time.clock } });
-    await shared.h.settle();
-  });
-  hooks.afterAll(async () => {
-    await shared.h.close();
-  });
-  hooks.beforeEach(async () => {
-    await shared.h.settle();
-    time.step();
-    shared.h.slack.reset();
-    shared.h.omni.clearRequests();
-    shared.h.omni.clearFaults();
-  });
-  return shared;
 }

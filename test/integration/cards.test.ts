@@ -3,16 +3,12 @@
  * or Resume) and a menu with Edit, Pause, Open in Omni and Delete (which asks in place first); after every action
  * the card or list that held it shows the routine as it is now, and the Home tab is republished.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, modalValues } from '../helpers/app-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { createSteppingClock, modalValues, useHarness } from '../helpers/app-harness.js';
 import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
-import { cardMenuOption, chooseOnHome, chooseOnMessage, dmText, listAsText, openHome, pressOnHome, pressOnMessage, shareHarness } from '../helpers/routine-ui.js';
+import { cardMenuOption, chooseOnHome, chooseOnMessage, dmText, listAsText, openHome, pressOnHome, pressOnMessage } from '../helpers/routine-ui.js';
 
-const shared = shareHarness({ beforeAll, afterAll, beforeEach });
-let h: Harness;
-beforeEach(() => {
-  h = shared.h;
-});
+const h = useHarness({ steppingClock: createSteppingClock() });
 
 type Button = { type?: string; action_id?: string; value?: string; url?: string; style?: string; confirm?: { text: { text: string } }; options?: Array<{ value: string; url?: string }> };
 const buttons = (blocks: unknown) => (blocks as Array<{ elements?: Button[] }>).flatMap((b) => b.elements ?? []);

@@ -3,9 +3,9 @@
  * `routine_edit`, the create form's block ids and live preview) filled from a fresh GET; Save sends only what
  * changed; a change made in Omni meanwhile is never overwritten; a failed save keeps the changes with Try again.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { type Harness, type HarnessOptions, startHarness } from '../helpers/app-harness.js';
-import { dmText, openHome, readAudit, waitUntil } from '../helpers/routine-ui.js';
+import { describe, expect, it } from '@jest/globals';
+import { type Harness, type HarnessOptions, useHarnessPerTest } from '../helpers/app-harness.js';
+import { dmText, openHome, readAudit } from '../helpers/routine-ui.js';
 import {
   action,
   blockActionsBody,
@@ -14,18 +14,10 @@ import {
   stateValue,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function start(omni: HarnessOptions['omni'] = {}): Promise<Harness> {
-  h = await startHarness({ omni });
-  await h.settle();
-  return h;
-}
+const startApp = useHarnessPerTest();
+const start = (omni: HarnessOptions['omni'] = {}) => startApp({ omni });
 
 type Json = Record<string, unknown>;
 const blockIds = (view: { blocks: unknown[] }) => view.blocks.map((b) => (b as { block_id?: string }).block_id);
@@ -170,7 +162,7 @@ describe('Edit', () => {
     expect(draftId).toBeTruthy();
     const updatesBefore = harness.slack.callsTo('views.update').length;
     await harness.post(blockActionsBody({ source: 'view', view: buildViewOutput(harness.slack.views.get(viewId) as never), actions: [action.button({ actionId: 'routine_edit_reapply', value: draftId })] }));
-    await waitUntil(() => harness.slack.callsTo('views.update').slice(updatesBefore).some((c) => c.args.view_id === viewId && (c.args.view as Json).submit !== undefined));
+    await until(() => harness.slack.callsTo('views.update').slice(updatesBefore).some((c) => c.args.view_id === viewId && (c.args.view as Json).submit !== undefined));
     await harness.settle();
     const refilled = stateOf(harness, viewId);
     expect(refilled.name?.name_input?.value).toBe('Renamed in Omni');

@@ -4,9 +4,9 @@
  * words, nothing is duplicated, the draft survives, and a later retry succeeds. Each proved scenario records a
  * reliability row (docs/reliability.md).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { FakeFault } from '../fakes/fake-omni.js';
-import { type Harness, SIGNING_SECRET, startHarness, modalValues } from '../helpers/app-harness.js';
+import { SIGNING_SECRET, modalValues, useHarness } from '../helpers/app-harness.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
 import {
@@ -17,6 +17,7 @@ import {
   slashCommandBody,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
 /** Short enough to keep the file fast, long enough that an unloaded loopback answer never trips it. */
 const OMNI_TIMEOUT_MS = 600;
@@ -24,25 +25,12 @@ const SLOW_MS = 1500;
 const ROUTINES = '/v1/ai/routines';
 const SECTION = 'Faults';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness({
-    // The WAF and the app's own budget would throttle this many requests a minute; WAF 429s are injected instead.
-    env: { OMNI_RATE_LIMIT_PER_MINUTE: '10000' },
-    // A run stays "in progress" long enough that a second trigger meets Omni's 409, as in production.
-    omni: { rateLimit: false, runDurationMs: 10 * 60_000 },
-    app: { omni: { timeoutMs: OMNI_TIMEOUT_MS, retry: { limit: 2, baseDelayMs: 5, maxDelayMs: 20 } } },
-  });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.settle();
-  h.slack.reset();
-  h.omni.clearRequests();
-  h.omni.clearFaults();
+const h = useHarness({
+  // The WAF and the app's own budget would throttle this many requests a minute; WAF 429s are injected instead.
+  env: { OMNI_RATE_LIMIT_PER_MINUTE: '10000' },
+  // A run stays "in progress" long enough that a second trigger meets Omni's 409, as in production.
+  omni: { rateLimit: false, runDurationMs: 10 * 60_000 },
+  app: { omni: { timeoutMs: OMNI_TIMEOUT_MS, retry: { limit: 2, baseDelayMs: 5, maxDelayMs: 20 } } },
 });
 afterEach(async () => {
   await h.settle();
@@ -72,14 +60,6 @@ function expectPlainWords(text: string): void {
   expect(text).not.toMatch(/\n\s*at \S+ \(|\.ts:\d+/);
   expect(text).not.toMatch(/Error\b|ECONN|ETIMEDOUT|socket hang up|Injected|Internal Server|Too Many Requests|\/v1\/|\/api\/|\b(?:GET|POST|DELETE|PUT) \//);
   expect(text).not.toContain('undefined');
-}
-
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 async function openModal(userId = 'U0001'): Promise<string> {
@@ -276,7 +256,7 @@ describe('create, when Omni acts only after the client gave up and looked', () =
     const viewId = await createThroughModal(name);
     expect(createPosts()).toHaveLength(1);
     // Omni's queue finally runs the create the client stopped waiting for.
-    await waitUntil(() => named(name).length > 0, 'the late create');
+    await until(() => named(name).length > 0, 'the late create');
     const { shown } = await expectFailedThenRetryCreates(viewId, name, /didn't confirm/, { before: 1 });
     expect(createPosts()).toHaveLength(1);
     recordReliability({
@@ -325,7 +305,7 @@ async function clickOnMessage(actionId: string, routineId: string, userId = 'U00
   );
   expect(res.status).toBe(200);
   await h.settle();
-  await waitUntil(() => h.slack.responses(tag).length > 0, `the answer to ${actionId}`);
+  await until(() => h.slack.responses(tag).length > 0, `the answer to ${actionId}`);
   // What the user reads: the blocks when there are any (Slack then uses `text` only for the notification).
   return textOf(h.slack.responses(tag).map((r) => (Array.isArray(r.blocks) && r.blocks.length > 0 ? r.blocks : r.text)));
 }
@@ -529,12 +509,12 @@ describe('Slack Web API failures', () => {
     const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
     expect(call.response.error).toBe('expired_trigger_id');
     await h.settle();
-    await waitUntil(() => h.logs.slice(before).some((l) => l.includes('expired_trigger_id')), 'the error log line');
+    await until(() => h.logs.slice(before).some((l) => l.includes('expired_trigger_id')), 'the error log line');
     const logged = h.logs.slice(before).filter((l) => l.includes('expired_trigger_id'));
     expect(logged.some((l) => /"level":"(warn|error)"/.test(l))).toBe(true);
     expect(h.omni.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
     // The user pressed and nothing opened: they hear why, in words.
-    await waitUntil(() => h.slack.messages(dmOf('U0001')).some((m) => m.text.includes("didn't let me open the routine form")), 'the DM');
+    await until(() => h.slack.messages(dmOf('U0001')).some((m) => m.text.includes("didn't let me open the routine form")), 'the DM');
     // The next command opens the modal as usual.
     await openModal();
     recordReliability({ section: SECTION, check: 'views.open fails with expired_trigger_id', result: 'no crash; nothing sent to Omni; the user told by DM; one log line, no secret; the next /routine opened the modal', lost: 'nothing' });

@@ -2,15 +2,14 @@
  * Issue 9, items 5 and 6: odd records never hide the list, and every failure the review found is worded for the
  * person who can act on it. The real app over signed HTTP, against the fake Slack and the fake Omni.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, modalValues } from '../helpers/app-harness.js';
-import { dmText, listAsText, openHome, pressOnHome, shareHarness } from '../helpers/routine-ui.js';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { createSteppingClock, modalValues, useHarness } from '../helpers/app-harness.js';
+import { dmText, listAsText, openHome, pressOnHome } from '../helpers/routine-ui.js';
 import { buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
 
-const shared = shareHarness({ beforeAll, afterAll, beforeEach });
-let h: Harness;
+const time = createSteppingClock();
+const h = useHarness({ steppingClock: time });
 beforeEach(() => {
-  h = shared.h;
   for (const r of h.omni.routinesOf(h.members.alice)) h.omni.setRawRecord(r.id, undefined);
 });
 
@@ -89,7 +88,7 @@ describe('honest errors (item 6)', () => {
 
   it('a 404 on list (membership gone) forgets the mapping, looks the user up again, and says what to ask', async () => {
     await listAsText(h); // caches alice's identity
-    shared.step();
+    time.step();
     h.omni.clearRequests();
     h.omni.inject({ match: { method: 'GET', path: '/v1/ai/routines' }, fault: { type: 'status', status: 404, body: { detail: `User with id ${h.members.alice} does not exist`, status: 404 } } });
     const listed = await listAsText(h);
@@ -126,7 +125,7 @@ describe('honest errors (item 6)', () => {
   it('a personal key: SCIM and routine calls both say the bot needs an organization key', async () => {
     const id = seed('Personal key');
     await listAsText(h); // alice's identity is cached while the key still works
-    shared.step();
+    time.step();
     h.omni.setKeyScope('user');
     try {
       // A known user: the routine call itself is refused as user-scoped.

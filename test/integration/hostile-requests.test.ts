@@ -17,10 +17,10 @@
  *    a second run; a second genuine click has its own `action_ts` and is a new request (Omni refuses a second run
  *    while one is in progress).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
-import { type Harness, SIGNING_SECRET, findLateAcks, startHarness, modalValues } from '../helpers/app-harness.js';
+import { SIGNING_SECRET, findLateAcks, modalValues, useHarness } from '../helpers/app-harness.js';
 import { findSecretsInLogs, postRaw, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import {
@@ -38,18 +38,19 @@ import {
   stateValue,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
-let h: Harness;
+const h = useHarness();
 let url: string;
 const latencies: number[] = [];
 const statuses = new Map<string, number>();
 
-beforeAll(async () => {
-  h = await startHarness();
+beforeAll(() => {
   url = `${h.baseUrl}/slack/events`;
 });
-afterAll(async () => {
-  await h.settle();
+
+// After the harness closed: every line the app wrote, shutdown included.
+afterAll(() => {
   const leaks = findSecretsInLogs(h.logs, { omniKey: h.config.omni.apiKey, botToken: h.config.slack.botToken, signingSecret: h.config.slack.signingSecret });
   const lat = summariseLatency(latencies);
   recordReliability({
@@ -58,14 +59,7 @@ afterAll(async () => {
     result: `${lat.count} requests, statuses ${[...statuses].map(([k, v]) => `${k}→${v}`).join(', ')}; slowest ${Math.round(lat.max)} ms; secrets in logs: ${leaks.length}`,
     lost: 'nothing',
   });
-  await h.close();
   expect(leaks).toEqual([]);
-});
-beforeEach(async () => {
-  await h.settle();
-  h.slack.reset();
-  h.omni.clearRequests();
-  h.omni.clearFaults();
 });
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -104,14 +98,6 @@ function openModalBody() {
   return slashCommandBody({ text: 'new', triggerId: h.slack.issueTriggerId() });
 }
 
-async function waitUntil(check: () => boolean, timeoutMs = 5000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('signatures and timestamps', () => {
   it('refuses a wrong signature, another secret, an unknown version, and missing headers with 401', async () => {
     const body = openModalBody();
@@ -144,7 +130,7 @@ describe('signatures and timestamps', () => {
     const skewedAhead = openModalBody();
     await expectStatus('+4 min', skewedAhead, signed(skewedAhead, now() + 240), 200);
     await h.slack.waitFor('views.open');
-    await waitUntil(() => h.slack.callsTo('views.open').length === 2);
+    await until(() => h.slack.callsTo('views.open').length === 2);
     expect(h.slack.callsTo('views.open').every((c) => c.response.ok === true)).toBe(true);
   });
 });
@@ -259,7 +245,7 @@ describe('replays of the same signed body', () => {
     await expectStatus('command', body, headers, 200);
     const replayed = await expectStatus('command replayed', body, headers, 200);
     expect(replayed.text).toBe('');
-    await waitUntil(() => h.slack.callsTo('views.open').length === 1);
+    await until(() => h.slack.callsTo('views.open').length === 1);
     await h.settle();
     expect(h.slack.callsTo('views.open')).toHaveLength(1);
     expect(h.slack.callsTo('views.open')[0]?.response.ok).toBe(true);

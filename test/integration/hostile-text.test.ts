@@ -5,26 +5,18 @@
  * Slack (which enforces Block Kit limits) accepts every view and message. Also: emails outside
  * ALLOWED_EMAIL_DOMAINS are refused on the server whatever the submitted view state says.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness, modalValues, pressMoreOptions } from '../helpers/app-harness.js';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { modalValues, pressMoreOptions, useHarness } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { buildViewOutput, messageShortcutBody, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ env: { ALLOWED_EMAIL_DOMAINS: 'example.com' } });
-});
-afterAll(async () => {
-  await h.settle();
+const h = useHarness({ env: { ALLOWED_EMAIL_DOMAINS: 'example.com' } });
+
+// After the harness closed: every line the app wrote, shutdown included.
+afterAll(() => {
   const leaks = findSecretsInLogs(h.logs, { omniKey: h.config.omni.apiKey, botToken: h.config.slack.botToken, signingSecret: h.config.slack.signingSecret });
-  await h.close();
   expect(leaks).toEqual([]);
-});
-beforeEach(async () => {
-  await h.settle();
-  h.slack.reset();
-  h.omni.clearRequests();
 });
 
 const NASTY = '<!channel> <!here> <@U0002> <#C1|x> & <https://evil.example|click> @here 😀👩‍👩‍👧‍👦 مرحبا e\u0301 \u200B\u202Eevil\u202C';

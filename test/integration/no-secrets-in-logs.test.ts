@@ -4,19 +4,13 @@
  * and requests signed with the wrong secret. The failures must be logged (else this test proves nothing), and
  * nothing the user is shown carries a secret either.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { modalValues, useHarness } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { action, blockActionsBody, buildViewOutput, readInitialViewState, signSlackRequest, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 const secrets = () => ({ omniKey: h.config.omni.apiKey, botToken: h.config.slack.botToken, signingSecret: h.config.slack.signingSecret });
 

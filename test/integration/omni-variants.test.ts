@@ -2,22 +2,13 @@
  * Issue 9, items 1, 3 and 4: the bot follows what the instance's own spec says, never writes from a cache, and says
  * "paused" only when Omni's record says so. One harness per plausible variant of Omni's API (the fake runs each).
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { type Harness, type HarnessOptions, modalValues, startHarness } from '../helpers/app-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { type Harness, type HarnessOptions, modalValues, useHarnessPerTest } from '../helpers/app-harness.js';
 import { chooseOnHome, dmText, openHome, pressOnHome, readAudit } from '../helpers/routine-ui.js';
 import { buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function start(omni: HarnessOptions['omni']): Promise<Harness> {
-  h = await startHarness({ omni });
-  await h.settle(); // the spec is read at start, in the background
-  return h;
-}
+const startApp = useHarnessPerTest();
+const start = (omni: HarnessOptions['omni']) => startApp({ omni });
 
 function seed(harness: Harness, name = 'Weekly churn'): string {
   return harness.omni.addRoutine(harness.members.alice, { name, modelId: harness.modelId, prompt: 'What changed in churn?', schedule: '0 8 ? * MON *', timezone: 'UTC' });

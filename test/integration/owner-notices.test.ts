@@ -2,24 +2,19 @@
  * Issue 9, item 9: owner notices. The real app against the fakes: a routine Omni disabled, a failed last run, no
  * repeat (also after a restart on the same database), only people who used the bot, and the budget share.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
-import { type Harness, startHarness } from '../helpers/app-harness.js';
+import { type Harness, useHarnessPerTest } from '../helpers/app-harness.js';
 import { dmText, listAsText } from '../helpers/routine-ui.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+const startApp = useHarnessPerTest();
 
 /** A harness whose watch waits are counted instead of slept. */
 async function start(env: Record<string, string> = {}) {
   const slept: number[] = [];
-  h = await startHarness({ env, app: { watch: { sleep: async (ms) => void slept.push(ms) } } });
-  await h.settle();
-  return { harness: h, slept };
+  const harness = await startApp({ env, app: { watch: { sleep: async (ms) => void slept.push(ms) } } });
+  return { harness, slept };
 }
 
 const noticesIn = (harness: Harness) => harness.slack.messages('D0001').filter((m) => JSON.stringify(m).includes('block_id":"notice'));

@@ -1,8 +1,8 @@
 /**
  * Issue 4's flows end to end: the real app over signed HTTP, the fake Slack Web API, the fake Omni, SQLite on disk.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, startHarness, modalValues } from '../helpers/app-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { type Harness, modalValues, useHarness } from '../helpers/app-harness.js';
 import { recordReliability } from '../helpers/reliability.js';
 import {
   action,
@@ -17,21 +17,9 @@ import {
   stateValue,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.settle();
-  h.slack.reset();
-  h.omni.clearRequests();
-  h.omni.clearFaults();
-});
+const h = useHarness();
 
 type Json = Record<string, unknown>;
 const blockIds = (view: { blocks: unknown[] }) => view.blocks.map((b) => (b as { block_id?: string }).block_id);
@@ -107,7 +95,7 @@ describe('/routine', () => {
     const unknown = await h.post(slashCommandBody({ text: 'frobnicate', responseUrl }));
     expect(unknown.status).toBe(200);
     await h.settle();
-    await waitUntil(() => h.slack.responses('unknown-word').length > 0);
+    await until(() => h.slack.responses('unknown-word').length > 0);
     expect(JSON.stringify(h.slack.responses('unknown-word')[0])).toContain('frobnicate');
   });
 
@@ -134,14 +122,6 @@ function findButtonValue(blocks: unknown[], actionId: string): string | undefine
     if (button) return button.value;
   }
   return undefined;
-}
-
-async function waitUntil(check: () => boolean, timeoutMs = 5000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('shortcuts', () => {
@@ -354,7 +334,7 @@ describe('submitting the modal', () => {
       await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('Draft discarded'), 8000);
       const responseUrl = h.slack.responseUrl(`retry-${draftId}`);
       await h.post(blockActionsBody({ source: 'message', channelId: 'D0001', responseUrl, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }));
-      await waitUntil(() => JSON.stringify(h.slack.responses(`retry-${draftId}`)).includes('no longer available'));
+      await until(() => JSON.stringify(h.slack.responses(`retry-${draftId}`)).includes('no longer available'));
     } finally {
       h.omni.setAiRoutinesEnabled(true);
     }
@@ -380,7 +360,7 @@ describe('listing and managing routines', () => {
     const responseUrl = h.slack.responseUrl('list-1');
     const list = await h.post(slashCommandBody({ text: 'list', responseUrl }));
     expect(list.status).toBe(200);
-    await waitUntil(() => h.slack.responses('list-1').length > 0);
+    await until(() => h.slack.responses('list-1').length > 0);
     const listed = JSON.stringify(h.slack.responses('list-1'));
     expect(listed).toContain('Alice weekly');
     expect(listed).toContain('Mondays at 8:00 AM');

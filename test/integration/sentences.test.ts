@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { FakeMessage, RecordedCall } from '../fakes/fake-slack.js';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
-import { type Harness, SIGNING_SECRET, startHarness } from '../helpers/app-harness.js';
+import { SIGNING_SECRET, startHarness, useHarness } from '../helpers/app-harness.js';
 import { readAudit } from '../helpers/routine-ui.js';
 import {
   action,
@@ -25,29 +25,18 @@ import {
 import { SENTENCE_EXAMPLES } from '../../src/slack/views/sentence-card.js';
 import { scanScheduleInText } from '../../src/schedule/index.js';
 
-let h: Harness;
 const BOT = 'UBOT0001';
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-beforeAll(async () => {
-  h = await startHarness({
-    // Two shared models: the default model is what the form would preselect (OMNI_DEFAULT_MODEL).
-    env: { OMNI_DEFAULT_MODEL: 'Sales' },
-    slack: {
-      channels: [
-        { id: 'C0SALES', name: 'sales' },
-        { id: 'C0QUIET', name: 'quiet', botIsMember: false },
-      ],
-    },
-  });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.settle();
-  h.slack.reset();
-  h.omni.clearRequests();
+const h = useHarness({
+  // Two shared models: the default model is what the form would preselect (OMNI_DEFAULT_MODEL).
+  env: { OMNI_DEFAULT_MODEL: 'Sales' },
+  slack: {
+    channels: [
+      { id: 'C0SALES', name: 'sales' },
+      { id: 'C0QUIET', name: 'quiet', botIsMember: false },
+    ],
+  },
 });
 
 type Json = Record<string, unknown>;

@@ -4,8 +4,8 @@
  * and messages whose headline is in their blocks and their notification text. The real app over signed HTTP,
  * the fake Slack Web API and the fake Omni, SQLite on disk.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Harness, pressMoreOptions, startHarness } from '../helpers/app-harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { pressMoreOptions, startHarness, useHarness } from '../helpers/app-harness.js';
 import {
   action,
   blockActionsBody,
@@ -16,21 +16,10 @@ import {
   stateValue,
   viewSubmissionBody,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
-let h: Harness;
-
-beforeAll(async () => {
-  // Two shared models (Sales, Marketing): without OMNI_DEFAULT_MODEL nothing could be preselected for a new user.
-  h = await startHarness({ env: { OMNI_DEFAULT_MODEL: 'Sales' } });
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.settle();
-  h.slack.reset();
-  h.omni.clearRequests();
-});
+// Two shared models (Sales, Marketing): without OMNI_DEFAULT_MODEL nothing could be preselected for a new user.
+const h = useHarness({ env: { OMNI_DEFAULT_MODEL: 'Sales' } });
 
 type Json = Record<string, unknown>;
 type Block = Json & { block_id?: string; type: string };
@@ -42,14 +31,6 @@ const firstText = (blocks: unknown[] | undefined) => {
   const first = (blocks ?? [])[0] as { text?: { text?: string } } | undefined;
   return first?.text?.text;
 };
-
-async function waitUntil(check: () => boolean, timeoutMs = 5000) {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function runCommand(text: string, o: { userId?: string; channelId?: string; channelName?: string } = {}) {
   const triggerId = h.slack.issueTriggerId({ userId: o.userId ?? 'U0001' });
@@ -269,7 +250,7 @@ describe('the preview', () => {
 describe('messages say what happened, in their blocks', () => {
   it('an unknown subcommand says so first, in blocks and text', async () => {
     const { responseId } = await runCommand('frobnicate');
-    await waitUntil(() => h.slack.responses(responseId).length > 0);
+    await until(() => h.slack.responses(responseId).length > 0);
     const reply = h.slack.responses(responseId)[0] as { text: string; blocks: unknown[] };
     expect(firstText(reply.blocks)).toBe('I don’t know “frobnicate”. Here is what I can do:'.replace('’', "'"));
     expect(reply.text.startsWith(firstText(reply.blocks) ?? '-')).toBe(true);
@@ -279,7 +260,7 @@ describe('messages say what happened, in their blocks', () => {
     const { res, responseId } = await runCommand('list');
     const ack = res.json as { text: string; blocks: unknown[] };
     expect(firstText(ack.blocks)).toBe(ack.text);
-    await waitUntil(() => h.slack.responses(responseId).length > 0);
+    await until(() => h.slack.responses(responseId).length > 0);
     const list = h.slack.responses(responseId)[0] as { text: string; blocks: unknown[] };
     expect(firstText(list.blocks)).toBe(list.text);
     expect(list.text).toMatch(/^\*Your routines\* \(\d+\)$/);
@@ -291,7 +272,7 @@ describe('messages say what happened, in their blocks', () => {
     await h.post(blockActionsBody({ source: 'message', channelId: 'D0001', responseUrl, actions: [action.button({ actionId: 'routine_run_now', value: id })] }));
     // the card that held the button is refreshed first; the reply says what happened
     const said = () => (h.slack.responses(`run-${id}`) as Array<{ text: string; blocks: unknown[] }>).find((r) => /is running now/.test(r.text));
-    await waitUntil(() => said() !== undefined);
+    await until(() => said() !== undefined);
     const reply = said() as { text: string; blocks: unknown[] };
     expect(reply.text).toMatch(/Runnable.*is running now/);
     expect(firstText(reply.blocks)).toBe(reply.text);

@@ -17,6 +17,7 @@ import {
   blockActionsPayload,
   eventCallbackPayload,
 } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
 const APP_TOKEN = 'xapp-1-A0001-1-socketmodetesttoken5e3d';
 
@@ -228,11 +229,7 @@ describe('Socket Mode transport', () => {
   it('keeps the heartbeat: pongs our pings, and our pongs keep its own pings from dropping the link', async () => {
     expect(await ws.ping('are-you-there')).toBe('are-you-there');
     // Counted since the connection opened (the tests above ran meanwhile). The client pings every clientPingTimeout/3 (≈1.7 s) and closes the link at its 4th ping if no pong ever came.
-    const start = Date.now();
-    while (ws.pingsFromClient < 4) {
-      if (Date.now() - start > 10_000) throw new Error(`the client pinged ${ws.pingsFromClient} times`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => ws.pingsFromClient >= 4, () => `the client's 4th ping (it pinged ${ws.pingsFromClient} times)`, 10_000);
     // A close sent right after that 4th ping would reach us before the pong to this ping (one TCP stream).
     expect(await ws.ping('still-there')).toBe('still-there');
     expect(ws.openConnections).toBe(1);
@@ -285,15 +282,16 @@ describe('the fake Socket Mode server', () => {
       [`GET ${pathname}${search} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${RFC_KEY}`, 'Sec-WebSocket-Version: 13', '', ''].join('\r\n'),
     );
     const received = () => Buffer.concat(chunks);
-    const until = async (check: (b: Buffer) => boolean) => {
-      const start = Date.now();
-      while (!check(received())) {
-        if (Date.now() - start > 3000) throw new Error(`nothing matching from the fake; got ${JSON.stringify(received().toString('latin1'))}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      return received();
+    return {
+      socket,
+      ended,
+      received,
+      /** What the fake sent so far, once it matches `check`. */
+      until: async (check: (b: Buffer) => boolean) => {
+        await until(() => check(received()), () => `something matching from the fake; got ${JSON.stringify(received().toString('latin1'))}`, 3000);
+        return received();
+      },
     };
-    return { socket, ended, received, until };
   }
 
   it('answers the handshake per RFC 6455, greets with hello, refuses reused or unknown tickets, and closes 1002 on an unmasked frame', async () => {

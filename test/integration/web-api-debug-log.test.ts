@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { startHarness } from '../helpers/app-harness.js';
 import { slashCommandBody } from '../helpers/slack-requests.js';
+import { until } from '../helpers/until.js';
 
 async function logsOfOneModal(level: 'debug' | 'info'): Promise<{ logs: string[]; token: string }> {
   const h = await startHarness({ env: { LOG_LEVEL: level } });
@@ -15,7 +16,7 @@ async function logsOfOneModal(level: 'debug' | 'info'): Promise<{ logs: string[]
     await h.settle();
     // At debug, views.open's answer is logged once the listener has it (the fake records the call before answering).
     const answered = () => h.logs.some((l) => l.includes("apiCall('views.open') end"));
-    for (let i = 0; level === 'debug' && i < 200 && !answered(); i++) await new Promise((r) => setTimeout(r, 10));
+    if (level === 'debug') await until(answered, "views.open's answer in the debug log", 2000);
     return { logs: [...h.logs], token: h.config.slack.botToken };
   } finally {
     await h.close();

@@ -6,6 +6,7 @@
  */
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { isOmniId } from '../../omni/schemas.js';
 import type { RoutineAction } from '../../routines/act.js';
 import { ACTION_ID, CALLBACK_ID, CARD_MENU_CHOICE } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
@@ -71,9 +72,6 @@ const ROUTINE_ACTIONS: Array<[string, RoutineAction]> = [
   [ACTION_ID.resume, 'resume'],
   [ACTION_ID.delete, 'delete'],
 ];
-
-/** Omni's routine ids are UUIDs. */
-const ROUTINE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const DONE_WORDS: Record<RoutineAction, string> = {
   run: 'is running now; the result goes to its recipients in a few minutes',
@@ -218,7 +216,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       deps.logger.warn('ignored a replayed button press', { action });
       return;
     }
-    if (!ROUTINE_ID.test(routineId)) {
+    if (!isOmniId(routineId)) {
       // Our buttons carry Omni's UUIDs; anything else is a forged value, refused before Omni is asked.
       deps.logger.warn('refused a button with a malformed routine id', { action, length: routineId.length });
       deps.inFlight.run(`routine ${action}`, () => reply(args, ":warning: That button doesn't point at a routine, so I didn't change anything."));
@@ -256,7 +254,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(ACTION_ID.cardMenu, async (args: ActionArgs) => {
     await args.ack();
     const chosen = readCardMenuValue((args.action as { selected_option?: { value?: string } }).selected_option?.value);
-    if (!chosen || !ROUTINE_ID.test(chosen.routineId)) {
+    if (!chosen || !isOmniId(chosen.routineId)) {
       deps.logger.warn('refused a menu option with a malformed value', { choice: chosen?.choice ?? 'unknown' });
       deps.inFlight.run('routine menu', () => reply(args, ":warning: That menu option doesn't point at a routine, so I didn't change anything."));
       return;
@@ -285,7 +283,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction>(ACTION_ID.keepRoutine, async (args: ActionArgs) => {
     await args.ack();
     const routineId = (args.action as { value?: string }).value ?? '';
-    if (!ROUTINE_ID.test(routineId)) {
+    if (!isOmniId(routineId)) {
       deps.logger.warn('refused a keep button with a malformed routine id', { length: routineId.length });
       return;
     }

@@ -7,6 +7,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ModalView } from '@slack/types';
+import { isOmniId } from '../../omni/schemas.js';
 import { EDIT_FIELD_LABEL, type EditBase, type EditOutcome, type ReadEdit, mergeEdit, readEdit } from '../../routines/edit.js';
 import type { RoutineForm } from '../../routines/types.js';
 import { ACTION_ID, CALLBACK_ID } from '../ids.js';
@@ -29,8 +30,6 @@ import { buildFilledModal } from './open-modal.js';
 import { refuseInline } from './views.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
-
-const ROUTINE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function withModelName(deps: ListenerDeps, form: RoutineForm): Promise<RoutineForm> {
   if (form.modelName || !form.modelId) return form;
@@ -153,7 +152,7 @@ export async function reopenEditDraft(
  */
 export async function openEditForm(deps: ListenerDeps, args: ActionArgs, routineId: string): Promise<void> {
   const { body, client } = args;
-  if (!ROUTINE_ID.test(routineId)) {
+  if (!isOmniId(routineId)) {
     deps.logger.warn('refused an edit button with a malformed routine id', { length: routineId.length });
     return;
   }
@@ -200,7 +199,7 @@ export function registerEdit(app: App, deps: ListenerDeps): void {
     const metadata = readModalMetadata(view.private_metadata);
     // As on create, a name left empty is named from the prompt (Omni needs one).
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
-    if (!metadata.routineId || !ROUTINE_ID.test(metadata.routineId) || !metadata.base) {
+    if (!metadata.routineId || !isOmniId(metadata.routineId) || !metadata.base) {
       await ack({ response_action: 'update', view: buildEditUnavailableView({ code: 'invalid', message: "This form doesn't say which routine it edits, so nothing was saved.", retryable: false }) });
       return;
     }

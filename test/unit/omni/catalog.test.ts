@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createOmniCatalog } from '../../../src/omni/catalog.js';
 import { openStore } from '../../../src/store/index.js';
 import { createTestDatabase } from '../../helpers/postgres.js';
+import { until } from '../../helpers/until.js';
 import { createCapturingLogger, setupClient, type ClientSetup } from './setup-client.js';
 
 let s: ClientSetup;
@@ -12,11 +13,6 @@ afterEach(async () => {
   await s.close();
 });
 
-/** Polls until `check` holds (the background refresh is not awaited by anyone). */
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 400 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(await check()).toBe(true);
-}
 
 const modelRequests = (setup: ClientSetup) => setup.fake.requests.filter((r) => r.path === '/v1/models');
 const topicRequests = (setup: ClientSetup) => setup.fake.requests.filter((r) => r.path.endsWith('/topic'));
@@ -69,7 +65,7 @@ describe('Omni catalog (cached models, branches, topics)', () => {
     expect(modelRequests(s)).toHaveLength(1);
     s.time.advance(1);
     expect((await catalog.searchModels('new')).length).toBe(0); // stale, served immediately
-    await eventually(async () => (await catalog.searchModels('new')).length === 1);
+    await until(async () => (await catalog.searchModels('new')).length === 1);
     expect(modelRequests(s)).toHaveLength(2); // one refresh, however many searches meanwhile
   });
 
@@ -81,7 +77,7 @@ describe('Omni catalog (cached models, branches, topics)', () => {
     s.fake.inject({ match: { path: '/v1/models' }, times: Infinity, fault: { type: 'status', status: 500 } });
     s.time.advance(5000);
     expect((await catalog.searchModels('sal')).map((m) => m.name)).toEqual(['Sales']);
-    await eventually(() => logger.lines.some((l) => l.includes('omni catalog refresh failed')));
+    await until(() => logger.lines.some((l) => l.includes('omni catalog refresh failed')));
     expect((await catalog.searchModels('sal')).map((m) => m.name)).toEqual(['Sales']);
   });
 

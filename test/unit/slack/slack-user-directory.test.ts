@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { WebClient } from '@slack/web-api';
+import { systemClock } from '../../../src/clock.js';
 import { createSlackUserDirectory } from '../../../src/slack/slack-user-directory.js';
 
 /** A Slack Web API stand-in on 127.0.0.1 answering users.info from a table, as Slack does. */
@@ -44,7 +45,7 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
   });
 
   it('reads email, tz, name, deleted and bot flags from users.info', async () => {
-    const directory = createSlackUserDirectory(client);
+    const directory = createSlackUserDirectory(client, { clock: systemClock });
     expect(await directory.getUser('U1')).toEqual({ id: 'U1', email: 'alice@acme.com', tz: 'Europe/Paris', realName: 'Alice', deleted: false, isBot: false });
     expect(await directory.getUser('U2')).toEqual({ id: 'U2', tz: 'America/New_York', realName: 'No Email', deleted: false, isBot: false });
     expect(await directory.getUser('U3')).toMatchObject({ deleted: true });
@@ -53,7 +54,7 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
   });
 
   it('answers null for user_not_found and throws for other Slack errors', async () => {
-    const directory = createSlackUserDirectory(client);
+    const directory = createSlackUserDirectory(client, { clock: systemClock });
     expect(await directory.getUser('U404')).toBeNull();
     failWith = 'invalid_auth';
     await expect(directory.getUser('U1')).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
@@ -88,7 +89,7 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
   });
 
   it('does not cache a failure', async () => {
-    const directory = createSlackUserDirectory(client);
+    const directory = createSlackUserDirectory(client, { clock: systemClock });
     failWith = 'internal_error';
     await expect(directory.getUser('U1')).rejects.toBeDefined();
     failWith = undefined;
@@ -96,7 +97,7 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
   });
 
   it('keeps at most maxEntries users', async () => {
-    const directory = createSlackUserDirectory(client, { maxEntries: 1 });
+    const directory = createSlackUserDirectory(client, { maxEntries: 1, clock: systemClock });
     await directory.getUser('U1');
     await directory.getUser('U2');
     await directory.getUser('U2');

@@ -29,7 +29,7 @@ import {
 } from '../../../../src/slack/views/index.js';
 import { buildSentenceCard, buildSentenceGuide } from '../../../../src/slack/views/sentence-card.js';
 import { makeForm, makeRoutine } from './fixtures.js';
-import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
+import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from '../../../fakes/slack-view-rules.js';
 
 const DIR = join('test', 'snapshots', 'block-kit');
 const UPDATE = process.env.UPDATE_BLOCK_KIT_SNAPSHOTS === '1';

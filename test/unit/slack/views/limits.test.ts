@@ -1,7 +1,7 @@
 // The limits helper guards every other test here, so it must itself catch what Slack would refuse.
 import { describe, expect, it } from '@jest/globals';
 import type { HomeView, ModalView } from '@slack/types';
-import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
+import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from '../../../fakes/slack-view-rules.js';
 
 const okModal: ModalView = {
   type: 'modal',

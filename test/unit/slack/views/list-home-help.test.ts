@@ -11,7 +11,7 @@ import {
   readHomePage,
 } from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeRoutine, makeRoutines, mrkdwnTexts } from './fixtures.js';
-import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
+import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from '../../../fakes/slack-view-rules.js';
 
 describe('buildRoutineListMessage', () => {
   it('teaches /routine when there are none', () => {

@@ -3,7 +3,7 @@ import type { ActionsBlock, Button } from '@slack/types';
 import { ACTION_ID, BLOCK_ID } from '../../../../src/slack/ids.js';
 import { buildCreatedHeadline, buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView } from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeForm, makeRoutine, mrkdwnTexts, OK_PREVIEW } from './fixtures.js';
-import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from './limits.js';
+import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from '../../../fakes/slack-view-rules.js';
 
 const FAILURE = { code: 'omni_routine_limit', message: "You've reached the routine limit in Omni.", retryable: false };
 

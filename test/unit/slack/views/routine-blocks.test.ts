@@ -2,9 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, Button, Overflow, SectionBlock } from '@slack/types';
 import { ACTION_ID } from '../../../../src/slack/ids.js';
 import { buildDeliveryText, buildLastRunText, buildRoutineBlocks, buildStatusText, cardMenuValue, readCardMenuValue } from '../../../../src/slack/views/index.js';
-import { findBlocksProblems } from '../../../fakes/slack-view-rules.js';
+import { assertMessageWithinSlackLimits, findBlocksProblems } from '../../../fakes/slack-view-rules.js';
 import { blockById, HOSTILE, makeRoutine, mrkdwnTexts } from './fixtures.js';
-import { assertMessageWithinSlackLimits } from './limits.js';
 
 function buttons(blocks: ReturnType<typeof buildRoutineBlocks>, id: string): Button[] {
   return blockById<ActionsBlock>(blocks, `routine_actions:${id}`).elements.filter((e): e is Button => e.type === 'button');

@@ -10,7 +10,7 @@ import {
   type ModalMetadata,
 } from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeForm, mrkdwnTexts, OK_PREVIEW, REFUSED_PREVIEW } from './fixtures.js';
-import { assertWithinSlackLimits } from './limits.js';
+import { assertWithinSlackLimits } from '../../../fakes/slack-view-rules.js';
 
 const META: ModalMetadata = { source: 'command', originChannelId: 'C0ORIGIN' };
 const NOW = new Date('2026-01-12T12:00:00Z');

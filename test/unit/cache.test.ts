@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import { createLruCache, createRefreshingCache, createTtlCache } from '../../src/cache.js';
+
+/** A clock the test moves by hand, starting at the epoch (lru-cache reads a start time of 0 as "no ttl"). */
+function handClock() {
+  let now = 0;
+  return Object.assign(() => new Date(now), { set: (ms: number) => void (now = ms) });
+}
+
+describe('createTtlCache', () => {
+  it('keeps an entry until it is ttlMs old on the given clock, from the epoch on', () => {
+    const clock = handClock();
+    const cache = createTtlCache<string, string>({ max: 10, ttlMs: 1000, clock });
+    cache.set('a', 'A');
+    clock.set(999);
+    expect(cache.get('a')).toBe('A');
+    clock.set(1000);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('drops the least recently used entry when full', () => {
+    const cache = createTtlCache<string, string>({ max: 2, ttlMs: 1000, clock: handClock() });
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.get('a')).toBe('A');
+    cache.set('c', 'C');
+    expect(cache.keys().sort()).toEqual(['a', 'c']);
+    cache.delete('a');
+    expect(cache.keys()).toEqual(['c']);
+  });
+});
+
+describe('createLruCache', () => {
+  it('keeps at most max entries and never expires them', () => {
+    const cache = createLruCache<string, number>({ max: 2 });
+    for (const [i, key] of ['a', 'b', 'c'].entries()) cache.set(key, i);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.keys().sort()).toEqual(['b', 'c']);
+  });
+});
+
+describe('createRefreshingCache', () => {
+  it('serves a stale value at once while one refresh runs, keeps it when the refresh fails, and counts ageMs', async () => {
+    const clock = handClock();
+    const failures: unknown[] = [];
+    const cache = createRefreshingCache<string, string[]>({ max: 10, ttlMs: 1000, clock, onRefreshError: (err) => failures.push(err) });
+    let loads = 0;
+    let fail = false;
+    const load = async () => {
+      loads += 1;
+      if (fail) throw new Error('down');
+      return { value: [`v${loads}`] };
+    };
+
+    expect(await Promise.all([cache.get('k', load), cache.get('k', load)])).toEqual([['v1'], ['v1']]);
+    expect(loads).toBe(1);
+    clock.set(1000);
+    fail = true;
+    expect(await cache.get('k', load)).toEqual(['v1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(failures).toHaveLength(1);
+    fail = false;
+    expect(await cache.get('k', load)).toEqual(['v1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('k', load)).toEqual(['v3']);
+
+    // A value already 900 ms old (from another replica's cache) is stale 100 ms later.
+    clock.set(5000);
+    expect(await cache.get('old', async () => ({ value: ['shared'], ageMs: 900 }))).toEqual(['shared']);
+    clock.set(5099);
+    expect(await cache.get('old', load)).toEqual(['shared']);
+    expect(loads).toBe(3);
+    clock.set(5100);
+    expect(await cache.get('old', load)).toEqual(['shared']);
+    expect(loads).toBe(4);
+  });
+
+  it('rejects a first load that fails, and loads again on the next get', async () => {
+    const cache = createRefreshingCache<string, string>({ max: 10, ttlMs: 1000, clock: handClock(), onRefreshError: () => {} });
+    await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cache.get('k', async () => ({ value: 'up' }))).toBe('up');
+  });
+});
