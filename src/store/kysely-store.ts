@@ -8,7 +8,7 @@
  * contract suite (test/unit/store/store-contract.ts), which runs on both engines.
  */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import { isRoutineBotError } from '../errors.js';
 import { StoreError } from './errors.js';
@@ -76,6 +76,25 @@ function toJson(value: unknown, what: string): string {
   return json;
 }
 
+/**
+ * A query built and compiled by kysely once, then run with new values: building and compiling a query costs about
+ * 0.3 ms of CPU, and the replay claim runs on every signed request, on the thread that acks everyone. The query is
+ * built with a marker in place of each named value; each run substitutes the values at the markers' positions in
+ * the compiled parameters (the SQL is the dialect's own, so this works the same on SQLite and Postgres).
+ */
+export function compileOnce<A extends Record<string, unknown>, Row>(
+  build: (args: A) => Compilable<Row>,
+  names: ReadonlyArray<keyof A & string>,
+): (values: A) => CompiledQuery<Row> {
+  const marker = (name: string) => `\u0000compile-once:${name}`;
+  const compiled = build(Object.fromEntries(names.map((n) => [n, marker(n)])) as A).compile();
+  const slots = compiled.parameters.map((p) => names.find((n) => p === marker(n)));
+  for (const name of names) {
+    if (!slots.includes(name)) throw new Error(`compileOnce: "${name}" is not among the query's parameters`);
+  }
+  return (values) => CompiledQuery.raw(compiled.sql, compiled.parameters.map((p, i) => (slots[i] === undefined ? p : values[slots[i]]))) as CompiledQuery<Row>;
+}
+
 /** How often claiming an idempotency key also deletes the expired ones. */
 const SWEEP_EVERY_MS = 60_000;
 
@@ -83,6 +102,29 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
   const { clock, idempotencyRetentionMs: retentionMs } = options;
   let lastSweepAt = Number.NEGATIVE_INFINITY;
   let closed = false;
+
+  // The claim of every signed request (replay memory) and of every submission: compiled once (see compileOnce).
+  type ClaimArgs = { key: string; now: number; expiresAt: number };
+  const claimKey = compileOnce<ClaimArgs, { key: string }>(
+    ({ key, now, expiresAt }) =>
+      db
+        .insertInto('idempotency_keys')
+        .values({ key, state: 'in_progress', result: null, expires_at: expiresAt, updated_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({
+              state: eb.ref('excluded.state'),
+              result: null,
+              expires_at: eb.ref('excluded.expires_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
+            // Expired: a finished key past its retention, or a claim whose holder died or overran.
+            .where('idempotency_keys.expires_at', '<=', now),
+        )
+        .returning('key'),
+    ['key', 'now', 'expiresAt'],
+  );
 
   /** Runs one database step; any driver error becomes a StoreError saying what could not be done. */
   const run = async <T>(what: string, step: () => Promise<T>): Promise<T> => {
@@ -282,23 +324,7 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
         }
         // A row that vanishes between the claim and the read (abandoned meanwhile) is claimed on the next pass.
         for (let attempt = 0; attempt < 5; attempt += 1) {
-          const claimed = await db
-            .insertInto('idempotency_keys')
-            .values({ key, state: 'in_progress', result: null, expires_at: now + ttlMs, updated_at: now })
-            .onConflict((oc) =>
-              oc
-                .column('key')
-                .doUpdateSet((eb) => ({
-                  state: eb.ref('excluded.state'),
-                  result: null,
-                  expires_at: eb.ref('excluded.expires_at'),
-                  updated_at: eb.ref('excluded.updated_at'),
-                }))
-                // Expired: a finished key past its retention, or a claim whose holder died or overran.
-                .where('idempotency_keys.expires_at', '<=', now),
-            )
-            .returning('key')
-            .executeTakeFirst();
+          const claimed = (await db.executeQuery(claimKey({ key, now, expiresAt: now + ttlMs }))).rows[0];
           if (claimed !== undefined) return { state: 'new' } as const;
           const row = await db
             .selectFrom('idempotency_keys')

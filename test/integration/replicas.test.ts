@@ -29,12 +29,19 @@ let flows: ReturnType<typeof processFlows>;
 /** Replicas A, B and C. */
 let replicas: AppProcess[] = [];
 const extra: AppProcess[] = [];
+/**
+ * The people pressing Run now in the burst: five, three presses each, so that no one meets the per-user share of
+ * the budget (half the organization's steady minute) and what limits the burst is the organization's budget.
+ */
+const BURST_USERS = [1, 2, 3, 4, 5].map((n) => ({ id: `U009${n}`, name: `burst${n}` }));
+const burstMembers = new Map<string, string>();
 /** Omni model-list requests made while the three replicas started (each warms the list at start). */
 let modelRequestsAtStart = 0;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  fakes = await startProcessFakes({ omni: { rateLimit: { perWindow: 60, windowMs: 60_000 } } });
+  fakes = await startProcessFakes({ omni: { rateLimit: { perWindow: 60, windowMs: 60_000 } }, slack: { users: BURST_USERS.map(({ id, name }) => ({ id, name, email: `${name}@example.com`, tz: 'UTC' })) } });
+  for (const u of BURST_USERS) burstMembers.set(u.id, fakes.omni.addMember({ email: `${u.name}@example.com`, displayName: u.name }));
   fakes.databaseUrl = database.url;
   Object.assign(fakes.env, { DATABASE_URL: database.url, OMNI_RATE_LIMIT_PER_MINUTE: '60', OMNI_REPLICAS: '3', LOG_LEVEL: 'info' });
   flows = processFlows(fakes);
@@ -184,15 +191,24 @@ describe('three bot processes on one Postgres', () => {
   // Last: it spends the shared budget the other checks need.
   it('keeps a burst of Run now spread over three replicas to one shared budget: no WAF 429, at most two windows’ worth in any 6 s', async () => {
     const { omni, slack } = fakes;
-    // Each Run now reads the routine first, triggers it and refreshes Home (3 Omni requests): 15 of them, five to a
-    // replica, ask for several 6-second windows of 5 requests.
+    // Each Run now resolves its presser once (SCIM), reads the routine, triggers it and refreshes Home: 15 of them,
+    // five to a replica, ask for several 6-second windows of 5 requests.
+    const presser = (i: number) => BURST_USERS[i % BURST_USERS.length]!;
     const routines = Array.from({ length: 15 }, (_, i) =>
-      omni.addRoutine(fakes.members.alice, { name: `Burst ${i}`, modelId: fakes.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' }),
+      omni.addRoutine(burstMembers.get(presser(i).id)!, { name: `Burst ${i}`, modelId: fakes.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' }),
     );
     const started = Date.now();
     const acks = await Promise.all(
       routines.map((routine, i) =>
-        replicas[i % 3]!.post(blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: routine })], responseUrl: slack.responseUrl(`burst-${i}`) })),
+        replicas[i % 3]!.post(
+          blockActionsBody({
+            userId: presser(i).id,
+            userName: presser(i).name,
+            source: 'message',
+            actions: [action.button({ actionId: 'routine_run_now', value: routine })],
+            responseUrl: slack.responseUrl(`burst-${i}`),
+          }),
+        ),
       ),
     );
     expect(acks.map((a) => a.status)).toEqual(routines.map(() => 200));
