@@ -62,7 +62,7 @@ export interface LatencyOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the fake Slack has had no call for `quietMs` (the bot's post-open work is done), at most 15 s. */
-async function waitForQuiet(slack: BenchEnv['slack'], quietMs = 300): Promise<void> {
+export async function waitForQuiet(slack: BenchEnv['slack'], quietMs = 300): Promise<void> {
   const deadline = Date.now() + 15_000;
   let seen = slack.calls.length;
   let since = Date.now();

@@ -3,6 +3,7 @@
  * burst and a sustained rate, Omni requests per action, then the closing table with the schedule engine's figures
  * (when bench/schedule.ts ran first) and docs/performance.md rewritten with this run's figures.
  */
+import { runCpuBreakdown } from '../cpu-breakdown.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,9 @@ export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBen
     const latency = await runSlackLatencyBench(env, apps, { ...settings, ...(loadBefore[0] !== undefined ? { loadBefore: loadBefore[0] } : {}), print });
     const omni = await runOmniBudgetBench(env, apps.ours, { repeats: settings.repeats, print });
     await Promise.all(running.map((a) => a.stop()));
+    const cpu = await runCpuBreakdown(env, { burstSize: settings.burstSize, rounds: quick ? 1 : 3 });
+    print(`CPU per command (profiled, ${cpu.commands} commands each): bot ${cpu.total.ours.toFixed(2)} ms, bare ${cpu.total.bare.toFixed(2)} ms`);
+    for (const p of cpu.parts.slice(0, 12)) print(`  ${p.part.padEnd(44)} ${p.ours.toFixed(3)} / ${p.bare.toFixed(3)} ms`);
     if (profileDir) print(`CPU profiles (bot pid ${apps.ours.pid}, bare pid ${apps.bare.pid}): ${profileDir}`);
 
     const m = readMachine();
@@ -85,6 +89,7 @@ export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBen
       process: processFigures,
       latency,
       omni,
+      cpu,
       ...(options.schedule ? { schedule: options.schedule } : {}),
       ...(options.replicas ? { replicas: options.replicas } : {}),
       settings,

@@ -1,4 +1,5 @@
 /** The bench's closing table (figure, value, target, met) and docs/performance.md, both from one run's figures. */
+import type { CpuBreakdown } from '../cpu-breakdown.js';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { ScheduleBenchResult } from '../schedule.js';
 import type { LatencyFigures } from '../slack-latency.js';
@@ -14,6 +15,8 @@ export interface AppBenchFigures {
   omni: OmniBudgetFigures;
   schedule?: ScheduleBenchResult;
   replicas?: ReplicasFigures;
+  /** CPU per command by part, from the profiled phase. */
+  cpu?: CpuBreakdown;
   settings: { burstSize: number; burstRounds: number; returningBurstRounds: number; rate: number; seconds: number; newUserShare: number; starts: number; repeats: number };
   machine: { cpus: string; cores: number; loadBefore: number[]; loadAfter: number[]; node: string; os: string; memGiB: number };
   durationSeconds: number;
@@ -210,7 +213,7 @@ CPU per command is the app process's own CPU time (from /proc) over a phase, unt
 for 300 ms, divided by the commands: it includes work done after the open, and it is far less moved by other
 processes on the machine than latency is. A \`failed\` command is one whose views.open Slack refused (e.g. an expired trigger: the fake gives triggers Slack's
 3 s) or whose ack was not 200.
-
+${f.cpu ? cpuSection(f.cpu) : ''}
 ## Omni requests per action (steady state)
 
 | action | Omni requests each | count |
@@ -298,5 +301,27 @@ ${f.replicas ? f.replicas.runs[0]?.creates : 60} creates per replica run (\`BENC
 \`BENCH_WRITE_DOC=0\` prints without rewriting this file. Everything runs on 127.0.0.1 with the repository's own
 dependencies (no other tools). To see where time goes, profile the bot under the same load with
 \`BENCH_CPU_PROF=1 npm run bench\` (prints where it wrote the \`.cpuprofile\` files of both apps; open them in Chrome DevTools).
+`;
+}
+
+/** The profiled phase's table: CPU per command by part, bot against bare Bolt. */
+function cpuSection(c: CpuBreakdown): string {
+  const shown = c.parts.filter((p) => p.ours >= 0.01 || p.bare >= 0.01).slice(0, 20);
+  const rest = { ours: c.total.ours - shown.reduce((a, p) => a + p.ours, 0), bare: c.total.bare - shown.reduce((a, p) => a + p.bare, 0) };
+  const ms = (x: number) => x.toFixed(3);
+  return `
+### Where the CPU goes, per command (profiles)
+
+Both apps started again with \`--cpu-prof\` (the bot unbundled, \`dist/index.js\`, so that the parts can be told
+apart; per request it runs the same code as the bundle), a warm-up burst of 50 and then bursts of first-time users
+followed by the same users returning: ${c.commands} commands each. Self time of every sample after the first request
+(start-up left out), summed by part and divided by the commands; the bot's work after the open (zone fills) is
+included. The profiler slows both apps alike; the shares are what to read.
+
+| part | bot ms / command | bare ms / command |
+|---|---|---|
+${shown.map((p) => `| ${p.part} | ${ms(p.ours)} | ${ms(p.bare)} |`).join('\n')}
+| everything else | ${ms(rest.ours)} | ${ms(rest.bare)} |
+| **total** | **${ms(c.total.ours)}** | **${ms(c.total.bare)}** |
 `;
 }
