@@ -66,8 +66,13 @@ function bundleServer(require) {
     return 1;
   }
   const result = esbuild.buildSync({
-    entryPoints: [join(DIST, 'index.js')],
-    outfile: SERVER_BUNDLE,
+    entryPoints: { server: join(DIST, 'index.js') },
+    outdir: DIST,
+    outExtension: { '.js': '.mjs' },
+    // Modules the bot imports dynamically (Postgres, the shared budget) become chunks of their own, loaded only
+    // when DATABASE_URL is Postgres: a bot on the SQLite default never holds them in memory.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

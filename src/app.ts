@@ -4,6 +4,7 @@
  * returns start/stop so the process entry and the tests run exactly the same app.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Server } from 'node:http';
 import { App, type CodedError, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
@@ -228,7 +229,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const guard = installAckGuard(app, { socketMode: config.slack.mode === 'socket', logger });
   // Every log line written while handling a request, including after the ack, carries its request id.
+  // When the last request came in (scheduling only: the modal's follow-up fills wait for a quiet moment).
+  let lastRequestAt = 0;
   app.use(async ({ body, next }) => {
+    lastRequestAt = performance.now();
     if (!guard.accept(body)) return;
     const b = body as { type?: string; command?: string; user?: { id?: string }; user_id?: string; event?: { type?: string } };
     const slackUserId = b.user?.id ?? b.user_id;
@@ -241,7 +245,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger.error('listener failed', { err: error.original ?? error });
   });
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi, lastRequestAt: () => lastRequestAt });
 
   let server: Server | undefined;
   return {

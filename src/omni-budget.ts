@@ -8,8 +8,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createRateBudget, type RateBudget } from './omni/rate-budget.js';
-import { openSharedBudget, type SharedBudget } from './omni/shared-budget.js';
-import { openBudgetBackend } from './store/budget-backend.js';
+import type { SharedBudget } from './omni/shared-budget.js';
 import { parseDatabaseUrl } from './store/database-url.js';
 
 export interface OmniBudget {
@@ -28,6 +27,8 @@ export async function openOmniBudget(
   if (parseDatabaseUrl(config.databaseUrl).kind !== 'postgres') {
     return { budget: createRateBudget({ perMinute, clock: deps.clock }), scope: 'process', close: async () => {} };
   }
+  // Loaded only here: rate-limiter-flexible (every store it has) and pg stay out of the memory of a bot on SQLite.
+  const [{ openBudgetBackend }, { openSharedBudget }] = await Promise.all([import('./store/budget-backend.js'), import('./omni/shared-budget.js')]);
   const backend = await openBudgetBackend(config.databaseUrl, { logger: deps.logger });
   try {
     const shared = await openSharedBudget((spec) => backend.createLimiter(spec), {

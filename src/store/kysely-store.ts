@@ -103,6 +103,12 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
   let lastSweepAt = Number.NEGATIVE_INFINITY;
   let closed = false;
 
+  // The reads of every modal opened (who the user is in Omni, what they chose last time): compiled once.
+  const identityOf = compileOnce(({ slackUserId }: { slackUserId: string }) => db.selectFrom('identities').selectAll().where('slack_user_id', '=', slackUserId), ['slackUserId']);
+  const choicesOf = compileOnce(({ slackUserId }: { slackUserId: string }) => db.selectFrom('user_choices').selectAll().where('slack_user_id', '=', slackUserId), [
+    'slackUserId',
+  ]);
+
   // The claim of every signed request (replay memory) and of every submission: compiled once (see compileOnce).
   type ClaimArgs = { key: string; now: number; expiresAt: number };
   const claimKey = compileOnce<ClaimArgs, { key: string }>(
@@ -142,7 +148,7 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
 
     getIdentity: (slackUserId) =>
       run('read the identity', async () => {
-        const row = await db.selectFrom('identities').selectAll().where('slack_user_id', '=', slackUserId).executeTakeFirst();
+        const row = (await db.executeQuery(identityOf({ slackUserId }))).rows[0];
         return row === undefined ? null : toIdentity(row);
       }),
     saveIdentity: (identity) =>
@@ -390,7 +396,7 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
 
     getUserChoices: (slackUserId) =>
       run('read the remembered choices', async () => {
-        const row = await db.selectFrom('user_choices').selectAll().where('slack_user_id', '=', slackUserId).executeTakeFirst();
+        const row = (await db.executeQuery(choicesOf({ slackUserId }))).rows[0];
         if (row === undefined) return null;
         return {
           ...(row.model_id !== null ? { modelId: row.model_id } : {}),

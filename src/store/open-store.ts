@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { parseDatabaseUrl } from './database-url.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
@@ -23,6 +22,10 @@ export interface OpenStoreOptions {
  */
 export async function openStore(databaseUrl: string, options: OpenStoreOptions): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl, options.cwd);
-  if (location.kind === 'postgres') return openPostgresStore(location.connectionString, options);
+  if (location.kind === 'postgres') {
+    // Loaded only here: pg and its store stay out of the memory of a bot on the SQLite default.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
+    return openPostgresStore(location.connectionString, options);
+  }
   return openSqliteStore('memory' in location ? ':memory:' : location.filename, options);
 }

@@ -28,4 +28,9 @@ export interface ListenerDeps {
   botUserId: string;
   /** What the Omni instance's API offers (from memory; read at start and daily). */
   instanceApi: InstanceApiPort;
+  /**
+   * `performance.now()` when the last Slack request came in (0: none yet). Background work that would compete with
+   * acks and opens (the modal's follow-up fills) waits for a quiet moment. Scheduling only, not domain time.
+   */
+  lastRequestAt?: () => number;
 }

@@ -3,6 +3,7 @@
  * built from what we have in memory (no Omni call, no Slack call first), so views.open happens well inside the
  * trigger_id's 3 seconds.
  */
+import { performance } from 'node:perf_hooks';
 import type { WebClient } from '@slack/web-api';
 import { previewSchedule } from '../../routines/check-form.js';
 import { type ModelChoice, type RememberedChoices, chooseDefaultModel, chooseDefaultTimezone } from '../../routines/defaults.js';
@@ -152,17 +153,23 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
 }
 
 /**
- * Filling in a zone after the open costs a users.info and a views.update. In a burst of first-time users that work
- * would compete with the views.open calls still to come (whose trigger ids are expiring), so opens go first: fills
- * run one at a time, each only when no views.open is under way, and a fill that waited past FILL_STALE_MS is
- * dropped (the user has moved on; the zone can still be picked by hand).
+ * Filling in a zone after the open costs a users.info, an identity check and a views.update. In a burst of
+ * first-time users that work would compete with the acks and views.open calls still to come (whose trigger ids are
+ * expiring), so opens go first: fills run one at a time, each only when no views.open is under way and no request
+ * came in for FILL_QUIET_MS (a burst arrives over many connections, and between two of its requests no open may be
+ * under way for a moment), and a fill that waited past FILL_STALE_MS is dropped (the user has moved on; the zone
+ * can still be picked by hand).
  */
 const FILL_STALE_MS = 10_000;
+const FILL_QUIET_MS = 20;
 
 interface FillLane {
   /** views.open calls under way in this app. */
   opening: number;
   running: boolean;
+  /** A pump is scheduled for when the requests have been quiet long enough. */
+  waiting: boolean;
+  lastRequestAt: () => number;
   /** Waiting fills, oldest first; they never reject. */
   queue: Array<() => Promise<void>>;
 }
@@ -172,14 +179,23 @@ const fillLanes = new WeakMap<ListenerDeps, FillLane>();
 function readFillLane(deps: ListenerDeps): FillLane {
   let lane = fillLanes.get(deps);
   if (!lane) {
-    lane = { opening: 0, running: false, queue: [] };
+    lane = { opening: 0, running: false, waiting: false, lastRequestAt: deps.lastRequestAt ?? (() => 0), queue: [] };
     fillLanes.set(deps, lane);
   }
   return lane;
 }
 
 function pumpFills(lane: FillLane): void {
-  if (lane.running || lane.opening > 0) return;
+  if (lane.running || lane.waiting || lane.opening > 0 || lane.queue.length === 0) return;
+  const quietFor = performance.now() - lane.lastRequestAt();
+  if (quietFor < FILL_QUIET_MS) {
+    lane.waiting = true;
+    setTimeout(() => {
+      lane.waiting = false;
+      pumpFills(lane);
+    }, FILL_QUIET_MS - quietFor);
+    return;
+  }
   const next = lane.queue.shift();
   if (!next) return;
   lane.running = true;
