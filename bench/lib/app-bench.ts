@@ -17,7 +17,6 @@ import { runSlackLatencyBench } from '../slack-latency.js';
 import { startBenchEnv } from './bench-env.js';
 import type { ChildApp } from './child-app.js';
 import { type AppBenchFigures, P99_RATIO_TARGET, buildPerformanceDoc, buildTable, formatTable, readMachine } from './report.js';
-import { formatRatio } from './stats.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
 
@@ -114,7 +113,6 @@ export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBen
 /** What the figures mean, for the doc: what changed to meet the targets, and why what is off target is off. */
 function readNotes(f: AppBenchFigures): string[] {
   const missed = buildTable(f).filter((r) => r.met === false);
-  const b = f.latency.burst;
   return [
     missed.length === 0 ? 'Every figure with a target met it in this run.' : `Off target in this run: ${missed.map((r) => r.figure).join('; ')}.`,
     'Changed in src/ to get here (issue 5): the modal no longer waits for `users.info` before `views.open`. A user the ' +
@@ -123,17 +121,27 @@ function readNotes(f: AppBenchFigures): string[] {
       'only while no `views.open` is under way, so a burst of first-time users is not slowed by them. Before, every first ' +
       'open paid a Slack round trip first, and in a burst most of the `users.info` calls came before any modal. Zone offsets ' +
       'for labels are also computed once a minute per zone instead of per modal (luxon was most of the modal build).',
-    `Where the bot's extra CPU per command goes: its modal is ${(f.latency.viewBytes.ours / 1024).toFixed(1)} KB of JSON against the bare ` +
-      `app's ${(f.latency.viewBytes.bare / 1024).toFixed(2)} KB, and @slack/web-api serialises it, URL-encodes it, redacts and stringifies ` +
-      'request and response for its debug log even when debug is off, then parses the view Slack echoes back (more ' +
-      'garbage to collect, more bytes on the socket); a first-time user also costs the users.info and the views.update ' +
-      `of the zone fill. In this run: ${formatRatio(b.cpuMsPerCommand.ours / b.cpuMsPerCommand.bare)} the bare app's CPU per command in the ` +
-      'burst of first-time users, ' +
-      `${formatRatio(f.latency.returningBurst.cpuMsPerCommand.ours / f.latency.returningBurst.cpuMsPerCommand.bare)} in the burst of returning users and ` +
-      `${formatRatio(f.latency.sustained.cpuMsPerCommand.ours / f.latency.sustained.cpuMsPerCommand.bare)} at the sustained rate. An experiment while ` +
-      'fixing issue 5 (not kept) had the bot send a one-block modal instead: the returning-user burst went from about ' +
-      '1.5× to 1.1× the bare CPU, so the modal\'s size is most of the gap; taking out the per-request AsyncLocalStorage ' +
-      'context changed nothing measurable.',
+    "Changed in src/ for issue 13 (latency), each found in the profiles: SQLite ran with synchronous=FULL, so the replay " +
+      'claim every signed request commits before its ack waited for an fsync (3.7 ms of blocked event loop per request ' +
+      'under load, 0.4 ms with NORMAL, which in WAL mode still keeps every commit through a crash of the process); the ' +
+      'claim and the two reads of every modal are compiled by kysely once instead of per request (0.40 → 0.08 ms of CPU ' +
+      'for the claim) and SQLite statements are prepared once per SQL text; expired keys are swept once a minute instead ' +
+      'of on every claim; the zone fills also wait for 20 ms without requests. The server runs as one bundled file ' +
+      '(start-up), and the Postgres store and shared budget load only on Postgres (memory).',
+    f.cpu
+      ? `Where the bot's extra CPU per command goes (the profiled phase, table above): ${f.cpu.total.ours.toFixed(2)} against ` +
+        `${f.cpu.total.bare.toFixed(2)} ms under the profiler; the largest differences: ` +
+        [...f.cpu.parts]
+          .sort((x, y) => y.ours - y.bare - (x.ours - x.bare))
+          .slice(0, 6)
+          .map((p) => `${p.part} +${(p.ours - p.bare).toFixed(2)} ms`)
+          .join(', ') +
+        '. Node\'s HTTP stack, fetch (undici) and GC grow with the bytes and calls: the bot\'s modal is ' +
+        `${(f.latency.viewBytes.ours / 1024).toFixed(1)} KB against ${(f.latency.viewBytes.bare / 1024).toFixed(2)} KB, and a first-time user ` +
+        'costs two more Slack calls (users.info and the views.update of the zone fill) and an identity check. ' +
+        '"node: async context" is the per-request AsyncLocalStorage that gives every log line its request id: it enables ' +
+        'promise hooks for the whole process.'
+      : 'The profiled phase did not run, so there is no CPU breakdown in this run.',
     "@slack/web-api's eager debug copies (issue 13): patches/@slack+web-api+8.2.0.patch builds them only at DEBUG. " +
       'Measured separately with `npm run bench -- --quick --rounds 6` (bursts of 100), patched then unpatched, on the same ' +
       'machine while other sessions loaded it (69% and 83% of the cores), so indicative only: bot CPU per command 5.20 vs ' +
@@ -151,11 +159,11 @@ function readNotes(f: AppBenchFigures): string[] {
       'app. The pooled p99 takes the worst rounds; the median of the per-round ratios (a bot burst and a bare burst back ' +
       'to back) is the steadier estimate, and CPU per command the steadiest. Latency here includes the fake Slack ' +
       "handling the call in the bench process (Block Kit validation of the bot's larger view included).",
-    'Not done, and what it would take to close the rest: a smaller modal (fewer hints, placeholders and examples: ' +
-      'less for web-api to serialise, log and parse) and, for first-time users, no zone fill (a default zone set to ' +
-      "the company's own makes most fills unnecessary, as a fill is skipped when the user's zone is the default; the " +
-      'bench spreads its users over six zones with UTC as the default, so every first-time user here needs one). The ' +
-      'first trades what the modal explains for about a millisecond of CPU per command, which the real Slack round ' +
-      'trip hides; the second is a deployment setting, not code.',
+    'Not done, and what it would take to close the rest: the request id passed explicitly to loggers instead of ' +
+      'AsyncLocalStorage (about a tenth of the gap in the profiles; it touches every listener); a smaller modal (fewer ' +
+      'hints, no default-valued fields); for first-time users, no zone fill: warming the Slack user directory from ' +
+      'users.list at start would give every user a known zone at once (a deployment whose default zone is the ' +
+      "company's own already skips most fills). Idle memory: the bot loads zod, kysely, got, luxon and better-sqlite3, " +
+      'about 20 MiB of code and heap that the bare app does not have.',
   ];
 }
