@@ -2,6 +2,7 @@ import { createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { OmniApiError } from '../omni/errors.js';
 import type { IdentityStore, StoredIdentity } from '../store/types.js';
 import type {
   IdentityFound,
@@ -125,10 +126,9 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         log.warn('using a stale identity while the Omni SCIM lookup fails', { err, resolvedAt: cached.resolvedAt.toISOString() });
         return found(cached, 'cache', slackUser);
       }
-      const reason = (err as { reason?: unknown }).reason;
-      if (reason === 'personal_key' || reason === 'unauthorized') {
+      if (err instanceof OmniApiError && (err.reason === 'personal_key' || err.reason === 'unauthorized')) {
         // Not the user's problem and not passing: the admin must change the key (doctor says how).
-        log.error('Omni refused the bot key for SCIM: OMNI_API_KEY must be an organization API key', { reason });
+        log.error('Omni refused the bot key for SCIM: OMNI_API_KEY must be an organization API key', { reason: err.reason });
         return problem(slackUserId, 'bot_key_refused', email);
       }
       log.warn('Omni SCIM lookup failed', { err });

@@ -10,14 +10,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import { OmniApiError } from '../omni/errors.js';
 import type { InstanceApi } from '../omni/instance-api.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
 import { interpretSchedule } from '../schedule/interpret.js';
 import { type CheckedForm, type RoutinePolicy, checkRoutineForm } from './check-form.js';
 import { type EditDraftInfo, toStoredDraft } from './drafts.js';
-import { describeFailure, failureOf } from './failures.js';
+import { describeFailure, failureOf, readOmniAuditFields } from './failures.js';
 import type { RoutineForm } from './form.js';
 import { checkDeliveryOffered } from './instance-checks.js';
 import type { RoutineListCache } from './list-cache.js';
@@ -293,14 +292,10 @@ export function createEditUseCases(ctx: EditContext) {
       await store.deleteDraft(draftId);
       return { kind: 'saved', routine: ctx.view(updated), changed: read.changed };
     } catch (err) {
-      const omniError = err instanceof OmniApiError ? err : undefined;
       logger.warn('omni edit failed', { err, slackUserId });
       if (membershipId) forgetList(membershipId);
       await requester.forgetIfStale(err, slackUserId);
-      return await fail(describeFailure(err), {
-        ...(omniError?.status !== undefined ? { omniStatus: omniError.status } : {}),
-        ...(omniError?.omniMessage !== undefined ? { omniMessage: omniError.omniMessage } : {}),
-      });
+      return await fail(describeFailure(err), readOmniAuditFields(err));
     }
   }
 

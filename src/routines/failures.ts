@@ -147,6 +147,15 @@ export function describeFailure(err: unknown): UserFacingFailure {
   }
 }
 
+/** What an audit entry keeps of a failed Omni call: its status and Omni's own words, when Omni answered. */
+export function readOmniAuditFields(err: unknown): { omniStatus?: number; omniMessage?: string } {
+  if (!(err instanceof OmniApiError)) return {};
+  return {
+    ...(err.status !== undefined ? { omniStatus: err.status } : {}),
+    ...(err.omniMessage !== undefined ? { omniMessage: err.omniMessage } : {}),
+  };
+}
+
 const WORDS: Record<FailureCode, Words> = { ...OMNI_WORDS, ...BOT_WORDS };
 
 export function failureOf(code: FailureCode): UserFacingFailure {

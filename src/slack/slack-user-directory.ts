@@ -7,6 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { SlackUser, SlackUserLookup } from '../identity/types.js';
+import { readSlackRefusal } from './slack-errors.js';
 
 /** The part of WebClient used here, so tests may pass a real WebClient pointed at a local server. */
 export type UsersInfoClient = Pick<WebClient, 'users'>;
@@ -20,8 +21,7 @@ export interface SlackUserDirectoryOptions {
 }
 
 function isUserNotFound(err: unknown): boolean {
-  const data = (err as { data?: { error?: unknown } } | null)?.data;
-  return data?.error === 'user_not_found';
+  return readSlackRefusal(err) === 'user_not_found';
 }
 
 export interface SlackUserDirectory extends SlackUserLookup {

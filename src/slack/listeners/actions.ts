@@ -11,6 +11,7 @@ import { isOmniId } from '../../omni/schemas.js';
 import type { RoutineAction } from '../../routines/act.js';
 import { ACTION_ID, CALLBACK_ID, CARD_MENU_CHOICE } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
+import { readSlackRefusal } from '../slack-errors.js';
 import { escapeForMrkdwn } from '../text.js';
 import type { ActionOutcome } from '../../routines/act.js';
 import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
@@ -34,7 +35,7 @@ import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 function isHashConflict(err: unknown): boolean {
-  return (err as { data?: { error?: string } }).data?.error === 'hash_conflict';
+  return readSlackRefusal(err) === 'hash_conflict';
 }
 
 /** Rebuilds the open modal from its own state (so nothing typed is lost) with a fresh preview. */
