@@ -264,8 +264,7 @@ export function createEditUseCases(ctx: EditContext) {
       const now = fillEditForm(fresh, { slackUserId, policy, now: clock() });
       const changedInOmni = changedFields(base.fields, now.base.fields);
       if (changedInOmni.length > 0 || fresh.updatedAt !== base.updatedAt) {
-        const failure = { code: 'edit_conflict', message: 'The routine was changed in Omni after you opened the form, so nothing was saved.', retryable: true };
-        await store.saveDraft({ id: draftId, slackUserId, form: draftForm, lastError: failure.message, status: 'failed' });
+        await store.saveDraft({ id: draftId, slackUserId, form: draftForm, lastError: failureOf('edit_conflict').message, status: 'failed' });
         await audit('error', { omniMessage: `changed in Omni since the form opened: ${changedInOmni.join(', ') || 'updatedAt'}` });
         return { kind: 'conflict', changedInOmni, draftId };
       }
