@@ -1,4 +1,4 @@
-import { createTtlCache } from '../cache.js';
+import { createSingleFlight, createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -56,7 +56,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const maxStaleMs = Math.max(options.maxStaleMs ?? 7 * 24 * HOUR_MS, ttlMs);
   const logger = options.logger ?? silentLogger;
 
-  const inFlight = new Map<string, Promise<IdentityResult>>();
+  const oneLookupPerUser = createSingleFlight<string, IdentityResult>();
   const negative = createTtlCache<string, IdentityProblem>({ max: MAX_NEGATIVE_ENTRIES, ttlMs: negativeTtlMs, clock });
   const negativeKey = (slackUserId: string, email: string) => `${slackUserId}\n${email.toLowerCase()}`;
 
@@ -165,16 +165,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
 
   return {
     resolveIdentity(slackUserId, teamId) {
-      const running = inFlight.get(slackUserId);
-      if (running) return running;
-      const promise = lookup(slackUserId, teamId)
-        .catch((err: unknown): IdentityResult => {
+      return oneLookupPerUser(slackUserId, () =>
+        lookup(slackUserId, teamId).catch((err: unknown): IdentityResult => {
           logger.error('identity resolution failed', { slackUserId, err });
           return problem(slackUserId, 'lookup_failed');
-        })
-        .finally(() => inFlight.delete(slackUserId));
-      inFlight.set(slackUserId, promise);
-      return promise;
+        }),
+      );
     },
 
     async forgetIdentity(slackUserId) {
