@@ -64,10 +64,7 @@ export function createRoutineListCache(deps: {
       }
       const fetched: CachedList = { at: clock().getTime(), records: deps.fetch(membershipId) };
       lists.set(membershipId, fetched);
-      // Forget a failed fetch, but not a newer one that replaced it meanwhile.
-      fetched.records.catch(() => {
-        if (lists.get(membershipId) === fetched) lists.delete(membershipId);
-      });
+      fetched.records.catch(() => lists.delete(membershipId));
       return fetched.records;
     },
     fetchedAt: (membershipId) => lists.get(membershipId)?.at,
