@@ -105,3 +105,18 @@ export function createRefreshingCache<K extends NonNullable<unknown>, V extends 
     clear: () => cache.clear(),
   };
 }
+
+/**
+ * One load per key at a time: while a load for a key is under way, asking for the key again gets the same promise
+ * instead of a second call. Nothing is kept once it settles (pair it with a cache for that).
+ */
+export function createSingleFlight<K, V>(): (key: K, load: () => Promise<V>) => Promise<V> {
+  const running = new Map<K, Promise<V>>();
+  return (key, load) => {
+    const current = running.get(key);
+    if (current) return current;
+    const promise = load().finally(() => running.delete(key));
+    running.set(key, promise);
+    return promise;
+  };
+}

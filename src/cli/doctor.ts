@@ -12,11 +12,13 @@ import { type Config, ConfigError, loadConfig, secretValues } from '../config.js
 import { createLogger } from '../log.js';
 import { createRedactor } from '../redact.js';
 import { createOmniClient } from '../omni/client.js';
+import { OmniApiError } from '../omni/errors.js';
 import { createInstanceApiReader, describeInstanceApi } from '../omni/instance-api.js';
 import { createRateBudget } from '../omni/rate-budget.js';
 import { matchModel } from '../routines/defaults.js';
 import { budgetWindows, worstMinute } from '../omni/shared-budget.js';
 import { openOmniBudget, type OmniBudget } from '../omni-budget.js';
+import { readSlackErrorCode } from '../slack/slack-errors.js';
 import { openStore, type Store } from '../store/index.js';
 
 /** Where DATABASE_URL points, without its password (a postgres:// URL may carry one). */
@@ -38,21 +40,39 @@ interface Check {
 
 const PROBE_EMAIL = 'routine-bot-doctor@example.invalid';
 
+/** Every reason has its advice: without a default, a new Omni reason does not compile here until it is placed. */
 function describeOmniError(err: unknown): { detail: string; fix: string } {
-  const e = err as { reason?: string; status?: number; omniMessage?: string; kind?: string };
-  const status = e.status ? ` (HTTP ${e.status})` : '';
-  switch (e.reason) {
+  const other = (e?: OmniApiError) => ({
+    detail: `Omni answered with an error${e?.status ? ` (HTTP ${e.status})` : ''}${e?.omniMessage ? `: ${e.omniMessage}` : ''}`,
+    fix: 'Check OMNI_BASE_URL and OMNI_API_KEY.',
+  });
+  if (!(err instanceof OmniApiError)) return other();
+  const status = err.status ? ` (HTTP ${err.status})` : '';
+  switch (err.reason) {
     case 'unauthorized':
       return { detail: `Omni refused the key${status}`, fix: 'Check OMNI_API_KEY: create an Organization API key in Omni → Settings → API access.' };
     case 'personal_key':
       return { detail: `Omni refused a personal (user-scoped) key${status}`, fix: 'Set OMNI_API_KEY to an Organization API key (Omni → Settings → API access → Organization keys): only it can act for each Slack user.' };
     case 'forbidden':
     case 'not_enabled':
-      return { detail: `Omni said no${status}: ${e.omniMessage ?? 'forbidden'}`, fix: 'Use an organization key created by an Omni admin, and enable AI routines for the organization.' };
+      return { detail: `Omni said no${status}: ${err.omniMessage ?? 'forbidden'}`, fix: 'Use an organization key created by an Omni admin, and enable AI routines for the organization.' };
     case 'unavailable':
       return { detail: `Omni did not answer${status}`, fix: 'Check OMNI_BASE_URL (the address you log in with) and that this machine can reach it.' };
-    default:
-      return { detail: `Omni answered with an error${status}${e.omniMessage ? `: ${e.omniMessage}` : ''}`, fix: 'Check OMNI_BASE_URL and OMNI_API_KEY.' };
+    case 'model_not_found':
+    case 'not_found':
+    case 'member_not_found':
+    case 'routine_limit':
+    case 'limit_unclear':
+    case 'run_in_progress':
+    case 'cannot_run':
+    case 'not_supported':
+    case 'conflict':
+    case 'invalid_request':
+    case 'rate_limited':
+    case 'busy':
+    case 'ambiguous':
+    case 'unexpected_response':
+      return other(err);
   }
 }
 
@@ -94,7 +114,7 @@ function buildChecks(config: Config, omniBudget: OmniBudget | Error): Check[] {
         } catch (err) {
           return {
             ok: false,
-            detail: `cannot use ${where}: ${(err as Error).message}`,
+            detail: `cannot use ${where}: ${err instanceof Error ? err.message : String(err)}`,
             fix: 'Point DATABASE_URL at a writable sqlite:<path>, or at a Postgres database this user may create tables in.',
           };
         } finally {
@@ -132,7 +152,7 @@ function buildChecks(config: Config, omniBudget: OmniBudget | Error): Check[] {
           const auth = await slack.auth.test();
           return { ok: true, detail: `workspace ${auth.team ?? auth.team_id}, bot @${auth.user ?? auth.user_id}` };
         } catch (err) {
-          const code = (err as { data?: { error?: string } }).data?.error ?? (err as { code?: string }).code ?? 'no answer';
+          const code = readSlackErrorCode(err) ?? 'no answer';
           return { ok: false, detail: `Slack said ${code}`, fix: 'Copy the Bot User OAuth Token (xoxb-…) from "OAuth & Permissions" into SLACK_BOT_TOKEN, and reinstall the app if you changed scopes.' };
         }
       },
@@ -167,8 +187,7 @@ function buildChecks(config: Config, omniBudget: OmniBudget | Error): Check[] {
           await omni.listRoutines(me.user.membershipId, { pageSize: 1 });
           return { ok: true, detail: 'enabled for the organization' };
         } catch (err) {
-          const e = err as { reason?: string };
-          if (e.reason === 'not_enabled' || e.reason === 'forbidden') {
+          if (err instanceof OmniApiError && (err.reason === 'not_enabled' || err.reason === 'forbidden')) {
             return { ok: false, detail: 'AI routines are not enabled for the organization (Omni answered 403)', fix: 'In Omni, enable AI routines and AI query generation for the organization (Settings → AI).' };
           }
           return { ok: false, ...describeOmniError(err) };

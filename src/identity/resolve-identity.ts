@@ -1,7 +1,8 @@
-import { createTtlCache } from '../cache.js';
+import { createSingleFlight, createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { OmniApiError } from '../omni/errors.js';
 import type { IdentityStore, StoredIdentity } from '../store/types.js';
 import type {
   IdentityFound,
@@ -55,7 +56,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
   const maxStaleMs = Math.max(options.maxStaleMs ?? 7 * 24 * HOUR_MS, ttlMs);
   const logger = options.logger ?? silentLogger;
 
-  const inFlight = new Map<string, Promise<IdentityResult>>();
+  const oneLookupPerUser = createSingleFlight<string, IdentityResult>();
   const negative = createTtlCache<string, IdentityProblem>({ max: MAX_NEGATIVE_ENTRIES, ttlMs: negativeTtlMs, clock });
   const negativeKey = (slackUserId: string, email: string) => `${slackUserId}\n${email.toLowerCase()}`;
 
@@ -125,10 +126,9 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         log.warn('using a stale identity while the Omni SCIM lookup fails', { err, resolvedAt: cached.resolvedAt.toISOString() });
         return found(cached, 'cache', slackUser);
       }
-      const reason = (err as { reason?: unknown }).reason;
-      if (reason === 'personal_key' || reason === 'unauthorized') {
+      if (err instanceof OmniApiError && (err.reason === 'personal_key' || err.reason === 'unauthorized')) {
         // Not the user's problem and not passing: the admin must change the key (doctor says how).
-        log.error('Omni refused the bot key for SCIM: OMNI_API_KEY must be an organization API key', { reason });
+        log.error('Omni refused the bot key for SCIM: OMNI_API_KEY must be an organization API key', { reason: err.reason });
         return problem(slackUserId, 'bot_key_refused', email);
       }
       log.warn('Omni SCIM lookup failed', { err });
@@ -165,16 +165,12 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
 
   return {
     resolveIdentity(slackUserId, teamId) {
-      const running = inFlight.get(slackUserId);
-      if (running) return running;
-      const promise = lookup(slackUserId, teamId)
-        .catch((err: unknown): IdentityResult => {
+      return oneLookupPerUser(slackUserId, () =>
+        lookup(slackUserId, teamId).catch((err: unknown): IdentityResult => {
           logger.error('identity resolution failed', { slackUserId, err });
           return problem(slackUserId, 'lookup_failed');
-        })
-        .finally(() => inFlight.delete(slackUserId));
-      inFlight.set(slackUserId, promise);
-      return promise;
+        }),
+      );
     },
 
     async forgetIdentity(slackUserId) {

@@ -170,7 +170,7 @@ export function createInstanceApiReader(deps: {
       current = readInstanceApi(await deps.readSpec(), deps.clock());
       deps.logger.info('omni instance api', { api: describeInstanceApi(current) });
     } catch (err) {
-      const why = (err as Error)?.message ?? 'unreadable';
+      const why = err instanceof Error ? err.message : 'unreadable';
       if (current.source === 'instance') {
         deps.logger.warn('could not re-read the Omni instance spec; keeping the last one', { reason: why });
       } else {

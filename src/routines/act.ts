@@ -5,7 +5,8 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { omniRoutineUrl } from '../omni/links.js';
-import { describeFailure, failureOf } from './failures.js';
+import { OmniApiError } from '../omni/errors.js';
+import { describeFailure, failureOf, readOmniAuditFields } from './failures.js';
 import type { RoutineListCache } from './list-cache.js';
 import type { InstanceApiPort, OmniRoutineRecord, RoutinesOmniPort, RoutinesStorePort } from './ports.js';
 import { requiredFields } from './request.js';
@@ -113,20 +114,16 @@ export function createActUseCases(deps: ActDeps) {
       await audit('ok');
       return { ok: true, action, routine: view(record) };
     } catch (err) {
-      const e = err as { status?: number; omniMessage?: string; reason?: unknown };
       // The action may have happened although it was not confirmed: the cached list can no longer be trusted.
       await lists.invalidate(who.membershipId);
-      if (action === 'delete' && record && e.reason === 'not_found') {
+      if (action === 'delete' && record && err instanceof OmniApiError && err.reason === 'not_found') {
         // It was in the requester's list and Omni no longer has it: already deleted (e.g. by an unanswered attempt).
         await audit('ok', { omniStatus: 404, omniMessage: 'already deleted' });
         return { ok: true, action, routine: view(record) };
       }
       logger.warn('omni routine action failed', { err, action, slackUserId });
       await requester.forgetIfStale(err, slackUserId);
-      await audit('error', {
-        ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
-        ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
-      });
+      await audit('error', readOmniAuditFields(err));
       const failure = describeFailure(err);
       if (failure.code === 'personal_key') logger.error('Omni refused the key as a personal (user-scoped) key: set OMNI_API_KEY to an organization API key');
       // "Ambiguous" is worded for a create; a run that may or may not have started has its own words.

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { isSameRoutine } from '../omni/same-routine.js';
 import type { CheckedForm, RoutinePolicy } from './check-form.js';
 import { toStoredDraft } from './drafts.js';
-import { describeFailure } from './failures.js';
+import { describeFailure, readOmniAuditFields } from './failures.js';
 import type { RoutineForm } from './form.js';
 import type { RoutineListCache } from './list-cache.js';
 import type { OmniRoutineRecord, RoutineCreateRequest, RoutinesOmniPort, RoutinesStorePort, SlackPeoplePort } from './ports.js';
@@ -117,15 +117,9 @@ export function createCreateUseCase(deps: CreateDeps) {
         if (found) logger.info('omni create: an earlier attempt of this draft had created it', { slackUserId, routineId: found.id });
         created = found ? { id: found.id, recovered: true } : await omni.createRoutine(who.membershipId, body);
       } catch (err) {
-        const e = err as { status?: number; omniMessage?: string };
         logger.warn('omni create failed', { err, slackUserId });
         await requester.forgetIfStale(err, slackUserId);
-        return await fail(describeFailure(err), {
-          membershipId: who.membershipId,
-          request: body,
-          ...(typeof e.status === 'number' ? { omniStatus: e.status } : {}),
-          ...(typeof e.omniMessage === 'string' ? { omniMessage: e.omniMessage } : {}),
-        });
+        return await fail(describeFailure(err), { membershipId: who.membershipId, request: body, ...readOmniAuditFields(err) });
       }
       await lists.invalidate(who.membershipId);
       const now = clock();

@@ -10,14 +10,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
-import { OmniApiError } from '../omni/errors.js';
 import type { InstanceApi } from '../omni/instance-api.js';
 import { readOmniCron } from '../schedule/cron.js';
 import { describeCron } from '../schedule/describe.js';
 import { interpretSchedule } from '../schedule/interpret.js';
 import { type CheckedForm, type RoutinePolicy, checkRoutineForm } from './check-form.js';
 import { type EditDraftInfo, toStoredDraft } from './drafts.js';
-import { describeFailure, failureOf } from './failures.js';
+import { describeFailure, failureOf, readOmniAuditFields } from './failures.js';
 import type { RoutineForm } from './form.js';
 import { checkDeliveryOffered } from './instance-checks.js';
 import type { RoutineListCache } from './list-cache.js';
@@ -265,8 +264,7 @@ export function createEditUseCases(ctx: EditContext) {
       const now = fillEditForm(fresh, { slackUserId, policy, now: clock() });
       const changedInOmni = changedFields(base.fields, now.base.fields);
       if (changedInOmni.length > 0 || fresh.updatedAt !== base.updatedAt) {
-        const failure = { code: 'edit_conflict', message: 'The routine was changed in Omni after you opened the form, so nothing was saved.', retryable: true };
-        await store.saveDraft({ id: draftId, slackUserId, form: draftForm, lastError: failure.message, status: 'failed' });
+        await store.saveDraft({ id: draftId, slackUserId, form: draftForm, lastError: failureOf('edit_conflict').message, status: 'failed' });
         await audit('error', { omniMessage: `changed in Omni since the form opened: ${changedInOmni.join(', ') || 'updatedAt'}` });
         return { kind: 'conflict', changedInOmni, draftId };
       }
@@ -293,14 +291,10 @@ export function createEditUseCases(ctx: EditContext) {
       await store.deleteDraft(draftId);
       return { kind: 'saved', routine: ctx.view(updated), changed: read.changed };
     } catch (err) {
-      const omniError = err instanceof OmniApiError ? err : undefined;
       logger.warn('omni edit failed', { err, slackUserId });
       if (membershipId) forgetList(membershipId);
       await requester.forgetIfStale(err, slackUserId);
-      return await fail(describeFailure(err), {
-        ...(omniError?.status !== undefined ? { omniStatus: omniError.status } : {}),
-        ...(omniError?.omniMessage !== undefined ? { omniMessage: omniError.omniMessage } : {}),
-      });
+      return await fail(describeFailure(err), readOmniAuditFields(err));
     }
   }
 

@@ -4,6 +4,7 @@
  * exhaustive: a new Omni reason does not compile until it has its words here.
  */
 import { OmniApiError, type OmniErrorReason } from '../omni/errors.js';
+import type { IdentityProblemReason } from '../identity/types.js';
 import type { UserFacingFailure } from './types.js';
 
 interface Words {
@@ -21,9 +22,22 @@ export type BotFailureCode =
   | 'not_yours'
   | 'resume_disabled'
   | 'member_gone'
-  | 'run_ambiguous';
+  | 'run_ambiguous'
+  | 'edit_conflict';
 
-export type FailureCode = OmniErrorReason | BotFailureCode;
+/** Failures whose words are written where they happen: they name recipients, form fields or an identity problem. */
+export type ComposedFailureCode =
+  | 'unexpected'
+  | 'invalid'
+  | 'recipient_without_email'
+  | 'recipient_not_allowed'
+  | 'too_many_recipients'
+  | `identity_${IdentityProblemReason}`;
+
+/** Failures with fixed words (failureOf). */
+export type WordedFailureCode = OmniErrorReason | BotFailureCode;
+
+export type FailureCode = WordedFailureCode | ComposedFailureCode;
 
 const OMNI_WORDS: Record<OmniErrorReason, Words> = {
   not_enabled: {
@@ -112,6 +126,7 @@ const BOT_WORDS: Record<BotFailureCode, Words> = {
     message: "Omni didn't confirm the run started: it may be running now. Check the routine's last run before pressing Run now again.",
     retryable: true,
   },
+  edit_conflict: { message: 'The routine was changed in Omni after you opened the form, so nothing was saved.', retryable: true },
 };
 
 /** Omni's own text is shown only for validation errors, where it tells the user what to change. */
@@ -147,8 +162,17 @@ export function describeFailure(err: unknown): UserFacingFailure {
   }
 }
 
-const WORDS: Record<FailureCode, Words> = { ...OMNI_WORDS, ...BOT_WORDS };
+/** What an audit entry keeps of a failed Omni call: its status and Omni's own words, when Omni answered. */
+export function readOmniAuditFields(err: unknown): { omniStatus?: number; omniMessage?: string } {
+  if (!(err instanceof OmniApiError)) return {};
+  return {
+    ...(err.status !== undefined ? { omniStatus: err.status } : {}),
+    ...(err.omniMessage !== undefined ? { omniMessage: err.omniMessage } : {}),
+  };
+}
 
-export function failureOf(code: FailureCode): UserFacingFailure {
+const WORDS: Record<WordedFailureCode, Words> = { ...OMNI_WORDS, ...BOT_WORDS };
+
+export function failureOf(code: WordedFailureCode): UserFacingFailure {
   return { code, ...WORDS[code] };
 }

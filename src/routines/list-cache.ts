@@ -1,9 +1,10 @@
 /**
  * Each member's routine list, reused for a while: Home tab opens and ownership checks share one fetch (Omni's budget
  * is 60 requests a minute). Our own changes drop it at once, here and, with several replicas, on the others too
- * (through the store's shared cache). The in-process part is a plain map of promises, so two callers asking at once
- * share one fetch, and a failed fetch is forgotten.
+ * (through the store's shared cache). The in-process part is the app's TTL cache (src/cache.ts) of promises, so two
+ * callers asking at once share one fetch, and a failed fetch is forgotten.
  */
+import { createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { OmniRoutineRecord, SharedListsPort } from './ports.js';
@@ -11,13 +12,22 @@ import type { OmniRoutineRecord, SharedListsPort } from './ports.js';
 /** Two minutes: Home tab opens and ownership checks reuse one list; our own changes invalidate it at once. */
 export const DEFAULT_LIST_TTL_MS = 120_000;
 
+/** Members whose lists are kept; the least recently used goes first when full (it is fetched again if asked for). */
+const MAX_MEMBERS = 5000;
+
 export interface RoutineListCache {
   /** The member's routines: the cached list while it is fresh (and no replica changed them since), else fetched. */
   records(membershipId: string, options?: { fresh?: boolean }): Promise<OmniRoutineRecord[]>;
-  /** When the cached list was fetched (epoch ms); undefined when none is cached. */
+  /** When the cached list was fetched (epoch ms); undefined when none is cached (or it has expired). */
   fetchedAt(membershipId: string): number | undefined;
   /** Our change (or a failure that may have changed something): drop the cached list here and on every replica. */
   invalidate(membershipId: string): Promise<void>;
+}
+
+interface CachedList {
+  /** When the fetch started (epoch ms): a change another replica announced after this is not in the list. */
+  at: number;
+  records: Promise<OmniRoutineRecord[]>;
 }
 
 export function createRoutineListCache(deps: {
@@ -30,7 +40,7 @@ export function createRoutineListCache(deps: {
 }): RoutineListCache {
   const { clock, logger, shared } = deps;
   const ttlMs = deps.ttlMs ?? DEFAULT_LIST_TTL_MS;
-  const lists = new Map<string, { at: number; records: Promise<OmniRoutineRecord[]> }>();
+  const lists = createTtlCache<string, CachedList>({ max: MAX_MEMBERS, ttlMs, clock });
   const changedKey = (membershipId: string) => `routines-changed:${membershipId}`;
 
   /** When another replica last changed this member's routines (epoch ms), if within the TTL. */
@@ -47,15 +57,15 @@ export function createRoutineListCache(deps: {
 
   return {
     async records(membershipId, options = {}) {
-      const hit = lists.get(membershipId);
-      if (!options.fresh && hit && clock().getTime() - hit.at < ttlMs) {
+      const hit = options.fresh ? undefined : lists.get(membershipId);
+      if (hit) {
         const changedAt = await changedElsewhereAt(membershipId);
         if (changedAt === undefined || changedAt < hit.at) return hit.records;
       }
-      const records = deps.fetch(membershipId);
-      lists.set(membershipId, { at: clock().getTime(), records });
-      records.catch(() => lists.delete(membershipId));
-      return records;
+      const fetched: CachedList = { at: clock().getTime(), records: deps.fetch(membershipId) };
+      lists.set(membershipId, fetched);
+      fetched.records.catch(() => lists.delete(membershipId));
+      return fetched.records;
     },
     fetchedAt: (membershipId) => lists.get(membershipId)?.at,
     async invalidate(membershipId) {

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { OmniApiError } from '../omni/errors.js';
 import { describeFailure, failureOf } from './failures.js';
 import type { RoutineListCache } from './list-cache.js';
 import type { IdentityPort, OmniRoutineRecord } from './ports.js';
@@ -38,7 +39,7 @@ export function createListUseCases(deps: ListDeps) {
       return { ok: true, routines: records.map(view) };
     } catch (err) {
       logger.warn('omni list failed', { err, slackUserId });
-      if ((err as { reason?: unknown }).reason === 'member_not_found') return relistAfterStaleIdentity(slackUserId, teamId, who.membershipId);
+      if (err instanceof OmniApiError && err.reason === 'member_not_found') return relistAfterStaleIdentity(slackUserId, teamId, who.membershipId);
       return { ok: false, problem: describeFailure(err).message };
     }
   }

@@ -4,6 +4,7 @@
  */
 import { adminFixForIdentityProblem } from '../identity/index.js';
 import type { Logger } from '../log.js';
+import { OmniApiError } from '../omni/errors.js';
 import type { IdentityOutcome, IdentityPort } from './ports.js';
 import type { UserFacingFailure } from './types.js';
 
@@ -44,7 +45,7 @@ export function createRequester(deps: RequesterDeps): Requester {
     describe,
     failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: outcome.reason === 'lookup_failed' }),
     async forgetIfStale(err, slackUserId) {
-      if ((err as { reason?: unknown }).reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
+      if (err instanceof OmniApiError && err.reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
     },
     async findIdentityProblem(slackUserId, teamId) {
       const who = await identity.resolveIdentity(slackUserId, teamId);

@@ -3,6 +3,7 @@
  * and the domain (which checks, creates and manages routines in Omni). No Slack and no HTTP types here.
  */
 import type { ScheduleResult } from '../schedule/types.js';
+import type { FailureCode } from './failures.js';
 import type { RoutineForm } from './form.js';
 
 // The form is defined by its schema (form.ts); these names stay here, beside the rest of the vocabulary.
@@ -45,7 +46,7 @@ export interface RoutineView {
 
 /** A failure worded for the user, with whether trying again could help. */
 export interface UserFacingFailure {
-  code: string;
+  code: FailureCode;
   message: string;
   retryable: boolean;
   /** Where the user can do it instead (e.g. pause the routine in Omni); rendered as a link by the Slack layer. */

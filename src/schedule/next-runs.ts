@@ -39,7 +39,10 @@ const MAX_YEARS_SEARCHED = 40;
 /** Offset (minutes east of UTC) of `zone` at an instant. */
 export type OffsetAt = (instantMs: number) => number;
 
-/** Valid zones seen so far: luxon's validity check builds an Intl formatter each time, which is slow. */
+/**
+ * Valid zones seen so far: luxon's validity check builds an Intl formatter each time, which is slow. A pure memo
+ * (a zone's validity never changes while the process runs), bounded by the tz database, so not a src/cache.ts cache.
+ */
 const knownZones = new Map<string, IANAZone>();
 
 /** The luxon zone for an IANA name; throws InvalidTimeZoneError for anything else. */

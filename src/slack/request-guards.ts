@@ -110,7 +110,7 @@ export function guardHttpRequests(
       // cannot carry another request: say so, or the client's next request on it meets a reset.
       (err: unknown) => {
         res.setHeader('Connection', 'close');
-        refuse(res, (err as { statusCode?: unknown }).statusCode === 413 ? 413 : 400, 'body could not be read');
+        refuse(res, HTTPModuleFunctions.isRawBodyError(err) && err.statusCode === 413 ? 413 : 400, 'body could not be read');
       },
     );
   };

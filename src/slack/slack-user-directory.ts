@@ -4,9 +4,10 @@
  * each time; concurrent asks for one user share one call.
  */
 import type { WebClient } from '@slack/web-api';
-import { createTtlCache } from '../cache.js';
+import { createSingleFlight, createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
 import type { SlackUser, SlackUserLookup } from '../identity/types.js';
+import { readSlackRefusal } from './slack-errors.js';
 
 /** The part of WebClient used here, so tests may pass a real WebClient pointed at a local server. */
 export type UsersInfoClient = Pick<WebClient, 'users'>;
@@ -20,8 +21,7 @@ export interface SlackUserDirectoryOptions {
 }
 
 function isUserNotFound(err: unknown): boolean {
-  const data = (err as { data?: { error?: unknown } } | null)?.data;
-  return data?.error === 'user_not_found';
+  return readSlackRefusal(err) === 'user_not_found';
 }
 
 export interface SlackUserDirectory extends SlackUserLookup {
@@ -36,7 +36,7 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
     ttlMs: options.ttlMs ?? 5 * 60 * 1000,
     clock: options.clock,
   });
-  const inFlight = new Map<string, Promise<SlackUser | null>>();
+  const oneCallPerUser = createSingleFlight<string, SlackUser | null>();
 
   const fetchUser = async (slackUserId: string): Promise<SlackUser | null> => {
     let user;
@@ -66,16 +66,11 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
     getUser(slackUserId) {
       const hit = cache.get(slackUserId);
       if (hit) return Promise.resolve(hit.user);
-      const running = inFlight.get(slackUserId);
-      if (running) return running;
-      const promise = fetchUser(slackUserId)
-        .then((user) => {
-          cache.set(slackUserId, { user });
-          return user;
-        })
-        .finally(() => inFlight.delete(slackUserId));
-      inFlight.set(slackUserId, promise);
-      return promise;
+      return oneCallPerUser(slackUserId, async () => {
+        const user = await fetchUser(slackUserId);
+        cache.set(slackUserId, { user });
+        return user;
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createLruCache, createRefreshingCache, createTtlCache } from '../../src/cache.js';
+import { createLruCache, createRefreshingCache, createSingleFlight, createTtlCache } from '../../src/cache.js';
 
 /** A clock the test moves by hand, starting at the epoch (lru-cache reads a start time of 0 as "no ttl"). */
 function handClock() {
@@ -79,5 +79,26 @@ describe('createRefreshingCache', () => {
     const cache = createRefreshingCache<string, string>({ max: 10, ttlMs: 1000, clock: handClock(), onRefreshError: () => {} });
     await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(await cache.get('k', async () => ({ value: 'up' }))).toBe('up');
+  });
+});
+
+describe('createSingleFlight', () => {
+  it('gives callers of a key the load under way, and loads again once it settled, failed or not', async () => {
+    const once = createSingleFlight<string, number>();
+    let loads = 0;
+    let release = () => {};
+    const load = () => {
+      loads += 1;
+      return new Promise<number>((resolve) => (release = () => resolve(loads)));
+    };
+    const first = [once('a', load), once('a', load)];
+    const other = once('b', async () => 0);
+    release();
+    expect(await Promise.all(first)).toEqual([1, 1]);
+    expect(await other).toBe(0);
+    await expect(once('a', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    const again = once('a', load);
+    release();
+    expect(await again).toBe(2);
   });
 });

@@ -6,10 +6,12 @@
  */
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { createTtlCache } from '../../cache.js';
 import { isOmniId } from '../../omni/schemas.js';
 import type { RoutineAction } from '../../routines/act.js';
 import { ACTION_ID, CALLBACK_ID, CARD_MENU_CHOICE } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
+import { readSlackRefusal } from '../slack-errors.js';
 import { escapeForMrkdwn } from '../text.js';
 import type { ActionOutcome } from '../../routines/act.js';
 import type { RoutineView, UserFacingFailure } from '../../routines/types.js';
@@ -33,7 +35,7 @@ import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 function isHashConflict(err: unknown): boolean {
-  return (err as { data?: { error?: string } }).data?.error === 'hash_conflict';
+  return readSlackRefusal(err) === 'hash_conflict';
 }
 
 /** Rebuilds the open modal from its own state (so nothing typed is lost) with a fresh preview. */
@@ -167,6 +169,8 @@ async function reply(args: ActionArgs, text: string): Promise<void> {
 
 /** How long a button press is remembered: Slack's replay window (a signed body older than 5 minutes is refused). */
 const PRESS_MEMORY_MS = 5 * 60_000;
+/** Presses remembered at most: far more than five minutes of presses; the least recently seen goes first. */
+const MAX_PRESSES = 10_000;
 
 /**
  * True the first time a given press arrives, false for the same press again. Slack stamps each press with its own
@@ -174,15 +178,10 @@ const PRESS_MEMORY_MS = 5 * 60_000;
  * (or pause, resume, delete) a second time.
  */
 function createPressMemory(clock: ListenerDeps['clock']) {
-  const seen = new Map<string, number>();
+  const seen = createTtlCache<string, true>({ max: MAX_PRESSES, ttlMs: PRESS_MEMORY_MS, clock });
   return (key: string): boolean => {
-    const now = clock().getTime();
-    for (const [k, at] of seen) {
-      if (now - at < PRESS_MEMORY_MS) break; // Insertion order is arrival order: the rest are newer.
-      seen.delete(k);
-    }
-    if (seen.has(key)) return false;
-    seen.set(key, now);
+    if (seen.get(key)) return false;
+    seen.set(key, true);
     return true;
   };
 }

@@ -13,6 +13,7 @@ import type { RoutineForm } from '../../routines/types.js';
 import { ACTION_ID, CALLBACK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { completeForm } from '../../routines/defaults.js';
+import { readSlackRefusal } from '../slack-errors.js';
 import { escapeForMrkdwn } from '../text.js';
 import {
   buildEditConflictView,
@@ -162,7 +163,7 @@ export async function openEditForm(deps: ListenerDeps, args: ActionArgs, routine
     const opened = await client.views.open({ trigger_id: body.trigger_id, view: buildEditLoadingView() });
     viewId = opened.view?.id;
   } catch (err) {
-    deps.logger.warn('views.open failed', { error: (err as { data?: { error?: string } }).data?.error ?? 'no answer' });
+    deps.logger.warn('views.open failed', { error: readSlackRefusal(err) ?? 'no answer' });
     await client.chat.postMessage({ channel: body.user.id, text: "Sorry, Slack didn't let me open the edit form in time. Please try again." }).catch(() => {});
     return;
   }

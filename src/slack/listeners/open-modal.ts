@@ -9,6 +9,7 @@ import { previewSchedule } from '../../routines/check-form.js';
 import { type ModelChoice, type RememberedChoices, chooseDefaultModel, chooseDefaultTimezone } from '../../routines/defaults.js';
 import type { RoutineForm } from '../../routines/types.js';
 import { EMPTY_FORM } from '../../routines/types.js';
+import { readSlackRefusal } from '../slack-errors.js';
 import { type ModalMetadata, buildRoutineModal, buildTextMessage } from '../views/index.js';
 import type { ListenerDeps } from './deps.js';
 import { within } from './within.js';
@@ -106,7 +107,7 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
     opened = await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra }) });
   } catch (err) {
     // Usually the trigger expired (Slack gives 3 s) or was used: the user pressed and nothing opened. Say so.
-    const code = (err as { data?: { error?: string } }).data?.error ?? 'no answer';
+    const code = readSlackRefusal(err) ?? 'no answer';
     deps.logger.warn('views.open failed', { error: code });
     await client.chat
       .postMessage({ channel: input.userId, ...buildTextMessage(":warning: Sorry, Slack didn't let me open the routine form in time. Please try again.") })
@@ -147,7 +148,7 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
           ...(view.hash ? { hash: view.hash } : {}),
           view: buildFilledModal(deps, form, input.metadata, { ...(userTimezone ? { userTimezone } : {}), ...(notice ? { notice } : {}), ...extra }),
         })
-        .catch((err: unknown) => deps.logger.debug('modal follow-up not applied', { error: (err as { data?: { error?: string } }).data?.error ?? String(err) }));
+        .catch((err: unknown) => deps.logger.debug('modal follow-up not applied', { error: readSlackRefusal(err) ?? String(err) }));
     }),
   );
 }

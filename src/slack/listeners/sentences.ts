@@ -14,6 +14,7 @@ import { checkDeliveryOffered } from '../../routines/instance-checks.js';
 import type { RoutineForm, RoutineView } from '../../routines/types.js';
 import { ACTION_ID } from '../ids.js';
 import { resolveMentionNames } from '../mentions.js';
+import { readSlackRefusal } from '../slack-errors.js';
 import { slackMarkupToPlainText } from '../text.js';
 import { buildCreatedMessage, buildTextMessage } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
@@ -136,7 +137,7 @@ async function answerSentence(deps: ListenerDeps, client: WebClient, event: Requ
     if (typeof posted.ts === 'string') await deps.service.saveSentenceCard({ ...card, messageTs: posted.ts });
   } catch (err) {
     // Slack refused the reply (a channel the bot left, a forged event): nothing to show anyone; a retry may answer.
-    deps.logger.warn('could not answer a sentence', { error: (err as { data?: { error?: string } }).data?.error ?? String(err) });
+    deps.logger.warn('could not answer a sentence', { error: readSlackRefusal(err) ?? String(err) });
   } finally {
     await deps.service.finishSentence(key, answered).catch((err: unknown) => deps.logger.warn('could not record the sentence as answered', { err }));
   }

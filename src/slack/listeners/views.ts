@@ -8,7 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import { type CheckedForm, checkRoutineForm } from '../../routines/check-form.js';
 import { completeForm } from '../../routines/defaults.js';
 import { checkDeliveryOffered } from '../../routines/instance-checks.js';
-import type { FormErrors, RoutineForm } from '../../routines/types.js';
+import type { FormErrors, RoutineForm, UserFacingFailure } from '../../routines/types.js';
 import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView, readModalMetadata } from '../views/index.js';
@@ -98,7 +98,7 @@ export async function refuseInline(
     return;
   }
   // A view state no form of ours produces (forged or stale): refuse without calling Omni.
-  const failure = { code: 'invalid', message: Object.values(formErrors).join(' '), retryable: false };
+  const failure: UserFacingFailure = { code: 'invalid', message: Object.values(formErrors).join(' '), retryable: false };
   await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
 }
 

@@ -95,6 +95,8 @@ function readZoneCatalogue(): ZoneEntry[] {
 /**
  * Offsets of the current minute by zone. Every modal and every zone search labels zones, and luxon's offset lookup
  * is most of a modal's build time; an offset only changes at a transition, and transitions fall on whole minutes.
+ * A pure memo, not one of the app's caches (src/cache.ts): its key is the minute of the `now` passed in, not a
+ * clock, and it holds one minute of the tz database's few hundred zones at most.
  */
 const offsetCache = { minute: Number.NaN, byZone: new Map<string, string | undefined>() };
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { View } from '@slack/types';
 import { checkRoutineForm, previewSchedule } from '../../../../src/routines/check-form.js';
-import type { RoutineForm } from '../../../../src/routines/types.js';
+import type { RoutineForm, UserFacingFailure } from '../../../../src/routines/types.js';
 import { toBlockErrors } from '../../../../src/slack/listeners/views.js';
 import { buildFailureMessage } from '../../../../src/slack/views/failure-message.js';
 import {
@@ -66,7 +66,7 @@ const DISABLED = makeRoutine({
   delivery: { kind: 'email', recipients: ['ann@acme.com', 'bo@acme.com'], groupCount: 0 },
   lastRun: { label: 'Failed', state: 'FAILED', completedAt: '2026-03-01T14:01:00.000Z' },
 });
-const FAILURE = { code: 'omni_routine_limit', message: "You've reached the maximum number of active routines in Omni. Pause or delete one, then try again.", retryable: false };
+const FAILURE: UserFacingFailure = { code: 'routine_limit', message: "You've reached the maximum number of active routines in Omni. Pause or delete one, then try again.", retryable: false };
 
 function inlineErrors() {
   const form = makeForm({ schedule: 'every other week', modelId: '', delivery: 'email', emails: 'not-an-address' });

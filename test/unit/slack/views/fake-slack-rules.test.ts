@@ -29,7 +29,7 @@ describe('view builders against the fake Slack rules', () => {
     }),
     creating: buildCreatingView(makeForm({ name: long }), OK_PREVIEW),
     created: buildCreatedView(makeRoutine({ name: long, prompt: long })),
-    failure: buildFailureView({ failure: { code: 'x', message: long, retryable: false }, form: makeForm({ name: long }), draftId: 'd1' }),
+    failure: buildFailureView({ failure: { code: 'invalid_request', message: long, retryable: false }, form: makeForm({ name: long }), draftId: 'd1' }),
   };
 
   it.each(Object.entries(modals))('%s has no problems', (_name, view) => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock, Button } from '@slack/types';
+import type { UserFacingFailure } from '../../../../src/routines/types.js';
 import { ACTION_ID, BLOCK_ID } from '../../../../src/slack/ids.js';
 import { buildCreatedHeadline, buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView } from '../../../../src/slack/views/index.js';
 import { blockById, blockIds, HOSTILE, makeForm, makeRoutine, mrkdwnTexts, OK_PREVIEW } from './fixtures.js';
 import { assertMessageWithinSlackLimits, assertWithinSlackLimits } from '../../../fakes/slack-view-rules.js';
 
-const FAILURE = { code: 'omni_routine_limit', message: "You've reached the routine limit in Omni.", retryable: false };
+const FAILURE: UserFacingFailure = { code: 'routine_limit', message: "You've reached the routine limit in Omni.", retryable: false };
 
 describe('buildCreatingView', () => {
   it('has no submit, closes with "Close", and summarises name and schedule', () => {
@@ -99,7 +100,7 @@ describe('buildFailureView', () => {
 
   it('has no buttons without a draft id, and escapes the failure and the form', () => {
     const view = buildFailureView({
-      failure: { code: 'x', message: `Omni said: ${HOSTILE}`, retryable: true },
+      failure: { code: 'invalid_request', message: `Omni said: ${HOSTILE}`, retryable: true },
       form: makeForm({ name: HOSTILE, delivery: 'channel', channelId: '<!channel>' }),
       draftId: '',
     });
@@ -112,7 +113,7 @@ describe('buildFailureView', () => {
   it('stays within limits with 3000-char fields', () => {
     const long = '<&>'.repeat(1000);
     assertWithinSlackLimits(
-      buildFailureView({ failure: { code: 'x', message: long, retryable: true }, form: makeForm({ name: long, schedule: long }), draftId: 'd'.repeat(3000) }),
+      buildFailureView({ failure: { code: 'invalid_request', message: long, retryable: true }, form: makeForm({ name: long, schedule: long }), draftId: 'd'.repeat(3000) }),
     );
   });
 });
@@ -120,7 +121,7 @@ describe('buildFailureView', () => {
 describe('failures whose outcome is unknown', () => {
   it('say "not confirmed" rather than "not created", in the view and in the message', async () => {
     const { buildFailureMessage } = await import('../../../../src/slack/views/failure-message.js');
-    const failure = { code: 'ambiguous', message: "Omni didn't confirm whether the routine was created.", retryable: true };
+    const failure: UserFacingFailure = { code: 'ambiguous', message: "Omni didn't confirm whether the routine was created.", retryable: true };
     const view = buildFailureView({ failure, form: makeForm(), draftId: 'd1' });
     const text = mrkdwnTexts(view.blocks).join('\n');
     expect(text).toContain("Omni didn't confirm your routine");

@@ -337,7 +337,7 @@ describe('buildRoutineModal', () => {
       const view = buildRoutineModal({
         form: makeForm({ name: HOSTILE }),
         metadata: { source: 'retry', draftId: 'draft-1' },
-        lastFailure: { code: 'omni_forbidden', message: 'You have no access to the model Sales.', retryable: false },
+        lastFailure: { code: 'model_not_found', message: 'You have no access to the model Sales.', retryable: false },
         errors: { schedule: `"${HOSTILE}" is not a schedule`, emails: 'x@evil.com is outside allowed domains' },
       });
       expect(view.blocks[0]?.block_id).toBe('last_failure');
