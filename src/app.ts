@@ -3,10 +3,9 @@
  * service and the Slack listeners, picks the transport (HTTP by default, Socket Mode with SLACK_APP_TOKEN), and
  * returns start/stop so the process entry and the tests run exactly the same app.
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Server } from 'node:http';
-import { App, type CodedError, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
+import { App, type CodedError, type Context, HTTPModuleFunctions, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
@@ -21,7 +20,7 @@ import { type WatchPass, createRoutineWatcher } from './routines/watch.js';
 import { buildOwnerNoticeMessage } from './slack/views/notices.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
-import { runWithRequestContext } from './request-context.js';
+import { requestLogFields } from './request-context.js';
 import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { installationFromAuthTest, installationId, servesRequestFrom } from './slack/installation.js';
@@ -228,21 +227,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const guard = installAckGuard(app, { socketMode: config.slack.mode === 'socket', logger });
-  // Every log line written while handling a request, including after the ack, carries its request id.
   // When the last request came in (scheduling only: the modal's follow-up fills wait for a quiet moment).
   let lastRequestAt = 0;
-  app.use(async ({ body, next }) => {
+  // Every request gets its own logger, whose lines carry its request id; listeners take it from the context
+  // (forRequest) and pass it on, also to work that continues after the ack.
+  app.use(async ({ body, context, next }) => {
     lastRequestAt = performance.now();
     if (!guard.accept(body)) return;
-    const b = body as { type?: string; command?: string; user?: { id?: string }; user_id?: string; event?: { type?: string } };
-    const slackUserId = b.user?.id ?? b.user_id;
-    const kind = b.type === 'event_callback' ? b.event?.type : (b.type ?? b.command);
-    await runWithRequestContext({ requestId: randomUUID().slice(0, 8), ...(slackUserId ? { slackUserId } : {}), ...(kind ? { kind } : {}) }, next);
+    context.requestLog = logger.child({ ...requestLogFields(body) });
+    await next();
   });
-  // With extendedErrorHandler, Bolt passes the request's body along (its handler types are not exported publicly).
-  app.error(async ({ error, body }: { error: CodedError; body: unknown }) => {
+  // With extendedErrorHandler, Bolt passes the request's body and context along (its handler types are not exported
+  // publicly).
+  app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context?: Context }) => {
     guard.markFailed(body);
-    logger.error('listener failed', { err: error.original ?? error });
+    const log = (context?.requestLog as Logger | undefined) ?? logger;
+    log.error('listener failed', { err: error.original ?? error });
   });
 
   registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi, lastRequestAt: () => lastRequestAt });

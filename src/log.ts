@@ -6,7 +6,6 @@
  */
 import type { LogLevelName } from './config.js';
 import { createRedactor } from './redact.js';
-import { currentRequestContext } from './request-context.js';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -43,7 +42,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const make = (base: Record<string, unknown>): Logger => {
     const write = (lvl: LogLevelName, msg: string, fields?: Record<string, unknown>) => {
       if (ORDER[lvl] < level) return;
-      const record: Record<string, unknown> = { time: clock().toISOString(), level: lvl, msg, ...currentRequestContext(), ...base };
+      const record: Record<string, unknown> = { time: clock().toISOString(), level: lvl, msg, ...base };
       for (const [k, v] of Object.entries(fields ?? {})) record[k] = v instanceof Error ? errorFields(v) : v;
       let line: string;
       try {

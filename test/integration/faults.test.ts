@@ -512,6 +512,9 @@ describe('Slack Web API failures', () => {
     await until(() => h.logs.slice(before).some((l) => l.includes('expired_trigger_id')), 'the error log line');
     const logged = h.logs.slice(before).filter((l) => l.includes('expired_trigger_id'));
     expect(logged.some((l) => /"level":"(warn|error)"/.test(l))).toBe(true);
+    // The line belongs to the request: it carries that request's id, user and kind (work after the ack included).
+    const warned = JSON.parse(logged.find((l) => l.includes('views.open failed')) ?? '{}') as Record<string, unknown>;
+    expect(warned).toMatchObject({ slackUserId: 'U0001', kind: '/routine', requestId: expect.stringMatching(/^[0-9a-f]{8}$/) });
     expect(h.omni.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
     // The user pressed and nothing opened: they hear why, in words.
     await until(() => h.slack.messages(dmOf('U0001')).some((m) => m.text.includes("didn't let me open the routine form")), 'the DM');

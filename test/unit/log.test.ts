@@ -26,14 +26,20 @@ describe('createLogger', () => {
 });
 
 describe('request context', () => {
-  it('stamps every line written inside a request, including after an await, with its request id', async () => {
-    const { runWithRequestContext } = await import('../../src/request-context.js');
+  it('gives each request fields of its own: a short id, the Slack user and the kind of payload', async () => {
+    const { requestLogFields } = await import('../../src/request-context.js');
+    const command = requestLogFields({ command: '/routine', user_id: 'U1' });
+    expect(command).toMatchObject({ slackUserId: 'U1', kind: '/routine' });
+    expect(command.requestId).toMatch(/^[0-9a-f]{8}$/);
+    expect(requestLogFields({ type: 'event_callback', event: { type: 'app_mention' } })).toMatchObject({ kind: 'app_mention' });
+    expect(requestLogFields({ type: 'block_actions', user: { id: 'U2' } })).toMatchObject({ slackUserId: 'U2', kind: 'block_actions' });
+    expect(requestLogFields(null).requestId).not.toBe(requestLogFields(null).requestId);
+  });
+
+  it('stamps the lines of a request’s logger, and only those, with its fields', () => {
     const lines: string[] = [];
     const log = createLogger({ sink: (l) => lines.push(l) });
-    await runWithRequestContext({ requestId: 'req-1', slackUserId: 'U1' }, async () => {
-      await new Promise((r) => setTimeout(r, 1));
-      log.info('inside');
-    });
+    log.child({ requestId: 'req-1', slackUserId: 'U1' }).info('inside');
     log.info('outside');
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ msg: 'inside', requestId: 'req-1', slackUserId: 'U1' });
     expect(JSON.parse(lines[1] ?? '{}').requestId).toBeUndefined();

@@ -26,7 +26,7 @@ import {
   readHomePage,
   readModalMetadata,
 } from '../views/index.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
 import { openEditForm, reopenEditDraft } from './edit.js';
@@ -186,12 +186,13 @@ function createPressMemory(clock: ListenerDeps['clock']) {
   };
 }
 
-export function registerActions(app: App, deps: ListenerDeps): void {
-  const isFirstPress = createPressMemory(deps.clock);
+export function registerActions(app: App, baseDeps: ListenerDeps): void {
+  const isFirstPress = createPressMemory(baseDeps.clock);
   // Each of these reshapes the view: the preview, the topic hint, the delivery fields and who-will-see line, or
   // the More options fields. The rebuild keeps block and action ids, so nothing typed is lost.
   for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery, ACTION_ID.channel, ACTION_ID.moreOptions]) {
     app.action<BlockAction>(id, async (args: ActionArgs) => {
+      const deps = forRequest(baseDeps, args.context);
       await args.ack();
       await refreshModal(deps, args);
     });
@@ -207,7 +208,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
    * Runs, pauses, resumes or deletes as the user who pressed, then shows the result where the press came from.
    * `pressId` names the control (a button's action id, or the menu's) for the replay check.
    */
-  const actOnRoutine = (args: ActionArgs, pressId: string, action: RoutineAction, routineId: string): void => {
+  const actOnRoutine = (deps: ListenerDeps, args: ActionArgs, pressId: string, action: RoutineAction, routineId: string): void => {
     const { body, client } = args;
     const teamId = body.team?.id ?? body.user.team_id;
     const pressedAt = (args.action as { action_ts?: unknown }).action_ts;
@@ -244,13 +245,15 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   for (const [actionId, action] of ROUTINE_ACTIONS) {
     app.action<BlockAction>(actionId, async (args: ActionArgs) => {
+      const deps = forRequest(baseDeps, args.context);
       await args.ack();
-      actOnRoutine(args, actionId, action, (args.action as { value?: string }).value ?? '');
+      actOnRoutine(deps, args, actionId, action, (args.action as { value?: string }).value ?? '');
     });
   }
 
   // The card's menu. Each option does what its button did; Delete only asks, in place of the card's controls.
   app.action<BlockAction>(ACTION_ID.cardMenu, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     const chosen = readCardMenuValue((args.action as { selected_option?: { value?: string } }).selected_option?.value);
     if (!chosen || !isOmniId(chosen.routineId)) {
@@ -267,7 +270,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         await openEditForm(deps, args, routineId);
         return;
       case CARD_MENU_CHOICE.pause:
-        actOnRoutine(args, ACTION_ID.cardMenu, 'pause', routineId);
+        actOnRoutine(deps, args, ACTION_ID.cardMenu, 'pause', routineId);
         return;
       case CARD_MENU_CHOICE.delete:
         deps.inFlight.run('ask to delete', async () => {
@@ -280,6 +283,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 
   // "Keep it" beside the delete question: the card comes back as it is now, nothing is changed.
   app.action<BlockAction>(ACTION_ID.keepRoutine, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     const routineId = (args.action as { value?: string }).value ?? '';
     if (!isOmniId(routineId)) {
@@ -298,6 +302,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   });
 
   app.action<BlockAction>(ACTION_ID.retry, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
@@ -333,6 +338,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   });
 
   app.action<BlockAction>(ACTION_ID.discard, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
@@ -343,17 +349,20 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   });
 
   app.action<BlockAction>(ACTION_ID.openModal, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     await openRoutineModal(deps, args.client, { triggerId: args.body.trigger_id, userId: args.body.user.id, metadata: { source: 'home' } });
   });
 
   app.action<BlockAction>(ACTION_ID.refreshHome, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true, page: readHomePage(args.body.view?.private_metadata) });
   });
 
   for (const id of [ACTION_ID.homePrevious, ACTION_ID.homeNext]) {
     app.action<BlockAction>(id, async (args: ActionArgs) => {
+      const deps = forRequest(baseDeps, args.context);
       await args.ack();
       const page = Number.parseInt((args.action as { value?: string }).value ?? '0', 10);
       await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { page: Number.isInteger(page) && page >= 0 ? page : 0 });

@@ -6,7 +6,7 @@ import { isChannelDestination } from '../mentions.js';
 import { slackMarkupToPlainText } from '../text.js';
 import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
 import { buildTextMessage, buildUnknownCommandMessage } from '../views/replies.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -26,8 +26,9 @@ export function scanQuickCreate(deps: ListenerDeps, text: string, timezone: stri
     : { found: 'none', prompt: text };
 }
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
+export function registerCommands(app: App, baseDeps: ListenerDeps): void {
   app.command(SLASH_COMMAND, async (args: CommandArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     const { command, ack, client, respond } = args;
     // The manifest sets should_escape: mentions, channels and links arrive as Slack markup; the prompt gets words.
     const text = slackMarkupToPlainText(command.text).trim();

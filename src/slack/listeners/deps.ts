@@ -1,3 +1,4 @@
+import type { Context } from '@slack/bolt';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
@@ -33,4 +34,15 @@ export interface ListenerDeps {
    * acks and opens (the modal's follow-up fills) waits for a quiet moment. Scheduling only, not domain time.
    */
   lastRequestAt?: () => number;
+}
+
+/**
+ * The deps of one request: the same, with the request's own logger (its lines carry the request id, the Slack user
+ * and the kind of payload), which the app's middleware puts in Bolt's context as `requestLog`. Passing it is what
+ * replaced AsyncLocalStorage: enabling that installs promise hooks for the whole process, which cost about a tenth
+ * of the bot's CPU per command in the profiles (docs/performance.md).
+ */
+export function forRequest(deps: ListenerDeps, context: Context | undefined): ListenerDeps {
+  const log = context?.requestLog as Logger | undefined;
+  return log === undefined ? deps : { ...deps, logger: log };
 }

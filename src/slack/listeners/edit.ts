@@ -25,7 +25,7 @@ import {
   buildEditUnchangedView,
 } from '../views/edit-views.js';
 import { buildRoutineBlocks, type ModalMetadata, readModalMetadata } from '../views/index.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { publishHome } from './home.js';
 import { buildFilledModal } from './open-modal.js';
 import { refuseInline } from './views.js';
@@ -173,13 +173,15 @@ export async function openEditForm(deps: ListenerDeps, args: ActionArgs, routine
   deps.inFlight.run('open edit form', () => showEditForm(deps, client, { userId: body.user.id, ...(teamId ? { teamId } : {}), routineId, viewId: id }));
 }
 
-export function registerEdit(app: App, deps: ListenerDeps): void {
+export function registerEdit(app: App, baseDeps: ListenerDeps): void {
   app.action<BlockAction>(ACTION_ID.edit, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     await openEditForm(deps, args, (args.action as { value?: string }).value ?? '');
   });
 
   app.action<BlockAction>(ACTION_ID.reapplyEdit, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     const draftId = (args.action as { value?: string }).value ?? '';
     const draft = draftId ? await deps.service.getDraftForm(args.body.user.id, draftId) : null;
@@ -196,7 +198,8 @@ export function registerEdit(app: App, deps: ListenerDeps): void {
     });
   });
 
-  app.view(CALLBACK_ID.routineEdit, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
+  app.view(CALLBACK_ID.routineEdit, async ({ ack, body, view, client, context }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
+    const deps = forRequest(baseDeps, context);
     const metadata = readModalMetadata(view.private_metadata);
     // As on create, a name left empty is named from the prompt (Omni needs one).
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));

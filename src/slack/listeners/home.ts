@@ -2,7 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { buildHomeView } from '../views/index.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { within } from './within.js';
 
 /** How long the list may take before the Home tab first shows "Loading your routines…". */
@@ -27,8 +27,9 @@ export async function publishHome(
   await client.views.publish({ user_id: userId, view });
 }
 
-export function registerHome(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', async ({ event, client, body }) => {
+export function registerHome(app: App, baseDeps: ListenerDeps): void {
+  app.event('app_home_opened', async ({ event, client, body, context }) => {
+    const deps = forRequest(baseDeps, context);
     if (event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id;
     deps.inFlight.run('publish home', () => publishHome(deps, client, event.user, teamId));

@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { buildOption, buildTimezoneOptions } from '../views/index.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { within } from './within.js';
 
 const OPTIONS_BUDGET_MS = 2000;
@@ -24,19 +24,22 @@ async function isKnownModel(deps: ListenerDeps, modelId: string): Promise<boolea
   return modelId !== '' && (await deps.catalog.getModel(modelId)) !== undefined;
 }
 
-export function registerOptions(app: App, deps: ListenerDeps): void {
-  app.options(ACTION_ID.timezone, async ({ ack, options, body }) => {
+export function registerOptions(app: App, baseDeps: ListenerDeps): void {
+  app.options(ACTION_ID.timezone, async ({ ack, options, body, context }) => {
+    const deps = forRequest(baseDeps, context);
     const user = await within(300, deps.people.getUser(body.user.id), null);
     const preferred = [user?.tz, deps.config.defaultTimezone].filter((z): z is string => typeof z === 'string' && z.length > 0);
     await ack({ options: buildTimezoneOptions(queryOf(options), { now: deps.clock(), preferred }) });
   });
 
-  app.options(ACTION_ID.model, async ({ ack, options }) => {
+  app.options(ACTION_ID.model, async ({ ack, options, context }) => {
+    const deps = forRequest(baseDeps, context);
     const models = await within(OPTIONS_BUDGET_MS, deps.catalog.searchModels(queryOf(options)), []);
     await ack({ options: models.slice(0, 100).map((m) => buildOption(m.name ?? m.id, m.id)) });
   });
 
-  app.options(ACTION_ID.topic, async ({ ack, options, body }) => {
+  app.options(ACTION_ID.topic, async ({ ack, options, body, context }) => {
+    const deps = forRequest(baseDeps, context);
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
     const topics = await within(
       OPTIONS_BUDGET_MS,
@@ -52,7 +55,8 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
     return ack({ options: topics.slice(0, 100).map((t) => buildOption(t.label ? `${t.label} (${t.name})` : t.name, t.name)) });
   });
 
-  app.options(ACTION_ID.branch, async ({ ack, options, body }) => {
+  app.options(ACTION_ID.branch, async ({ ack, options, body, context }) => {
+    const deps = forRequest(baseDeps, context);
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
     const branches = await within(
       OPTIONS_BUDGET_MS,

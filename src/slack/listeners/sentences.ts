@@ -20,7 +20,7 @@ import { buildCreatedMessage, buildTextMessage } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
 import { buildSentenceCancelledCard, buildSentenceCard, buildSentenceCreatingCard, buildSentenceGuide } from '../views/sentence-card.js';
 import { scanQuickCreate } from './commands.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { buildStartingForm, openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -180,10 +180,11 @@ async function refuseOthers(deps: ListenerDeps, args: ActionArgs, channelId: str
     .catch((err: unknown) => deps.logger.warn('could not tell a user the card is not theirs', { err }));
 }
 
-type CardHandler = (args: ActionArgs, card: NonNullable<Awaited<ReturnType<ListenerDeps['service']['getSentenceCard']>>>, messageTs: string) => Promise<void>;
+type CardHandler = (deps: ListenerDeps, args: ActionArgs, card: NonNullable<Awaited<ReturnType<ListenerDeps['service']['getSentenceCard']>>>, messageTs: string) => Promise<void>;
 
-function onCardButton(app: App, deps: ListenerDeps, actionId: string, handle: CardHandler): void {
+function onCardButton(app: App, baseDeps: ListenerDeps, actionId: string, handle: CardHandler): void {
   app.action<BlockAction>(actionId, async (args: ActionArgs) => {
+    const deps = forRequest(baseDeps, args.context);
     await args.ack();
     const cardId = (args.action as { value?: string }).value ?? '';
     const container = args.body.container as { message_ts?: string; channel_id?: string } | undefined;
@@ -210,12 +211,13 @@ function onCardButton(app: App, deps: ListenerDeps, actionId: string, handle: Ca
       );
       return;
     }
-    await handle(args, card, messageTs);
+    await handle(deps, args, card, messageTs);
   });
 }
 
-export function registerSentences(app: App, deps: ListenerDeps): void {
+export function registerSentences(app: App, baseDeps: ListenerDeps): void {
   const listen = (kind: 'dm' | 'mention') => async ({ event, client, context }: AllMiddlewareArgs & { event: unknown }) => {
+    const deps = forRequest(baseDeps, context);
     const e = event as SentenceEvent;
     if (!shouldAnswer(e, deps.botUserId, kind)) return;
     if (context.retryNum) deps.logger.info('Slack retried an event', { retryNum: context.retryNum, reason: context.retryReason });
@@ -225,7 +227,7 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
   app.event('app_mention', listen('mention'));
   app.event('message', listen('dm'));
 
-  onCardButton(app, deps, ACTION_ID.sentenceCreate, async (args, card, messageTs) => {
+  onCardButton(app, baseDeps, ACTION_ID.sentenceCreate, async (deps, args, card, messageTs) => {
     const { client, body } = args;
     const teamId = body.team?.id ?? body.user.team_id;
     deps.inFlight.run('create routine from a sentence', async () => {
@@ -255,7 +257,7 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
     });
   });
 
-  onCardButton(app, deps, ACTION_ID.sentenceEdit, async (args, card) => {
+  onCardButton(app, baseDeps, ACTION_ID.sentenceEdit, async (deps, args, card) => {
     await openRoutineModal(deps, args.client, {
       triggerId: args.body.trigger_id,
       userId: card.slackUserId,
@@ -265,7 +267,7 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
     });
   });
 
-  onCardButton(app, deps, ACTION_ID.sentenceUseAlternative, async (args, card, messageTs) => {
+  onCardButton(app, baseDeps, ACTION_ID.sentenceUseAlternative, async (deps, args, card, messageTs) => {
     deps.inFlight.run('use the alternative schedule', async () => {
       const preview = previewSchedule(card.form, deps.config, deps.clock());
       const alternative = preview && !preview.ok ? preview.error.alternative.trim() : '';
@@ -277,7 +279,7 @@ export function registerSentences(app: App, deps: ListenerDeps): void {
     });
   });
 
-  onCardButton(app, deps, ACTION_ID.sentenceCancel, async (args, card, messageTs) => {
+  onCardButton(app, baseDeps, ACTION_ID.sentenceCancel, async (deps, args, card, messageTs) => {
     deps.inFlight.run('cancel a routine card', async () => {
       await deps.service.saveSentenceCard({ ...card, state: 'cancelled' });
       const message = buildSentenceCancelledCard();

@@ -3,17 +3,18 @@ import type { AllMiddlewareArgs, App, GlobalShortcut, MessageShortcut, SlackShor
 import { SHORTCUT_ID } from '../ids.js';
 import { isChannelDestination, resolveMentionNames } from '../mentions.js';
 import { type SlackMessageLike, slackMessageToPlainText } from '../text.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { scanQuickCreate } from './commands.js';
 import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 /** How long naming the message's mentions may take: the trigger id dies 3 s after the press. */
 const MENTION_LOOKUP_MS = 700;
 
-export function registerShortcuts(app: App, deps: ListenerDeps): void {
+export function registerShortcuts(app: App, baseDeps: ListenerDeps): void {
   app.shortcut<GlobalShortcut>(
     { callback_id: SHORTCUT_ID.newRoutine, type: 'shortcut' },
-    async ({ shortcut, ack, client }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<GlobalShortcut>) => {
+    async ({ shortcut, ack, client, context }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<GlobalShortcut>) => {
+      const deps = forRequest(baseDeps, context);
       await ack();
       await openRoutineModal(deps, client, { triggerId: shortcut.trigger_id, userId: shortcut.user.id, metadata: { source: 'global_shortcut' } });
     },
@@ -21,7 +22,8 @@ export function registerShortcuts(app: App, deps: ListenerDeps): void {
 
   app.shortcut<MessageShortcut>(
     { callback_id: SHORTCUT_ID.fromMessage, type: 'message_action' },
-    async ({ shortcut, ack, client }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>) => {
+    async ({ shortcut, ack, client, context }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>) => {
+      const deps = forRequest(baseDeps, context);
       await ack();
       const channel = shortcut.channel && typeof shortcut.channel.id === 'string' ? { id: shortcut.channel.id, name: shortcut.channel.name } : undefined;
       const message = (shortcut.message ?? {}) as SlackMessageLike;

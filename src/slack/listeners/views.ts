@@ -13,7 +13,7 @@ import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView, readModalMetadata } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
-import type { ListenerDeps } from './deps.js';
+import { type ListenerDeps, forRequest } from './deps.js';
 import { closeCardCreatedInForm, findClosedCard } from './sentences.js';
 
 const FIELD_TO_BLOCK: Record<keyof FormErrors, string> = {
@@ -102,8 +102,9 @@ export async function refuseInline(
   await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
 }
 
-export function registerViews(app: App, deps: ListenerDeps): void {
-  app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
+export function registerViews(app: App, baseDeps: ListenerDeps): void {
+  app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client, context }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
+    const deps = forRequest(baseDeps, context);
     const metadata = readModalMetadata(view.private_metadata);
     // A blank name is named from the prompt here already, so "Creating…", the draft and the result all show it.
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));
