@@ -240,7 +240,7 @@ wait on the budget; the number of requests per action does not depend on it.
 
 Both apps start as compiled JavaScript: the bot as \`node dist/server.mjs\` (what \`npm start\` runs: the compiled
 entry and its dependencies bundled into one file by scripts/build.js), the bare app transpiled but not bundled, as a
-minimal Bolt app is usually run and both call Slack \`auth.test\` before serving. The bot also loads far more code (zod, got, luxon,
+minimal Bolt app is usually run. Both call Slack \`auth.test\` before serving. The bot also loads far more code (zod, got, luxon,
 better-sqlite3 and its own modules) and opens SQLite with its migrations; its idle and loaded RSS carry
 that code, its caches and, under load, the heap growth from its larger views. The last row is the same bot started
 from src/ through tsx's loader (\`npm run dev\`), from tsx's warm cache: what the compiled build saves at start-up and
