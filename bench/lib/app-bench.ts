@@ -139,8 +139,8 @@ function readNotes(f: AppBenchFigures): string[] {
         '. Node\'s HTTP stack, fetch (undici) and GC grow with the bytes and calls: the bot\'s modal is ' +
         `${(f.latency.viewBytes.ours / 1024).toFixed(1)} KB against ${(f.latency.viewBytes.bare / 1024).toFixed(2)} KB, and a first-time user ` +
         'costs two more Slack calls (users.info and the views.update of the zone fill) and an identity check. ' +
-        '"node: async context" is the per-request AsyncLocalStorage that gives every log line its request id: it enables ' +
-        'promise hooks for the whole process.'
+        'The per-request AsyncLocalStorage is gone (request ids are passed with a logger per request), and with it the ' +
+        'promise hooks it enabled for the whole process.'
       : 'The profiled phase did not run, so there is no CPU breakdown in this run.',
     "@slack/web-api's eager debug copies (issue 13): patches/@slack+web-api+8.2.0.patch builds them only at DEBUG. " +
       'Measured separately with `npm run bench -- --quick --rounds 6` (bursts of 100), patched then unpatched, on the same ' +
@@ -159,8 +159,8 @@ function readNotes(f: AppBenchFigures): string[] {
       'app. The pooled p99 takes the worst rounds; the median of the per-round ratios (a bot burst and a bare burst back ' +
       'to back) is the steadier estimate, and CPU per command the steadiest. Latency here includes the fake Slack ' +
       "handling the call in the bench process (Block Kit validation of the bot's larger view included).",
-    'Not done, and what it would take to close the rest: the request id passed explicitly to loggers instead of ' +
-      'AsyncLocalStorage (about a tenth of the gap in the profiles; it touches every listener); a smaller modal (fewer ' +
+    'Not done, and what it would take to close the rest: the zone fills still slip in between the opens of a burst ' +
+      '(with them off, the first-time burst measured 1.64× instead of 2.05× in a quick run); a smaller modal (fewer ' +
       'hints, no default-valued fields); for first-time users, no zone fill: warming the Slack user directory from ' +
       'users.list at start would give every user a known zone at once (a deployment whose default zone is the ' +
       "company's own already skips most fills). Idle memory: the bot loads zod, kysely, got, luxon and better-sqlite3, " +

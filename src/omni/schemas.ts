@@ -67,30 +67,17 @@ export type RoutineUpdateBody = z.input<typeof RoutineUpdateBodySchema>;
  * value, an unknown destination type or Slack recipient type is kept as "other", and a record that cannot be read at
  * all (no id) is dropped from its page instead of failing the page. One odd routine must never hide the others.
  */
-const text = z
-  .string()
-  .nullable()
-  .optional()
-  .catch(null)
-  .transform((v) => v ?? '');
-const nullableText = z
-  .string()
-  .nullable()
-  .optional()
-  .catch(null)
-  .transform((v) => v ?? null);
-const flag = z
-  .boolean()
-  .nullable()
-  .optional()
-  .catch(null)
-  .transform((v) => v ?? false);
-const stringList = z
-  .array(z.unknown())
-  .nullable()
-  .optional()
-  .catch(null)
-  .transform((v) => (v ?? []).filter((x): x is string => typeof x === 'string'));
+/** The field read with `schema`, or `fallback` when it is missing, null or of another shape. */
+const orElse = <T, F>(schema: z.ZodType<T>, fallback: F) =>
+  schema
+    .nullable()
+    .optional()
+    .catch(null)
+    .transform((v): T | F => v ?? fallback);
+const text = orElse(z.string(), '');
+const nullableText = orElse(z.string(), null);
+const flag = orElse(z.boolean(), false);
+const stringList = orElse(z.array(z.unknown()), [] as unknown[]).transform((v) => v.filter((x): x is string => typeof x === 'string'));
 
 const EmailDestinationResponse = z.object({
   type: z.literal('email'),

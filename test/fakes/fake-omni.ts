@@ -170,6 +170,8 @@ export interface FakeOmni {
   updateRoutineState(id: string, fields: Partial<Pick<FakeRoutine, 'disabled' | 'systemDisabled' | 'systemDisabledReason' | 'lastRun' | 'name' | 'prompt' | 'schedule' | 'timezone' | 'description'>>): void;
   /** Replaces a routine's record as served, key by key, with raw JSON (odd shapes Omni may send). */
   setRawRecord(id: string, raw: Record<string, unknown> | undefined): void;
+  /** A routine's record exactly as GET serves it (raw overrides included), e.g. to build a page a test serves itself. */
+  publicRecord(id: string): Record<string, unknown>;
 }
 
 interface Reply {
@@ -864,6 +866,11 @@ export async function startFakeOmni(options: FakeOmniOptions = {}): Promise<Fake
     setRawRecord(id, raw) {
       if (raw === undefined) rawOverrides.delete(id);
       else rawOverrides.set(id, raw);
+    },
+    publicRecord(id) {
+      const r = routines.get(id);
+      if (!r) throw new Error(`fake omni: no routine ${id}`);
+      return publicRoutine(r);
     },
     setRateLimit: (limit) => {
       rateLimit = limit === false ? false : { perWindow: limit.perWindow ?? 60, windowMs: limit.windowMs ?? 60_000 };

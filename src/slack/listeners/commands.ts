@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/
 import { type ScheduleTextScan, scanScheduleInText } from '../../schedule/index.js';
 import { SLASH_COMMAND } from '../ids.js';
 import { isChannelDestination } from '../mentions.js';
-import { slackMarkupToPlainText } from '../text.js';
+import { escapeForMrkdwn, slackMarkupToPlainText } from '../text.js';
 import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
 import { buildTextMessage, buildUnknownCommandMessage } from '../views/replies.js';
 import { type ListenerDeps, forRequest } from './deps.js';
@@ -44,7 +44,7 @@ export function registerCommands(app: App, baseDeps: ListenerDeps): void {
     if (LIST_WORDS.has(word)) {
       await ack({ response_type: 'ephemeral', ...buildTextMessage(':hourglass_flowing_sand: Fetching your routines from Omni…') });
       const listed = await deps.service.listRoutines(command.user_id, command.team_id, { fresh: true });
-      const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : buildTextMessage(`:warning: ${listed.problem}`);
+      const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : buildTextMessage(`:warning: ${escapeForMrkdwn(listed.problem)}`);
       await respond({ response_type: 'ephemeral', replace_original: true, ...message });
       return;
     }

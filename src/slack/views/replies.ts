@@ -4,7 +4,7 @@
  * words somewhere. The text here is mrkdwn the caller has already made safe (user text escaped).
  */
 import type { KnownBlock } from '@slack/types';
-import { escapeForMrkdwn } from '../text.js';
+import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 import { buildHelpMessage } from './help.js';
 import { mrkdwn } from './format.js';
 
@@ -15,8 +15,9 @@ export interface SlackMessage {
 
 /** A one-section message whose notification text is its words. */
 export function buildTextMessage(text: string, blockId = 'reply'): SlackMessage {
-  const words = text.trim() || ' ';
-  return { text: words.slice(0, 3000), blocks: [{ type: 'section', block_id: blockId, text: mrkdwn(words) }] };
+  // A section's text holds at most 3000 characters (Slack refuses the message otherwise).
+  const words = truncateForSlack(text.trim() || ' ', 3000);
+  return { text: words, blocks: [{ type: 'section', block_id: blockId, text: mrkdwn(words) }] };
 }
 
 /** `/routine <word we do not know>`: says so first, then the help. */

@@ -1,20 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkRoutineForm, isAllowedEmailDomain, readEmailList } from '../../../src/routines/check-form.js';
-import { EMPTY_FORM, type RoutineForm } from '../../../src/routines/types.js';
+import type { RoutineForm } from '../../../src/routines/types.js';
+import { aCompleteForm } from '../../fixtures/routine-forms.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const policy = { defaultTimezone: 'UTC', minIntervalMinutes: 60, allowedEmailDomains: ['acme.com'] };
-const form = (over: Partial<RoutineForm>): RoutineForm => ({
-  ...EMPTY_FORM,
-  name: 'Brief',
-  prompt: 'Summarise the pipeline',
-  schedule: 'every weekday at 9am',
-  timezone: 'America/New_York',
-  modelId: 'm-1',
-  delivery: 'channel',
-  channelId: 'C0001',
-  ...over,
-});
+// Delivered to a channel unless a test says otherwise.
+const form = (over: Partial<RoutineForm>): RoutineForm => aCompleteForm({ delivery: 'channel', channelId: 'C0001', ...over });
 
 describe('checkRoutineForm', () => {
   it('accepts a complete form and reads the schedule in the chosen zone', () => {

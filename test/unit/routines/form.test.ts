@@ -3,18 +3,11 @@ import { checkRoutineForm } from '../../../src/routines/check-form.js';
 import { readStoredDraft, toStoredDraft } from '../../../src/routines/drafts.js';
 import { EMPTY_FORM, FORM_MAX_LENGTH, type RoutineForm, readStoredForm } from '../../../src/routines/form.js';
 import { createRequest, formFields } from '../../../src/routines/request.js';
+import { aCompleteForm } from '../../fixtures/routine-forms.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const policy = { defaultTimezone: 'UTC', minIntervalMinutes: 60, allowedEmailDomains: [] };
-const form = (over: Partial<RoutineForm> = {}): RoutineForm => ({
-  ...EMPTY_FORM,
-  name: 'Brief',
-  prompt: 'Summarise the pipeline',
-  schedule: 'every weekday at 9am',
-  timezone: 'America/New_York',
-  modelId: 'm-1',
-  ...over,
-});
+const form = aCompleteForm;
 
 describe('the form schema', () => {
   it('gives the caps the modal and the checks use', () => {
