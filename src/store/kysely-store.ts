@@ -97,10 +97,14 @@ export function compileOnce<A extends Record<string, unknown>, Row>(
 
 /** How often claiming an idempotency key also deletes the expired ones. */
 const SWEEP_EVERY_MS = 60_000;
+/** How long a routine card answering a sentence is kept after its last change, and how often old ones are swept. */
+export const SENTENCE_CARD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const CARD_SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselyStoreOptions): Store {
   const { clock, idempotencyRetentionMs: retentionMs } = options;
   let lastSweepAt = Number.NEGATIVE_INFINITY;
+  let lastCardSweepAt = Number.NEGATIVE_INFINITY;
   let closed = false;
 
   // The reads of every modal opened (who the user is in Omni, what they chose last time): compiled once.
@@ -462,6 +466,12 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
     saveSentenceCard: (card) =>
       run('save a routine card', async () => {
         const now = clock().getTime();
+        // Housekeeping, at most once an hour: a card nobody touched for 30 days is gone (a press on it then says
+        // the card is no longer available). Without it the table grows by a row for every sentence, for ever.
+        if (now - lastCardSweepAt >= CARD_SWEEP_EVERY_MS || now < lastCardSweepAt) {
+          lastCardSweepAt = now;
+          await db.deleteFrom('sentence_cards').where('updated_at', '<', now - SENTENCE_CARD_RETENTION_MS).execute();
+        }
         await db
           .insertInto('sentence_cards')
           .values({

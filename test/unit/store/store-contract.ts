@@ -7,6 +7,7 @@ import type { Clock } from '../../../src/clock.js';
 import { StoreError, type Store } from '../../../src/store/index.js';
 import { migrationName } from '../../../src/store/migration.js';
 import { SQLITE_MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
+import { SENTENCE_CARD_RETENTION_MS } from '../../../src/store/kysely-store.js';
 
 export type ManualClock = Clock & { advance(ms: number): void };
 
@@ -297,6 +298,18 @@ export function describeStoreContract(engine: StoreEngine): void {
           createdAt: new Date('2026-03-01T10:00:00Z'),
           updatedAt: new Date('2026-03-01T10:00:01Z'),
         });
+      });
+
+      it('forgets a card untouched for 30 days (swept when another card is saved), and keeps a younger one', async () => {
+        const card = (id: string) => ({ id, slackUserId: 'U1', channelId: 'D1', threadTs: '1.2', form: { prompt: 'p' }, state: 'open' as const });
+        await store.saveSentenceCard(card('old'));
+        clock.advance(SENTENCE_CARD_RETENTION_MS - 60 * 60 * 1000);
+        await store.saveSentenceCard(card('young'));
+        clock.advance(2 * 60 * 60 * 1000);
+        await store.saveSentenceCard(card('new'));
+        expect(await store.getSentenceCard('old')).toBeNull();
+        expect(await store.getSentenceCard('young')).not.toBeNull();
+        expect(await store.getSentenceCard('new')).not.toBeNull();
       });
     });
 
