@@ -22,6 +22,7 @@ import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { requestLogFields } from './request-context.js';
 import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
+import { openLocalReplayMemory, storeReplayMemory } from './slack/replay-memory.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { installationFromAuthTest, installationId, servesRequestFrom } from './slack/installation.js';
 import { openOmniBudget } from './omni-budget.js';
@@ -109,6 +110,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw err;
   });
   const { budget } = omniBudget;
+  const replay =
+    store.kind === 'postgres'
+      ? storeReplayMemory(store)
+      : await openLocalReplayMemory({ store, clock, logger: logger.child({ component: 'replay' }) }).catch(async (err: unknown) => {
+          await omniBudget.close();
+          await store.close();
+          throw err;
+        });
   const omni = createOmniClient({
     baseUrl: config.omni.baseUrl,
     apiKey: config.omni.apiKey,
@@ -202,8 +211,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       signingSecret: config.slack.signingSecret ?? '',
       clock,
       logger,
-      // Shared by every replica through the store: a signed request is acted on once.
-      replay: { claim: async (key, ttlMs) => (await store.beginIdempotent(key, { ttlMs })).state === 'new' },
+      // A signed request is acted on once: by every replica through the store, or by the one SQLite process in memory.
+      replay,
     });
   }
 
@@ -211,6 +220,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     receiver,
     logger: boltLogger,
     clientOptions,
+    // Bolt's default conversation store is an in-memory map it reads (and wraps the listener chain for) on every
+    // request; nothing here uses context.conversation.
+    convoStore: false,
     // Requests from any other workspace (or organization) are refused before a listener runs (Bolt acks them with
     // an empty 200).
     authorize: async (source) => {
@@ -280,6 +292,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await app.stop();
       const left = await inFlight.drain(graceMs);
       if (left > 0) logger.warn('stopped with work still in flight', { left });
+      await replay.close();
       await omniBudget.close();
       await store.close();
     },

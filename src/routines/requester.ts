@@ -2,6 +2,8 @@
  * Who is asking: the Slack user's Omni membership, and words for when there is none. Every use case acts as the
  * Slack user who asked; this is where their identity problems are worded for them and logged for the admin.
  */
+import { createTtlCache } from '../cache.js';
+import type { Clock } from '../clock.js';
 import { adminFixForIdentityProblem } from '../identity/index.js';
 import type { Logger } from '../log.js';
 import { OmniApiError } from '../omni/errors.js';
@@ -15,7 +17,14 @@ export interface RequesterDeps {
   /** Words for an identity problem, from the identity layer. */
   describeIdentityProblem: (outcome: IdentityProblem) => string;
   logger: Logger;
+  clock: Clock;
 }
+
+/**
+ * How long a user found able to create routines is not checked again before a modal opens. The check only decides
+ * whether the modal warns them up front; every create, run or change resolves the identity again.
+ */
+export const IDENTITY_FINE_MEMORY_MS = 10 * 60_000;
 
 export interface Requester {
   resolve: IdentityPort['resolveIdentity'];
@@ -29,10 +38,13 @@ export interface Requester {
    * null. A failed lookup is not a problem worth showing before they try: the create will look again.
    */
   findIdentityProblem(slackUserId: string, teamId?: string): Promise<string | null>;
+  /** True when findIdentityProblem found no problem for this user within IDENTITY_FINE_MEMORY_MS (it will again). */
+  identityRecentlyFine(slackUserId: string): boolean;
 }
 
 export function createRequester(deps: RequesterDeps): Requester {
   const { identity, logger } = deps;
+  const recentlyFine = createTtlCache<string, true>({ max: 20_000, ttlMs: IDENTITY_FINE_MEMORY_MS, clock: deps.clock });
 
   function describe(outcome: IdentityProblem): string {
     const adminFix = adminFixForIdentityProblem(outcome);
@@ -45,12 +57,18 @@ export function createRequester(deps: RequesterDeps): Requester {
     describe,
     failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: outcome.reason === 'lookup_failed' }),
     async forgetIfStale(err, slackUserId) {
-      if (err instanceof OmniApiError && err.reason === 'member_not_found') await identity.forgetIdentity?.(slackUserId);
+      if (err instanceof OmniApiError && err.reason === 'member_not_found') {
+        recentlyFine.delete(slackUserId);
+        await identity.forgetIdentity?.(slackUserId);
+      }
     },
     async findIdentityProblem(slackUserId, teamId) {
+      if (recentlyFine.get(slackUserId)) return null;
       const who = await identity.resolveIdentity(slackUserId, teamId);
+      if (who.ok) recentlyFine.set(slackUserId, true);
       if (who.ok || who.reason === 'lookup_failed') return null;
       return describe(who);
     },
+    identityRecentlyFine: (slackUserId) => recentlyFine.get(slackUserId) === true,
   };
 }

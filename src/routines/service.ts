@@ -47,7 +47,7 @@ const IDEMPOTENCY_TTL_MS = 10 * 60_000;
 
 export function createRoutineService(deps: RoutineServiceDeps) {
   const { omni, identity, people, store, clock, logger, policy, instanceApi, omniBaseUrl } = deps;
-  const requester = createRequester({ identity, describeIdentityProblem: deps.describeIdentityProblem, logger });
+  const requester = createRequester({ identity, describeIdentityProblem: deps.describeIdentityProblem, logger, clock });
   const lists = createRoutineListCache({
     fetch: (membershipId) => omni.listAllRoutines(membershipId),
     clock,
@@ -57,7 +57,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   });
   const viewContext = (): RoutineViewContext => ({ pausable: instanceApi.current().pause !== null, omniBaseUrl });
   const view = routineViewer(clock, viewContext);
-  const choices = createChoices({ store, people, logger });
+  const choices = createChoices({ store, people, logger, clock });
   const listing = createListUseCases({ identity, requester, describeIdentityProblem: deps.describeIdentityProblem, lists, view, clock, logger });
   const { isOwnRoutine } = listing;
 
@@ -68,6 +68,7 @@ export function createRoutineService(deps: RoutineServiceDeps) {
     ...createEditUseCases({ omni, requester, people, store, clock, logger, policy, instanceApi, lists, isOwnRoutine, view }),
     ...createDraftUseCases({ store }),
     findIdentityProblem: requester.findIdentityProblem,
+    identityRecentlyFine: requester.identityRecentlyFine,
     getRememberedChoices: choices.getRememberedChoices,
     ...createSentenceCards({ store, idempotencyTtlMs: IDEMPOTENCY_TTL_MS }),
   };

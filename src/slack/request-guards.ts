@@ -8,6 +8,7 @@ import { type App, HTTPModuleFunctions, type HTTPReceiver, type ReceiverEvent, i
 import type { Clock } from '../clock.js';
 import { RoutineBotError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ReplayMemory } from './replay-memory.js';
 
 /** A signed request the app refuses after Bolt parsed it; answered with `status` and an empty body. */
 export class RefusedRequestError extends RoutineBotError {
@@ -25,13 +26,6 @@ const MAX_REQUEST_SKEW_SEC = 5 * 60;
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/**
- * Remembers which signed requests were already acted on, across every replica (the store's idempotency keys).
- * `claim` is true the first time a key is seen within `ttlMs`, false after.
- */
-export interface ReplayMemory {
-  claim(key: string, ttlMs: number): Promise<boolean>;
-}
 
 /**
  * A signature covers `v0:<timestamp>:<body>`, and Slack (and Bolt) accept a timestamp up to 5 minutes either side

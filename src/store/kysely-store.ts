@@ -95,6 +95,9 @@ export function compileOnce<A extends Record<string, unknown>, Row>(
   return (values) => CompiledQuery.raw(compiled.sql, compiled.parameters.map((p, i) => (slots[i] === undefined ? p : values[slots[i]]))) as CompiledQuery<Row>;
 }
 
+/** Rows per statement when recording claims (5 parameters a row). */
+const RECORD_CLAIMS_CHUNK = 200;
+
 /** How often claiming an idempotency key also deletes the expired ones. */
 const SWEEP_EVERY_MS = 60_000;
 /** How long a routine card answering a sentence is kept after its last change, and how often old ones are swept. */
@@ -368,6 +371,38 @@ export function createKyselyStore(db: Kysely<DatabaseSchema>, options: KyselySto
       run('release the submission key', async () => {
         const result = await db.deleteFrom('idempotency_keys').where('key', '=', key).where('state', '=', 'in_progress').executeTakeFirst();
         return Number(result.numDeletedRows) === 1;
+      }),
+
+    recordClaims: (claims) =>
+      run('record the claimed requests', async () => {
+        const now = clock().getTime();
+        const live = claims.filter((c) => c.expiresAt.getTime() > now);
+        // One statement per chunk: well under either engine's limit on bound parameters.
+        for (let i = 0; i < live.length; i += RECORD_CLAIMS_CHUNK) {
+          const rows = live.slice(i, i + RECORD_CLAIMS_CHUNK).map((c) => ({ key: c.key, state: 'in_progress' as const, result: null, expires_at: c.expiresAt.getTime(), updated_at: now }));
+          await db
+            .insertInto('idempotency_keys')
+            .values(rows)
+            .onConflict((oc) =>
+              oc
+                .column('key')
+                .doUpdateSet((eb) => ({ state: eb.ref('excluded.state'), result: null, expires_at: eb.ref('excluded.expires_at'), updated_at: eb.ref('excluded.updated_at') }))
+                .where('idempotency_keys.expires_at', '<=', now),
+            )
+            .execute();
+        }
+      }),
+    listLiveClaims: (prefix) =>
+      run('read the claimed requests', async () => {
+        const rows = await db
+          .selectFrom('idempotency_keys')
+          .select(['key', 'expires_at'])
+          // Wildcards in the prefix become `_` (any one character): a wider match, narrowed below on both engines.
+          .where('key', 'like', `${prefix.replace(/[\\%_]/g, '_')}%`)
+          .where('expires_at', '>', clock().getTime())
+          .execute();
+        // LIKE also ignores ASCII case on SQLite: the prefix itself decides.
+        return rows.filter((r) => r.key.startsWith(prefix)).map((r) => ({ key: r.key, expiresAt: new Date(Number(r.expires_at)) }));
       }),
 
     getCached: (key) =>

@@ -142,6 +142,13 @@ export interface IdempotencyStore {
   completeIdempotent(key: string, result: unknown): Promise<void>;
   /** Releases an in-progress claim after a failure, so the user can retry. True if a claim was released. */
   abandonIdempotent(key: string): Promise<boolean>;
+  /**
+   * Stores claims already decided elsewhere (the one-process replay memory decides in memory and writes behind), as
+   * live claims until each one's `expiresAt`. A key that is already live keeps its row; an expired one is replaced.
+   */
+  recordClaims(claims: ReadonlyArray<{ key: string; expiresAt: Date }>): Promise<void>;
+  /** The live claims whose key starts with `prefix` (a replay memory reloads them when the process starts). */
+  listLiveClaims(prefix: string): Promise<Array<{ key: string; expiresAt: Date }>>;
 }
 
 export interface CachedValue {

@@ -4,7 +4,6 @@
  * Delete, which asks in place first: Delete or Keep it), Try again and Discard for failed drafts, New routine and
  * Refresh. Pause, Resume and Delete buttons of older cards keep working.
  */
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { createTtlCache } from '../../cache.js';
 import { isOmniId } from '../../omni/schemas.js';
@@ -26,13 +25,13 @@ import {
   readHomePage,
   readModalMetadata,
 } from '../views/index.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { ActionArgs, Routes } from './routes.js';
 import { publishHome } from './home.js';
 import { within } from './within.js';
 import { openEditForm, reopenEditDraft } from './edit.js';
 import { buildFilledModal, openRoutineModal, resolveUserTimezone } from './open-modal.js';
 
-type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 function isHashConflict(err: unknown): boolean {
   return readSlackRefusal(err) === 'hash_conflict';
@@ -186,20 +185,19 @@ function createPressMemory(clock: ListenerDeps['clock']) {
   };
 }
 
-export function registerActions(app: App, baseDeps: ListenerDeps): void {
+export function registerActions(routes: Routes, baseDeps: ListenerDeps): void {
   const isFirstPress = createPressMemory(baseDeps.clock);
   // Each of these reshapes the view: the preview, the topic hint, the delivery fields and who-will-see line, or
   // the More options fields. The rebuild keeps block and action ids, so nothing typed is lost.
   for (const id of [ACTION_ID.schedule, ACTION_ID.timezone, ACTION_ID.model, ACTION_ID.delivery, ACTION_ID.channel, ACTION_ID.moreOptions]) {
-    app.action<BlockAction>(id, async (args: ActionArgs) => {
-      const deps = forRequest(baseDeps, args.context);
+    routes.action(id, async (args, deps) => {
       await args.ack();
       await refreshModal(deps, args);
     });
   }
   // Inputs that carry no view change of their own: ack so Slack does not show an error.
   for (const id of [ACTION_ID.topic, ACTION_ID.branch, ACTION_ID.recipients]) {
-    app.action<BlockAction>(id, async ({ ack }) => {
+    routes.action(id, async ({ ack }) => {
       await ack();
     });
   }
@@ -244,16 +242,14 @@ export function registerActions(app: App, baseDeps: ListenerDeps): void {
   };
 
   for (const [actionId, action] of ROUTINE_ACTIONS) {
-    app.action<BlockAction>(actionId, async (args: ActionArgs) => {
-      const deps = forRequest(baseDeps, args.context);
+    routes.action(actionId, async (args, deps) => {
       await args.ack();
       actOnRoutine(deps, args, actionId, action, (args.action as { value?: string }).value ?? '');
     });
   }
 
   // The card's menu. Each option does what its button did; Delete only asks, in place of the card's controls.
-  app.action<BlockAction>(ACTION_ID.cardMenu, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.cardMenu, async (args, deps) => {
     await args.ack();
     const chosen = readCardMenuValue((args.action as { selected_option?: { value?: string } }).selected_option?.value);
     if (!chosen || !isOmniId(chosen.routineId)) {
@@ -282,8 +278,7 @@ export function registerActions(app: App, baseDeps: ListenerDeps): void {
   });
 
   // "Keep it" beside the delete question: the card comes back as it is now, nothing is changed.
-  app.action<BlockAction>(ACTION_ID.keepRoutine, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.keepRoutine, async (args, deps) => {
     await args.ack();
     const routineId = (args.action as { value?: string }).value ?? '';
     if (!isOmniId(routineId)) {
@@ -297,12 +292,11 @@ export function registerActions(app: App, baseDeps: ListenerDeps): void {
   });
 
   // A link button: Slack opens the URL itself and still sends the click, which only needs its ack.
-  app.action<BlockAction>(ACTION_ID.openInOmni, async ({ ack }) => {
+  routes.action(ACTION_ID.openInOmni, async ({ ack }) => {
     await ack();
   });
 
-  app.action<BlockAction>(ACTION_ID.retry, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.retry, async (args, deps) => {
     await args.ack();
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
@@ -337,8 +331,7 @@ export function registerActions(app: App, baseDeps: ListenerDeps): void {
     }
   });
 
-  app.action<BlockAction>(ACTION_ID.discard, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.discard, async (args, deps) => {
     await args.ack();
     const { body, client } = args;
     const draftId = (args.action as { value?: string }).value ?? '';
@@ -348,21 +341,18 @@ export function registerActions(app: App, baseDeps: ListenerDeps): void {
     else await reply(args, removed ? 'Draft discarded.' : 'That draft was already gone.');
   });
 
-  app.action<BlockAction>(ACTION_ID.openModal, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.openModal, async (args, deps) => {
     await args.ack();
     await openRoutineModal(deps, args.client, { triggerId: args.body.trigger_id, userId: args.body.user.id, metadata: { source: 'home' } });
   });
 
-  app.action<BlockAction>(ACTION_ID.refreshHome, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.refreshHome, async (args, deps) => {
     await args.ack();
     await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { fresh: true, page: readHomePage(args.body.view?.private_metadata) });
   });
 
   for (const id of [ACTION_ID.homePrevious, ACTION_ID.homeNext]) {
-    app.action<BlockAction>(id, async (args: ActionArgs) => {
-      const deps = forRequest(baseDeps, args.context);
+    routes.action(id, async (args, deps) => {
       await args.ack();
       const page = Number.parseInt((args.action as { value?: string }).value ?? '0', 10);
       await publishHome(deps, args.client as WebClient, args.body.user.id, args.body.team?.id, { page: Number.isInteger(page) && page >= 0 ? page : 0 });

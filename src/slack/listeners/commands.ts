@@ -1,15 +1,14 @@
 /** `/routine`: help, list, new, and quick create from free text (always confirmed in the modal, never silent). */
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { type ScheduleTextScan, scanScheduleInText } from '../../schedule/index.js';
 import { SLASH_COMMAND } from '../ids.js';
 import { isChannelDestination } from '../mentions.js';
 import { escapeForMrkdwn, slackMarkupToPlainText } from '../text.js';
 import { buildHelpMessage, buildRoutineListMessage } from '../views/index.js';
 import { buildTextMessage, buildUnknownCommandMessage } from '../views/replies.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { Routes } from './routes.js';
 import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
-type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
 export const QUICK_CREATE_SCAN_MAX_CHARS = 500;
 
@@ -26,9 +25,8 @@ export function scanQuickCreate(deps: ListenerDeps, text: string, timezone: stri
     : { found: 'none', prompt: text };
 }
 
-export function registerCommands(app: App, baseDeps: ListenerDeps): void {
-  app.command(SLASH_COMMAND, async (args: CommandArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+export function registerCommands(routes: Routes): void {
+  routes.command(SLASH_COMMAND, async (args, deps) => {
     const { command, ack, client, respond } = args;
     // The manifest sets should_escape: mentions, channels and links arrive as Slack markup; the prompt gets words.
     const text = slackMarkupToPlainText(command.text).trim();

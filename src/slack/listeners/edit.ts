@@ -4,7 +4,6 @@
  * only what changed. A change made in Omni meanwhile is never overwritten: the user sees what changed and can
  * reapply. A failure keeps the changes as a draft with Try again.
  */
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ModalView } from '@slack/types';
 import { isOmniId } from '../../omni/schemas.js';
@@ -25,12 +24,12 @@ import {
   buildEditUnchangedView,
 } from '../views/edit-views.js';
 import { buildRoutineBlocks, type ModalMetadata, readModalMetadata } from '../views/index.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { ActionArgs, Routes } from './routes.js';
 import { publishHome } from './home.js';
 import { buildFilledModal } from './open-modal.js';
 import { refuseInline } from './views.js';
 
-type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 async function withModelName(deps: ListenerDeps, form: RoutineForm): Promise<RoutineForm> {
   if (form.modelName || !form.modelId) return form;
@@ -173,15 +172,13 @@ export async function openEditForm(deps: ListenerDeps, args: ActionArgs, routine
   deps.inFlight.run('open edit form', () => showEditForm(deps, client, { userId: body.user.id, ...(teamId ? { teamId } : {}), routineId, viewId: id }));
 }
 
-export function registerEdit(app: App, baseDeps: ListenerDeps): void {
-  app.action<BlockAction>(ACTION_ID.edit, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+export function registerEdit(routes: Routes): void {
+  routes.action(ACTION_ID.edit, async (args, deps) => {
     await args.ack();
     await openEditForm(deps, args, (args.action as { value?: string }).value ?? '');
   });
 
-  app.action<BlockAction>(ACTION_ID.reapplyEdit, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+  routes.action(ACTION_ID.reapplyEdit, async (args, deps) => {
     await args.ack();
     const draftId = (args.action as { value?: string }).value ?? '';
     const draft = draftId ? await deps.service.getDraftForm(args.body.user.id, draftId) : null;
@@ -198,8 +195,7 @@ export function registerEdit(app: App, baseDeps: ListenerDeps): void {
     });
   });
 
-  app.view(CALLBACK_ID.routineEdit, async ({ ack, body, view, client, context }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
-    const deps = forRequest(baseDeps, context);
+  routes.viewSubmission(CALLBACK_ID.routineEdit, async ({ ack, body, view, client }, deps) => {
     const metadata = readModalMetadata(view.private_metadata);
     // As on create, a name left empty is named from the prompt (Omni needs one).
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));

@@ -1,8 +1,8 @@
 /** The App Home tab: the user's routines (from Omni, acting as them), their failed drafts, and how to start. */
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { buildHomeView } from '../views/index.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { Routes } from './routes.js';
 import { within } from './within.js';
 
 /** How long the list may take before the Home tab first shows "Loading your routines…". */
@@ -27,9 +27,8 @@ export async function publishHome(
   await client.views.publish({ user_id: userId, view });
 }
 
-export function registerHome(app: App, baseDeps: ListenerDeps): void {
-  app.event('app_home_opened', async ({ event, client, body, context }) => {
-    const deps = forRequest(baseDeps, context);
+export function registerHome(routes: Routes): void {
+  routes.event('app_home_opened', async ({ event, client, body }, deps) => {
     if (event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id;
     deps.inFlight.run('publish home', () => publishHome(deps, client, event.user, teamId));

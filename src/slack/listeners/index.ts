@@ -5,6 +5,7 @@ import { registerEdit } from './edit.js';
 import type { ListenerDeps } from './deps.js';
 import { registerHome } from './home.js';
 import { registerOptions } from './options.js';
+import { createRoutes } from './routes.js';
 import { registerSentences } from './sentences.js';
 import { registerShortcuts } from './shortcuts.js';
 import { registerViews } from './views.js';
@@ -12,12 +13,14 @@ import { registerViews } from './views.js';
 export type { ListenerDeps };
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  registerCommands(app, deps);
-  registerShortcuts(app, deps);
-  registerViews(app, deps);
-  registerActions(app, deps);
-  registerEdit(app, deps);
-  registerOptions(app, deps);
-  registerHome(app, deps);
-  registerSentences(app, deps);
+  const routes = createRoutes(deps);
+  registerCommands(routes);
+  registerShortcuts(routes);
+  registerViews(routes);
+  registerActions(routes, deps);
+  registerEdit(routes);
+  registerOptions(routes);
+  registerHome(routes);
+  registerSentences(routes);
+  routes.install(app);
 }

@@ -55,7 +55,11 @@ const DEFAULTS_WAIT_MS = 300;
 /** The model to preselect, if the (cached) model list answers within `waitMs`. */
 async function lookUpDefaultModel(deps: ListenerDeps, remembered: RememberedChoices, waitMs: number, models?: Promise<ModelChoice[] | undefined>) {
   const list = await (models ?? within(waitMs, deps.catalog.searchModels(''), undefined));
-  return chooseDefaultModel({ remembered, models: list, ...(deps.config.omni.defaultModel ? { configured: deps.config.omni.defaultModel } : {}) });
+  return {
+    model: chooseDefaultModel({ remembered, models: list, ...(deps.config.omni.defaultModel ? { configured: deps.config.omni.defaultModel } : {}) }),
+    /** The model list answered in time: a later look would choose the same. */
+    listAnswered: list !== undefined,
+  };
 }
 
 /**
@@ -64,6 +68,16 @@ async function lookUpDefaultModel(deps: ListenerDeps, remembered: RememberedChoi
  * model or OMNI_DEFAULT_MODEL. Delivery to a channel starts on the channel the user was in, when that is a channel.
  */
 export async function buildStartingForm(deps: ListenerDeps, userId: string, given: Partial<RoutineForm>, metadata: ModalMetadata): Promise<RoutineForm> {
+  return (await startingForm(deps, userId, given, metadata)).form;
+}
+
+/** The starting form, and whether the default model is settled (given, or chosen from a model list that answered). */
+async function startingForm(
+  deps: ListenerDeps,
+  userId: string,
+  given: Partial<RoutineForm>,
+  metadata: ModalMetadata,
+): Promise<{ form: RoutineForm; modelSettled: boolean }> {
   // Both at once: the remembered choices (SQLite) and the model list (cached since start) answer in milliseconds.
   const models = given.modelId ? Promise.resolve(undefined) : within(DEFAULTS_WAIT_MS, deps.catalog.searchModels(''), undefined);
   const remembered = await within(DEFAULTS_WAIT_MS, deps.service.getRememberedChoices(userId), {});
@@ -71,14 +85,16 @@ export async function buildStartingForm(deps: ListenerDeps, userId: string, give
   if (!given.delivery) form.delivery = remembered.delivery ?? EMPTY_FORM.delivery;
   if (form.delivery === 'channel' && !form.channelId && metadata.originChannelId) form.channelId = metadata.originChannelId;
   if (!form.timezone && remembered.timezone) form.timezone = remembered.timezone;
+  let modelSettled = true;
   if (!form.modelId) {
-    const model = await lookUpDefaultModel(deps, remembered, DEFAULTS_WAIT_MS, models);
+    const { model, listAnswered } = await lookUpDefaultModel(deps, remembered, DEFAULTS_WAIT_MS, models);
+    modelSettled = listAnswered;
     if (model) {
       form.modelId = model.id;
       if (model.name) form.modelName = model.name;
     }
   }
-  return form;
+  return { form, modelSettled };
 }
 
 type OpenModalInput = { triggerId: string; userId: string; form?: Partial<RoutineForm>; metadata: ModalMetadata; lastFailure?: string };
@@ -95,7 +111,9 @@ export function openRoutineModal(deps: ListenerDeps, client: WebClient, input: O
 
 async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalInput): Promise<void> {
   // A draft (Try again) is reopened exactly as it was; anything else starts from the user's defaults.
-  const form: RoutineForm = input.metadata.draftId ? { ...EMPTY_FORM, ...input.form } : await buildStartingForm(deps, input.userId, input.form ?? {}, input.metadata);
+  const { form, modelSettled } = input.metadata.draftId
+    ? { form: { ...EMPTY_FORM, ...input.form } as RoutineForm, modelSettled: true }
+    : await startingForm(deps, input.userId, input.form ?? {}, input.metadata);
   const extra = input.lastFailure ? { lastFailure: input.lastFailure } : {};
   // Waiting for users.info here would put a Slack round trip before every first open (and, in a burst of new
   // users, all of them before any views.open). Open with the zone we know now, then fill in the user's zone.
@@ -121,6 +139,9 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
   if (!view?.id) return;
   const viewId = view.id;
   const needsZone = !form.timezone && !known;
+  // A returning user usually leaves nothing to check: their zone is known, the model list answered and they were
+  // found able to create routines a moment ago.
+  if (!needsZone && modelSettled && deps.service.identityRecentlyFine(input.userId)) return;
   const openedAt = deps.clock().getTime();
   // After the open: the user's Slack zone (first-time users) and whether they can create routines at all (an
   // unmapped user learns it before filling the form, not after). One views.update at most, and none when all is well.
@@ -131,7 +152,7 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
         needsZone ? lookUpTimezone(deps, input.userId, 2500) : Promise.resolve(undefined),
         deps.service.findIdentityProblem(input.userId).catch(() => null),
         // The model list was not there in time for the open (a cold cache): preselect once it is.
-        form.modelId || input.metadata.draftId ? Promise.resolve(undefined) : deps.service.getRememberedChoices(input.userId).then((r) => lookUpDefaultModel(deps, r, 2500)),
+        modelSettled ? Promise.resolve(undefined) : deps.service.getRememberedChoices(input.userId).then(async (r) => (await lookUpDefaultModel(deps, r, 2500)).model),
       ]);
       const zone = tz && tz !== deps.config.defaultTimezone ? tz : undefined;
       if (!zone && !notice && !model) return;

@@ -2,11 +2,11 @@
  * External select options. Each answer must arrive within 3 s, so nothing here waits on Omni for long: zones come
  * from memory, models/topics/branches from the catalog cache (one Omni request per few minutes, not per keystroke).
  */
-import type { App } from '@slack/bolt';
 import { ACTION_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { buildOption, buildTimezoneOptions } from '../views/index.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { Routes } from './routes.js';
 import { within } from './within.js';
 
 const OPTIONS_BUDGET_MS = 2000;
@@ -24,22 +24,19 @@ async function isKnownModel(deps: ListenerDeps, modelId: string): Promise<boolea
   return modelId !== '' && (await deps.catalog.getModel(modelId)) !== undefined;
 }
 
-export function registerOptions(app: App, baseDeps: ListenerDeps): void {
-  app.options(ACTION_ID.timezone, async ({ ack, options, body, context }) => {
-    const deps = forRequest(baseDeps, context);
+export function registerOptions(routes: Routes): void {
+  routes.options(ACTION_ID.timezone, async ({ ack, options, body }, deps) => {
     const user = await within(300, deps.people.getUser(body.user.id), null);
     const preferred = [user?.tz, deps.config.defaultTimezone].filter((z): z is string => typeof z === 'string' && z.length > 0);
     await ack({ options: buildTimezoneOptions(queryOf(options), { now: deps.clock(), preferred }) });
   });
 
-  app.options(ACTION_ID.model, async ({ ack, options, context }) => {
-    const deps = forRequest(baseDeps, context);
+  routes.options(ACTION_ID.model, async ({ ack, options }, deps) => {
     const models = await within(OPTIONS_BUDGET_MS, deps.catalog.searchModels(queryOf(options)), []);
     await ack({ options: models.slice(0, 100).map((m) => buildOption(m.name ?? m.id, m.id)) });
   });
 
-  app.options(ACTION_ID.topic, async ({ ack, options, body, context }) => {
-    const deps = forRequest(baseDeps, context);
+  routes.options(ACTION_ID.topic, async ({ ack, options, body }, deps) => {
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
     const topics = await within(
       OPTIONS_BUDGET_MS,
@@ -55,8 +52,7 @@ export function registerOptions(app: App, baseDeps: ListenerDeps): void {
     return ack({ options: topics.slice(0, 100).map((t) => buildOption(t.label ? `${t.label} (${t.name})` : t.name, t.name)) });
   });
 
-  app.options(ACTION_ID.branch, async ({ ack, options, body, context }) => {
-    const deps = forRequest(baseDeps, context);
+  routes.options(ACTION_ID.branch, async ({ ack, options, body }, deps) => {
     const form = readRoutineForm((body.view?.state?.values ?? {}) as never);
     const branches = await within(
       OPTIONS_BUDGET_MS,

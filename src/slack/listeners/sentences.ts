@@ -6,7 +6,7 @@
  * the form (checks, identity, recipient policy, idempotent create, draft kept on failure, audit).
  */
 import { randomUUID } from 'node:crypto';
-import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { checkRoutineForm, previewSchedule } from '../../routines/check-form.js';
 import { completeForm } from '../../routines/defaults.js';
@@ -20,10 +20,10 @@ import { buildCreatedMessage, buildTextMessage } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
 import { buildSentenceCancelledCard, buildSentenceCard, buildSentenceCreatingCard, buildSentenceGuide } from '../views/sentence-card.js';
 import { scanQuickCreate } from './commands.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { ActionArgs, Routes } from './routes.js';
 import { buildStartingForm, openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
-type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 /** The fields of `app_mention` and `message` events this reads (read defensively: they come from the request). */
 export interface SentenceEvent {
@@ -182,9 +182,8 @@ async function refuseOthers(deps: ListenerDeps, args: ActionArgs, channelId: str
 
 type CardHandler = (deps: ListenerDeps, args: ActionArgs, card: NonNullable<Awaited<ReturnType<ListenerDeps['service']['getSentenceCard']>>>, messageTs: string) => Promise<void>;
 
-function onCardButton(app: App, baseDeps: ListenerDeps, actionId: string, handle: CardHandler): void {
-  app.action<BlockAction>(actionId, async (args: ActionArgs) => {
-    const deps = forRequest(baseDeps, args.context);
+function onCardButton(routes: Routes, actionId: string, handle: CardHandler): void {
+  routes.action(actionId, async (args, deps) => {
     await args.ack();
     const cardId = (args.action as { value?: string }).value ?? '';
     const container = args.body.container as { message_ts?: string; channel_id?: string } | undefined;
@@ -215,19 +214,18 @@ function onCardButton(app: App, baseDeps: ListenerDeps, actionId: string, handle
   });
 }
 
-export function registerSentences(app: App, baseDeps: ListenerDeps): void {
-  const listen = (kind: 'dm' | 'mention') => async ({ event, client, context }: AllMiddlewareArgs & { event: unknown }) => {
-    const deps = forRequest(baseDeps, context);
+export function registerSentences(routes: Routes): void {
+  const listen = (kind: 'dm' | 'mention') => async ({ event, client, context }: AllMiddlewareArgs & { event: unknown }, deps: ListenerDeps) => {
     const e = event as SentenceEvent;
     if (!shouldAnswer(e, deps.botUserId, kind)) return;
     if (context.retryNum) deps.logger.info('Slack retried an event', { retryNum: context.retryNum, reason: context.retryReason });
     const ready = e as Required<Pick<SentenceEvent, 'user' | 'channel' | 'ts'>> & SentenceEvent;
     deps.inFlight.run(kind === 'dm' ? 'answer a direct message' : 'answer a mention', () => answerSentence(deps, client, ready));
   };
-  app.event('app_mention', listen('mention'));
-  app.event('message', listen('dm'));
+  routes.event('app_mention', listen('mention'));
+  routes.event('message', listen('dm'));
 
-  onCardButton(app, baseDeps, ACTION_ID.sentenceCreate, async (deps, args, card, messageTs) => {
+  onCardButton(routes, ACTION_ID.sentenceCreate, async (deps, args, card, messageTs) => {
     const { client, body } = args;
     const teamId = body.team?.id ?? body.user.team_id;
     deps.inFlight.run('create routine from a sentence', async () => {
@@ -257,7 +255,7 @@ export function registerSentences(app: App, baseDeps: ListenerDeps): void {
     });
   });
 
-  onCardButton(app, baseDeps, ACTION_ID.sentenceEdit, async (deps, args, card) => {
+  onCardButton(routes, ACTION_ID.sentenceEdit, async (deps, args, card) => {
     await openRoutineModal(deps, args.client, {
       triggerId: args.body.trigger_id,
       userId: card.slackUserId,
@@ -267,7 +265,7 @@ export function registerSentences(app: App, baseDeps: ListenerDeps): void {
     });
   });
 
-  onCardButton(app, baseDeps, ACTION_ID.sentenceUseAlternative, async (deps, args, card, messageTs) => {
+  onCardButton(routes, ACTION_ID.sentenceUseAlternative, async (deps, args, card, messageTs) => {
     deps.inFlight.run('use the alternative schedule', async () => {
       const preview = previewSchedule(card.form, deps.config, deps.clock());
       const alternative = preview && !preview.ok ? preview.error.alternative.trim() : '';
@@ -279,7 +277,7 @@ export function registerSentences(app: App, baseDeps: ListenerDeps): void {
     });
   });
 
-  onCardButton(app, baseDeps, ACTION_ID.sentenceCancel, async (deps, args, card, messageTs) => {
+  onCardButton(routes, ACTION_ID.sentenceCancel, async (deps, args, card, messageTs) => {
     deps.inFlight.run('cancel a routine card', async () => {
       await deps.service.saveSentenceCard({ ...card, state: 'cancelled' });
       const message = buildSentenceCancelledCard();

@@ -1,29 +1,26 @@
 /** The global shortcut opens the empty modal; the message shortcut opens it with the message as the prompt. */
-import type { AllMiddlewareArgs, App, GlobalShortcut, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { SHORTCUT_ID } from '../ids.js';
 import { isChannelDestination, resolveMentionNames } from '../mentions.js';
 import { type SlackMessageLike, slackMessageToPlainText } from '../text.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { Routes } from './routes.js';
 import { scanQuickCreate } from './commands.js';
 import { openRoutineModal, resolveStartingTimezone } from './open-modal.js';
 
 /** How long naming the message's mentions may take: the trigger id dies 3 s after the press. */
 const MENTION_LOOKUP_MS = 700;
 
-export function registerShortcuts(app: App, baseDeps: ListenerDeps): void {
-  app.shortcut<GlobalShortcut>(
-    { callback_id: SHORTCUT_ID.newRoutine, type: 'shortcut' },
-    async ({ shortcut, ack, client, context }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<GlobalShortcut>) => {
-      const deps = forRequest(baseDeps, context);
+export function registerShortcuts(routes: Routes): void {
+  routes.globalShortcut(
+    SHORTCUT_ID.newRoutine,
+    async ({ shortcut, ack, client }, deps) => {
       await ack();
       await openRoutineModal(deps, client, { triggerId: shortcut.trigger_id, userId: shortcut.user.id, metadata: { source: 'global_shortcut' } });
     },
   );
 
-  app.shortcut<MessageShortcut>(
-    { callback_id: SHORTCUT_ID.fromMessage, type: 'message_action' },
-    async ({ shortcut, ack, client, context }: AllMiddlewareArgs & SlackShortcutMiddlewareArgs<MessageShortcut>) => {
-      const deps = forRequest(baseDeps, context);
+  routes.messageShortcut(
+    SHORTCUT_ID.fromMessage,
+    async ({ shortcut, ack, client }, deps) => {
       await ack();
       const channel = shortcut.channel && typeof shortcut.channel.id === 'string' ? { id: shortcut.channel.id, name: shortcut.channel.name } : undefined;
       const message = (shortcut.message ?? {}) as SlackMessageLike;

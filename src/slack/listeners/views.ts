@@ -3,7 +3,7 @@
  * after the ack, behind a "Creating…" view, and its outcome replaces that view and is also sent to the user as a
  * message (the modal may be closed by then). A failure keeps the draft and offers "Try again".
  */
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type CheckedForm, checkRoutineForm } from '../../routines/check-form.js';
 import { completeForm } from '../../routines/defaults.js';
@@ -13,7 +13,8 @@ import { CALLBACK_ID, INPUT_BLOCK_ID } from '../ids.js';
 import { readRoutineForm } from '../read-form.js';
 import { buildCreatedMessage, buildCreatedView, buildCreatingView, buildFailureView, readModalMetadata } from '../views/index.js';
 import { buildFailureMessage } from '../views/failure-message.js';
-import { type ListenerDeps, forRequest } from './deps.js';
+import type { ListenerDeps } from './deps.js';
+import type { Routes } from './routes.js';
 import { closeCardCreatedInForm, findClosedCard } from './sentences.js';
 
 const FIELD_TO_BLOCK: Record<keyof FormErrors, string> = {
@@ -102,9 +103,8 @@ export async function refuseInline(
   await ack({ response_action: 'update', view: buildFailureView({ failure, form, draftId: '' }) });
 }
 
-export function registerViews(app: App, baseDeps: ListenerDeps): void {
-  app.view(CALLBACK_ID.routineModal, async ({ ack, body, view, client, context }: AllMiddlewareArgs & SlackViewMiddlewareArgs) => {
-    const deps = forRequest(baseDeps, context);
+export function registerViews(routes: Routes): void {
+  routes.viewSubmission(CALLBACK_ID.routineModal, async ({ ack, body, view, client }, deps) => {
     const metadata = readModalMetadata(view.private_metadata);
     // A blank name is named from the prompt here already, so "Creating…", the draft and the result all show it.
     const form = completeForm(readRoutineForm(view.state.values as never, { timezone: deps.config.defaultTimezone }));

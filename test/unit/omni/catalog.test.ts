@@ -34,6 +34,21 @@ describe('Omni catalog (cached models, branches, topics)', () => {
     expect(modelRequests(s)).toHaveLength(1);
   });
 
+  it('ranks a list once per query: each caller gets its own copy, and a refreshed list is ranked anew', async () => {
+    s = await setupClient();
+    s.fake.addModel('Marketing');
+    const catalog = createOmniCatalog({ client: s.client, clock: s.time.clock, ttlMs: 60_000 });
+    const first = await catalog.searchModels('');
+    first.reverse();
+    first.pop();
+    expect((await catalog.searchModels('')).map((m) => m.name)).toEqual(['Marketing', 'Sales']);
+    s.fake.addModel('Analytics');
+    s.time.advance(60_000);
+    await catalog.searchModels('');
+    await until(async () => (await catalog.searchModels('')).length === 3);
+    expect((await catalog.searchModels('')).map((m) => m.name)).toEqual(['Analytics', 'Marketing', 'Sales']);
+  });
+
   it('caps results at 100 and ranks prefix matches first', async () => {
     s = await setupClient();
     for (let i = 0; i < 150; i += 1) s.fake.addModel(`Team ${String(i).padStart(3, '0')} sales`);

@@ -284,7 +284,7 @@ describe('manifest.yml', () => {
     }
     // And the code listens for exactly these.
     const listeners = ['home', 'sentences'].map((f) => readFileSync(new URL(`../../../src/slack/listeners/${f}.ts`, import.meta.url), 'utf8')).join('\n');
-    const handled = [...listeners.matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => (m[1] === 'message' ? 'message.im' : m[1]));
+    const handled = [...listeners.matchAll(/routes\.event\('([a-z_]+)'/g)].map((m) => (m[1] === 'message' ? 'message.im' : m[1]));
     expect(handled.sort()).toEqual([...events].sort());
   });
 

@@ -193,6 +193,44 @@ export function describeStoreContract(engine: StoreEngine): void {
         expect(await store.beginIdempotent('k', { ttlMs: 60_000 })).toEqual({ state: 'done', result: { routineId: 'r-9' } });
       });
 
+      it('records claims decided elsewhere, keeps a live claim as it is, and lists the live ones by prefix', async () => {
+        const now = clock().getTime();
+        expect(await store.beginIdempotent('slack-signature:held', { ttlMs: 60_000 })).toEqual({ state: 'new' });
+        await store.recordClaims([
+          { key: 'slack-signature:a', expiresAt: new Date(now + 30_000) },
+          { key: 'slack-event:b', expiresAt: new Date(now + 90_000) },
+          // Already live: its row (and its expiry) stays.
+          { key: 'slack-signature:held', expiresAt: new Date(now + 5_000) },
+          // Already expired when written: not stored.
+          { key: 'slack-signature:old', expiresAt: new Date(now - 1) },
+          { key: 'view:other', expiresAt: new Date(now + 30_000) },
+          // LIKE's wildcards and case do not widen the prefix.
+          { key: 'SLACK-signature:upper', expiresAt: new Date(now + 30_000) },
+          { key: 'slackXsignature:c', expiresAt: new Date(now + 30_000) },
+        ]);
+        const live = (await store.listLiveClaims('slack-')).sort((x, y) => x.key.localeCompare(y.key));
+        expect(live).toEqual([
+          { key: 'slack-event:b', expiresAt: new Date(now + 90_000) },
+          { key: 'slack-signature:a', expiresAt: new Date(now + 30_000) },
+          { key: 'slack-signature:held', expiresAt: new Date(now + 60_000) },
+        ]);
+        // A recorded claim is a claim like any other.
+        expect(await store.beginIdempotent('slack-signature:a', { ttlMs: 60_000 })).toMatchObject({ state: 'in_progress' });
+        clock.advance(30_000);
+        expect((await store.listLiveClaims('slack-')).map((c) => c.key).sort()).toEqual(['slack-event:b', 'slack-signature:held']);
+        // An expired row is replaced by a new recorded claim.
+        await store.recordClaims([{ key: 'slack-signature:a', expiresAt: new Date(clock().getTime() + 10_000) }]);
+        expect(await store.listLiveClaims('slack-signature:a')).toEqual([{ key: 'slack-signature:a', expiresAt: new Date(clock().getTime() + 10_000) }]);
+        await store.recordClaims([]);
+      });
+
+      it('records a large batch of claims in one call', async () => {
+        const now = clock().getTime();
+        const claims = Array.from({ length: 450 }, (_, i) => ({ key: `slack-signature:${i}`, expiresAt: new Date(now + 60_000) }));
+        await store.recordClaims(claims);
+        expect((await store.listLiveClaims('slack-signature:')).length).toBe(450);
+      });
+
       it('lets the user retry after abandon', async () => {
         await store.beginIdempotent('k', { ttlMs: 60_000 });
         expect(await store.abandonIdempotent('k')).toBe(true);
