@@ -23,6 +23,7 @@ import { registerListeners } from './slack/listeners/index.js';
 import { requestLogFields } from './request-context.js';
 import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
 import { openLocalReplayMemory, storeReplayMemory } from './slack/replay-memory.js';
+import { readSlackRefusal } from './slack/slack-errors.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { installationFromAuthTest, installationId, servesRequestFrom } from './slack/installation.js';
 import { openOmniBudget } from './omni-budget.js';
@@ -60,6 +61,8 @@ export interface RunningApp {
  * just reusing (docs/slack.md §3.4).
  */
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** How often every member's time zone is read again (people travel; the users.info of an identity check corrects a zone for the next open). */
+const ZONE_REFRESH_MS = 6 * 60 * 60 * 1000;
 /** Node wants the headers timeout above the keep-alive timeout, or a reused connection can be cut mid-headers. */
 export const HTTP_HEADERS_TIMEOUT_MS = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
 
@@ -165,6 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(options.watch?.sleep ? { sleep: options.watch.sleep } : {}),
   });
   let stopWatching: (() => void) | undefined;
+  let stopReadingZones: (() => void) | undefined;
   const inFlight = createInFlight(logger);
 
   let ready = false;
@@ -271,6 +275,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // One Omni request now, so the first person to open the model picker does not wait for it inside Slack's 3 s.
       inFlight.run('warm the model list', () => catalog.searchModels(''));
       inFlight.run('read the Omni instance spec', () => instanceApi.refresh());
+      // Every member's time zone, so a first-time user's form opens in their zone with no Slack call around the
+      // open. An org-wide token must name a workspace for users.list; there users.info answers as before.
+      if (installation.kind === 'workspace') {
+        const readZones = () =>
+          people.readZones().then(
+            (known) => logger.info('read the Slack time zones', { known }),
+            (err: unknown) => logger.warn('could not read every Slack time zone; users.info fills them in', { error: readSlackRefusal(err) ?? String(err) }),
+          );
+        inFlight.run('read the Slack time zones', readZones);
+        const zoneTimer = setInterval(() => inFlight.run('read the Slack time zones', readZones), ZONE_REFRESH_MS);
+        zoneTimer.unref();
+        stopReadingZones = () => clearInterval(zoneTimer);
+      }
       stopRefreshing = instanceApi.startRefreshing();
       if (config.watchIntervalMinutes > 0) stopWatching = watcher.start(config.watchIntervalMinutes * 60_000);
       // Socket Mode's receiver serves /healthz on PORT whatever start() is given.
@@ -288,6 +305,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ready = false;
       stopRefreshing?.();
       stopWatching?.();
+      stopReadingZones?.();
       await watcher.settled();
       await app.stop();
       const left = await inFlight.drain(graceMs);

@@ -2,6 +2,11 @@
  * Slack users as the identity layer needs them (SlackUserLookup), read with `users.info` (scopes users:read and
  * users:read.email). A small in-memory cache keeps repeated clicks and the modal's defaults from calling Slack
  * each time; concurrent asks for one user share one call.
+ *
+ * Time zones also come from `users.list`, read page by page after start and again every few hours
+ * (`readZones`): the form opens in a first-time user's own zone, with no users.info before the open and no
+ * views.update after it. Only the zone is kept from that list, as the form's starting value; who a user is (their
+ * email, for their Omni identity) is always read fresh with users.info.
  */
 import type { WebClient } from '@slack/web-api';
 import { createSingleFlight, createTtlCache } from '../cache.js';
@@ -11,6 +16,11 @@ import { readSlackRefusal } from './slack-errors.js';
 
 /** The part of WebClient used here, so tests may pass a real WebClient pointed at a local server. */
 export type UsersInfoClient = Pick<WebClient, 'users'>;
+
+/** users.list page size: Slack recommends no more than 200. */
+const ZONE_PAGE_SIZE = 200;
+/** Zones kept from users.list at most (a very large organization's newest answers still come from users.info). */
+const MAX_ZONES = 200_000;
 
 export interface SlackUserDirectoryOptions {
   /** How long an answer (including "no such user") is reused; default 5 minutes. */
@@ -27,6 +37,13 @@ function isUserNotFound(err: unknown): boolean {
 export interface SlackUserDirectory extends SlackUserLookup {
   /** The cached answer, without calling Slack: the user, null for "no such user", undefined when not cached (or stale). */
   peekUser(slackUserId: string): SlackUser | null | undefined;
+  /** The user's time zone from what is in memory (a recent users.info, else users.list), without calling Slack. */
+  peekZone(slackUserId: string): string | undefined;
+  /**
+   * Reads every member's zone with users.list (`teamId` for an org-wide token, which Slack requires). Resolves with
+   * how many zones are known; a page Slack refuses rejects, and the zones read before it are kept.
+   */
+  readZones(options?: { teamId?: string }): Promise<number>;
 }
 
 export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions): SlackUserDirectory {
@@ -37,6 +54,12 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
     clock: options.clock,
   });
   const oneCallPerUser = createSingleFlight<string, SlackUser | null>();
+  const zones = new Map<string, string>();
+  const noteZone = (id: string, tz: string | undefined) => {
+    if (!tz) return;
+    if (zones.size >= MAX_ZONES && !zones.has(id)) return;
+    zones.set(id, tz);
+  };
 
   const fetchUser = async (slackUserId: string): Promise<SlackUser | null> => {
     let user;
@@ -63,12 +86,27 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
     peekUser(slackUserId) {
       return cache.get(slackUserId)?.user;
     },
+    peekZone(slackUserId) {
+      return cache.get(slackUserId)?.user?.tz ?? zones.get(slackUserId);
+    },
+    async readZones(readOptions = {}) {
+      let cursor: string | undefined;
+      do {
+        const page = await client.users.list({ limit: ZONE_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(readOptions.teamId ? { team_id: readOptions.teamId } : {}) });
+        for (const member of page.members ?? []) {
+          if (member.id && !member.deleted && !member.is_bot) noteZone(member.id, member.tz);
+        }
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return zones.size;
+    },
     getUser(slackUserId) {
       const hit = cache.get(slackUserId);
       if (hit) return Promise.resolve(hit.user);
       return oneCallPerUser(slackUserId, async () => {
         const user = await fetchUser(slackUserId);
         cache.set(slackUserId, { user });
+        if (user) noteZone(user.id, user.tz);
         return user;
       });
     },

@@ -16,6 +16,9 @@ import { findBlocksProblems, findViewProblems, LIMITS } from './slack-view-rules
 
 type Json = Record<string, unknown>;
 
+/** Above this many users, users.list without a limit answers `limit_required` (Slack: "for large teams"). */
+const USERS_LIST_UNLIMITED_MAX = 500;
+
 export interface FakeSlackUser {
   id: string;
   name: string;
@@ -258,6 +261,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
   }
 
+  /** A user as users.info and users.list describe one. */
+  function userObject(u: FakeSlackUser): Json {
+    const zone = u.tz ?? 'America/Los_Angeles';
+    const at = DateTime.fromMillis(now()).setZone(zone);
+    return {
+      id: u.id,
+      team_id: u.teamId ?? teamId,
+      name: u.name,
+      deleted: u.deleted === true,
+      real_name: u.realName ?? u.name,
+      tz: zone,
+      tz_label: at.offsetNameLong ?? zone,
+      tz_offset: at.offset * 60,
+      is_bot: u.isBot === true,
+      is_app_user: false,
+      updated: Math.floor(now() / 1000),
+      profile: {
+        real_name: u.realName ?? u.name,
+        display_name: u.name,
+        ...(u.email ? { email: u.email } : {}),
+        team: teamId,
+      },
+    };
+  }
+
   function userOrThrow(id: unknown): FakeSlackUser {
     const user = typeof id === 'string' ? users.get(id) : undefined;
     if (!user) throw new ArgError('user_not_found');
@@ -406,31 +434,25 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
             is_enterprise_install: false,
           },
 
-    'users.info': (args) => {
-      const u = userOrThrow(args.user);
-      const zone = u.tz ?? 'America/Los_Angeles';
-      const at = DateTime.fromMillis(now()).setZone(zone);
-      return {
-        user: {
-          id: u.id,
-          team_id: u.teamId ?? teamId,
-          name: u.name,
-          deleted: u.deleted === true,
-          real_name: u.realName ?? u.name,
-          tz: zone,
-          tz_label: at.offsetNameLong ?? zone,
-          tz_offset: at.offset * 60,
-          is_bot: u.isBot === true,
-          is_app_user: false,
-          updated: Math.floor(now() / 1000),
-          profile: {
-            real_name: u.realName ?? u.name,
-            display_name: u.name,
-            ...(u.email ? { email: u.email } : {}),
-            team: teamId,
-          },
-        },
-      };
+    'users.info': (args) => ({ user: userObject(userOrThrow(args.user)) }),
+
+    // Cursor pagination as Slack documents it: `limit` (at most 1000; Slack may return fewer), an opaque cursor,
+    // `response_metadata.next_cursor` empty on the last page, `invalid_cursor` for a cursor it did not issue, and
+    // `limit_required` for a large team asked without a limit. Deleted users and bots are members too.
+    'users.list': (args) => {
+      const all = [...users.values()];
+      const limitArg = args.limit === undefined ? undefined : Number(args.limit);
+      if (limitArg === undefined && all.length > USERS_LIST_UNLIMITED_MAX) throw new ArgError('limit_required');
+      const limit = limitArg === undefined || !Number.isFinite(limitArg) || limitArg <= 0 ? all.length : Math.min(1000, Math.floor(limitArg));
+      let start = 0;
+      if (typeof args.cursor === 'string' && args.cursor !== '') {
+        const decoded = /^user:(\d+)$/.exec(Buffer.from(args.cursor, 'base64').toString('utf8'));
+        if (!decoded) throw new ArgError('invalid_cursor');
+        start = Number(decoded[1]);
+      }
+      const page = all.slice(start, start + limit);
+      const next = start + limit < all.length ? Buffer.from(`user:${start + limit}`).toString('base64') : '';
+      return { members: page.map(userObject), cache_ts: Math.floor(now() / 1000), response_metadata: { next_cursor: next } };
     },
 
     'conversations.open': (args) => {

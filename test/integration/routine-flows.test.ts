@@ -64,6 +64,9 @@ async function switchDelivery(viewId: string, kind: 'channel' | 'dm' | 'email', 
   await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(marker), 8000);
 }
 
+const zoneOf = (v: { blocks: unknown[] }) =>
+  (v.blocks.find((b) => (b as Json).block_id === 'timezone') as { element: { initial_option?: { value: string } } }).element.initial_option?.value;
+
 describe('/routine', () => {
   it('opens the routine modal with the contract block ids, before any Omni call', async () => {
     const { view, call } = await openModal();
@@ -71,20 +74,30 @@ describe('/routine', () => {
     // The short form: prompt, schedule, zone, delivery (a DM by default), model; the rest behind More options.
     expect(blockIds(view)).toEqual(['prompt', 'schedule', 'schedule_preview', 'timezone', 'delivery', 'delivery_audience', 'model', 'more_options']);
     expect(h.omni.requests).toHaveLength(0);
-    // The user's Slack zone is the default (alice is in New York). views.open does not wait for users.info: a
-    // first open shows the configured zone and is updated with the user's as soon as Slack answers; later opens
-    // (users.info cached) show it at once.
-    const zoneOf = (v: { blocks: unknown[] }) =>
-      (v.blocks.find((b) => (b as Json).block_id === 'timezone') as { element: { initial_option?: { value: string } } }).element.initial_option?.value;
-    expect(zoneOf(call.args.view as { blocks: unknown[] })).toBe('UTC');
-    const filled = await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id);
-    expect(filled.response.ok).toBe(true);
-    expect(zoneOf(h.slack.views.get(view.id) ?? view)).toBe('America/New_York');
+    // The user's Slack zone is the default (alice is in New York), known from the users.list the app read after
+    // it started: her first open shows it, with no Slack call before the open and no views.update after it.
+    expect(zoneOf(call.args.view as { blocks: unknown[] })).toBe('America/New_York');
+    await h.settle();
+    expect(h.slack.calls.map((c) => c.method)).toEqual(['views.open', 'users.info']);
     const again = await openModal();
     expect(zoneOf(again.view)).toBe('America/New_York');
     await h.settle();
     // After (never before) the first open, one identity lookup checks alice can create routines; then it is cached.
     expect(h.omni.requests.map((r) => r.path)).toEqual(['/scim/v2/users']);
+    expect(h.slack.callsTo('views.update')).toHaveLength(0);
+  });
+
+  it("someone who joined after the start: the form opens at once in the configured zone, then in theirs once Slack answers", async () => {
+    h.slack.addUser({ id: 'U0NEW', name: 'nina', realName: 'Nina', email: 'nina@example.com', tz: 'Asia/Tokyo' });
+    h.omni.addMember({ email: 'nina@example.com', displayName: 'Nina' });
+    const { view, call } = await openModal('', 'U0NEW');
+    expect(zoneOf(call.args.view as { blocks: unknown[] })).toBe('UTC');
+    const filled = await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id);
+    expect(filled.response.ok).toBe(true);
+    expect(zoneOf(h.slack.views.get(view.id) ?? view)).toBe('Asia/Tokyo');
+    await h.settle();
+    const again = await openModal('', 'U0NEW');
+    expect(zoneOf(again.view)).toBe('Asia/Tokyo');
   });
 
   it('answers help inline and unknown words with help', async () => {

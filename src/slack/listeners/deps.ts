@@ -20,8 +20,8 @@ export interface ListenerDeps {
   };
   people: {
     getUser(id: string): Promise<{ id: string; email?: string; tz?: string; realName?: string } | null>;
-    /** What getUser would answer from its cache, without a Slack call; undefined when it would have to ask. */
-    peekUser(id: string): { id: string; tz?: string } | null | undefined;
+    /** The user's time zone from memory (a recent users.info, else the users.list read at start), without a Slack call. */
+    peekZone(id: string): string | undefined;
   };
   inFlight: InFlight;
   teamId: string;

@@ -116,8 +116,9 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
     : await startingForm(deps, input.userId, input.form ?? {}, input.metadata);
   const extra = input.lastFailure ? { lastFailure: input.lastFailure } : {};
   // Waiting for users.info here would put a Slack round trip before every first open (and, in a burst of new
-  // users, all of them before any views.open). Open with the zone we know now, then fill in the user's zone.
-  const known = form.timezone ? undefined : deps.people.peekUser(input.userId)?.tz || undefined;
+  // users, all of them before any views.open). Open with the zone we know now (a recent users.info, or the
+  // users.list read after start), and fill in the user's zone afterwards only when it was not known.
+  const known = form.timezone ? undefined : deps.people.peekZone(input.userId) || undefined;
   const lane = readFillLane(deps);
   lane.opening += 1;
   let opened;

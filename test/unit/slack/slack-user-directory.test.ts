@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../../src/clock.js';
 import { createSlackUserDirectory } from '../../../src/slack/slack-user-directory.js';
+import { type FakeSlack, type FakeSlackUser, startFakeSlack } from '../../fakes/fake-slack.js';
 
 /** A Slack Web API stand-in on 127.0.0.1 answering users.info from a table, as Slack does. */
 const USERS: Record<string, unknown> = {
@@ -103,5 +104,49 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
     await directory.getUser('U2');
     await directory.getUser('U1');
     expect(calls.map((c) => c.split(' ')[1])).toEqual(['U1', 'U2', 'U1']);
+  });
+});
+
+describe('time zones from users.list (real WebClient against the fake Slack)', () => {
+  let slack: FakeSlack;
+  let client: WebClient;
+  beforeEach(async () => {
+    const users: FakeSlackUser[] = Array.from({ length: 450 }, (_, i) => ({ id: `UL${String(i).padStart(4, '0')}`, name: `p${i}`, tz: i % 2 ? 'Asia/Tokyo' : 'Europe/Berlin' }));
+    users.push({ id: 'ULGONE', name: 'gone', tz: 'Africa/Cairo', deleted: true }, { id: 'BLBOT', name: 'bot', tz: 'Africa/Cairo', isBot: true });
+    slack = await startFakeSlack({ users });
+    client = new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  it('reads every page, keeps only people, and answers zones without calling Slack', async () => {
+    const directory = createSlackUserDirectory(client, { clock: systemClock });
+    expect(directory.peekZone('UL0001')).toBeUndefined();
+    // 450 people and the fake's two default users, in pages of 200; the deleted user and the bots are not kept.
+    const known = await directory.readZones();
+    expect(slack.callsTo('users.list').map((c) => c.args.limit)).toEqual(['200', '200', '200']);
+    expect(known).toBe(452);
+    expect(directory.peekZone('UL0001')).toBe('Asia/Tokyo');
+    expect(directory.peekZone('UL0448')).toBe('Europe/Berlin');
+    expect(directory.peekZone('U0002')).toBe('Europe/Paris');
+    expect(directory.peekZone('ULGONE')).toBeUndefined();
+    expect(directory.peekZone('BLBOT')).toBeUndefined();
+    expect(slack.callsTo('users.info')).toHaveLength(0);
+  });
+
+  it('a refused read rejects and keeps the zones known; a fresher users.info answer wins', async () => {
+    const directory = createSlackUserDirectory(client, { clock: systemClock });
+    slack.failNext('users.list', { error: 'ratelimited' }, 1);
+    await expect(directory.readZones()).rejects.toMatchObject({ data: { error: 'ratelimited' } });
+    expect(directory.peekZone('UL0001')).toBeUndefined();
+    await directory.readZones();
+    slack.failNext('users.list', { error: 'internal_error' }, 1);
+    await expect(directory.readZones()).rejects.toMatchObject({ data: { error: 'internal_error' } });
+    expect(directory.peekZone('UL0001')).toBe('Asia/Tokyo');
+    slack.addUser({ id: 'UL0001', name: 'p1', tz: 'America/Chicago' });
+    expect(directory.peekZone('UL0001')).toBe('Asia/Tokyo');
+    await directory.getUser('UL0001');
+    expect(directory.peekZone('UL0001')).toBe('America/Chicago');
   });
 });
