@@ -21,7 +21,7 @@ import { buildOwnerNoticeMessage } from './slack/views/notices.js';
 import { type InFlight, createInFlight } from './slack/in-flight.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { requestLogFields } from './request-context.js';
-import { BODY_LIMIT_BYTES, RefusedRequestError, guardHttpRequests, installAckGuard } from './slack/request-guards.js';
+import { BODY_LIMIT_BYTES, RefusedRequestError, createReplayCheck, guardHttpRequests, installAckGuard, signatureOf } from './slack/request-guards.js';
 import { openLocalReplayMemory, storeReplayMemory } from './slack/replay-memory.js';
 import { readSlackRefusal } from './slack/slack-errors.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
@@ -200,6 +200,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis ?? 3001,
           // Slack's payloads are small; refuse anything near Bolt's 4 MB default early.
           bodyLimit: BODY_LIMIT_BYTES,
+          // The signature, for the replay check that runs once Bolt has verified it.
+          customPropertiesExtractor: signatureOf,
           processEventErrorHandler: async (args) => {
             if (!(args.error instanceof RefusedRequestError)) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
             logger.warn('request refused', { status: args.error.status, reason: args.error.message });
@@ -215,8 +217,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       signingSecret: config.slack.signingSecret ?? '',
       clock,
       logger,
-      // A signed request is acted on once: by every replica through the store, or by the one SQLite process in memory.
-      replay,
     });
   }
 
@@ -247,10 +247,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let lastRequestAt = 0;
   // Every request gets its own logger, whose lines carry its request id; listeners take it from the context
   // (forRequest) and pass it on, also to work that continues after the ack.
+  // A signed request is acted on once: by every replica through the store, or by the one SQLite process in memory.
+  const firstArrival = createReplayCheck(replay);
   app.use(async ({ body, context, next }) => {
     lastRequestAt = performance.now();
     if (!guard.accept(body)) return;
-    context.requestLog = logger.child({ ...requestLogFields(body) });
+    const requestLog = logger.child({ ...requestLogFields(body) });
+    context.requestLog = requestLog;
+    // Over HTTP only (Socket Mode delivers each envelope to one connection). A replay stops here; the ack guard
+    // answers it with an empty 200.
+    const signature = context.slackSignature;
+    if (typeof signature === 'string' && !(await firstArrival({ signature, body, retryNum: context.retryNum, logger: requestLog }))) return;
     await next();
   });
   // With extendedErrorHandler, Bolt passes the request's body and context along (its handler types are not exported

@@ -38,19 +38,10 @@ export const REPLAY_MEMORY_MS = 2 * MAX_REQUEST_SKEW_SEC * 1000 + 60_000;
  * future (Slack's rule is "more than 5 minutes from now" either way, so a body signed for later could be replayed
  * for hours), and a signed body that parses to `null` (`null` as JSON, `payload=null`) throws outside its error
  * handling: an unhandled rejection and a request left open forever. Both are answered here before Bolt sees them.
- *
- * With `replay`, a validly signed request is acted on once across all replicas: a second arrival of the same
- * signature (a replay within the 5-minute window, or the same request sent to two replicas) is answered with an
- * empty 200 and goes no further. Slack's own retries of an event (`X-Slack-Retry-Num`) carry a new signature but
- * the same `event_id`, so events are also claimed by their id: a retry of an event some replica already took is
- * acknowledged and dropped; a retry of one no replica saw is handled. Messages to the bot are the exception: their
- * listener claims each message itself and releases the claim when its reply failed, so Slack's retry can answer. If the store cannot answer, the request is
- * handled (availability first: creates are still guarded by their own idempotency keys).
+ * Bolt itself then checks the signature; replays of a validly signed request are caught after that
+ * (`createReplayCheck`, run first among the app's middleware).
  */
-export function guardHttpRequests(
-  receiver: HTTPReceiver,
-  deps: { signingSecret: string; clock: Clock; logger: Logger; replay?: ReplayMemory },
-): void {
+export function guardHttpRequests(receiver: HTTPReceiver, deps: { signingSecret: string; clock: Clock; logger: Logger }): void {
   const listener = receiver.requestListener;
   const refuse = (res: ServerResponse, status: number, reason: string) => {
     deps.logger.warn('request refused', { status, reason });
@@ -77,28 +68,16 @@ export function guardHttpRequests(
         } catch {
           parsed = undefined; // Bolt answers a malformed body itself (401 unsigned, else 400).
         }
-        const signature = req.headers['x-slack-signature'];
-        const body = buffered.rawBody.toString();
-        const signed =
-          typeof signature === 'string' &&
-          isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } });
         if (parsed === null) {
+          // 400 when signed, 401 when not: what Bolt answers for other bodies it cannot use.
+          const signature = req.headers['x-slack-signature'];
+          const signed =
+            typeof signature === 'string' &&
+            isValidSlackRequest({ signingSecret: deps.signingSecret, body: buffered.rawBody.toString(), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } });
           refuse(res, signed ? 400 : 401, 'body is null');
           return;
         }
-        // Unsigned or stale requests go on to Bolt, which refuses them (401) as before.
-        if (!signed || deps.replay === undefined) {
-          listener(buffered, res);
-          return;
-        }
-        void firstTime(deps.replay, signature, parsed, req.headers['x-slack-retry-num'], deps.logger).then((first) => {
-          if (first) {
-            listener(buffered, res);
-            return;
-          }
-          res.writeHead(200);
-          res.end();
-        });
+        listener(buffered, res);
       },
       // Too large (413) or cut off: the same answers Bolt gives. The rest of the body is unread, so the connection
       // cannot carry another request: say so, or the client's next request on it meets a reset.
@@ -110,27 +89,43 @@ export function guardHttpRequests(
   };
 }
 
-/** True unless this signature (or, for an event, its event_id) was already claimed by some replica. */
-async function firstTime(replay: ReplayMemory, signature: string, parsed: unknown, retryNum: string | string[] | undefined, logger: Logger): Promise<boolean> {
-  try {
-    if (!(await replay.claim(`slack-signature:${signature}`, REPLAY_MEMORY_MS))) {
-      logger.warn('replayed request ignored', { reason: 'signature already acted on' });
-      return false;
+/** What the HTTP receiver passes into Bolt's context for the replay check: the request's signature. */
+export function signatureOf(req: { headers: Record<string, string | string[] | undefined> }): { slackSignature?: string } {
+  const signature = req.headers['x-slack-signature'];
+  return typeof signature === 'string' ? { slackSignature: signature } : {};
+}
+
+/**
+ * With a replay memory, a validly signed request is acted on once across all replicas: a second arrival of the same
+ * signature (a replay within the 5-minute window, or the same request sent to two replicas) goes no further, and
+ * the ack guard answers it with an empty 200. Run after Bolt checked the signature (so only signed requests are
+ * claimed), before any listener. Slack's own retries of an event (`X-Slack-Retry-Num`) carry a new signature but
+ * the same `event_id`, so events are also claimed by their id: a retry of an event some replica already took is
+ * dropped; a retry of one no replica saw is handled. Messages to the bot are the exception: their listener claims
+ * each message itself and releases the claim when its reply failed, so Slack's retry can answer. If the memory
+ * cannot answer, the request is handled (availability first: creates are still guarded by their own idempotency
+ * keys). Resolves true when the request is to be handled.
+ */
+export function createReplayCheck(replay: ReplayMemory): (request: { signature: string; body: unknown; retryNum: number | undefined; logger: Logger }) => Promise<boolean> {
+  return async ({ signature, body, retryNum, logger }) => {
+    try {
+      if (!(await replay.claim(`slack-signature:${signature}`, REPLAY_MEMORY_MS))) {
+        logger.warn('replayed request ignored', { reason: 'signature already acted on' });
+        return false;
+      }
+      const eventType = isRecord(body) && isRecord(body.event) ? body.event.type : undefined;
+      const ownClaim = eventType === 'message' || eventType === 'app_mention';
+      const eventId = isRecord(body) && body.type === 'event_callback' && typeof body.event_id === 'string' && !ownClaim ? body.event_id : undefined;
+      if (eventId !== undefined && !(await replay.claim(`slack-event:${eventId}`, REPLAY_MEMORY_MS))) {
+        logger.info('event already handled', { eventId, retryNum });
+        return false;
+      }
+      return true;
+    } catch (err) {
+      logger.warn('replay memory unavailable; handling the request', { error: err instanceof Error ? err.message : String(err) });
+      return true;
     }
-    // Messages to the bot (DMs, mentions) are claimed per message by their listener, which lets go of the claim
-    // when its reply failed so that Slack's retry can answer: those retries must reach it.
-    const eventType = isRecord(parsed) && isRecord(parsed.event) ? parsed.event.type : undefined;
-    const ownClaim = eventType === 'message' || eventType === 'app_mention';
-    const eventId = isRecord(parsed) && parsed.type === 'event_callback' && typeof parsed.event_id === 'string' && !ownClaim ? parsed.event_id : undefined;
-    if (eventId !== undefined && !(await replay.claim(`slack-event:${eventId}`, REPLAY_MEMORY_MS))) {
-      logger.info('event already handled', { eventId, retryNum: typeof retryNum === 'string' ? retryNum : undefined });
-      return false;
-    }
-    return true;
-  } catch (err) {
-    logger.warn('replay memory unavailable; handling the request', { error: err instanceof Error ? err.message : String(err) });
-    return true;
-  }
+  };
 }
 
 /**

@@ -117,6 +117,7 @@ function renderEntity(inner: string, resolve: SlackNameResolver): string {
 
 /** Private-use sentinel that cannot occur in Slack text after we strip it; marks protected segments. */
 const MARK = '\u0000';
+const PROTECTED_PART = new RegExp(`${MARK}(\\d+)${MARK}`, 'g');
 
 /**
  * Removes `*bold*`, `_italic_`, `~strike~` markers where Slack would treat them as formatting: the opening marker
@@ -125,13 +126,15 @@ const MARK = '\u0000';
  */
 function stripEmphasis(text: string): string {
   let out = text;
-  for (const m of ['*', '_', '~']) {
-    const q = m === '*' ? '\\*' : m;
-    const re = new RegExp(`(?<![\\p{L}\\p{N}${q}])${q}(?=[^\\s${q}])([^${q}\\n]*?[^\\s${q}])${q}(?![\\p{L}\\p{N}${q}])`, 'gu');
-    out = out.replace(re, '$1');
-  }
+  for (const re of EMPHASIS) out = out.replace(re, '$1');
   return out;
 }
+
+/** One pattern per marker, compiled once (a Unicode-aware pattern costs more to compile than to run on a command). */
+const EMPHASIS = ['*', '_', '~'].map((m) => {
+  const q = m === '*' ? '\\*' : m;
+  return new RegExp(`(?<![\\p{L}\\p{N}${q}])${q}(?=[^\\s${q}])([^${q}\\n]*?[^\\s${q}])${q}(?![\\p{L}\\p{N}${q}])`, 'gu');
+});
 
 /**
  * Slack mrkdwn as sent in `text` fields and slash commands → plain text: entities rendered readable, emphasis
@@ -153,7 +156,7 @@ export function slackMarkupToPlainText(text: string, resolve: SlackNameResolver 
   work = work.replace(/(^|\n)&gt;&gt;&gt; ?([\s\S]*)$/, (_m, lead: string, rest: string) =>
     lead + rest.split('\n').map((line) => `> ${line}`).join('\n'),
   );
-  work = work.replace(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'), (_m, i: string) => protectedParts[Number(i)] ?? '');
+  work = work.replace(PROTECTED_PART, (_m, i: string) => protectedParts[Number(i)] ?? '');
   return unescapeSlackText(work);
 }
 
