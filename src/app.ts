@@ -286,7 +286,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // open. An org-wide token must name a workspace for users.list; there users.info answers as before.
       if (installation.kind === 'workspace') {
         const readZones = () =>
-          people.readZones().then(
+          people.readZones({ stopped: () => !ready }).then(
             (known) => logger.info('read the Slack time zones', { known }),
             (err: unknown) => logger.warn('could not read every Slack time zone; users.info fills them in', { error: readSlackRefusal(err) ?? String(err) }),
           );

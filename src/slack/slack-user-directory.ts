@@ -40,10 +40,11 @@ export interface SlackUserDirectory extends SlackUserLookup {
   /** The user's time zone from what is in memory (a recent users.info, else users.list), without calling Slack. */
   peekZone(slackUserId: string): string | undefined;
   /**
-   * Reads every member's zone with users.list (`teamId` for an org-wide token, which Slack requires). Resolves with
-   * how many zones are known; a page Slack refuses rejects, and the zones read before it are kept.
+   * Reads every member's zone with users.list (`teamId` for an org-wide token, which Slack requires), page by page
+   * until the last or until `stopped()`. Resolves with how many zones are known; a page Slack refuses rejects, and
+   * the zones read before it are kept.
    */
-  readZones(options?: { teamId?: string }): Promise<number>;
+  readZones(options?: { teamId?: string; stopped?: () => boolean }): Promise<number>;
 }
 
 export function createSlackUserDirectory(client: UsersInfoClient, options: SlackUserDirectoryOptions): SlackUserDirectory {
@@ -97,7 +98,8 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
           if (member.id && !member.deleted && !member.is_bot) noteZone(member.id, member.tz);
         }
         cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor);
+        // A large organization takes many pages at Slack's Tier 2 pace: a shutdown does not wait for the rest.
+      } while (cursor && !readOptions.stopped?.());
       return zones.size;
     },
     getUser(slackUserId) {

@@ -135,6 +135,15 @@ describe('time zones from users.list (real WebClient against the fake Slack)', (
     expect(slack.callsTo('users.info')).toHaveLength(0);
   });
 
+  it('stops between pages once told to (a shutdown does not wait for a large organization)', async () => {
+    const directory = createSlackUserDirectory(client, { clock: systemClock });
+    const known = await directory.readZones({ stopped: () => true });
+    expect(slack.callsTo('users.list')).toHaveLength(1);
+    // The first page's people only (the fake's bot user is among them, and not kept).
+    expect(known).toBe(199);
+    expect(directory.peekZone('UL0448')).toBeUndefined();
+  });
+
   it('a refused read rejects and keeps the zones known; a fresher users.info answer wins', async () => {
     const directory = createSlackUserDirectory(client, { clock: systemClock });
     slack.failNext('users.list', { error: 'ratelimited' }, 1);
