@@ -70,7 +70,7 @@ export async function openModal(
 ): Promise<{ view: FakeView; call: RecordedCall; res: AppResponse; responseId: string }> {
   const { text = '', settled = false, ...command } = options;
   const { triggerId, res, responseId } = await sendCommand(h, text, command);
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 10_000);
   expect(call.response.ok).toBe(true);
   const viewId = (call.response.view as { id: string }).id;
   if (settled) {
