@@ -11,17 +11,7 @@ import { type Config, loadConfig, secretValues } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type FakeOmni, type FakeOmniOptions, startFakeOmni } from '../fakes/fake-omni.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../fakes/fake-slack.js';
-import {
-  type AppResponse,
-  type PostToAppOptions,
-  type ViewStateValues,
-  action,
-  blockActionsBody,
-  buildViewOutput,
-  postToApp,
-  readInitialViewState,
-  stateValue,
-} from '../helpers/slack-requests.js';
+import { type AppResponse, type PostToAppOptions, type ViewStateValues, postToApp, stateValue } from '../helpers/slack-requests.js';
 
 export const SIGNING_SECRET = 'harness-signing-secret-5f2a9c';
 
@@ -188,29 +178,6 @@ export function modalValues(
     delivery: { delivery_radio: stateValue.radio(delivery) },
     ...(delivery === 'channel' ? { channel: { channel_select: stateValue.conversation('C0001') } } : {}),
   };
-}
-
-/**
- * Presses "More options" in an open routine modal, as a user would, and waits until the view shows Name, Topic,
- * Branch and Description. Returns the updated view.
- */
-export async function pressMoreOptions(h: Pick<Harness, 'slack' | 'post'>, viewId: string, userId = 'U0001') {
-  const view = h.slack.views.get(viewId);
-  if (!view) throw new Error(`no view ${viewId}`);
-  const res = await h.post(
-    blockActionsBody({
-      source: 'view',
-      userId,
-      // Slack's view.state holds every input's value, the untouched initial ones included.
-      view: buildViewOutput(view as never, { values: { ...readInitialViewState(view as never), ...view.state.values } as never }),
-      actions: [action.button({ actionId: 'routine_more_options', blockId: 'more_options', value: 'more' })],
-    }),
-  );
-  if (res.status !== 200) throw new Error(`More options answered ${res.status}`);
-  await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes('description_input'), 8000);
-  const updated = h.slack.views.get(viewId);
-  if (!updated) throw new Error(`view ${viewId} gone`);
-  return updated;
 }
 
 /**

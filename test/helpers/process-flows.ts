@@ -7,7 +7,8 @@ import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
 import type { AppProcess, ProcessFakes } from './app-process.js';
 import { until } from './until.js';
-import { buildViewOutput, eventCallbackBody, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from './slack-requests.js';
+import { type FormValues, openModal as openRoutineModal, submissionBody as submissionBodyOf } from './routine-ui.js';
+import { eventCallbackBody, stateValue } from './slack-requests.js';
 
 const ROUTINES = '/v1/ai/routines';
 
@@ -41,19 +42,12 @@ export function processFlows(fakes: ProcessFakes) {
 
   /** `/routine` on `app`; returns the id of the modal it opened. */
   async function openModal(app: AppProcess): Promise<string> {
-    const triggerId = slack.issueTriggerId();
-    expect((await app.post(slashCommandBody({ triggerId }))).status).toBe(200);
-    const call = await slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 10_000);
-    expect(call.response.ok).toBe(true);
-    return (call.response.view as { id: string }).id;
+    return (await openRoutineModal({ slack, post: (body, opts) => app.post(body, opts) })).view.id;
   }
 
   /** The raw body of a submission of the stored view `viewId` (what it shows, plus `values`). */
-  function submissionBody(viewId: string, values: Record<string, Record<string, unknown>> = {}): string {
-    const stored = slack.views.get(viewId);
-    if (!stored) throw new Error(`no view ${viewId}`);
-    const state = { ...readInitialViewState(stored as never), ...values } as never;
-    return viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state }) });
+  function submissionBody(viewId: string, values: FormValues = {}): string {
+    return submissionBodyOf(slack, viewId, values);
   }
 
   /** Submits the view to `app`; returns once the app acked "Creating…". */

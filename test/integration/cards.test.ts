@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { createSteppingClock, modalValues, useHarness } from '../helpers/app-harness.js';
-import { action, blockActionsBody, buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
-import { cardMenuOption, chooseOnHome, chooseOnMessage, dmText, listAsText, openHome, pressOnHome, pressOnMessage } from '../helpers/routine-ui.js';
+import { action, blockActionsBody, buildViewOutput } from '../helpers/slack-requests.js';
+import { cardMenuOption, chooseOnHome, chooseOnMessage, createThroughModal, dmText, listAsText, openHome, pressOnHome, pressOnMessage, seedRoutine } from '../helpers/routine-ui.js';
 
 const h = useHarness({ steppingClock: createSteppingClock() });
 
@@ -19,13 +19,9 @@ const controls = (blocks: unknown, id: string) =>
   );
 const asksToDelete = (blocks: unknown, id: string) => JSON.stringify(blocks).includes(`routine_confirm:${id}`);
 
-function seed(name: string): string {
-  return h.omni.addRoutine(h.members.alice, { name, modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
-}
-
 describe('routine cards', () => {
   it('every card (Home and /routine list) has one button, Run now, that asks first, and a menu: Edit, Pause, Open in Omni, Delete', async () => {
-    const id = seed('Card routine');
+    const id = seedRoutine(h, 'Card routine');
     const home = await openHome(h);
     const listed = JSON.parse(await listAsText(h)) as { blocks: unknown };
     for (const blocks of [home.blocks, listed.blocks]) {
@@ -38,7 +34,7 @@ describe('routine cards', () => {
   });
 
   it('an action pressed in the /routine list replaces the list with a fresh one and republishes Home', async () => {
-    const id = seed('Listed routine');
+    const id = seedRoutine(h, 'Listed routine');
     await listAsText(h);
     const key = await chooseOnMessage(h, `pause:${id}`, { ephemeral: true });
     const posts = h.slack.responses(key);
@@ -50,7 +46,7 @@ describe('routine cards', () => {
   });
 
   it('an action pressed on a routine’s own message updates that card; Delete replaces it', async () => {
-    const id = seed('Message routine');
+    const id = seedRoutine(h, 'Message routine');
     const run = await pressOnMessage(h, 'routine_run_now', id);
     // The card is replaced by the routine as Omni has it (a run's result arrives later, by its own delivery).
     const card = h.slack.responses(run).find((p) => p.replace_original === true);
@@ -70,7 +66,7 @@ describe('routine cards', () => {
   });
 
   it('an action on Home republishes Home with the routine as Omni has it now', async () => {
-    const id = seed('Home routine');
+    const id = seedRoutine(h, 'Home routine');
     const home = await openHome(h);
     const before = h.slack.callsTo('views.publish').length;
     await chooseOnHome(h, { choice: 'pause', routineId: id });
@@ -86,7 +82,7 @@ describe('the card menu', () => {
   const omniCalls = () => h.omni.requests.map((r) => `${r.method} ${r.path}`);
 
   it('Edit opens the edit form filled from Omni', async () => {
-    const id = seed('Menu edit');
+    const id = seedRoutine(h, 'Menu edit');
     await openHome(h);
     const triggerId = h.slack.issueTriggerId();
     await chooseOnHome(h, { choice: 'edit', routineId: id }, { triggerId });
@@ -101,7 +97,7 @@ describe('the card menu', () => {
   });
 
   it('Pause pauses (read back from Omni); the card then offers Resume as its button, which resumes', async () => {
-    const id = seed('Menu pause');
+    const id = seedRoutine(h, 'Menu pause');
     await openHome(h);
     h.omni.clearRequests();
     await chooseOnHome(h, { choice: 'pause', routineId: id });
@@ -119,7 +115,7 @@ describe('the card menu', () => {
   });
 
   it('Open in Omni is only acknowledged: Slack opens the link; nothing is asked of Omni or changed in Slack', async () => {
-    const id = seed('Menu open');
+    const id = seedRoutine(h, 'Menu open');
     await openHome(h);
     h.omni.clearRequests();
     const slackCalls = h.slack.calls.length;
@@ -131,8 +127,8 @@ describe('the card menu', () => {
   });
 
   it('Delete on Home asks in place; Keep it puts the card back; only the Delete press deletes', async () => {
-    const id = seed('Menu delete');
-    const other = seed('Stays');
+    const id = seedRoutine(h, 'Menu delete');
+    const other = seedRoutine(h, 'Stays');
     await openHome(h);
     h.omni.clearRequests();
     await chooseOnHome(h, { choice: 'delete', routineId: id });
@@ -159,7 +155,7 @@ describe('the card menu', () => {
   });
 
   it('Delete in the /routine list asks in place of that card; Keep it brings the list back; Delete there deletes', async () => {
-    const id = seed('Listed delete');
+    const id = seedRoutine(h, 'Listed delete');
     await listAsText(h);
     const ask = await chooseOnMessage(h, `delete:${id}`, { ephemeral: true });
     const asked = h.slack.responses(ask).find((p) => p.replace_original === true) as { blocks: unknown; response_type?: string };
@@ -175,7 +171,7 @@ describe('the card menu', () => {
   });
 
   it("refuses another user's routine and forged or replayed values, changing nothing", async () => {
-    const alices = seed('Alice only');
+    const alices = seedRoutine(h, 'Alice only');
     await openHome(h, 'U0002');
     h.omni.clearRequests();
     // Bob chooses Delete and Pause on Alice's routine id: no question shown, nothing sent to Omni but his own list.
@@ -208,15 +204,7 @@ describe('the card menu', () => {
   });
 
   it('in the created view, Delete asks in the view; Keep it restores the card; Delete there shows it deleted', async () => {
-    const triggerId = h.slack.issueTriggerId();
-    await h.post(slashCommandBody({ triggerId }));
-    const opened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-    const viewId = (opened.response.view as { id: string }).id;
-    await h.settle();
-    const stored = h.slack.views.get(viewId);
-    const values = { ...readInitialViewState(stored as never), ...modalValues(h, { name: 'Made in Slack', prompt: 'Summarise the pipeline' }) } as never;
-    const res = await h.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values }) }));
-    h.slack.applyViewSubmissionAck(viewId, res.text);
+    const viewId = await createThroughModal(h, 'Made in Slack', { settled: true, values: modalValues(h, { name: 'Made in Slack', prompt: 'Summarise the pipeline' }) });
     await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes('Routine created'), 8000);
     await h.settle();
     const id = h.omni.routinesOf(h.members.alice).find((r) => r.name === 'Made in Slack')?.id ?? '';

@@ -5,14 +5,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { type Harness, type HarnessOptions, useHarnessPerTest } from '../helpers/app-harness.js';
-import { dmText, openHome, readAudit } from '../helpers/routine-ui.js';
+import { dmText, type FormValues, openHome, readAudit, seedRoutine, submitModal } from '../helpers/routine-ui.js';
 import {
   action,
   blockActionsBody,
   buildViewOutput,
   readInitialViewState,
   stateValue,
-  viewSubmissionBody,
 } from '../helpers/slack-requests.js';
 import { until } from '../helpers/until.js';
 
@@ -23,11 +22,8 @@ type Json = Record<string, unknown>;
 const blockIds = (view: { blocks: unknown[] }) => view.blocks.map((b) => (b as { block_id?: string }).block_id);
 
 function seed(harness: Harness): string {
-  return harness.omni.addRoutine(harness.members.alice, {
-    name: 'Weekly churn',
-    modelId: harness.modelId,
+  return seedRoutine(harness, 'Weekly churn', {
     prompt: 'What changed in churn last week?',
-    schedule: '0 8 ? * MON *',
     timezone: 'Europe/London',
     destination: { type: 'slack', slackRecipientType: 'channel', recipientId: 'C0001' },
   });
@@ -52,12 +48,9 @@ function stateOf(harness: Harness, viewId: string) {
 }
 
 /** Submits the edit form as it stands, with `values` changed; returns the ack. */
-async function save(harness: Harness, viewId: string, values: Record<string, Record<string, unknown>>) {
-  const stored = harness.slack.views.get(viewId);
-  const state = { ...readInitialViewState(stored as never), ...values } as never;
-  const res = await harness.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state }) }));
+async function save(harness: Harness, viewId: string, values: FormValues) {
+  const res = await submitModal(harness, viewId, values);
   expect(res.status).toBe(200);
-  harness.slack.applyViewSubmissionAck(viewId, res.text);
   return res.json as { response_action: string; errors?: Record<string, string>; view?: Json };
 }
 

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Harness, modalValues, startHarness } from '../helpers/app-harness.js';
-import { buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { openModal, submitModal } from '../helpers/routine-ui.js';
+import { slashCommandBody } from '../helpers/slack-requests.js';
 
 const ORG = 'E0001';
 // Alice works in the Sales workspace, Bob in Support: both in organization E0001, with org-level W ids.
@@ -43,12 +44,8 @@ describe('an organization-wide install', () => {
   });
 
   it('creates a routine for a W user of one workspace, as that user’s Omni membership', async () => {
-    const opened = await openModalAs(h, ALICE);
-    expect(opened?.response.ok).toBe(true);
-    const viewId = (opened!.response.view as { id: string }).id;
-    const view = h.slack.views.get(viewId)!;
-    const state = { ...readInitialViewState(view as never), ...modalValues(h, { name: 'Org-wide brief', delivery: 'dm' }) } as never;
-    const res = await h.post(viewSubmissionBody({ ...ALICE, view: buildViewOutput(view as never, { values: state, teamId: ALICE.teamId }) }));
+    const { view } = await openModal(h, { ...ALICE, text: 'new' });
+    const res = await submitModal(h, view.id, modalValues(h, { name: 'Org-wide brief', delivery: 'dm' }), { ...ALICE, viewTeamId: ALICE.teamId });
     expect(res.status).toBe(200);
     await h.slack.waitFor('chat.postMessage', (c) => c.args.channel === 'W0001' && String(c.args.text).includes('*Org-wide brief* is set up'), 10_000);
     await h.settle();

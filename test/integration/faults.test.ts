@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { FakeFault } from '../fakes/fake-omni.js';
 import { SIGNING_SECRET, modalValues, useHarness } from '../helpers/app-harness.js';
+import { createThroughModal, openHome, openModal, seedRoutine, submitModal } from '../helpers/routine-ui.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
 import {
@@ -15,7 +16,6 @@ import {
   buildViewOutput,
   readInitialViewState,
   slashCommandBody,
-  viewSubmissionBody,
 } from '../helpers/slack-requests.js';
 import { until } from '../helpers/until.js';
 
@@ -62,34 +62,10 @@ function expectPlainWords(text: string): void {
   expect(text).not.toContain('undefined');
 }
 
-async function openModal(userId = 'U0001'): Promise<string> {
-  const triggerId = h.slack.issueTriggerId({ userId });
-  const res = await h.post(slashCommandBody({ userId, triggerId }));
-  expect(res.status).toBe(200);
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-  expect(call.response.ok).toBe(true);
-  return (call.response.view as { id: string }).id;
-}
-
 const formValues = (name: string) => modalValues(h, { name, prompt: `Summarise yesterday's pipeline by rep (${name})` });
 
-/** Submits the view with what it shows plus `values` (what the user typed), applies the ack, waits for the create. */
-async function submitView(viewId: string, values: Record<string, Record<string, unknown>> = {}, userId = 'U0001'): Promise<void> {
-  const stored = h.slack.views.get(viewId);
-  if (!stored) throw new Error(`no view ${viewId}`);
-  const state = { ...readInitialViewState(stored as never), ...values } as never;
-  const res = await h.post(viewSubmissionBody({ userId, view: buildViewOutput(stored as never, { values: state }) }));
-  expect(res.status).toBe(200);
-  expect((res.json as { response_action?: string }).response_action).toBe('update');
-  h.slack.applyViewSubmissionAck(viewId, res.text);
-  await h.settle();
-}
-
-async function createThroughModal(name: string, userId = 'U0001'): Promise<string> {
-  const viewId = await openModal(userId);
-  await submitView(viewId, formValues(name), userId);
-  return viewId;
-}
+/** Creates `name` through the modal as `userId`, filled with formValues; returns the view id (which shows the outcome). */
+const create = (name: string, userId = 'U0001') => createThroughModal(h, name, { userId, values: formValues(name) });
 
 const dmOf = (userId: string) => `D${userId.slice(1)}`;
 const named = (name: string, membershipId = h.members.alice) => h.omni.routinesOf(membershipId).filter((r) => r.name === name);
@@ -166,7 +142,10 @@ async function expectFailedThenRetryCreates(
   expect(state.name?.name_input?.value).toBe(name);
   expect(state.schedule?.schedule_input?.value).toBe('every weekday at 9am');
 
-  await submitView(reopenedId, {}, userId);
+  const submitted = await submitModal(h, reopenedId, {}, { userId });
+  expect(submitted.status).toBe(200);
+  expect((submitted.json as { response_action?: string }).response_action).toBe('update');
+  await h.settle();
   expectToldCreated(reopenedId, name, membershipId, userId);
   return { shown: shown.split('\n').find((l) => words.test(l)) ?? shown };
 }
@@ -205,7 +184,7 @@ describe('create, with Omni failing on the create request', () => {
   it.each(CREATE_CASES.map((c, i) => [c.label, c, i] as const))('%s', async (_label, c, i) => {
     const name = `Create fault ${i + 1}`;
     h.omni.inject({ match: { method: 'POST', path: ROUTINES }, times: c.times, fault: c.fault });
-    const viewId = await createThroughModal(name);
+    const viewId = await create(name);
     const sends = createPosts().length;
     if (c.outcome === 'created') {
       expectToldCreated(viewId, name);
@@ -232,7 +211,7 @@ describe('create, when the client cannot tell whether Omni created it', () => {
     const name = 'Unconfirmed create';
     h.omni.inject({ match: { method: 'POST', path: ROUTINES }, times: Infinity, fault: { type: 'reset-after' } });
     h.omni.inject({ match: { method: 'GET', path: ROUTINES }, times: Infinity, fault: { type: 'status', status: 502 } });
-    const viewId = await createThroughModal(name);
+    const viewId = await create(name);
     // It exists in Omni although the user was told Omni did not confirm it; only one create was sent.
     expect(createPosts()).toHaveLength(1);
     const { shown } = await expectFailedThenRetryCreates(viewId, name, /didn't confirm/, { before: 1 });
@@ -253,7 +232,7 @@ describe('create, when Omni acts only after the client gave up and looked', () =
     // Held past the timeout and past the look-up the client makes after it (timeout + 2 s), then created.
     const lateMs = OMNI_TIMEOUT_MS + 2900;
     h.omni.inject({ match: { method: 'POST', path: ROUTINES }, fault: { type: 'delay-before', ms: lateMs } });
-    const viewId = await createThroughModal(name);
+    const viewId = await create(name);
     expect(createPosts()).toHaveLength(1);
     // Omni's queue finally runs the create the client stopped waiting for.
     await until(() => named(name).length > 0, 'the late create');
@@ -278,7 +257,7 @@ describe('create, with the identity lookup (SCIM) failing', () => {
     const membershipId = h.omni.addMember({ email: `${who}@example.com`, displayName: who });
     h.omni.inject({ match: { method: 'GET', path: '/scim/v2/users' }, times: Infinity, fault });
     const name = `Identity fault ${who}`;
-    const viewId = await createThroughModal(name, userId);
+    const viewId = await create(name, userId);
     expect(createPosts()).toHaveLength(0);
     const { shown } = await expectFailedThenRetryCreates(viewId, name, /could not look up your Omni account/, { membershipId, userId });
     recordReliability({
@@ -291,10 +270,6 @@ describe('create, with the identity lookup (SCIM) failing', () => {
 });
 
 // ---- run now ------------------------------------------------------------------------------------------------
-
-function seedRoutine(name: string): string {
-  return h.omni.addRoutine(h.members.alice, { name, modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
-}
 
 let clickSeq = 0;
 /** Presses a routine button on the bot's DM (as the user would) and returns what the bot answered. */
@@ -334,7 +309,7 @@ const RUN_CASES: ActionCase[] = [
 
 describe('run now, with Omni failing on the trigger', () => {
   it.each(RUN_CASES.map((c, i) => [c.label, c, i] as const))('%s', async (_label, c, i) => {
-    const id = seedRoutine(`Run fault ${i + 1}`);
+    const id = seedRoutine(h, `Run fault ${i + 1}`);
     const triggers = () => h.omni.requests.filter((r) => r.method === 'POST' && r.path === `${ROUTINES}/${id}/trigger`);
     h.omni.inject({ match: { method: 'POST', path: /\/trigger$/ }, times: c.times, fault: c.fault });
 
@@ -381,7 +356,7 @@ const DELETE_CASES: Array<ActionCase & { left: number }> = [
 describe('delete, with Omni failing on the delete', () => {
   it.each(DELETE_CASES.map((c, i) => [c.label, c, i] as const))('%s', async (_label, c, i) => {
     const name = `Delete fault ${i + 1}`;
-    const id = seedRoutine(name);
+    const id = seedRoutine(h, name);
     h.omni.inject({ match: { method: 'DELETE', path: `${ROUTINES}/${id}` }, times: c.times, fault: c.fault });
 
     const first = await clickOnMessage('routine_delete', id);
@@ -406,16 +381,10 @@ describe('delete, with Omni failing on the delete', () => {
   it('an ambiguous delete retried after the Home tab refreshed (the routine no longer listed) says it was deleted', async () => {
     // Bob, whose Home lists only this routine.
     const name = 'Delete then Home';
-    const id = h.omni.addRoutine(h.members.bob, { name, modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' });
+    const id = seedRoutine(h, name, { owner: h.members.bob, schedule: '0 9 ? * * *' });
     h.omni.inject({ match: { method: 'DELETE', path: `${ROUTINES}/${id}` }, times: Infinity, fault: { type: 'reset-after' } });
-    const homeOpened = JSON.stringify({
-      token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvHome1', event_time: 1,
-      event: { type: 'app_home_opened', user: 'U0002', channel: 'D0002', tab: 'home', event_ts: '1.2' },
-    });
-    await h.post(homeOpened, { headers: { 'Content-Type': 'application/json' } });
-    await h.settle();
-    const home = h.slack.homeViews.get('U0002');
-    expect(textOf(home?.blocks)).toContain(name);
+    const home = await openHome(h, 'U0002');
+    expect(textOf(home.blocks)).toContain(name);
     // Delete from Home: Omni deletes it but the answer never arrives; the Home is republished from a fresh list.
     await h.post(
       blockActionsBody({ source: 'view', userId: 'U0002', view: buildViewOutput(home as never), actions: [action.button({ actionId: 'routine_delete', value: id })] }),
@@ -432,7 +401,7 @@ describe('delete, with Omni failing on the delete', () => {
     expect(again).toMatch(DELETED);
     expect(again).not.toMatch(/isn't one of yours/);
     // Someone else's routine id is still refused, and stays.
-    const alices = seedRoutine('Alice keeps this');
+    const alices = seedRoutine(h, 'Alice keeps this');
     expect(await clickOnMessage('routine_delete', alices, 'U0002')).toMatch(/isn't one of yours/);
     expect(h.omni.routine(alices)).toBeDefined();
     recordReliability({
@@ -450,7 +419,7 @@ describe('Slack Web API failures', () => {
   it('views.update answering 429 with Retry-After: the create lands once and the view still shows it', async () => {
     h.slack.failNext('views.update', { status: 429, retryAfter: 1 });
     const name = 'Slack 429 on update';
-    const viewId = await createThroughModal(name);
+    const viewId = await create(name);
     const updates = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId);
     expect(updates.map((c) => c.status)).toEqual([429, 200]);
     expectToldCreated(viewId, name);
@@ -460,7 +429,7 @@ describe('Slack Web API failures', () => {
   it('chat.postMessage answering 429 with Retry-After: the DM still arrives, one routine', async () => {
     h.slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
     const name = 'Slack 429 on message';
-    const viewId = await createThroughModal(name);
+    const viewId = await create(name);
     const posts = h.slack.callsTo('chat.postMessage');
     expect(posts.map((c) => c.status)).toEqual([429, 200]);
     expectToldCreated(viewId, name);
@@ -470,7 +439,7 @@ describe('Slack Web API failures', () => {
   it('views.update answering 429 without Retry-After: not retried blindly, the DM still tells the user', async () => {
     h.slack.failNext('views.update', { status: 429 });
     const name = 'Slack bare 429 on update';
-    await createThroughModal(name);
+    await create(name);
     expect(named(name)).toHaveLength(1);
     expect(lastDmAbout(name).text).toMatch(/is set up/);
     expect(h.logs.some((l) => l.includes('views.update failed'))).toBe(true);
@@ -480,7 +449,7 @@ describe('Slack Web API failures', () => {
   it('views.update failing with not_found (the user closed the modal): the DM still arrives', async () => {
     h.slack.failNext('views.update', { error: 'not_found' });
     const name = 'Closed modal';
-    await createThroughModal(name);
+    await create(name);
     expect(named(name)).toHaveLength(1);
     const dm = lastDmAbout(name);
     expect(dm.text).toMatch(/is set up/);
@@ -492,7 +461,7 @@ describe('Slack Web API failures', () => {
     h.slack.failNext('views.update', { error: 'not_found' });
     h.omni.inject({ match: { method: 'POST', path: ROUTINES }, fault: { type: 'routine-limit' } });
     const name = 'Closed modal, limit';
-    await createThroughModal(name);
+    await create(name);
     const dm = lastDmAbout(name);
     expect(dm.text).toMatch(/maximum number of active routines/);
     expect(buttonValue(dm.blocks, 'routine_retry')).toBeTruthy();
@@ -519,7 +488,7 @@ describe('Slack Web API failures', () => {
     // The user pressed and nothing opened: they hear why, in words.
     await until(() => h.slack.messages(dmOf('U0001')).some((m) => m.text.includes("didn't let me open the routine form")), 'the DM');
     // The next command opens the modal as usual.
-    await openModal();
+    await openModal(h);
     recordReliability({ section: SECTION, check: 'views.open fails with expired_trigger_id', result: 'no crash; nothing sent to Omni; the user told by DM; one log line, no secret; the next /routine opened the modal', lost: 'nothing' });
   });
 });
@@ -527,7 +496,7 @@ describe('Slack Web API failures', () => {
 describe('after every fault above', () => {
   it('a plain create still works, once, with no secret in any log line', async () => {
     const name = 'After the storm';
-    const viewId = await createThroughModal(name);
+    const viewId = await create(name);
     expectToldCreated(viewId, name);
     expect(createPosts()).toHaveLength(1);
     expect(h.logs.length).toBeGreaterThan(100);

@@ -3,9 +3,8 @@
  * person who can act on it. The real app over signed HTTP, against the fake Slack and the fake Omni.
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { createSteppingClock, modalValues, useHarness } from '../helpers/app-harness.js';
-import { dmText, listAsText, openHome, pressOnHome } from '../helpers/routine-ui.js';
-import { buildViewOutput, readInitialViewState, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { createSteppingClock, useHarness } from '../helpers/app-harness.js';
+import { createThroughModal, dmText, listAsText, openHome, pressOnHome, seedRoutine } from '../helpers/routine-ui.js';
 
 const time = createSteppingClock();
 const h = useHarness({ steppingClock: time });
@@ -13,31 +12,17 @@ beforeEach(() => {
   for (const r of h.omni.routinesOf(h.members.alice)) h.omni.setRawRecord(r.id, undefined);
 });
 
-function seed(name: string, owner = h.members.alice): string {
-  return h.omni.addRoutine(owner, { name, modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
-}
-
-/** Creates through the modal and returns what the view and the DM said. */
-async function createThroughModal(name: string): Promise<string> {
-  const triggerId = h.slack.issueTriggerId();
-  await h.post(slashCommandBody({ triggerId }));
-  const opened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
-  const viewId = (opened.response.view as { id: string }).id;
-  await h.settle();
-  const stored = h.slack.views.get(viewId);
-  const values = { ...readInitialViewState(stored as never), ...modalValues(h, { name }) } as never;
-  const res = await h.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values }) }));
-  expect(res.status).toBe(200);
-  h.slack.applyViewSubmissionAck(viewId, res.text);
-  await h.settle();
+/** Creates `name` through the modal and returns what the view and the DM said. */
+async function createAndRead(name: string): Promise<string> {
+  const viewId = await createThroughModal(h, name, { settled: true });
   return JSON.stringify(h.slack.views.get(viewId)?.blocks) + dmText(h);
 }
 
 describe('tolerant reading (item 5)', () => {
   it('lists a page holding an unknown destination, nulls and an unreadable record, without totalRecords', async () => {
-    const odd = seed('Teams routine');
-    const nulls = seed('Nulls routine');
-    const normal = seed('Normal routine');
+    const odd = seedRoutine(h, 'Teams routine');
+    const nulls = seedRoutine(h, 'Nulls routine');
+    const normal = seedRoutine(h, 'Normal routine');
     h.omni.setRawRecord(odd, { destination: { type: 'msteams', webhook: 'x' } });
     h.omni.setRawRecord(nulls, { description: null, topicName: null, lastRun: null, disabled: null, systemDisabledReason: 5, recipientCount: 'one', destination: { type: 'slack', recipientId: 'C0001', slackRecipientType: 'group' } });
     // The records as the fake serves them (the odd shapes above included).
@@ -63,7 +48,7 @@ describe('tolerant reading (item 5)', () => {
 describe('honest errors (item 6)', () => {
   it('a 429 on create without the WAF header and without words says both possibilities, not "routine limit"', async () => {
     h.omni.inject({ match: { method: 'POST', path: '/v1/ai/routines' }, fault: { type: 'status', status: 429, body: { status: 429 } } });
-    const said = await createThroughModal('Unclear 429');
+    const said = await createAndRead('Unclear 429');
     expect(said).toMatch(/without saying why/);
     expect(said).not.toMatch(/You've reached the maximum/);
     expect(said).toContain('routine_retry');
@@ -73,7 +58,7 @@ describe('honest errors (item 6)', () => {
 
   it('a 429 on create worded as the routine limit says so', async () => {
     h.omni.inject({ match: { method: 'POST', path: '/v1/ai/routines' }, fault: { type: 'routine-limit' } });
-    expect(await createThroughModal('Limit 429')).toMatch(/maximum number of active routines/);
+    expect(await createAndRead('Limit 429')).toMatch(/maximum number of active routines/);
   });
 
   it('a 404 on list (membership gone) forgets the mapping, looks the user up again, and says what to ask', async () => {
@@ -90,7 +75,7 @@ describe('honest errors (item 6)', () => {
   });
 
   it('a bare 404 on list is read as the membership, never as a deleted routine', async () => {
-    seed('Still here');
+    seedRoutine(h, 'Still here');
     h.omni.inject({ match: { method: 'GET', path: '/v1/ai/routines' }, fault: { type: 'status', status: 404, body: { detail: 'Not found', status: 404 } } });
     const listed = await listAsText(h);
     expect(listed).toMatch(/Omni no longer knows the account/);
@@ -103,7 +88,7 @@ describe('honest errors (item 6)', () => {
     ['409 (a run in progress)', 409, 'A run is already in progress for this routine', /already running/],
   ];
   it.each(RUN_FAULTS)('Run now answered %s is worded for the user, never "Omni rejected the routine"', async (_label, status, detail, words) => {
-    const id = seed(`Run ${status}`);
+    const id = seedRoutine(h, `Run ${status}`);
     await openHome(h);
     h.omni.inject({ match: { method: 'POST', path: `/v1/ai/routines/${id}/trigger` }, fault: { type: 'status', status, body: { detail, status } } });
     await pressOnHome(h, 'routine_run_now', id);
@@ -113,7 +98,7 @@ describe('honest errors (item 6)', () => {
   });
 
   it('a personal key: SCIM and routine calls both say the bot needs an organization key', async () => {
-    const id = seed('Personal key');
+    const id = seedRoutine(h, 'Personal key');
     await listAsText(h); // alice's identity is cached while the key still works
     time.step();
     h.omni.setKeyScope('user');
@@ -134,7 +119,7 @@ describe('honest errors (item 6)', () => {
   });
 
   it('Run now on a routine Omni already paused says so, and sends no trigger', async () => {
-    const id = seed('Paused elsewhere');
+    const id = seedRoutine(h, 'Paused elsewhere');
     await openHome(h);
     h.omni.updateRoutineState(id, { disabled: true });
     h.omni.clearRequests();

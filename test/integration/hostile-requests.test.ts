@@ -18,11 +18,10 @@
  *    while one is in progress).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { systemClock } from '../../src/clock.js';
-import { openStore } from '../../src/store/index.js';
 import { SIGNING_SECRET, findLateAcks, modalValues, useHarness } from '../helpers/app-harness.js';
 import { findSecretsInLogs, postRaw, summariseLatency } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
+import { openModal, readAudit, seedRoutine, submissionBody } from '../helpers/routine-ui.js';
 import {
   action,
   blockActionsBody,
@@ -203,7 +202,7 @@ describe('payload types and ids', () => {
   });
 
   it('ignores other workspaces: 200, nothing runs, not even a Slack call', async () => {
-    const routine = h.omni.addRoutine(h.members.alice, { name: 'Kept', modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' });
+    const routine = seedRoutine(h, 'Kept', { schedule: '0 9 ? * * *' });
     const other = { teamId: 'T9999', teamDomain: 'evil' };
     const bodies: Array<[string, string, Record<string, string>?]> = [
       ['command', slashCommandBody({ ...other, text: 'new', triggerId: h.slack.issueTriggerId() })],
@@ -226,15 +225,6 @@ describe('payload types and ids', () => {
     await expectAlive();
   });
 });
-
-async function readAudit(slackUserId: string) {
-  const store = await openStore(h.config.databaseUrl, { clock: systemClock });
-  try {
-    return await store.listAudit({ slackUserId, limit: 200 });
-  } finally {
-    await store.close();
-  }
-}
 
 const validValues = () => modalValues(h, { name: 'Replay me', prompt: 'Summarise the pipeline', timezone: 'UTC', delivery: 'dm' });
 
@@ -273,13 +263,8 @@ describe('replays of the same signed body', () => {
   });
 
   it('a replayed view_submission creates one routine', async () => {
-    const triggerId = h.slack.issueTriggerId();
-    await h.post(slashCommandBody({ text: 'new', triggerId }));
-    const open = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-    const stored = h.slack.views.get((open.response.view as { id: string }).id);
-    if (!stored) throw new Error('no view');
-    const values = { ...readInitialViewState(stored as never), ...validValues() } as never;
-    const body = viewSubmissionBody({ view: buildViewOutput(stored as never, { values }) });
+    const { view } = await openModal(h, { text: 'new' });
+    const body = submissionBody(h.slack, view.id, validValues());
     const headers = signed(body);
     await expectStatus('submission', body, headers, 200);
     await h.settle();
@@ -293,7 +278,7 @@ describe('replays of the same signed body', () => {
   });
 
   it('a replayed Run now starts one run; a replayed Delete deletes once and reports nothing odd', async () => {
-    const routine = h.omni.addRoutine(h.members.alice, { name: 'Run once', modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' });
+    const routine = seedRoutine(h, 'Run once', { schedule: '0 9 ? * * *' });
     const run = blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: routine })], responseUrl: h.slack.responseUrl('run') });
     const runHeaders = signed(run);
     await expectStatus('run now', run, runHeaders, 200);
@@ -323,14 +308,14 @@ describe('replays of the same signed body', () => {
     expect(h.omni.requests.filter((r) => r.method === 'DELETE')).toHaveLength(1);
     expect(told('del')).toHaveLength(1);
     expect(JSON.stringify(told('del'))).toContain('was deleted');
-    const audit = (await readAudit('U0001')).filter((a) => a.routineId === routine);
+    const audit = (await readAudit(h, 'U0001')).filter((a) => a.routineId === routine);
     expect(audit.filter((a) => a.action === 'delete')).toHaveLength(1);
   });
 });
 
 describe("other people's routines and forged routine ids", () => {
   it('refuses run now, pause, resume and delete on a routine of someone else: untouched, audited as errors', async () => {
-    const bobs = h.omni.addRoutine(h.members.bob, { name: 'Bob private', modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' });
+    const bobs = seedRoutine(h, 'Bob private', { owner: h.members.bob, schedule: '0 9 ? * * *' });
     const before = h.omni.routine(bobs);
     for (const actionId of ['routine_run_now', 'routine_pause', 'routine_resume', 'routine_delete']) {
       const body = blockActionsBody({ source: 'message', actions: [action.button({ actionId, value: bobs })], responseUrl: h.slack.responseUrl(`bob-${actionId}`) });
@@ -341,7 +326,7 @@ describe("other people's routines and forged routine ids", () => {
     expect(h.omni.routine(bobs)).toEqual(before);
     // Only reads reached Omni (identity and Alice's own list), never a write.
     expect(h.omni.requests.filter((r) => r.method !== 'GET')).toEqual([]);
-    const audit = (await readAudit('U0001')).filter((a) => a.routineId === bobs);
+    const audit = (await readAudit(h, 'U0001')).filter((a) => a.routineId === bobs);
     expect(audit.map((a) => [a.action, a.outcome]).sort()).toEqual([
       ['delete', 'error'],
       ['pause', 'error'],

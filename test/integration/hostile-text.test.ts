@@ -6,10 +6,11 @@
  * ALLOWED_EMAIL_DOMAINS are refused on the server whatever the submitted view state says.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { modalValues, pressMoreOptions, useHarness } from '../helpers/app-harness.js';
+import { modalValues, useHarness } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
-import { buildViewOutput, messageShortcutBody, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { openHome, openModal, pressMoreOptions, submitModal } from '../helpers/routine-ui.js';
+import { messageShortcutBody, slashCommandBody, stateValue } from '../helpers/slack-requests.js';
 
 const h = useHarness({ env: { ALLOWED_EMAIL_DOMAINS: 'example.com' } });
 
@@ -50,26 +51,11 @@ function expectEchoedSafely(minCalls = 1) {
   return texts;
 }
 
-async function openModal(text = 'new') {
-  const triggerId = h.slack.issueTriggerId();
-  const res = await h.post(slashCommandBody({ text, triggerId, responseUrl: h.slack.responseUrl(`open-${triggerId}`) }));
+/** Opens the modal, shows every field (so each can be typed into and answer with its own error), submits `values`. */
+async function submit(values: Record<string, Record<string, unknown>>, onlyBlocks?: (blockId: string) => boolean) {
+  const view = await pressMoreOptions(h, (await openModal(h, { text: 'new' })).view.id);
+  const res = await submitModal(h, view.id, values, onlyBlocks ? { onlyBlocks } : {});
   expect(res.status).toBe(200);
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-  expect(call.response).toMatchObject({ ok: true });
-  const view = h.slack.views.get((call.response.view as { id: string }).id);
-  if (!view) throw new Error('no view');
-  return view;
-}
-
-async function submit(values: Record<string, Record<string, unknown>>, keepBlocks?: (blockId: string) => boolean) {
-  // With every field shown, so each can be typed into and answer with its own error.
-  const view = await pressMoreOptions(h, (await openModal()).id);
-  const state = { ...readInitialViewState(view as never), ...values } as Record<string, unknown>;
-  const stored = keepBlocks ? { ...view, blocks: view.blocks.filter((b) => keepBlocks(String((b as Json).block_id))) } : view;
-  const body = viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state as never }) });
-  const res = await h.post(body);
-  expect(res.status).toBe(200);
-  if (res.text) h.slack.applyViewSubmissionAck(view.id, res.text);
   await h.settle();
   return { res, view };
 }
@@ -86,9 +72,7 @@ describe('hostile text is echoed safely', () => {
     expect(created?.prompt).toBe(prompt.trim());
     const responseUrl = h.slack.responseUrl('list');
     await h.post(slashCommandBody({ text: 'list', responseUrl }));
-    const event = JSON.stringify({ token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvT', event_time: 1, event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' } });
-    await h.post(event, { headers: { 'Content-Type': 'application/json' } });
-    await h.settle();
+    await openHome(h);
     await h.slack.waitFor('response_url', (c) => c.args.responseId === 'list');
     const methods = new Set(h.slack.calls.map((c) => c.method));
     expect([...methods]).toEqual(expect.arrayContaining(['views.open', 'views.update', 'chat.postMessage', 'response_url', 'views.publish']));
@@ -123,7 +107,7 @@ describe('hostile text is echoed safely', () => {
     const reply = JSON.stringify(h.slack.responses('unknown'));
     expect(reply).toContain('@\u2060channel&amp;@U0002');
     expect(RAW.filter((r) => reply.includes(r))).toEqual([]);
-    await openModal(`every weekday at 9am ${NASTY} ${'x'.repeat(2900)}`);
+    await openModal(h, { text: `every weekday at 9am ${NASTY} ${'x'.repeat(2900)}` });
     const triggerId = h.slack.issueTriggerId();
     await h.post(messageShortcutBody({ triggerId, message: { text: `${NASTY} `.repeat(80) } }));
     await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
@@ -157,9 +141,7 @@ describe('emails outside ALLOWED_EMAIL_DOMAINS (example.com) are refused server-
     expect(creates()).toEqual([]);
     expect(JSON.stringify(h.slack.messages('D0001'))).toMatch(/may only email example\.com/);
     // The failure view, the DM (with its notification text) and the Home tab's saved drafts echo the name escaped.
-    const event = JSON.stringify({ token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvD', event_time: 1, event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.3' } });
-    await h.post(event, { headers: { 'Content-Type': 'application/json' } });
-    await h.settle();
+    await openHome(h);
     expect(JSON.stringify(h.slack.homeViews.get('U0001')?.blocks)).toContain('&lt;!channel&gt;');
     expectEchoedSafely(4);
   });

@@ -8,25 +8,14 @@ import { describe, expect, it } from '@jest/globals';
 import { modalValues, useHarness } from '../helpers/app-harness.js';
 import { findSecretsInLogs } from '../helpers/fuzz.js';
 import { recordReliability } from '../helpers/reliability.js';
-import { action, blockActionsBody, buildViewOutput, readInitialViewState, signSlackRequest, slashCommandBody, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { createThroughModal, seedRoutine } from '../helpers/routine-ui.js';
+import { action, blockActionsBody, signSlackRequest, slashCommandBody } from '../helpers/slack-requests.js';
 
 const h = useHarness();
 
 const secrets = () => ({ omniKey: h.config.omni.apiKey, botToken: h.config.slack.botToken, signingSecret: h.config.slack.signingSecret });
 
-async function createRoutine(name: string) {
-  const triggerId = h.slack.issueTriggerId();
-  await h.post(slashCommandBody({ text: 'new', triggerId }));
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-  const view = h.slack.views.get((call.response.view as { id: string }).id);
-  if (!view) throw new Error('no view');
-  const values = {
-    ...readInitialViewState(view as never),
-    ...modalValues(h, { name, prompt: 'p', timezone: 'UTC', delivery: 'dm' }),
-  } as never;
-  await h.post(viewSubmissionBody({ view: buildViewOutput(view as never, { values }) }));
-  await h.settle();
-}
+const createRoutine = (name: string) => createThroughModal(h, name, { text: 'new', values: modalValues(h, { name, prompt: 'p', timezone: 'UTC', delivery: 'dm' }) });
 
 describe('secrets never reach a log line', () => {
   it('through Omni 401/403 echoing the key, Omni timeouts, Slack API failures and bad signatures', async () => {
@@ -42,7 +31,7 @@ describe('secrets never reach a log line', () => {
     await createRoutine('Too slow');
     h.omni.clearFaults();
 
-    const routine = h.omni.addRoutine(h.members.alice, { name: 'Mine', modelId: h.modelId, prompt: 'p', schedule: '0 9 ? * * *', timezone: 'UTC' });
+    const routine = seedRoutine(h, 'Mine', { schedule: '0 9 ? * * *' });
     h.omni.inject({ match: { method: 'POST', path: /\/trigger$/ }, fault: echo(401) });
     await h.post(blockActionsBody({ source: 'message', actions: [action.button({ actionId: 'routine_run_now', value: routine })], responseUrl: h.slack.responseUrl('run') }));
     await h.settle();

@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { type Harness, type HarnessOptions, modalValues, useHarnessPerTest } from '../helpers/app-harness.js';
-import { chooseOnHome, dmText, openHome, pressOnHome, readAudit } from '../helpers/routine-ui.js';
-import { buildViewOutput, readInitialViewState, slashCommandBody, stateValue, viewSubmissionBody } from '../helpers/slack-requests.js';
+import { chooseOnHome, dmText, openHome, openModal, pressOnHome, readAudit, seedRoutine, submitModal } from '../helpers/routine-ui.js';
+import { stateValue } from '../helpers/slack-requests.js';
 
 const startApp = useHarnessPerTest();
 const start = (omni: HarnessOptions['omni']) => startApp({ omni });
 
 function seed(harness: Harness, name = 'Weekly churn'): string {
-  return harness.omni.addRoutine(harness.members.alice, { name, modelId: harness.modelId, prompt: 'What changed in churn?', schedule: '0 8 ? * MON *', timezone: 'UTC' });
+  return seedRoutine(harness, name, { prompt: 'What changed in churn?' });
 }
 
 /** What the cards offer: their buttons' action ids, and each menu option as `menu:<choice>`. */
@@ -101,15 +101,9 @@ describe('an instance that accepts isActive and ignores it', () => {
 describe('an instance without Slack delivery', () => {
   it('refuses Slack delivery inline under Delivery, before anything is sent', async () => {
     const harness = await start({ slackDestinations: false });
-    const triggerId = harness.slack.issueTriggerId();
-    await harness.post(slashCommandBody({ triggerId }));
-    const opened = await harness.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
-    const viewId = (opened.response.view as { id: string }).id;
-    await harness.settle();
+    const { view } = await openModal(harness, { settled: true });
     harness.omni.clearRequests();
-    const stored = harness.slack.views.get(viewId);
-    const values = { ...readInitialViewState(stored as never), ...modalValues(harness), name: { name_input: stateValue.text('Slack please') } } as never;
-    const res = await harness.post(viewSubmissionBody({ view: buildViewOutput(stored as never, { values }) }));
+    const res = await submitModal(harness, view.id, { ...modalValues(harness), name: { name_input: stateValue.text('Slack please') } });
     const ack = res.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
     expect(ack.errors.delivery).toMatch(/email only/);

@@ -2,7 +2,8 @@
  * Issue 4's flows end to end: the real app over signed HTTP, the fake Slack Web API, the fake Omni, SQLite on disk.
  */
 import { describe, expect, it } from '@jest/globals';
-import { type Harness, modalValues, useHarness } from '../helpers/app-harness.js';
+import { modalValues, useHarness } from '../helpers/app-harness.js';
+import { chooseDelivery, openHome, openModal, submissionBody, submitModal } from '../helpers/routine-ui.js';
 import { recordReliability } from '../helpers/reliability.js';
 import {
   action,
@@ -24,52 +25,12 @@ const h = useHarness();
 type Json = Record<string, unknown>;
 const blockIds = (view: { blocks: unknown[] }) => view.blocks.map((b) => (b as { block_id?: string }).block_id);
 
-async function openModal(text = '', userId = 'U0001') {
-  const triggerId = h.slack.issueTriggerId({ userId });
-  const res = await h.post(slashCommandBody({ text, userId, triggerId, responseUrl: h.slack.responseUrl(`cmd-${triggerId}`) }));
-  expect(res.status).toBe(200);
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
-  expect(call.response.ok).toBe(true);
-  const viewId = (call.response.view as { id: string }).id;
-  const view = h.slack.views.get(viewId);
-  if (!view) throw new Error('view not stored');
-  return { view, res, call };
-}
-
-/** Fills the modal the way a user would and submits it; returns the HTTP ack. */
-async function submit(viewId: string, values: Record<string, Record<string, unknown>>, userId = 'U0001') {
-  const stored = h.slack.views.get(viewId);
-  if (!stored) throw new Error('no such view');
-  const state = { ...readInitialViewState(stored as never), ...values } as never;
-  const body = viewSubmissionBody({ userId, view: buildViewOutput(stored as never, { values: state }) });
-  const res = await h.post(body);
-  if (res.status === 200) h.slack.applyViewSubmissionAck(viewId, res.text);
-  return res;
-}
-
-const validValues = (h: Harness) => modalValues(h);
-
-/** Picks a delivery kind in the open modal, as a user would, and waits for the view to show its fields. */
-async function switchDelivery(viewId: string, kind: 'channel' | 'dm' | 'email', userId = 'U0001') {
-  const marker = { channel: 'channel_select', dm: 'Only you will see', email: 'emails_input' }[kind];
-  h.slack.setViewState(viewId, { delivery: { delivery_radio: stateValue.radio(kind) } } as never);
-  await h.post(
-    blockActionsBody({
-      source: 'view',
-      userId,
-      view: buildViewOutput(h.slack.views.get(viewId) as never),
-      actions: [action.radio({ actionId: 'delivery_radio', blockId: 'delivery', value: kind })],
-    }),
-  );
-  await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(marker), 8000);
-}
-
 const zoneOf = (v: { blocks: unknown[] }) =>
   (v.blocks.find((b) => (b as Json).block_id === 'timezone') as { element: { initial_option?: { value: string } } }).element.initial_option?.value;
 
 describe('/routine', () => {
   it('opens the routine modal with the contract block ids, before any Omni call', async () => {
-    const { view, call } = await openModal();
+    const { view, call } = await openModal(h);
     expect(view.callback_id).toBe('routine_create');
     // The short form: prompt, schedule, zone, delivery (a DM by default), model; the rest behind More options.
     expect(blockIds(view)).toEqual(['prompt', 'schedule', 'schedule_preview', 'timezone', 'delivery', 'delivery_audience', 'model', 'more_options']);
@@ -79,7 +40,7 @@ describe('/routine', () => {
     expect(zoneOf(call.args.view as { blocks: unknown[] })).toBe('America/New_York');
     await h.settle();
     expect(h.slack.calls.map((c) => c.method)).toEqual(['views.open', 'users.info']);
-    const again = await openModal();
+    const again = await openModal(h);
     expect(zoneOf(again.view)).toBe('America/New_York');
     await h.settle();
     // After (never before) the first open, one identity lookup checks alice can create routines; then it is cached.
@@ -90,13 +51,13 @@ describe('/routine', () => {
   it("someone who joined after the start: the form opens at once in the configured zone, then in theirs once Slack answers", async () => {
     h.slack.addUser({ id: 'U0NEW', name: 'nina', realName: 'Nina', email: 'nina@example.com', tz: 'Asia/Tokyo' });
     h.omni.addMember({ email: 'nina@example.com', displayName: 'Nina' });
-    const { view, call } = await openModal('', 'U0NEW');
+    const { view, call } = await openModal(h, { userId: 'U0NEW' });
     expect(zoneOf(call.args.view as { blocks: unknown[] })).toBe('UTC');
     const filled = await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id);
     expect(filled.response.ok).toBe(true);
     expect(zoneOf(h.slack.views.get(view.id) ?? view)).toBe('Asia/Tokyo');
     await h.settle();
-    const again = await openModal('', 'U0NEW');
+    const again = await openModal(h, { userId: 'U0NEW' });
     expect(zoneOf(again.view)).toBe('Asia/Tokyo');
   });
 
@@ -113,7 +74,7 @@ describe('/routine', () => {
   });
 
   it('quick create pre-fills the schedule and prompt, and creates nothing until submitted', async () => {
-    const { view } = await openModal("every weekday at 9am summarise yesterday's pipeline");
+    const { view } = await openModal(h, { text: "every weekday at 9am summarise yesterday's pipeline" });
     const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string }>>;
     expect(state.schedule?.schedule_input?.value).toBe('every weekday at 9am');
     expect(state.prompt?.prompt_input?.value).toBe("summarise yesterday's pipeline");
@@ -122,7 +83,7 @@ describe('/routine', () => {
   });
 
   it('quick create turns escaped mentions and links (should_escape) into words in the prompt', async () => {
-    const { view } = await openModal('every monday at 8am send <@U0002|bob> the churn from <#C0777|sales> &amp; <https://omni.example/d/1|the dashboard>');
+    const { view } = await openModal(h, { text: 'every monday at 8am send <@U0002|bob> the churn from <#C0777|sales> &amp; <https://omni.example/d/1|the dashboard>' });
     const state = readInitialViewState(view as never) as Record<string, Record<string, { value?: string }>>;
     expect(state.schedule?.schedule_input?.value).toBe('every monday at 8am');
     expect(state.prompt?.prompt_input?.value).toBe('send @bob the churn from #sales & the dashboard (https://omni.example/d/1)');
@@ -170,7 +131,7 @@ describe('shortcuts', () => {
 
 describe('modal interactions', () => {
   it('previews the schedule as the user types, without calling Omni', async () => {
-    const { view } = await openModal();
+    const { view } = await openModal(h);
     h.slack.setViewState(view.id, { schedule: { schedule_input: stateValue.text('first monday of the month at 8:30') } });
     const stored = h.slack.views.get(view.id);
     const res = await h.post(
@@ -188,7 +149,7 @@ describe('modal interactions', () => {
   });
 
   it('lists time zones and models; model searches cost no Omni request (the list was fetched once at start)', async () => {
-    const { view } = await openModal();
+    const { view } = await openModal(h);
     const tz = await h.post(blockSuggestionBody({ actionId: 'timezone_select', blockId: 'timezone', value: 'london', view: buildViewOutput(view as never) } as never));
     expect(JSON.stringify(tz.json)).toContain('Europe/London');
     for (const q of ['', 's', 'sa', 'sal', 'sale', 'sales', 'mark']) {
@@ -202,9 +163,9 @@ describe('modal interactions', () => {
 
 describe('submitting the modal', () => {
   it('shows inline errors for a refused schedule and a bad email, and calls nothing', async () => {
-    const { view } = await openModal();
-    const res = await submit(view.id, {
-      ...validValues(h),
+    const { view } = await openModal(h);
+    const res = await submitModal(h, view.id, {
+      ...modalValues(h),
       schedule: { schedule_input: stateValue.text('every other week') },
     });
     expect(res.status).toBe(200);
@@ -226,10 +187,10 @@ describe('submitting the modal', () => {
     ['a DM as the channel (forged)', { channel: { channel_select: stateValue.conversation('D0001') } }, 'channel', /direct message, not a channel/],
   ];
   it.each(REFUSALS)('refuses %s inline, under its field, and calls nothing', async (_label, values, block, message) => {
-    const { view } = await openModal();
+    const { view } = await openModal(h);
     // modalValues delivers to a channel: show the channel picker first, as choosing "Post in a channel" does.
-    await switchDelivery(view.id, 'channel');
-    const res = await submit(view.id, { ...validValues(h), ...values });
+    await chooseDelivery(h, view.id, 'channel');
+    const res = await submitModal(h, view.id, { ...modalValues(h), ...values });
     const ack = res.json as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');
     expect(ack.errors[block]).toMatch(message);
@@ -245,18 +206,10 @@ describe('submitting the modal', () => {
       [Array.from({ length: 101 }, (_, i) => `p${i}@example.com`).join(','), 'recipients'],
     ];
     for (const [typed, block] of cases) {
-      const { view } = await openModal();
+      const { view } = await openModal(h);
       // Switch delivery to email first, as a user would: the view then has the recipients and emails inputs.
-      h.slack.setViewState(view.id, email as never);
-      await h.post(
-        blockActionsBody({
-          source: 'view',
-          view: buildViewOutput(h.slack.views.get(view.id) as never),
-          actions: [action.radio({ actionId: 'delivery_radio', blockId: 'delivery', value: 'email' })],
-        }),
-      );
-      await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('emails_input'), 8000);
-      const res = await submit(view.id, { ...validValues(h), ...email, emails: { emails_input: stateValue.text(typed) } });
+      await chooseDelivery(h, view.id, 'email');
+      const res = await submitModal(h, view.id, { ...modalValues(h), ...email, emails: { emails_input: stateValue.text(typed) } });
       const ack = res.json as { response_action: string; errors: Record<string, string> };
       expect(ack.response_action).toBe('errors');
       expect(Object.keys(ack.errors)).toContain(block);
@@ -265,8 +218,8 @@ describe('submitting the modal', () => {
   });
 
   it('creates the routine as the submitting user: Creating…, then the result in the view and a DM', async () => {
-    const { view } = await openModal();
-    const res = await submit(view.id, validValues(h));
+    const { view } = await openModal(h);
+    const res = await submitModal(h, view.id, modalValues(h));
     expect((res.json as { response_action: string }).response_action).toBe('update');
     expect(JSON.stringify((res.json as { view: unknown }).view)).toMatch(/Creating/);
     await h.settle();
@@ -287,7 +240,7 @@ describe('submitting the modal', () => {
   });
 
   it('answers a forged submission whose blocks hold nulls with field errors, not a 500 (fuzz seed 625667184)', async () => {
-    const { view } = await openModal();
+    const { view } = await openModal(h);
     const stored = h.slack.views.get(view.id);
     const output = buildViewOutput(stored as never, { values: { name: { name_input: stateValue.text('') } } });
     const res = await h.post(viewSubmissionBody({ view: { ...output, blocks: [null, ...output.blocks] as never } }));
@@ -296,10 +249,8 @@ describe('submitting the modal', () => {
   });
 
   it('a double submit creates one routine', async () => {
-    const { view } = await openModal();
-    const stored = h.slack.views.get(view.id);
-    const state = { ...readInitialViewState(stored as never), ...validValues(h), name: { name_input: stateValue.text('Twice') } } as never;
-    const body = viewSubmissionBody({ view: buildViewOutput(stored as never, { values: state }) });
+    const { view } = await openModal(h);
+    const body = submissionBody(h.slack, view.id, { ...modalValues(h), name: { name_input: stateValue.text('Twice') } });
     const [a, b] = await Promise.all([h.post(body), h.post(body)]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
@@ -311,8 +262,8 @@ describe('submitting the modal', () => {
   it('keeps the draft when Omni refuses, and Try again reopens the filled modal', async () => {
     h.omni.setAiRoutinesEnabled(false);
     try {
-      const { view } = await openModal();
-      await submit(view.id, { ...validValues(h), name: { name_input: stateValue.text('Kept draft') } });
+      const { view } = await openModal(h);
+      await submitModal(h, view.id, { ...modalValues(h), name: { name_input: stateValue.text('Kept draft') } });
       await h.settle();
       const failed = h.slack.views.get(view.id);
       const text = JSON.stringify(failed?.blocks);
@@ -337,8 +288,8 @@ describe('submitting the modal', () => {
   it('Discard in the failure view drops the draft; Try again then says it is gone', async () => {
     h.omni.setAiRoutinesEnabled(false);
     try {
-      const { view } = await openModal();
-      await submit(view.id, { ...validValues(h), name: { name_input: stateValue.text('Throw away') } });
+      const { view } = await openModal(h);
+      await submitModal(h, view.id, { ...modalValues(h), name: { name_input: stateValue.text('Throw away') } });
       await h.settle();
       const failed = h.slack.views.get(view.id);
       const draftId = findButtonValue((failed?.blocks ?? []) as unknown[], 'routine_discard') ?? '';
@@ -355,11 +306,11 @@ describe('submitting the modal', () => {
 
   it('tells a Slack user with no Omni account what to ask their admin', async () => {
     h.slack.addUser({ id: 'U0099', name: 'carol', email: 'carol@elsewhere.com', tz: 'Europe/London' });
-    const { view } = await openModal('', 'U0099');
+    const { view } = await openModal(h, { userId: 'U0099' });
     // Told as soon as the form opens, before typing anything into it.
     await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('account_notice'), 8000);
     expect(JSON.stringify(h.slack.views.get(view.id)?.blocks)).toMatch(/carol@elsewhere\.com/);
-    await submit(view.id, validValues(h), 'U0099');
+    await submitModal(h, view.id, modalValues(h), { userId: 'U0099' });
     await h.settle();
     expect(JSON.stringify(h.slack.views.get(view.id)?.blocks)).toMatch(/admin/i);
   });
@@ -379,15 +330,8 @@ describe('listing and managing routines', () => {
     expect(listed).toContain('Mondays at 8:00 AM');
     expect(listed).not.toContain('Bob daily');
 
-    const event = JSON.stringify({
-      token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'Ev1', event_time: 1,
-      event: { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1.2' },
-    });
-    const res = await h.post(event, { headers: { 'Content-Type': 'application/json' } });
-    expect(res.status).toBe(200);
-    await h.settle();
-    const home = h.slack.homeViews.get('U0001');
-    expect(JSON.stringify(home?.blocks)).toContain('Alice weekly');
+    const home = await openHome(h);
+    expect(JSON.stringify(home.blocks)).toContain('Alice weekly');
 
     // Pause from Home: Omni gets the pause, the home is republished, the audit log has it.
     const homeView = buildViewOutput(home as never);

@@ -5,16 +5,15 @@
  * the fake Slack Web API and the fake Omni, SQLite on disk.
  */
 import { describe, expect, it } from '@jest/globals';
-import { pressMoreOptions, startHarness, useHarness } from '../helpers/app-harness.js';
+import { startHarness, useHarness } from '../helpers/app-harness.js';
+import { chooseDelivery, openHome, openModal, pressMoreOptions, seedRoutine, sendCommand, submitModal, useInModal } from '../helpers/routine-ui.js';
 import {
   action,
   blockActionsBody,
   buildViewOutput,
   messageShortcutBody,
   readInitialViewState,
-  slashCommandBody,
   stateValue,
-  viewSubmissionBody,
 } from '../helpers/slack-requests.js';
 import { until } from '../helpers/until.js';
 
@@ -32,58 +31,9 @@ const firstText = (blocks: unknown[] | undefined) => {
   return first?.text?.text;
 };
 
-async function runCommand(text: string, o: { userId?: string; channelId?: string; channelName?: string } = {}) {
-  const triggerId = h.slack.issueTriggerId({ userId: o.userId ?? 'U0001' });
-  const res = await h.post(
-    slashCommandBody({
-      text,
-      userId: o.userId ?? 'U0001',
-      triggerId,
-      responseUrl: h.slack.responseUrl(`cmd-${triggerId}`),
-      ...(o.channelId ? { channelId: o.channelId } : {}),
-      ...(o.channelName ? { channelName: o.channelName } : {}),
-    }),
-  );
-  expect(res.status).toBe(200);
-  return { triggerId, res, responseId: `cmd-${triggerId}` };
-}
-
-async function openModal(text = '', o: { userId?: string; channelId?: string; channelName?: string } = {}) {
-  const { triggerId } = await runCommand(text, o);
-  const call = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
-  expect(call.response.ok).toBe(true);
-  const viewId = (call.response.view as { id: string }).id;
-  // The follow-up (the user's zone, their account) may update the view once; let it land before reading it.
-  await h.settle();
-  const view = h.slack.views.get(viewId);
-  if (!view) throw new Error('view not stored');
-  return view;
-}
-
-/** Submits the modal as it stands plus `values` (what the user typed or picked); returns the ack. */
-async function submit(viewId: string, values: Record<string, Record<string, unknown>> = {}, userId = 'U0001') {
-  const stored = h.slack.views.get(viewId);
-  if (!stored) throw new Error('no such view');
-  const state = { ...readInitialViewState(stored as never), ...values } as never;
-  const res = await h.post(viewSubmissionBody({ userId, view: buildViewOutput(stored as never, { values: state }) }));
-  if (res.status === 200) h.slack.applyViewSubmissionAck(viewId, res.text);
-  return res;
-}
-
-/** A dispatching element used in the modal (the state already holds its new value). */
-async function dispatch(viewId: string, act: ReturnType<typeof action.radio>, marker: (view: string) => boolean, userId = 'U0001') {
-  const stored = h.slack.views.get(viewId);
-  if (!stored) throw new Error('no such view');
-  // Slack's view.state holds every input's value, the untouched initial ones included.
-  const values = { ...readInitialViewState(stored as never), ...stored.state.values } as never;
-  await h.post(blockActionsBody({ source: 'view', userId, view: buildViewOutput(stored as never, { values }), actions: [act] }));
-  await h.slack.waitFor('views.update', (c) => c.args.view_id === viewId && marker(JSON.stringify(c.args.view)), 8000);
-  return h.slack.views.get(viewId) ?? { id: viewId, blocks: [] };
-}
-
 describe('the short form', () => {
   it('quick create, then Create with no other input: a routine with every default filled in', async () => {
-    const view = await openModal("every weekday at 9am summarise yesterday's pipeline");
+    const { view } = await openModal(h, { text: "every weekday at 9am summarise yesterday's pipeline", settled: true });
     // Five things to look at, all answered: prompt, schedule, zone (Slack's), DM, the configured model.
     expect(blockIds(view)).toEqual(['prompt', 'schedule', 'schedule_preview', 'schedule_cron', 'timezone', 'delivery', 'delivery_audience', 'model', 'more_options']);
     expect(initialOf(view, 'model').initial_option).toMatchObject({ value: h.modelId, text: { text: 'Sales' } });
@@ -92,7 +42,7 @@ describe('the short form', () => {
     expect(initialOf(view, 'delivery').initial_option).toMatchObject({ value: 'dm' });
     expect(JSON.stringify(block(view, 'delivery_audience'))).toContain('Only you will see the answers');
 
-    const res = await submit(view.id);
+    const res = await submitModal(h, view.id);
     expect((res.json as { response_action: string }).response_action).toBe('update');
     await h.settle();
     const created = h.omni.routinesOf(h.members.alice).find((r) => r.prompt === "summarise yesterday's pipeline");
@@ -114,7 +64,7 @@ describe('the short form', () => {
   });
 
   it('More options shows Name, Topic, Branch and Description and keeps what was typed; a name typed there is used', async () => {
-    const view = await openModal();
+    const { view } = await openModal(h, { settled: true });
     h.slack.setViewState(view.id, {
       prompt: { prompt_input: stateValue.text('Churn by segment, biggest movers first') },
       schedule: { schedule_input: stateValue.text('every monday at 8am') },
@@ -129,14 +79,15 @@ describe('the short form', () => {
     expect(JSON.stringify(block(expanded, 'name'))).toContain('Churn by segment, biggest movers first');
 
     // A later refresh (the schedule preview) keeps them shown.
-    const refreshed = await dispatch(
+    const refreshed = await useInModal(
+      h,
       view.id,
       action.plainTextInput({ actionId: 'schedule_input', blockId: 'schedule', value: 'every monday at 8am' }),
       (v) => v.includes('Mondays at 8:00 AM'),
     );
     expect(blockIds(refreshed)).toContain('description');
 
-    const res = await submit(view.id, {
+    const res = await submitModal(h, view.id, {
       ...h.slack.views.get(view.id)?.state.values,
       name: { name_input: stateValue.text('Churn brief') },
     } as never);
@@ -146,7 +97,7 @@ describe('the short form', () => {
   });
 
   it('remembers model, zone override and kind of delivery per user, and offers them on the next open', async () => {
-    const first = await openModal('', { userId: 'U0002', channelId: 'C0SALES', channelName: 'sales' });
+    const { view: first } = await openModal(h, { userId: 'U0002', channelId: 'C0SALES', channelName: 'sales', settled: true });
     // Bob (Slack zone Europe/Paris) has no remembered choices: DM, the configured model, his Slack zone.
     expect(initialOf(first, 'delivery').initial_option).toMatchObject({ value: 'dm' });
     expect(initialOf(first, 'timezone').initial_option).toMatchObject({ value: 'Europe/Paris' });
@@ -156,17 +107,17 @@ describe('the short form', () => {
     const marketingId = models.options[0]?.value ?? '';
     expect(marketingId).toBeTruthy();
 
-    h.slack.setViewState(first.id, { delivery: { delivery_radio: stateValue.radio('channel') } });
-    const withChannel = await dispatch(first.id, action.radio({ actionId: 'delivery_radio', blockId: 'delivery', value: 'channel' }), (v) => v.includes('channel_select'), 'U0002');
+    const withChannel = await chooseDelivery(h, first.id, 'channel', 'U0002');
     // Chosen "Post in a channel" in #sales: that channel is offered, and the line says who will see the answers.
     expect(initialOf(withChannel, 'channel').initial_conversation).toBe('C0SALES');
     expect(JSON.stringify(block(withChannel, 'delivery_audience'))).toContain('Everyone in <#C0SALES> will see answers drawn from your Omni access');
     // Picking another channel updates that line.
     h.slack.setViewState(first.id, { channel: { channel_select: stateValue.conversation('C0777') } });
-    const other = await dispatch(first.id, { type: 'conversations_select', action_id: 'channel_select', block_id: 'channel', selected_conversation: 'C0777', action_ts: '1.1' } as never, (v) => v.includes('<#C0777>'), 'U0002');
+    const other = await useInModal(h, first.id, { type: 'conversations_select', action_id: 'channel_select', block_id: 'channel', selected_conversation: 'C0777', action_ts: '1.1' } as never, (v) => v.includes('<#C0777>'), 'U0002');
     expect(JSON.stringify(block(other, 'delivery_audience'))).toContain('Everyone in <#C0777>');
 
-    await submit(
+    await submitModal(
+      h,
       first.id,
       {
         prompt: { prompt_input: stateValue.text('Cash position by entity') },
@@ -176,7 +127,7 @@ describe('the short form', () => {
         delivery: { delivery_radio: stateValue.radio('channel') },
         channel: { channel_select: stateValue.conversation('C0777') },
       },
-      'U0002',
+      { userId: 'U0002' },
     );
     await h.settle();
     expect(h.omni.routinesOf(h.members.bob).find((r) => r.prompt === 'Cash position by entity')).toMatchObject({
@@ -186,30 +137,30 @@ describe('the short form', () => {
     });
 
     // Next time, in another channel: Marketing, London, a channel, and the channel he is in.
-    const again = await openModal('', { userId: 'U0002', channelId: 'C0OPS', channelName: 'ops' });
+    const { view: again } = await openModal(h, { userId: 'U0002', channelId: 'C0OPS', channelName: 'ops', settled: true });
     expect(initialOf(again, 'model').initial_option).toMatchObject({ value: marketingId, text: { text: 'Marketing' } });
     expect(initialOf(again, 'timezone').initial_option).toMatchObject({ value: 'Europe/London' });
     expect(initialOf(again, 'delivery').initial_option).toMatchObject({ value: 'channel' });
     expect(initialOf(again, 'channel').initial_conversation).toBe('C0OPS');
 
     // Quick create reads the schedule in the remembered zone too.
-    const quick = await openModal('every day at 7am cash by entity', { userId: 'U0002', channelId: 'C0OPS', channelName: 'ops' });
+    const { view: quick } = await openModal(h, { text: 'every day at 7am cash by entity', userId: 'U0002', channelId: 'C0OPS', channelName: 'ops', settled: true });
     expect(initialOf(quick, 'timezone').initial_option).toMatchObject({ value: 'Europe/London' });
     expect(JSON.stringify(block(quick, 'schedule_preview'))).toContain('London time');
 
     // Typed in a DM, the DM is never offered as the channel.
-    const inDm = await openModal('', { userId: 'U0002', channelId: 'D0002', channelName: 'directmessage' });
+    const { view: inDm } = await openModal(h, { userId: 'U0002', channelId: 'D0002', channelName: 'directmessage', settled: true });
     expect(initialOf(inDm, 'delivery').initial_option).toMatchObject({ value: 'channel' });
     expect(initialOf(inDm, 'channel')).not.toHaveProperty('initial_conversation');
     expect(JSON.stringify(inDm.blocks)).not.toContain('D0002');
     // And a group DM neither.
-    const inGroup = await openModal('', { userId: 'U0002', channelId: 'G0TEAM', channelName: 'mpdm-alice--bob-1' });
+    const { view: inGroup } = await openModal(h, { userId: 'U0002', channelId: 'G0TEAM', channelName: 'mpdm-alice--bob-1', settled: true });
     expect(initialOf(inGroup, 'channel')).not.toHaveProperty('initial_conversation');
   });
 
   it('refuses a DM id as the channel on the server, whatever the view claims', async () => {
-    const view = await openModal();
-    const res = await submit(view.id, {
+    const { view } = await openModal(h, { settled: true });
+    const res = await submitModal(h, view.id, {
       prompt: { prompt_input: stateValue.text('x') },
       schedule: { schedule_input: stateValue.text('every day at 9am') },
       delivery: { delivery_radio: stateValue.radio('channel') },
@@ -226,10 +177,10 @@ describe('the short form', () => {
 
 describe('the preview', () => {
   it('stays quiet while the text cannot be a schedule, then shows words and next runs with the cron small; refusals offer one alternative', async () => {
-    const view = await openModal();
+    const { view } = await openModal(h, { settled: true });
     const type = async (text: string, marker: (v: string) => boolean) => {
       h.slack.setViewState(view.id, { schedule: { schedule_input: stateValue.text(text) } });
-      return dispatch(view.id, action.plainTextInput({ actionId: 'schedule_input', blockId: 'schedule', value: text }), marker);
+      return useInModal(h, view.id, action.plainTextInput({ actionId: 'schedule_input', blockId: 'schedule', value: text }), marker);
     };
     const typing = await type('ev', (v) => v.includes('schedule_preview'));
     const quiet = JSON.stringify(block(typing, 'schedule_preview'));
@@ -249,7 +200,7 @@ describe('the preview', () => {
 
 describe('messages say what happened, in their blocks', () => {
   it('an unknown subcommand says so first, in blocks and text', async () => {
-    const { responseId } = await runCommand('frobnicate');
+    const { responseId } = await sendCommand(h, 'frobnicate');
     await until(() => h.slack.responses(responseId).length > 0);
     const reply = h.slack.responses(responseId)[0] as { text: string; blocks: unknown[] };
     expect(firstText(reply.blocks)).toBe('I don’t know “frobnicate”. Here is what I can do:'.replace('’', "'"));
@@ -257,7 +208,7 @@ describe('messages say what happened, in their blocks', () => {
   });
 
   it('/routine list: the loading reply and the list carry their words in blocks', async () => {
-    const { res, responseId } = await runCommand('list');
+    const { res, responseId } = await sendCommand(h, 'list');
     const ack = res.json as { text: string; blocks: unknown[] };
     expect(firstText(ack.blocks)).toBe(ack.text);
     await until(() => h.slack.responses(responseId).length > 0);
@@ -267,7 +218,7 @@ describe('messages say what happened, in their blocks', () => {
   });
 
   it('Run now answers with its words in blocks', async () => {
-    const id = h.omni.addRoutine(h.members.alice, { name: 'Runnable', modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
+    const id = seedRoutine(h, 'Runnable');
     const responseUrl = h.slack.responseUrl(`run-${id}`);
     await h.post(blockActionsBody({ source: 'message', channelId: 'D0001', responseUrl, actions: [action.button({ actionId: 'routine_run_now', value: id })] }));
     // the card that held the button is refreshed first; the reply says what happened
@@ -281,8 +232,8 @@ describe('messages say what happened, in their blocks', () => {
   it('a failed create: the DM starts with its headline, also its text', async () => {
     h.omni.setAiRoutinesEnabled(false);
     try {
-      const view = await openModal('every day at 9am churn by segment');
-      await submit(view.id);
+      const { view } = await openModal(h, { text: 'every day at 9am churn by segment', settled: true });
+      await submitModal(h, view.id);
       await h.settle();
       const dm = h.slack.messages('D0001').at(-1);
       expect(dm?.text).toMatch(/^:warning: \*Churn by segment\* was not created: /);
@@ -330,21 +281,14 @@ describe('the Home tab', () => {
     h.slack.addUser({ id: 'U0097', name: 'erin', realName: 'Erin Eve', email: 'erin@example.com', tz: 'UTC' });
     const erin = h.omni.addMember({ email: 'erin@example.com', displayName: 'Erin Eve' });
     for (let i = 0; i < 45; i++) {
-      h.omni.addRoutine(erin, { name: `Erin ${String(i).padStart(2, '0')}`, modelId: h.modelId, prompt: 'p', schedule: '0 8 ? * MON *', timezone: 'UTC' });
+      seedRoutine(h, `Erin ${String(i).padStart(2, '0')}`, { owner: erin });
     }
     h.omni.inject({ match: { method: 'GET', path: '/v1/ai/routines' }, times: 1, fault: { type: 'delay-before', ms: 700 } });
-    const event = JSON.stringify({
-      token: 'x', team_id: 'T0001', api_app_id: 'A0001', type: 'event_callback', event_id: 'EvHome1', event_time: 1,
-      event: { type: 'app_home_opened', user: 'U0097', channel: 'D0097', tab: 'home', event_ts: '1.2' },
-    });
-    expect((await h.post(event, { headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
-    await h.settle();
+    const home = await openHome(h, 'U0097');
     const publishes = h.slack.callsTo('views.publish').filter((c) => c.args.user_id === 'U0097');
     expect(publishes.map((c) => JSON.stringify(c.args.view).includes('Loading your routines'))).toEqual([true, false]);
 
     const names = (view: { blocks: unknown[] }): string[] => JSON.stringify(view.blocks).match(/Erin \d\d/g) ?? [];
-    const home = h.slack.homeViews.get('U0097');
-    if (!home) throw new Error('no home');
     expect(new Set(names(home)).size).toBe(20);
     expect(JSON.stringify(home.blocks)).toContain('Routines 1–20 of 45, page 1 of 3');
     const primary = blocksOf(home).flatMap((b) => (b.type === 'actions' ? (b.elements as Json[]) : [])).filter((e) => e.style === 'primary');
@@ -366,7 +310,7 @@ describe('the Home tab', () => {
 describe('an end user with no Omni account', () => {
   it('is told to ask their Slack admin, never shown the admin command, which goes to the log', async () => {
     h.slack.addUser({ id: 'U0098', name: 'dan', realName: 'Dan Doe', email: 'dan@elsewhere.com', tz: 'Europe/London' });
-    const view = await openModal('', { userId: 'U0098' });
+    const { view } = await openModal(h, { userId: 'U0098', settled: true });
     await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('account_notice'), 8000);
     const notice = JSON.stringify(block(h.slack.views.get(view.id) ?? view, 'account_notice'));
     expect(notice).toContain('ask your Slack admin to link your Omni account');
@@ -383,9 +327,7 @@ describe('a cold model list', () => {
       beforeStart: ({ omni }) => omni.inject({ match: { method: 'GET', path: /\/v1\/models$/ }, times: 1, fault: { type: 'delay-before', ms: 1000 } }),
     });
     try {
-      const triggerId = cold.slack.issueTriggerId({ userId: 'U0001' });
-      await cold.post(slashCommandBody({ text: '', userId: 'U0001', triggerId }));
-      const opened = await cold.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 8000);
+      const { call: opened } = await openModal(cold);
       const viewId = (opened.response.view as { id: string }).id;
       expect(initialOf(opened.args.view as { blocks: unknown[] }, 'model')).not.toHaveProperty('initial_option');
       const filled = await cold.slack.waitFor('views.update', (c) => c.args.view_id === viewId && JSON.stringify(c.args.view).includes(cold.modelId), 8000);

@@ -4,16 +4,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { startHarness } from '../helpers/app-harness.js';
-import { slashCommandBody } from '../helpers/slack-requests.js';
+import { openModal } from '../helpers/routine-ui.js';
 import { until } from '../helpers/until.js';
 
 async function logsOfOneModal(level: 'debug' | 'info'): Promise<{ logs: string[]; token: string }> {
   const h = await startHarness({ env: { LOG_LEVEL: level } });
   try {
-    const triggerId = h.slack.issueTriggerId();
-    expect((await h.post(slashCommandBody({ text: 'new', triggerId }))).status).toBe(200);
-    await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-    await h.settle();
+    await openModal(h, { text: 'new', settled: true });
     // At debug, views.open's answer is logged once the listener has it (the fake records the call before answering).
     const answered = () => h.logs.some((l) => l.includes("apiCall('views.open') end"));
     if (level === 'debug') await until(answered, "views.open's answer in the debug log", 2000);
