@@ -3,7 +3,7 @@
  * names every missing variable in one message, and with a full environment starts and answers /healthz.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -56,6 +56,22 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(failure?.code).toBe(1);
     for (const name of REQUIRED) expect(failure?.stderr).toContain(`${name} is missing`);
     expect(failure?.stdout).toBe('');
+  });
+
+  it('with a token Slack refuses: says so, closes the database it opened meanwhile and exits 1', async () => {
+    fakes = await startProcessFakes();
+    const env = { ...fakes.env, SLACK_BOT_TOKEN: 'xoxb-refused-token', PATH: process.env.PATH ?? '', TZ: 'UTC' };
+    const failure = await run(process.execPath, [COMPILED_ENTRY], { cwd: fakes.dir, env }).then(
+      () => undefined,
+      (err: unknown) => err as { code?: number; stderr?: string },
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('could not start: check SLACK_BOT_TOKEN');
+    expect(failure?.stderr).toContain('invalid_auth');
+    expect(failure?.stderr).not.toContain('omni-routine-bot is running');
+    // SQLite removes the WAL file when the last connection closes.
+    const dbPath = fakes.databaseUrl.replace(/^sqlite:/, '');
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
   });
 
   it('starts against the fakes and answers /healthz', async () => {
