@@ -7,11 +7,13 @@
 // dist/cli.js unbundled (its start-up does not matter). Native and optional modules stay outside the bundle:
 // better-sqlite3 (a native addon, loaded from node_modules) and pg-native (an optional require in pg).
 //
-// Two dependencies are bundled apart and loaded only when first used (LAZY_PACKAGES): Bolt's Socket Mode client (with
-// the WebSocket and undici code under it: a quarter of the bundle, used only with SLACK_APP_TOKEN) and got's HTTP/2
-// wrapper (used only with got's http2 option, which the bot never sets; loading it creates a TLS socket, and with it
-// the default TLS context: the root certificates parsed at start). Each becomes dist/lazy/NAME.cjs, and the main
-// bundle gets a stand-in with the same export names whose getters require that file on first access.
+// Three dependencies are bundled apart and loaded only when first used (LAZY_PACKAGES): Bolt's Socket Mode client
+// (with the WebSocket and undici code under it: a quarter of the bundle, used only with SLACK_APP_TOKEN); got's
+// HTTP/2 wrapper (used only with got's http2 option, which the bot never sets; loading it creates a TLS socket, and
+// with it the default TLS context: the root certificates parsed at start); iconv-lite (half a megabyte of character
+// tables, which raw-body and body-parser use only for a body in a declared charset: Bolt's HTTPReceiver reads
+// Slack's bodies as bytes). Each becomes dist/lazy/NAME.cjs, and the main bundle gets a stand-in with the same
+// export names whose getters require that file on first access.
 //
 //   node scripts/build.js           build now (a clean build: dist/ is removed first, so no output of a deleted
 //                                    source file survives)
@@ -69,7 +71,7 @@ const STAND_INS = join(DIST, '.stand-ins');
  * dist/lazy/. Only packages whose exports are read after their importer has loaded (in a constructor or a request,
  * not at module level) belong here, or the stand-in would load them at start anyway.
  */
-export const LAZY_PACKAGES = { '@slack/socket-mode': 'socket-mode.cjs', 'http2-wrapper': 'http2-wrapper.cjs' };
+export const LAZY_PACKAGES = { '@slack/socket-mode': 'socket-mode.cjs', 'http2-wrapper': 'http2-wrapper.cjs', 'iconv-lite': 'iconv-lite.cjs' };
 
 const BANNER = "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
 const COMMON = { bundle: true, platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, keepNames: true, sourcemap: 'linked', legalComments: 'linked', logLevel: 'warning' };

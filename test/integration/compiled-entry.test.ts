@@ -102,7 +102,7 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(opened.response.ok).toBe(true);
   });
 
-  it('keeps Socket Mode and got\'s HTTP/2 wrapper out of the main bundle, each complete in dist/lazy/', () => {
+  it('keeps Socket Mode, got\'s HTTP/2 wrapper and iconv-lite out of the main bundle, each complete in dist/lazy/', () => {
     const dist = dirname(COMPILED_ENTRY);
     const bundle = readFileSync(COMPILED_ENTRY, 'utf8');
     // The stand-ins are in the bundle, the packages themselves are not (esbuild names each bundled module by its path).
@@ -110,10 +110,12 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(bundle).not.toContain('node_modules/@slack/socket-mode/');
     expect(bundle).not.toContain('node_modules/undici/');
     expect(bundle).not.toContain('node_modules/http2-wrapper/');
+    expect(bundle).not.toContain('node_modules/iconv-lite/');
     const lazyRequire = createRequire(join(dist, 'lazy', 'x.cjs'));
     for (const [pkg, file] of [
       ['@slack/socket-mode', 'socket-mode.cjs'],
       ['http2-wrapper', 'http2-wrapper.cjs'],
+      ['iconv-lite', 'iconv-lite.cjs'],
     ] as const) {
       const real = createRequire(import.meta.url)(pkg) as Record<string, unknown>;
       const lazy = lazyRequire(`./${file}`) as Record<string, unknown>;
