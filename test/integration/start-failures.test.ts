@@ -60,7 +60,7 @@ describe('a start step that fails', () => {
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
     const db = new Database(dbPath, { readonly: true });
     try {
-      expect(db.prepare('SELECT count(*) AS n FROM kysely_migration').get()).toEqual({ n: expect.any(Number) as number });
+      expect((db.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n).toBeGreaterThan(0);
     } finally {
       db.close();
     }
