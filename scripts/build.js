@@ -7,6 +7,14 @@
 // dist/cli.js unbundled (its start-up does not matter). Native and optional modules stay outside the bundle:
 // better-sqlite3 (a native addon, loaded from node_modules) and pg-native (an optional require in pg).
 //
+// Three dependencies are bundled apart and loaded only when first used (LAZY_PACKAGES): Bolt's Socket Mode client
+// (with the WebSocket and undici code under it: a quarter of the bundle, used only with SLACK_APP_TOKEN); got's
+// HTTP/2 wrapper (used only with got's http2 option, which the bot never sets; loading it creates a TLS socket, and
+// with it the default TLS context: the root certificates parsed at start); iconv-lite (half a megabyte of character
+// tables, which raw-body and body-parser use only for a body in a declared charset: Bolt's HTTPReceiver reads
+// Slack's bodies as bytes). Each becomes dist/lazy/NAME.cjs, and the main bundle gets a stand-in with the same
+// export names whose getters require that file on first access.
+//
 //   node scripts/build.js           build now (a clean build: dist/ is removed first, so no output of a deleted
 //                                    source file survives)
 //   node scripts/build.js --ensure  build only when dist/ is missing or older than src/ or the tsconfig files;
@@ -16,7 +24,7 @@
 // build is never run. TypeScript is a devDependency: where it is not installed (`npm ci --omit=dev`), --ensure keeps
 // an existing dist/ and otherwise explains what to do, instead of failing the install.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +63,49 @@ function typescriptCompiler() {
 }
 
 export const SERVER_BUNDLE = join(DIST, 'server.mjs');
+export const LAZY_DIR = join(DIST, 'lazy');
+const STAND_INS = join(DIST, '.stand-ins');
 
-/** Bundles dist/index.js into dist/server.mjs with esbuild (a dev dependency, like TypeScript). Returns 0 on success. */
+/**
+ * Dependencies kept out of the main bundle (see the top of this file): package → the file it is bundled into, under
+ * dist/lazy/. Only packages whose exports are read after their importer has loaded (in a constructor or a request,
+ * not at module level) belong here, or the stand-in would load them at start anyway.
+ */
+export const LAZY_PACKAGES = { '@slack/socket-mode': 'socket-mode.cjs', 'http2-wrapper': 'http2-wrapper.cjs', 'iconv-lite': 'iconv-lite.cjs' };
+
+const BANNER = "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
+const COMMON = { bundle: true, platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, keepNames: true, sourcemap: 'linked', legalComments: 'linked', logLevel: 'warning' };
+
+/**
+ * The stand-in for a lazy package: a CommonJS module with one getter per export name (read from the package itself
+ * at build time), each requiring dist/lazy/FILE on first access. dist/ is found from the URL of the output file that
+ * holds the locator module (dist/server.mjs, or a shared chunk under dist/chunks/), not through esbuild's require
+ * helper, which resolves from wherever that helper landed.
+ */
+function writeLazyStandIn(require, pkg, file) {
+  const names = Object.keys(require(pkg)).filter((name) => name !== 'default' && name !== '__esModule');
+  const getters = names.map((name) => `  get ${JSON.stringify(name)}() {\n    return load()[${JSON.stringify(name)}];\n  },`).join('\n');
+  mkdirSync(STAND_INS, { recursive: true });
+  writeFileSync(
+    join(STAND_INS, 'require-lazy.mjs'),
+    `// Requires dist/lazy/FILE (scripts/build.js), from dist/server.mjs or from a chunk in dist/chunks/.\n` +
+      `import { createRequire } from "node:module";\nimport { fileURLToPath } from "node:url";\n` +
+      `export function requireLazy(file) {\n` +
+      `  const url = new URL((/\\/chunks\\/[^/]*$/.test(import.meta.url) ? "../lazy/" : "./lazy/") + file, import.meta.url);\n` +
+      `  return createRequire(url)(fileURLToPath(url));\n}\n`,
+  );
+  const path = join(STAND_INS, file);
+  writeFileSync(
+    path,
+    `// Stand-in for ${pkg} (scripts/build.js): the package itself is dist/lazy/${file}, loaded on first use.\n` +
+      `const { requireLazy } = require("./require-lazy.mjs");\n` +
+      `let loaded;\nconst load = () => (loaded ??= requireLazy(${JSON.stringify(file)}));\n` +
+      `module.exports = {\n${getters}\n};\n`,
+  );
+  return path;
+}
+
+/** Bundles dist/index.js into dist/server.mjs (and the lazy packages into dist/lazy/) with esbuild (a dev dependency, like TypeScript). Returns 0 on success. */
 function bundleServer(require) {
   let esbuild;
   try {
@@ -65,7 +114,13 @@ function bundleServer(require) {
     process.stderr.write('Cannot bundle dist/server.mjs: esbuild is not installed. Run `npm ci` (with dev dependencies).\n');
     return 1;
   }
+  // Each lazy package as one CommonJS file of its own (its dependencies inside it, as in the main bundle).
+  for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
+    const lazy = esbuild.buildSync({ ...COMMON, entryPoints: [require.resolve(pkg)], outfile: join(LAZY_DIR, file), format: 'cjs', external: ['pg-native'] });
+    if (lazy.errors.length > 0) return 1;
+  }
   const result = esbuild.buildSync({
+    ...COMMON,
     entryPoints: { server: join(DIST, 'index.js') },
     outdir: DIST,
     outExtension: { '.js': '.mjs' },
@@ -73,20 +128,12 @@ function bundleServer(require) {
     // when DATABASE_URL is Postgres: a bot on the SQLite default never holds them in memory.
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node20',
-    // Smaller to parse and hold; names are kept so stack traces in logs still say which function failed.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    keepNames: true,
-    sourcemap: 'linked',
-    legalComments: 'linked',
+    // Smaller to parse and hold; names are kept (COMMON) so stack traces in logs still say which function failed.
     external: ['better-sqlite3', 'pg-native'],
     // Bundled CommonJS modules (Bolt, web-api, pg) call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
-    logLevel: 'warning',
+    banner: { js: BANNER },
+    alias: Object.fromEntries(Object.entries(LAZY_PACKAGES).map(([pkg, file]) => [pkg, writeLazyStandIn(require, pkg, file)])),
   });
   return result.errors.length === 0 ? 0 : 1;
 }

@@ -88,6 +88,37 @@ function toBoltLogger(logger: Logger, level: LogLevel): BoltLogger {
 
 const BOLT_LEVEL = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR } as const;
 
+/**
+ * The store, the Omni budget and the replay memory, opened in that order. When one fails, those already opened are
+ * closed before its error is thrown; `close` closes all three (replay memory first).
+ */
+async function openState(config: Config, deps: { clock: Clock; logger: Logger }) {
+  const { clock, logger } = deps;
+  const store = await openStore(config.databaseUrl, { clock, logger });
+  const omniBudget = await openOmniBudget(config, { clock, logger }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const replay =
+    store.kind === 'postgres'
+      ? storeReplayMemory(store)
+      : await openLocalReplayMemory({ store, clock, logger: logger.child({ component: 'replay' }) }).catch(async (err: unknown) => {
+          await omniBudget.close();
+          await store.close();
+          throw err;
+        });
+  return {
+    store,
+    omniBudget,
+    replay,
+    async close() {
+      await replay.close();
+      await omniBudget.close();
+      await store.close();
+    },
+  };
+}
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: secretValues(config) });
@@ -99,28 +130,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     rejectRateLimitedCalls: false,
   };
 
-  // One auth.test at start: it proves the token, and gives the workspace we accept requests from.
+  // One auth.test at start: it proves the token, and gives the workspace we accept requests from. It is a round trip
+  // to Slack, and opening the database (file, migrations, the replay memory read back) does not depend on it: both run
+  // at once. When either fails, what the other opened is closed before the error is thrown (the token's error first,
+  // as when the token was checked before the database was opened).
   const bootstrapClient = new WebClient(config.slack.botToken, { ...clientOptions, logLevel: LogLevel.ERROR });
-  const auth = await bootstrapClient.auth.test();
-  const installation = installationFromAuthTest(auth);
+  const [authResult, stateResult] = await Promise.allSettled([bootstrapClient.auth.test(), openState(config, { clock, logger })]);
+  let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
+  let installation: ReturnType<typeof installationFromAuthTest>;
+  try {
+    if (authResult.status === 'rejected') throw authResult.reason;
+    auth = authResult.value;
+    installation = installationFromAuthTest(auth);
+  } catch (err) {
+    if (stateResult.status === 'fulfilled') await stateResult.value.close();
+    throw err;
+  }
+  if (stateResult.status === 'rejected') throw stateResult.reason;
+  const { store, omniBudget, replay } = stateResult.value;
   const teamId = installationId(installation);
   const botUserId = String(auth.user_id ?? '');
   const botId = String(auth.bot_id ?? '');
-
-  const store = await openStore(config.databaseUrl, { clock, logger });
-  const omniBudget = await openOmniBudget(config, { clock, logger }).catch(async (err: unknown) => {
-    await store.close();
-    throw err;
-  });
   const { budget } = omniBudget;
-  const replay =
-    store.kind === 'postgres'
-      ? storeReplayMemory(store)
-      : await openLocalReplayMemory({ store, clock, logger: logger.child({ component: 'replay' }) }).catch(async (err: unknown) => {
-          await omniBudget.close();
-          await store.close();
-          throw err;
-        });
   const omni = createOmniClient({
     baseUrl: config.omni.baseUrl,
     apiKey: config.omni.apiKey,

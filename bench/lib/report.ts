@@ -240,9 +240,11 @@ wait on the budget; the number of requests per action does not depend on it.
 | the bot through tsx (development): start-up, idle RSS | ${p.tsx.startupMs.toFixed(0)} ms, ${mib(p.tsx.idleRssBytes)} | | compiled / tsx: ${formatRatio(p.startupMs.ours / p.tsx.startupMs)}, ${formatRatio(p.idleRssBytes.ours / p.tsx.idleRssBytes)} |
 
 Both apps start as compiled JavaScript: the bot as \`node dist/server.mjs\` (what \`npm start\` runs: the compiled
-entry and its dependencies bundled into one file by scripts/build.js), the bare app transpiled but not bundled, as a
-minimal Bolt app is usually run. Both call Slack \`auth.test\` before serving. The bot also loads far more code (zod, got, luxon,
-better-sqlite3 and its own modules) and opens SQLite with its migrations; its idle and loaded RSS carry
+entry and its dependencies bundled into one file by scripts/build.js; Bolt's Socket Mode client, got's HTTP/2 wrapper
+and iconv-lite are bundled apart and loaded only on first use, which in HTTP mode is never), the bare app transpiled but
+not bundled, as a minimal Bolt app is usually run. Both call Slack \`auth.test\` before serving. The bot also loads far more
+code (zod, got, luxon, better-sqlite3 and its own modules) and opens SQLite with its migrations, at the same time as its
+\`auth.test\` round trip; its idle and loaded RSS carry
 that code, its caches and, under load, the heap growth from its larger views. The last row is the same bot started
 from src/ through tsx's loader (\`npm run dev\`), from tsx's warm cache: what the compiled build saves at start-up and
 in memory (per request it makes no difference). Starts alternate bare/bot/tsx. Individual starts: bot

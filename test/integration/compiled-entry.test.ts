@@ -3,9 +3,10 @@
  * names every missing variable in one message, and with a full environment starts and answers /healthz.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
@@ -57,6 +58,22 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(failure?.stdout).toBe('');
   });
 
+  it('with a token Slack refuses: says so, closes the database it opened meanwhile and exits 1', async () => {
+    fakes = await startProcessFakes();
+    const env = { ...fakes.env, SLACK_BOT_TOKEN: 'xoxb-refused-token', PATH: process.env.PATH ?? '', TZ: 'UTC' };
+    const failure = await run(process.execPath, [COMPILED_ENTRY], { cwd: fakes.dir, env }).then(
+      () => undefined,
+      (err: unknown) => err as { code?: number; stderr?: string },
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('could not start: check SLACK_BOT_TOKEN');
+    expect(failure?.stderr).toContain('invalid_auth');
+    expect(failure?.stderr).not.toContain('omni-routine-bot is running');
+    // SQLite removes the WAL file when the last connection closes.
+    const dbPath = fakes.databaseUrl.replace(/^sqlite:/, '');
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+
   it('starts against the fakes and answers /healthz', async () => {
     fakes = await startProcessFakes();
     app = await startAppProcess(fakes.env);
@@ -65,7 +82,8 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(app.child.spawnargs).toEqual([process.execPath, COMPILED_ENTRY]);
   });
 
-  // The bundle carries Bolt's Socket Mode client (and its WebSocket and undici code), which no HTTP test loads.
+  // Bolt's Socket Mode client (and its WebSocket and undici code) is dist/lazy/socket-mode.cjs, loaded through the
+  // stand-in in the bundle when the receiver is made: no HTTP test loads it.
   it('runs in Socket Mode: connects with the app-level token and opens the modal for a command sent on the socket', async () => {
     const appToken = 'xapp-1-A0001-1-bundletesttoken';
     socket = await startFakeSocketMode();
@@ -82,5 +100,29 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(ack.envelope_id).toBeDefined();
     const opened = await fakes.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, 10_000);
     expect(opened.response.ok).toBe(true);
+  });
+
+  it('keeps Socket Mode, got\'s HTTP/2 wrapper and iconv-lite out of the main bundle, each complete in dist/lazy/', () => {
+    const dist = dirname(COMPILED_ENTRY);
+    const bundle = readFileSync(COMPILED_ENTRY, 'utf8');
+    // The stand-ins are in the bundle, the packages themselves are not (esbuild names each bundled module by its path).
+    expect(bundle).toContain('dist/.stand-ins/socket-mode.cjs');
+    expect(bundle).not.toContain('node_modules/@slack/socket-mode/');
+    expect(bundle).not.toContain('node_modules/undici/');
+    expect(bundle).not.toContain('node_modules/http2-wrapper/');
+    expect(bundle).not.toContain('node_modules/iconv-lite/');
+    const lazyRequire = createRequire(join(dist, 'lazy', 'x.cjs'));
+    for (const [pkg, file] of [
+      ['@slack/socket-mode', 'socket-mode.cjs'],
+      ['http2-wrapper', 'http2-wrapper.cjs'],
+      ['iconv-lite', 'iconv-lite.cjs'],
+    ] as const) {
+      const real = createRequire(import.meta.url)(pkg) as Record<string, unknown>;
+      const lazy = lazyRequire(`./${file}`) as Record<string, unknown>;
+      expect(Object.keys(lazy).sort()).toEqual(Object.keys(real).sort());
+    }
+    const h2 = lazyRequire('./http2-wrapper.cjs') as { auto?: unknown; globalAgent?: unknown };
+    expect(typeof h2.auto).toBe('function');
+    expect(h2.globalAgent).toBeDefined();
   });
 });
