@@ -165,7 +165,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const catalog = createOmniCatalog({ client: omni, clock, logger, ...(store.kind === 'postgres' ? { shared: store } : {}) });
   // The instance's own spec says how to update and pause routines; read at start and daily, never on a request.
   const instanceApi = createInstanceApiReader({ readSpec: () => omni.readApiSpec(), clock, logger: logger.child({ component: 'omni' }) });
-  const people = createSlackUserDirectory(bootstrapClient, { clock });
+  // users.list has a client of its own: a 429 on it pauses only that client's queue.
+  const people = createSlackUserDirectory(bootstrapClient, { clock, listClient: new WebClient(config.slack.botToken, { ...clientOptions, logLevel: LogLevel.ERROR }) });
   const identity = createIdentityResolver({ store, slackUsers: people, scim: omni, clock, logger: logger.child({ component: 'identity' }) });
   const service = createRoutineService({
     omni,

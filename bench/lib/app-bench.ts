@@ -131,7 +131,8 @@ function readNotes(f: AppBenchFigures): string[] {
       'comparison (0.2 ms per modal): collators are made once and a ranking is kept per cached list. A user\'s remembered ' +
       'choices are kept a minute in memory, and a user found able to create routines is not checked again for 10 ' +
       "minutes, so a returning user's open costs no database read and no follow-up. Every member's time zone is read " +
-      'from `users.list` after start, so a first-time user\'s form opens in their zone with no `views.update` after it. ' +
+      'from `users.list` after start (one page of 200 every 3 s, Slack\'s Tier 2 pace), so once the read has reached a ' +
+      'first-time user their form opens in their zone with no `views.update` after it. ' +
       "Bolt's conversation store is off; patterns in the text conversion are compiled once. The server runs as one " +
       'bundled file (start-up), and the Postgres store and shared budget load only on Postgres (memory).',
     f.cpu
@@ -145,7 +146,7 @@ function readNotes(f: AppBenchFigures): string[] {
         '. Node\'s HTTP stack, fetch (undici) and GC grow with the bytes and calls: the bot\'s modal is ' +
         `${(f.latency.viewBytes.ours / 1024).toFixed(1)} KB against ${(f.latency.viewBytes.bare / 1024).toFixed(2)} KB, and a first-time user ` +
         'costs, after the open, one more Slack call (the users.info of the identity check), a SCIM lookup and an identity ' +
-        'write. The profiled bot also reads every member\'s zone from users.list right after it starts. ' +
+        'write. The profiled bot also reads members\' zones from users.list after it starts. ' +
         'The per-request AsyncLocalStorage is gone (request ids are passed with a logger per request), and with it the ' +
         'promise hooks it enabled for the whole process.'
       : 'The profiled phase did not run, so there is no CPU breakdown in this run.',

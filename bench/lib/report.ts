@@ -204,9 +204,9 @@ burst (and every sustained segment) the driver opens as many keep-alive connecti
 commands (concurrent GET /healthz), so no burst pays for new connections and none depends on whether the previous
 burst's connections outlived the gap. First-time bursts use users
 neither app has had a request from (for the bot: none in its users.info cache, no remembered choices, no identity
-checked; their zones are known from the users.list it read after start, as in a real workspace, and each costs,
-after the open, a users.info, a SCIM lookup and an identity write); returning bursts replay the same people a moment
-later (cached). Rounds alternate which app goes first; each
+checked; a zone is known once the users.list the bot reads after start, one page of 200 every 3 s, has reached the
+user, and until then the open is followed by a users.info and a views.update; after the open each also costs a
+users.info, a SCIM lookup and an identity write); returning bursts replay the same people a moment later (cached). Rounds alternate which app goes first; each
 burst starts once the fake Slack has been quiet for 300 ms (the previous app's follow-up work is over). The
 sustained phase is open-loop (arrivals do not wait for answers) in four halves ordered bare, bot, bot, bare; each
 app gets the same pattern of users (same seed): mostly recent users, ${Math.round(s.newUserShare * 100)}% newcomers.

@@ -19,6 +19,8 @@ export type UsersInfoClient = Pick<WebClient, 'users'>;
 
 /** users.list page size: Slack recommends no more than 200. */
 const ZONE_PAGE_SIZE = 200;
+/** users.list is Tier 2, about 20 calls a minute: one page every 3 s stays within it. */
+export const ZONE_PAGE_INTERVAL_MS = 3000;
 /** Zones kept from users.list at most (a very large organization's newest answers still come from users.info). */
 const MAX_ZONES = 200_000;
 
@@ -28,6 +30,15 @@ export interface SlackUserDirectoryOptions {
   /** Entries kept; the least recently used goes first when full. Default 2000. */
   maxEntries?: number;
   clock: Clock;
+  /**
+   * The client users.list is read with: its own, so that Slack's 429 on this Tier 2 method (which pauses a
+   * WebClient's whole queue for Retry-After) never holds up users.info or messages. Default: `client`.
+   */
+  listClient?: Pick<WebClient, 'users'>;
+  /** Wait between two users.list pages; default ZONE_PAGE_INTERVAL_MS (Tier 2: about 20 calls a minute). */
+  pageIntervalMs?: number;
+  /** How the wait between pages is made (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 function isUserNotFound(err: unknown): boolean {
@@ -40,8 +51,8 @@ export interface SlackUserDirectory extends SlackUserLookup {
   /** The user's time zone from what is in memory (a recent users.info, else users.list), without calling Slack. */
   peekZone(slackUserId: string): string | undefined;
   /**
-   * Reads every member's zone with users.list (`teamId` for an org-wide token, which Slack requires), page by page
-   * until the last or until `stopped()`. Resolves with how many zones are known; a page Slack refuses rejects, and
+   * Reads every member's zone with users.list (`teamId` for an org-wide token, which Slack requires), one page every
+   * `pageIntervalMs`, until the last or until `stopped()`. Resolves with how many zones are known; a page Slack refuses rejects, and
    * the zones read before it are kept.
    */
   readZones(options?: { teamId?: string; stopped?: () => boolean }): Promise<number>;
@@ -92,14 +103,20 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
     },
     async readZones(readOptions = {}) {
       let cursor: string | undefined;
-      do {
-        const page = await client.users.list({ limit: ZONE_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(readOptions.teamId ? { team_id: readOptions.teamId } : {}) });
+      const listClient = options.listClient ?? client;
+      const interval = options.pageIntervalMs ?? ZONE_PAGE_INTERVAL_MS;
+      const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
+      for (;;) {
+        const page = await listClient.users.list({ limit: ZONE_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(readOptions.teamId ? { team_id: readOptions.teamId } : {}) });
         for (const member of page.members ?? []) {
           if (member.id && !member.deleted && !member.is_bot) noteZone(member.id, member.tz);
         }
         cursor = page.response_metadata?.next_cursor || undefined;
         // A large organization takes many pages at Slack's Tier 2 pace: a shutdown does not wait for the rest.
-      } while (cursor && !readOptions.stopped?.());
+        if (!cursor || readOptions.stopped?.()) break;
+        await sleep(interval);
+        if (readOptions.stopped?.()) break;
+      }
       return zones.size;
     },
     getUser(slackUserId) {

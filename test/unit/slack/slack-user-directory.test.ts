@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { WebClient } from '@slack/web-api';
 import { systemClock } from '../../../src/clock.js';
-import { createSlackUserDirectory } from '../../../src/slack/slack-user-directory.js';
+import { ZONE_PAGE_INTERVAL_MS, createSlackUserDirectory } from '../../../src/slack/slack-user-directory.js';
+import { until } from '../../helpers/until.js';
 import { type FakeSlack, type FakeSlackUser, startFakeSlack } from '../../fakes/fake-slack.js';
 
 /** A Slack Web API stand-in on 127.0.0.1 answering users.info from a table, as Slack does. */
@@ -110,7 +111,10 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
 describe('time zones from users.list (real WebClient against the fake Slack)', () => {
   let slack: FakeSlack;
   let client: WebClient;
+  let slept: number[];
+  const recordSleep = async (ms: number) => void slept.push(ms);
   beforeEach(async () => {
+    slept = [];
     const users: FakeSlackUser[] = Array.from({ length: 450 }, (_, i) => ({ id: `UL${String(i).padStart(4, '0')}`, name: `p${i}`, tz: i % 2 ? 'Asia/Tokyo' : 'Europe/Berlin' }));
     users.push({ id: 'ULGONE', name: 'gone', tz: 'Africa/Cairo', deleted: true }, { id: 'BLBOT', name: 'bot', tz: 'Africa/Cairo', isBot: true });
     slack = await startFakeSlack({ users });
@@ -121,11 +125,13 @@ describe('time zones from users.list (real WebClient against the fake Slack)', (
   });
 
   it('reads every page, keeps only people, and answers zones without calling Slack', async () => {
-    const directory = createSlackUserDirectory(client, { clock: systemClock });
+    const directory = createSlackUserDirectory(client, { clock: systemClock, sleep: recordSleep });
     expect(directory.peekZone('UL0001')).toBeUndefined();
     // 450 people and the fake's two default users, in pages of 200; the deleted user and the bots are not kept.
     const known = await directory.readZones();
     expect(slack.callsTo('users.list').map((c) => c.args.limit)).toEqual(['200', '200', '200']);
+    // Tier 2 (about 20 a minute): one page every 3 s.
+    expect(slept).toEqual([ZONE_PAGE_INTERVAL_MS, ZONE_PAGE_INTERVAL_MS]);
     expect(known).toBe(452);
     expect(directory.peekZone('UL0001')).toBe('Asia/Tokyo');
     expect(directory.peekZone('UL0448')).toBe('Europe/Berlin');
@@ -136,7 +142,7 @@ describe('time zones from users.list (real WebClient against the fake Slack)', (
   });
 
   it('stops between pages once told to (a shutdown does not wait for a large organization)', async () => {
-    const directory = createSlackUserDirectory(client, { clock: systemClock });
+    const directory = createSlackUserDirectory(client, { clock: systemClock, sleep: recordSleep });
     const known = await directory.readZones({ stopped: () => true });
     expect(slack.callsTo('users.list')).toHaveLength(1);
     // The first page's people only (the fake's bot user is among them, and not kept).
@@ -144,8 +150,22 @@ describe('time zones from users.list (real WebClient against the fake Slack)', (
     expect(directory.peekZone('UL0448')).toBeUndefined();
   });
 
+  it('reads users.list with its own client: a 429 there does not hold up users.info', async () => {
+    const listClient = new WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 1, minTimeout: 10 }, rejectRateLimitedCalls: false });
+    const directory = createSlackUserDirectory(client, { clock: systemClock, sleep: recordSleep, listClient });
+    slack.failNext('users.list', { status: 429, retryAfter: 1 }, 1);
+    const reading = directory.readZones();
+    await until(() => slack.callsTo('users.list').length === 1, 'the first users.list');
+    // users.list waits out its Retry-After; users.info answers meanwhile.
+    expect(await directory.getUser('UL0001')).toMatchObject({ id: 'UL0001', tz: 'Asia/Tokyo' });
+    expect(directory.peekZone('UL0002')).toBeUndefined();
+    // Then the read goes on where it was refused.
+    expect(await reading).toBe(452);
+    expect(slack.callsTo('users.list').map((c) => c.status)).toEqual([429, 200, 200, 200]);
+  });
+
   it('a refused read rejects and keeps the zones known; a fresher users.info answer wins', async () => {
-    const directory = createSlackUserDirectory(client, { clock: systemClock });
+    const directory = createSlackUserDirectory(client, { clock: systemClock, sleep: recordSleep });
     slack.failNext('users.list', { error: 'ratelimited' }, 1);
     await expect(directory.readZones()).rejects.toMatchObject({ data: { error: 'ratelimited' } });
     expect(directory.peekZone('UL0001')).toBeUndefined();
