@@ -26,7 +26,6 @@ const MAX_REQUEST_SKEW_SEC = 5 * 60;
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-
 /**
  * A signature covers `v0:<timestamp>:<body>`, and Slack (and Bolt) accept a timestamp up to 5 minutes either side
  * of now, so a signature seen now can come back until at most 10 minutes from now.

@@ -46,8 +46,6 @@ function isUserNotFound(err: unknown): boolean {
 }
 
 export interface SlackUserDirectory extends SlackUserLookup {
-  /** The cached answer, without calling Slack: the user, null for "no such user", undefined when not cached (or stale). */
-  peekUser(slackUserId: string): SlackUser | null | undefined;
   /** The user's time zone from what is in memory (a recent users.info, else users.list), without calling Slack. */
   peekZone(slackUserId: string): string | undefined;
   /**
@@ -95,9 +93,6 @@ export function createSlackUserDirectory(client: UsersInfoClient, options: Slack
   };
 
   return {
-    peekUser(slackUserId) {
-      return cache.get(slackUserId)?.user;
-    },
     peekZone(slackUserId) {
       return cache.get(slackUserId)?.user?.tz ?? zones.get(slackUserId);
     },

@@ -75,18 +75,19 @@ describe('createSlackUserDirectory (real WebClient against a local Slack stand-i
     expect(calls).toHaveLength(3);
   });
 
-  it('peeks at the cache without calling Slack: undefined until answered, then the answer until the ttl', async () => {
+  it('peeks at zones without calling Slack: unknown until answered, then kept past the answer\'s ttl', async () => {
     let now = 0;
     const directory = createSlackUserDirectory(client, { ttlMs: 1000, clock: () => new Date(now) });
-    expect(directory.peekUser('U1')).toBeUndefined();
-    expect(directory.peekUser('U404')).toBeUndefined();
+    expect(directory.peekZone('U1')).toBeUndefined();
+    expect(directory.peekZone('U404')).toBeUndefined();
     expect(calls).toHaveLength(0);
     await directory.getUser('U1');
     await directory.getUser('U404');
-    expect(directory.peekUser('U1')).toMatchObject({ id: 'U1', tz: 'Europe/Paris' });
-    expect(directory.peekUser('U404')).toBeNull();
+    expect(directory.peekZone('U1')).toBe('Europe/Paris');
+    expect(directory.peekZone('U404')).toBeUndefined();
     now = 1000;
-    expect(directory.peekUser('U1')).toBeUndefined();
+    // The user's answer has expired; the zone it gave is still the best starting value for a form.
+    expect(directory.peekZone('U1')).toBe('Europe/Paris');
     expect(calls).toHaveLength(2);
   });
 
