@@ -88,10 +88,10 @@ function isEnder(t: Token, before: Token | undefined): boolean {
  * middle only punctuation goes, since the words belong to the prompt ("post the report every monday to #sales").
  */
 export function buildPromptAround(text: string, start: number, end: number): string {
-  let left = text.slice(0, start).replace(/[\s,:;\-–—]+$/u, '');
-  let right = text.slice(end).replace(/^[\s,:;.\-–—]+/u, '');
-  if (left.trim() === '') right = right.replace(/^(?:to|and|then|please)\b[\s,:;\-–—]*/i, '');
-  if (right.trim() === '') left = left.replace(/(?:^|\s+)(?:and|then|on|at)$/i, '').replace(/[\s,:;\-–—]+$/u, '');
+  let left = text.slice(0, start).replace(/[\s,:;\-\u2013\u2014]+$/u, '');
+  let right = text.slice(end).replace(/^[\s,:;.\-\u2013\u2014]+/u, '');
+  if (left.trim() === '') right = right.replace(/^(?:to|and|then|please)\b[\s,:;\-\u2013\u2014]*/i, '');
+  if (right.trim() === '') left = left.replace(/(?:^|\s+)(?:and|then|on|at)$/i, '').replace(/[\s,:;\-\u2013\u2014]+$/u, '');
   return [left.trim(), right.trim()].filter((s) => s.length > 0).join(' ');
 }
 
@@ -292,11 +292,11 @@ export function scanScheduleInText(text: string, options: InterpretOptions): Sch
     const edgeText = text.slice(edgeStart, edgeEnd);
     if (c.extra.i >= c.j) {
       // the time was at the end: cut it off, then the schedule as usual
-      const rest = text.slice(0, edgeStart).replace(/[\s,:;\-–—]+$/u, '');
+      const rest = text.slice(0, edgeStart).replace(/[\s,:;\-\u2013\u2014]+$/u, '');
       return { scheduleText: `${text.slice(start, end)} ${edgeText}`, prompt: buildPromptAround(rest, start, end) };
     }
     const rest = text.slice(edgeEnd);
-    const shift = edgeEnd + (rest.length - rest.replace(/^[\s,:;.\-–—]+/u, '').length);
+    const shift = edgeEnd + (rest.length - rest.replace(/^[\s,:;.\-\u2013\u2014]+/u, '').length);
     const trimmed = text.slice(shift);
     return { scheduleText: `${edgeText} ${text.slice(start, end)}`, prompt: buildPromptAround(trimmed, start - shift, end - shift) };
   };

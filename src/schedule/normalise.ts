@@ -166,7 +166,7 @@ export function correctTypo(word: string): string | null {
 
 /** Turns one typed word into the grammar's word (plus a plural flag for day names: "mondays" = every Monday). */
 function normaliseWord(raw: string): { text: string; plural?: boolean } {
-  let w = raw.toLowerCase().replace(/[’`]/g, "'");
+  let w = raw.toLowerCase().replace(/[\u2019`]/g, "'");
   const direct = DAY_WORDS[w] ?? MONTH_WORDS[w] ?? WORD_ALIASES[w];
   if (direct) return { text: direct };
   // plural day names: mondays, tues, thursdays
@@ -200,7 +200,7 @@ export function resolveIanaZone(name: string): string | null {
 const LEXER = new RegExp(
   [
     String.raw`(?<iana>[A-Za-z_]+(?:\/[A-Za-z0-9_+\-]+)+)`,
-    String.raw`(?<offset>\b(?:utc|gmt)\s*(?<sign>[+\-−])\s*(?<offh>\d{1,2})(?::?(?<offm>\d{2}))?)(?![\d:])`,
+    String.raw`(?<offset>\b(?:utc|gmt)\s*(?<sign>[+\-\u2212])\s*(?<offh>\d{1,2})(?::?(?<offm>\d{2}))?)(?![\d:])`,
     String.raw`(?<clock>\b(?<ch>\d{1,2})[:.](?<cm>\d{2})(?:\s*(?<cmer>[ap])\.?\s*m\b\.?|(?<cshort>[ap])\b|h(?:rs)?\b)?)(?![\d:])`,
     String.raw`(?<mer>\b(?<mh>\d{1,2})(?:\s*(?<mmer>[ap])\.?\s*m\b\.?|(?<mshort>[ap])\b))`,
     String.raw`(?<hfmt>\b(?<hh>\d{1,2})h(?<hm>\d{2})?\b)`,
@@ -209,8 +209,8 @@ const LEXER = new RegExp(
     String.raw`(?<num>\d+)`,
     String.raw`(?<mark>:(?<mk>\d{2})\b)`,
     String.raw`(?<oneoff>\bone[\s\-]?(?:off|time)\b)`,
-    String.raw`(?<word>[A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)?(?:-(?:weekly|monthly|yearly|annually|annual|hourly|daily|day|time|five|off)\b)?)`,
-    String.raw`(?<dash>[\-–—‐−]+)`,
+    String.raw`(?<word>[A-Za-z][A-Za-z0-9]*(?:['\u2019][A-Za-z]+)?(?:-(?:weekly|monthly|yearly|annually|annual|hourly|daily|day|time|five|off)\b)?)`,
+    String.raw`(?<dash>[\-\u2013\u2014\u2010\u2212]+)`,
     String.raw`(?<sym>\S)`,
   ].join('|'),
   'gi',
