@@ -39,6 +39,23 @@ describe('createLruCache', () => {
   });
 });
 
+describe('the bound', () => {
+  it('costs memory as entries arrive, not up front (lru-cache given `max` fills arrays of max slots at once)', () => {
+    // lru-cache's `max` would take about 32 MB of heap for each of these at once; an empty cache holds next to nothing.
+    const before = process.memoryUsage().heapUsed;
+    const caches = [createTtlCache<string, string>({ max: 1_000_000, ttlMs: 1000, clock: handClock() }), createLruCache<string, string>({ max: 1_000_000 })];
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown).toBeLessThan(8 * 2 ** 20);
+    // Still bounded once it holds what it may: the bound is counted as before.
+    const small = createTtlCache<number, number>({ max: 1000, ttlMs: 1000, clock: handClock() });
+    for (let i = 0; i < 5000; i++) small.set(i, i);
+    expect(small.keys()).toHaveLength(1000);
+    expect(small.get(4999)).toBe(4999);
+    expect(small.get(3999)).toBeUndefined();
+    expect(caches).toHaveLength(2);
+  });
+});
+
 describe('createRefreshingCache', () => {
   it('serves a stale value at once while one refresh runs, keeps it when the refresh fails, and counts ageMs', async () => {
     const clock = handClock();
