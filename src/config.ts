@@ -4,7 +4,7 @@
  * message ever contains a variable's value, so a secret pasted into the wrong variable cannot leak through an error.
  */
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoutineBotError } from './errors.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;

@@ -7,7 +7,7 @@
  *  - create-recovery.ts: a create that may or may not have happened is looked up before it is sent again.
  * @see docs/omni-api.md (§1.4 rate limit and retries, §2 routines, §8 how the bot uses Omni)
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createWithRecovery, findJustCreated, RECOVERY_PAGE_SIZE } from './create-recovery.js';

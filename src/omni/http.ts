@@ -8,7 +8,7 @@
  * @see docs/omni-api.md (§1.3 error shapes, §1.4 rate limit)
  */
 import got, { RequestError, TimeoutError, type Got } from 'got';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Logger } from '../log.js';
 import { createRedactor } from '../redact.js';
 import { OmniApiError, readOmniMessage, resolveOmniReason, type OmniOperation } from './errors.js';

@@ -3,7 +3,7 @@
  * sections). Request schemas are strict, so a wrong body fails here rather than as a 400; response schemas accept
  * extra keys, so a new field on Omni's side does not break the bot.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---- requests -------------------------------------------------------------------------------------------------
 

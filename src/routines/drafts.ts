@@ -4,7 +4,7 @@
  * was made against. The store keeps the form as JSON; it is written typed and read back through the form's schema,
  * so a draft saved by an older version reads as far as it can instead of being trusted as it is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EditBase } from './edit.js';
 import { type RoutineForm, readStoredForm } from './form.js';
 import type { RoutinesStorePort } from './ports.js';

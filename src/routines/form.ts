@@ -8,7 +8,7 @@
  * recipients (recipientEmails maxItems 100).
  */
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DELIVERY_KINDS = ['channel', 'dm', 'email'] as const;
 export type DeliveryKind = (typeof DELIVERY_KINDS)[number];

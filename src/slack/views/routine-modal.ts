@@ -4,7 +4,7 @@
  * the user typed; only the blocks that depend on the delivery choice come and go.
  */
 import type { ContextBlock, InputBlock, KnownBlock, ModalView, PlainTextOption, SectionBlock } from '@slack/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FormErrors, RoutineForm, SchedulePreview, UserFacingFailure } from '../../routines/types.js';
 import { ACTION_ID, BLOCK_ID, CALLBACK_ID, DELIVERY_KIND, INPUT_BLOCK_ID } from '../ids.js';
 import { escapeForMrkdwn, truncateForSlack } from '../text.js';
