@@ -7,13 +7,16 @@
 // dist/cli.js unbundled (its start-up does not matter). Native and optional modules stay outside the bundle:
 // better-sqlite3 (a native addon, loaded from node_modules) and pg-native (an optional require in pg).
 //
-// Three dependencies are bundled apart and loaded only when first used (LAZY_PACKAGES): Bolt's Socket Mode client
+// Five dependencies are bundled apart and loaded only when first used (LAZY_PACKAGES): Bolt's Socket Mode client
 // (with the WebSocket and undici code under it: a quarter of the bundle, used only with SLACK_APP_TOKEN); got's
 // HTTP/2 wrapper (used only with got's http2 option, which the bot never sets; loading it creates a TLS socket, and
 // with it the default TLS context: the root certificates parsed at start); iconv-lite (half a megabyte of character
 // tables, which raw-body and body-parser use only for a body in a declared charset: Bolt's HTTPReceiver reads
-// Slack's bodies as bytes). Each becomes dist/lazy/NAME.cjs, and the main bundle gets a stand-in with the same
-// export names whose getters require that file on first access.
+// Slack's bodies as bytes); express (with body-parser, qs, send and the 150 KB MIME database: a quarter of what was
+// left of the bundle, which Bolt requires at start for its ExpressReceiver, a receiver the bot never makes); and
+// @slack/oauth (with jsonwebtoken and semver: Bolt's receivers make an InstallProvider only for the OAuth install
+// flow, which the bot does not offer). Each becomes dist/lazy/NAME.cjs, and the main bundle gets a stand-in with the
+// same export names whose getters require that file on first access.
 //
 //   node scripts/build.js           build now (a clean build: dist/ is removed first, so no output of a deleted
 //                                    source file survives)
@@ -71,20 +74,28 @@ const STAND_INS = join(DIST, '.stand-ins');
  * dist/lazy/. Only packages whose exports are read after their importer has loaded (in a constructor or a request,
  * not at module level) belong here, or the stand-in would load them at start anyway.
  */
-export const LAZY_PACKAGES = { '@slack/socket-mode': 'socket-mode.cjs', 'http2-wrapper': 'http2-wrapper.cjs', 'iconv-lite': 'iconv-lite.cjs' };
+export const LAZY_PACKAGES = {
+  '@slack/socket-mode': 'socket-mode.cjs',
+  'http2-wrapper': 'http2-wrapper.cjs',
+  'iconv-lite': 'iconv-lite.cjs',
+  express: 'express.cjs',
+  '@slack/oauth': 'oauth.cjs',
+};
 
 const BANNER = "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
 const COMMON = { bundle: true, platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, keepNames: true, sourcemap: 'linked', legalComments: 'linked', logLevel: 'warning' };
 
 /**
  * The stand-in for a lazy package: a CommonJS module with one getter per export name (read from the package itself
- * at build time), each requiring dist/lazy/FILE on first access. dist/ is found from the URL of the output file that
- * holds the locator module (dist/server.mjs, or a shared chunk under dist/chunks/), not through esbuild's require
- * helper, which resolves from wherever that helper landed.
+ * at build time), each requiring dist/lazy/FILE on first access. Where the package's export is itself a function
+ * (express), the stand-in is a function that loads the package when called. dist/ is found from the URL of the output
+ * file that holds the locator module (dist/server.mjs, or a shared chunk under dist/chunks/), not through esbuild's
+ * require helper, which resolves from wherever that helper landed.
  */
 function writeLazyStandIn(require, pkg, file) {
-  const names = Object.keys(require(pkg)).filter((name) => name !== 'default' && name !== '__esModule');
-  const getters = names.map((name) => `  get ${JSON.stringify(name)}() {\n    return load()[${JSON.stringify(name)}];\n  },`).join('\n');
+  const real = require(pkg);
+  const names = Object.keys(real).filter((name) => name !== 'default' && name !== '__esModule');
+  const getters = names.map((name) => `  ${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] },`).join('\n');
   mkdirSync(STAND_INS, { recursive: true });
   writeFileSync(
     join(STAND_INS, 'require-lazy.mjs'),
@@ -95,12 +106,16 @@ function writeLazyStandIn(require, pkg, file) {
       `  return createRequire(url)(fileURLToPath(url));\n}\n`,
   );
   const path = join(STAND_INS, file);
+  const target =
+    typeof real === 'function'
+      ? `function ${real.name || 'lazyPackage'}(...args) {\n  return new.target ? Reflect.construct(load(), args, new.target) : load().apply(this, args);\n}`
+      : '{}';
   writeFileSync(
     path,
     `// Stand-in for ${pkg} (scripts/build.js): the package itself is dist/lazy/${file}, loaded on first use.\n` +
       `const { requireLazy } = require("./require-lazy.mjs");\n` +
       `let loaded;\nconst load = () => (loaded ??= requireLazy(${JSON.stringify(file)}));\n` +
-      `module.exports = {\n${getters}\n};\n`,
+      `module.exports = Object.defineProperties(${target}, {\n${getters}\n});\n`,
   );
   return path;
 }

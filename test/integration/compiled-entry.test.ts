@@ -3,10 +3,11 @@
  * names every missing variable in one message, and with a full environment starts and answers /healthz.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
@@ -102,21 +103,26 @@ describe('the compiled entry (what npm start runs)', () => {
     expect(opened.response.ok).toBe(true);
   });
 
-  it('keeps Socket Mode, got\'s HTTP/2 wrapper and iconv-lite out of the main bundle, each complete in dist/lazy/', () => {
+  const LAZY = [
+    ['@slack/socket-mode', 'socket-mode.cjs', 'node_modules/@slack/socket-mode/'],
+    ['http2-wrapper', 'http2-wrapper.cjs', 'node_modules/http2-wrapper/'],
+    ['iconv-lite', 'iconv-lite.cjs', 'node_modules/iconv-lite/'],
+    ['express', 'express.cjs', 'node_modules/express/'],
+    ['@slack/oauth', 'oauth.cjs', 'node_modules/@slack/oauth/'],
+  ] as const;
+
+  it('keeps Socket Mode, got\'s HTTP/2 wrapper, iconv-lite, express and @slack/oauth out of the main bundle, each complete in dist/lazy/', () => {
     const dist = dirname(COMPILED_ENTRY);
     const bundle = readFileSync(COMPILED_ENTRY, 'utf8');
     // The stand-ins are in the bundle, the packages themselves are not (esbuild names each bundled module by its path).
     expect(bundle).toContain('dist/.stand-ins/socket-mode.cjs');
-    expect(bundle).not.toContain('node_modules/@slack/socket-mode/');
     expect(bundle).not.toContain('node_modules/undici/');
-    expect(bundle).not.toContain('node_modules/http2-wrapper/');
-    expect(bundle).not.toContain('node_modules/iconv-lite/');
+    // What express brings: body-parser, qs and the MIME database.
+    for (const pkg of ['body-parser', 'qs', 'mime-db', 'jsonwebtoken']) expect(bundle).not.toContain(`node_modules/${pkg}/`);
     const lazyRequire = createRequire(join(dist, 'lazy', 'x.cjs'));
-    for (const [pkg, file] of [
-      ['@slack/socket-mode', 'socket-mode.cjs'],
-      ['http2-wrapper', 'http2-wrapper.cjs'],
-      ['iconv-lite', 'iconv-lite.cjs'],
-    ] as const) {
+    for (const [pkg, file, path] of LAZY) {
+      expect(bundle).toContain(`dist/.stand-ins/${file}`);
+      expect(bundle).not.toContain(path);
       const real = createRequire(import.meta.url)(pkg) as Record<string, unknown>;
       const lazy = lazyRequire(`./${file}`) as Record<string, unknown>;
       expect(Object.keys(lazy).sort()).toEqual(Object.keys(real).sort());
@@ -124,5 +130,33 @@ describe('the compiled entry (what npm start runs)', () => {
     const h2 = lazyRequire('./http2-wrapper.cjs') as { auto?: unknown; globalAgent?: unknown };
     expect(typeof h2.auto).toBe('function');
     expect(h2.globalAgent).toBeDefined();
+  });
+
+  it('gives stand-ins that load the package on first use, callable where the package is a function (express)', async () => {
+    // Bundle a module that uses the stand-ins as the bot's bundle does (esbuild's alias), next to dist/lazy/.
+    const dir = mkdtempSync(join(tmpdir(), 'stand-ins-'));
+    dirs.push(dir);
+    symlinkSync(join(dirname(COMPILED_ENTRY), 'lazy'), join(dir, 'lazy'));
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    const standIns = join(dirname(COMPILED_ENTRY), '.stand-ins');
+    const entry = join(dir, 'entry.cjs');
+    writeFileSync(
+      entry,
+      `const express = require('express'); const oauth = require('@slack/oauth');\n` +
+        `module.exports = { typeofExpress: typeof express, app: typeof express(), router: typeof express.Router(), store: new oauth.MemoryInstallationStore() };\n`,
+    );
+    const out = join(dir, 'out.mjs');
+    await esbuild.build({
+      entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent',
+      banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+      alias: { express: join(standIns, 'express.cjs'), '@slack/oauth': join(standIns, 'oauth.cjs') },
+    });
+    const bundled = readFileSync(out, 'utf8');
+    expect(bundled).not.toContain('node_modules/express/');
+    const loaded = (await import(pathToFileURL(out).href)) as { default: { typeofExpress: string; app: string; router: string; store: { storeInstallation?: unknown } } };
+    expect(loaded.default.typeofExpress).toBe('function');
+    expect(loaded.default.app).toBe('function');
+    expect(loaded.default.router).toBe('function');
+    expect(typeof loaded.default.store.storeInstallation).toBe('function');
   });
 });
