@@ -2,8 +2,9 @@
  * Start-up time and idle memory of the bot against the bare Bolt app, both as child processes started the same
  * way (compiled JavaScript, `node <entry>`, as `npm start` runs the bot; same fakes). Starts alternate (bare, bot,
  * bot through tsx, bare, …) so a noisy neighbour hits all; start-up is the median of the starts, spawn → the "running"
- * line (then /healthz answers 200). The last instance of the bot and of bare Bolt is left running for the latency and
- * Omni benches; idle RSS is read from them (and from the last tsx start, kept until then) after a quiet spell.
+ * line (then /healthz answers 200). Idle RSS is the median over the starts, each read after the same quiet spell (the
+ * tsx bot's from its last start). The last instance of the bot and of bare Bolt is left running for the latency and
+ * Omni benches.
  * The bot through tsx (`node --import tsx src/index.ts`, how development runs it) is measured beside them, to show
  * what the compiled build saves.
  */
@@ -34,7 +35,8 @@ export function prepareEntries(): void {
 
 export interface ProcessFigures {
   startupMs: { ours: number; bare: number; oursRuns: number[]; bareRuns: number[] };
-  idleRssBytes: { ours: number; bare: number };
+  /** Median of the readings, one per start, each after the same quiet spell. */
+  idleRssBytes: { ours: number; bare: number; oursRuns: number[]; bareRuns: number[] };
   /** The bot started through tsx from src/ (development), measured the same way. */
   tsx: { startupMs: number; runs: number[]; idleRssBytes: number };
 }
@@ -51,6 +53,9 @@ export function spawnBot(env: BenchEnv, nodeFlags: string[] = [], entry = BOT_EN
 export function spawnBare(env: BenchEnv, nodeFlags: string[] = []): Promise<ChildApp> {
   return spawnApp({ name: 'bare bolt', entry: BARE_ENTRY, env: env.bareEnv(), cwd: env.dir, readyPattern: /bare bolt is running/, nodeFlags });
 }
+
+/** How long after its "running" line an app counts as idle, when its RSS is read. */
+export const IDLE_MS = 1500;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,14 +75,24 @@ export async function runProcessFigures(
   await (await spawnBare(env)).stop();
   await (await spawnBot(env)).stop();
   await (await spawnBot(env, [], BOT_SOURCE_ENTRY)).stop();
+  // Idle RSS is read from every start after the same quiet spell, and the median kept: one reading moves by up to
+  // 10 MiB from start to start (whether a scavenge has run yet), far more than the differences it is there to show.
+  const oursRss: number[] = [];
+  const bareRss: number[] = [];
+  const idle = async (app: ChildApp, into: number[]) => {
+    await sleep(options.idleMs);
+    into.push(app.readRss());
+  };
   for (let i = 0; i < options.starts; i++) {
     const last = i === options.starts - 1;
     const b = await spawnBare(env);
     bareRuns.push(b.startupMs);
+    await idle(b, bareRss);
     if (last) bare = b;
     else await b.stop();
     const o = await spawnBot(env);
     oursRuns.push(o.startupMs);
+    await idle(o, oursRss);
     if (last) ours = o;
     else await o.stop();
     const t = await spawnBot(env, [], BOT_SOURCE_ENTRY);
@@ -89,7 +104,7 @@ export async function runProcessFigures(
   await sleep(options.idleMs);
   const figures: ProcessFigures = {
     startupMs: { ours: median(oursRuns), bare: median(bareRuns), oursRuns, bareRuns },
-    idleRssBytes: { ours: ours.readRss(), bare: bare.readRss() },
+    idleRssBytes: { ours: median(oursRss), bare: median(bareRss), oursRuns: oursRss, bareRuns: bareRss },
     tsx: { startupMs: median(tsxRuns), runs: tsxRuns, idleRssBytes: viaTsx.readRss() },
   };
   await viaTsx.stop();
@@ -98,6 +113,6 @@ export async function runProcessFigures(
     `start-up (spawn → running, median of ${options.starts}): bot ${figures.startupMs.ours.toFixed(0)} ms, bare Bolt ${figures.startupMs.bare.toFixed(0)} ms, ` +
       `bot through tsx ${figures.tsx.startupMs.toFixed(0)} ms`,
   );
-  options.print(`idle RSS: bot ${mib(figures.idleRssBytes.ours)}, bare Bolt ${mib(figures.idleRssBytes.bare)}, bot through tsx ${mib(figures.tsx.idleRssBytes)}`);
+  options.print(`idle RSS (median of ${options.starts}): bot ${mib(figures.idleRssBytes.ours)}, bare Bolt ${mib(figures.idleRssBytes.bare)}, bot through tsx ${mib(figures.tsx.idleRssBytes)}`);
   return { figures, apps: { ours, bare } };
 }

@@ -4,14 +4,14 @@
  */
 import { startBenchEnv } from './lib/bench-env.js';
 import { readMachine } from './lib/report.js';
-import { runProcessFigures } from './process-figures.js';
+import { IDLE_MS, runProcessFigures } from './process-figures.js';
 
 const starts = Number(process.env.BENCH_STARTS ?? 7);
 if (!Number.isInteger(starts) || starts < 1 || starts > 50) throw new Error(`BENCH_STARTS must be a whole number from 1 to 50, got "${process.env.BENCH_STARTS}"`);
 const env = await startBenchEnv({ poolSize: 10 });
 const before = readMachine();
 try {
-  const { apps } = await runProcessFigures(env, { starts, idleMs: 1500, print: (line) => console.log(line) });
+  const { apps } = await runProcessFigures(env, { starts, idleMs: IDLE_MS, print: (line) => console.log(line) });
   await Promise.all([apps.ours.stop(), apps.bare.stop()]);
 } finally {
   await env.close();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { runOmniBudgetBench } from '../omni-budget.js';
-import { runProcessFigures, spawnBare, spawnBot } from '../process-figures.js';
+import { IDLE_MS, runProcessFigures, spawnBare, spawnBot } from '../process-figures.js';
 import type { ReplicasFigures } from '../replicas.js';
 import type { ScheduleBenchResult } from '../schedule.js';
 import { runSlackLatencyBench } from '../slack-latency.js';
@@ -65,7 +65,7 @@ export async function runAppBench(options: AppBenchOptions = {}): Promise<AppBen
   const env = await startBenchEnv({ poolSize: users + 100 });
   const running: ChildApp[] = [];
   try {
-    const { figures: processFigures, apps: firstApps } = await runProcessFigures(env, { starts: settings.starts, idleMs: 1500, print });
+    const { figures: processFigures, apps: firstApps } = await runProcessFigures(env, { starts: settings.starts, idleMs: IDLE_MS, print });
     let apps = firstApps;
     running.push(apps.ours, apps.bare);
     if (profileDir) {

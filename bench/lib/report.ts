@@ -4,7 +4,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { ScheduleBenchResult } from '../schedule.js';
 import type { LatencyFigures } from '../slack-latency.js';
 import type { OmniBudgetFigures } from '../omni-budget.js';
-import type { ProcessFigures } from '../process-figures.js';
+import { IDLE_MS, type ProcessFigures } from '../process-figures.js';
 import type { ReplicasFigures } from '../replicas.js';
 import { describeMachineLoad } from './machine-load.js';
 import { formatMs, formatRatio, formatRatioSpread } from './stats.js';
@@ -235,13 +235,13 @@ wait on the budget; the number of requests per action does not depend on it.
 | | bot | bare Bolt | ratio |
 |---|---|---|---|
 | start-up, spawn → "running" log line (/healthz 200), median of ${s.starts} | ${p.startupMs.ours.toFixed(0)} ms | ${p.startupMs.bare.toFixed(0)} ms | ${formatRatio(p.startupMs.ours / p.startupMs.bare)} |
-| idle RSS (after start, no request yet) | ${mib(p.idleRssBytes.ours)} | ${mib(p.idleRssBytes.bare)} | ${formatRatio(p.idleRssBytes.ours / p.idleRssBytes.bare)} |
+| idle RSS (after start, no request yet), median of ${s.starts} | ${mib(p.idleRssBytes.ours)} | ${mib(p.idleRssBytes.bare)} | ${formatRatio(p.idleRssBytes.ours / p.idleRssBytes.bare)} |
 | peak RSS during the latency load | ${mib(l.peakRssBytes.ours)} | ${mib(l.peakRssBytes.bare)} | ${formatRatio(l.peakRssBytes.ours / l.peakRssBytes.bare)} |
 | the bot through tsx (development): start-up, idle RSS | ${p.tsx.startupMs.toFixed(0)} ms, ${mib(p.tsx.idleRssBytes)} | | compiled / tsx: ${formatRatio(p.startupMs.ours / p.tsx.startupMs)}, ${formatRatio(p.idleRssBytes.ours / p.tsx.idleRssBytes)} |
 
 Both apps start as compiled JavaScript: the bot as \`node dist/server.mjs\` (what \`npm start\` runs: the compiled
-entry and its dependencies bundled into one file by scripts/build.js; Bolt's Socket Mode client, got's HTTP/2 wrapper
-and iconv-lite are bundled apart and loaded only on first use, which in HTTP mode is never), the bare app transpiled but
+entry and its dependencies bundled into one file by scripts/build.js; Bolt's Socket Mode client, got's HTTP/2 wrapper,
+iconv-lite, express and @slack/oauth are bundled apart and loaded only on first use, which in HTTP mode is never), the bare app transpiled but
 not bundled, as a minimal Bolt app is usually run. Both call Slack \`auth.test\` before serving. The bot also loads far more
 code (zod, got, luxon, better-sqlite3 and its own modules) and opens SQLite with its migrations, at the same time as its
 \`auth.test\` round trip; its idle and loaded RSS carry
@@ -249,6 +249,8 @@ that code, its caches and, under load, the heap growth from its larger views. Th
 from src/ through tsx's loader (\`npm run dev\`), from tsx's warm cache: what the compiled build saves at start-up and
 in memory (per request it makes no difference). Starts alternate bare/bot/tsx. Individual starts: bot
 ${p.startupMs.oursRuns.map((x) => x.toFixed(0)).join(', ')} ms; bare ${p.startupMs.bareRuns.map((x) => x.toFixed(0)).join(', ')} ms; through tsx ${p.tsx.runs.map((x) => x.toFixed(0)).join(', ')} ms.
+Idle RSS is the median over the same starts, each read ${IDLE_MS / 1000} s after its "running" line: bot ${p.idleRssBytes.oursRuns.map((x) => (x / 2 ** 20).toFixed(1)).join(', ')} MiB;
+bare ${p.idleRssBytes.bareRuns.map((x) => (x / 2 ** 20).toFixed(1)).join(', ')} MiB.
 
 ${
   f.schedule
