@@ -275,8 +275,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const guard = installAckGuard(app, { socketMode: config.slack.mode === 'socket', logger });
-  // When the last request came in (scheduling only: the modal's follow-up fills wait for a quiet moment).
+  // When the last request came in, and how many are still being handled (scheduling only: the modal's follow-up
+  // fills wait for a quiet moment).
   let lastRequestAt = 0;
+  let underWay = 0;
   // Every request gets its own logger, whose lines carry its request id; listeners take it from the context
   // (forRequest) and pass it on, also to work that continues after the ack.
   // A signed request is acted on once: by every replica through the store, or by the one SQLite process in memory.
@@ -290,7 +292,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // answers it with an empty 200.
     const signature = context.slackSignature;
     if (typeof signature === 'string' && !(await firstArrival({ signature, body, retryNum: context.retryNum, logger: requestLog }))) return;
-    await next();
+    underWay += 1;
+    try {
+      await next();
+    } finally {
+      underWay -= 1;
+    }
   });
   // With extendedErrorHandler, Bolt passes the request's body and context along (its handler types are not exported
   // publicly).
@@ -300,7 +307,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log.error('listener failed', { err: error.original ?? error });
   });
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi, lastRequestAt: () => lastRequestAt });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi, activity: { lastRequestAt: () => lastRequestAt, underWay: () => underWay } });
 
   let server: Server | undefined;
   return {

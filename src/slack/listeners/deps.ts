@@ -30,10 +30,10 @@ export interface ListenerDeps {
   /** What the Omni instance's API offers (from memory; read at start and daily). */
   instanceApi: InstanceApiPort;
   /**
-   * `performance.now()` when the last Slack request came in (0: none yet). Background work that would compete with
-   * acks and opens (the modal's follow-up fills) waits for a quiet moment. Scheduling only, not domain time.
+   * How busy the app is with Slack's requests, for background work that would compete with acks and opens (the
+   * modal's follow-up fills wait for a quiet moment). Scheduling only, not domain time.
    */
-  lastRequestAt?: () => number;
+  activity?: RequestActivity;
 }
 
 /**
@@ -45,4 +45,11 @@ export interface ListenerDeps {
 export function forRequest(deps: ListenerDeps, context: Context | undefined): ListenerDeps {
   const log = context?.requestLog as Logger | undefined;
   return log === undefined ? deps : { ...deps, logger: log };
+}
+
+export interface RequestActivity {
+  /** `performance.now()` when the last Slack request came in (0: none yet). */
+  lastRequestAt(): number;
+  /** Requests whose listeners have not finished yet (a command's ends once its modal is open). */
+  underWay(): number;
 }

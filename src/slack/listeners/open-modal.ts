@@ -11,7 +11,7 @@ import type { RoutineForm } from '../../routines/types.js';
 import { EMPTY_FORM } from '../../routines/types.js';
 import { readSlackRefusal } from '../slack-errors.js';
 import { type ModalMetadata, buildRoutineModal, buildTextMessage } from '../views/index.js';
-import type { ListenerDeps } from './deps.js';
+import type { ListenerDeps, RequestActivity } from './deps.js';
 import { within } from './within.js';
 
 /** The user's Slack time zone if known within `waitMs` (users.info answers are cached by the directory). */
@@ -178,13 +178,17 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
 /**
  * Filling in a zone after the open costs a users.info, an identity check and a views.update. In a burst of
  * first-time users that work would compete with the acks and views.open calls still to come (whose trigger ids are
- * expiring), so opens go first: fills run one at a time, each only when no views.open is under way and no request
- * came in for FILL_QUIET_MS (a burst arrives over many connections, and between two of its requests no open may be
- * under way for a moment), and a fill that waited past FILL_STALE_MS is dropped (the user has moved on; the zone
- * can still be picked by hand).
+ * expiring), so opens go first: fills run one at a time, each only when no request is being handled (a command's
+ * handling ends once its modal is open) and none came in for FILL_QUIET_MS. Watching only for new requests was not
+ * enough: a burst is often all received long before its last modal opens, and a benchmark found half of a burst's
+ * fills running before its last open. While requests keep trickling in, a fill during which one came is followed by
+ * FILL_YIELD_MS without fills, so fills take a small share of a busy app's time; once requests stop, the rest run
+ * back to back. A fill that waited past FILL_STALE_MS is dropped (the user has moved on; the zone can still be
+ * picked by hand).
  */
 const FILL_STALE_MS = 10_000;
 const FILL_QUIET_MS = 20;
+const FILL_YIELD_MS = 100;
 
 interface FillLane {
   /** views.open calls under way in this app. */
@@ -192,17 +196,21 @@ interface FillLane {
   running: boolean;
   /** A pump is scheduled for when the requests have been quiet long enough. */
   waiting: boolean;
-  lastRequestAt: () => number;
+  /** No fill starts before this (performance.now()): set after a fill during which requests came in. */
+  resumeAt: number;
+  activity: RequestActivity;
   /** Waiting fills, oldest first; they never reject. */
   queue: Array<() => Promise<void>>;
 }
 
 const fillLanes = new WeakMap<ListenerDeps, FillLane>();
+/** Where the app does not say how busy it is (some tests): never busy. */
+const IDLE: RequestActivity = { lastRequestAt: () => 0, underWay: () => 0 };
 
 function readFillLane(deps: ListenerDeps): FillLane {
   let lane = fillLanes.get(deps);
   if (!lane) {
-    lane = { opening: 0, running: false, waiting: false, lastRequestAt: deps.lastRequestAt ?? (() => 0), queue: [] };
+    lane = { opening: 0, running: false, waiting: false, resumeAt: 0, activity: deps.activity ?? IDLE, queue: [] };
     fillLanes.set(deps, lane);
   }
   return lane;
@@ -210,20 +218,24 @@ function readFillLane(deps: ListenerDeps): FillLane {
 
 function pumpFills(lane: FillLane): void {
   if (lane.running || lane.waiting || lane.opening > 0 || lane.queue.length === 0) return;
-  const quietFor = performance.now() - lane.lastRequestAt();
-  if (quietFor < FILL_QUIET_MS) {
+  const now = performance.now();
+  const wait = Math.max(FILL_QUIET_MS - (now - lane.activity.lastRequestAt()), lane.resumeAt - now, lane.activity.underWay() > 0 ? FILL_QUIET_MS : 0);
+  if (wait > 0) {
     lane.waiting = true;
     setTimeout(() => {
       lane.waiting = false;
       pumpFills(lane);
-    }, FILL_QUIET_MS - quietFor);
+    }, wait);
     return;
   }
   const next = lane.queue.shift();
   if (!next) return;
   lane.running = true;
+  const startedAt = now;
   void next().then(() => {
     lane.running = false;
+    // Requests came in while this fill ran: the app is busy, so the next fill waits a while.
+    if (lane.activity.lastRequestAt() > startedAt) lane.resumeAt = performance.now() + FILL_YIELD_MS;
     pumpFills(lane);
   });
 }

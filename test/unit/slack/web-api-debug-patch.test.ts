@@ -2,9 +2,11 @@
  * patches/@slack+web-api+<version>.patch (applied by `npm ci` through patch-package): @slack/web-api 8.2 builds a
  * redacted JSON copy of every request body, request headers and response for its debug log, even when debug logging
  * is off, which costs CPU on every Slack call (docs/performance.md). The patch builds them only when the logger's
- * level is DEBUG. These tests hold the patched behaviour, against the fake Slack over HTTP, and tell when an upgrade
- * of @slack/web-api means the patch must be checked again (and perhaps deleted).
+ * level is DEBUG, and percent-encodes form bodies with encodeURIComponent instead of querystring.stringify (same
+ * text, a fraction of the garbage). These tests hold the patched behaviour, against the fake Slack over HTTP, and
+ * tell when an upgrade of @slack/web-api means the patch must be checked again (and perhaps deleted).
  */
+import { stringify } from 'node:querystring';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -86,5 +88,45 @@ describe('@slack/web-api debug copies (patched)', () => {
     expect(logger.lines.find((l) => l.startsWith('http request headers:'))).toContain('[[REDACTED]]');
     expect(logger.lines.some((l) => l.startsWith('http request result:'))).toBe(true);
     expect(logger.lines.join('\n')).not.toContain(slack.token);
+  });
+});
+
+describe('@slack/web-api form bodies (patched)', () => {
+  const webClientSource = readFileSync(require.resolve('@slack/web-api/dist/WebClient.js'), 'utf8');
+
+  it('is encoded by encodeURIComponent in the installed WebClient, not querystring.stringify', () => {
+    expect(webClientSource).toContain('encodeURIComponent(text)');
+    expect(webClientSource).not.toContain('node_querystring_1.stringify)(');
+  });
+
+  const tricky = [
+    { channel: 'C0001', text: 'plain words' },
+    { text: "every weekday at 9am: summarise yesterday's pipeline (by rep) & say *why* ~now~!" },
+    { text: 'Ünïcödé “quotes” — dashes, emoji 🎉👩‍💻, CJK 日本語, RTL עברית', extra: '100% = 1/1 + #hash ?q=a&b=c' },
+    { text: '<!channel> <@U0001|name> line\nbreaks\ttabs and  spaces' },
+    { view: { type: 'modal', title: { type: 'plain_text', text: 'Routine “A” & B' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a+b=c' } }] } },
+    { count: 3, ratio: 1.5, negativeZero: -0, notANumber: Number.NaN, endless: Number.POSITIVE_INFINITY, yes: true, no: false },
+    { kept: 'x', gone: undefined, alsoGone: null, list: ['a', 'b & c'] },
+  ];
+
+  it('is the same text querystring.stringify gave, for every kind of value', () => {
+    const client = clientFor(recordingLogger(LogLevel.INFO)) as unknown as { serializeBody(data: Record<string, unknown>): { serializedBody: string } };
+    for (const args of tricky) {
+      // What web-api handed querystring before the patch: objects as JSON, null and undefined left out.
+      const flat = Object.fromEntries(
+        Object.entries(args)
+          .filter(([, v]) => v !== undefined && v !== null)
+          .map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : v]),
+      ) as Record<string, string | number | boolean>;
+      expect(client.serializeBody(args).serializedBody).toBe(stringify(flat));
+    }
+  });
+
+  it('reaches Slack intact', async () => {
+    const client = clientFor(recordingLogger(LogLevel.INFO));
+    const text = tricky[2]?.text ?? '';
+    await client.chat.postMessage({ channel: 'C0001', text });
+    const call = await slack.waitFor('chat.postMessage', (c) => c.args.text === text);
+    expect(call.args.channel).toBe('C0001');
   });
 });
