@@ -34,7 +34,10 @@ import {
   type OmniTopic,
   type OmniUser,
 } from './schemas.js';
-import type { OmniClient } from './types.js';
+import type { OmniCall, OmniClient } from './types.js';
+
+/** The spec field for a call's own logger, when it has one. */
+const logOf = (call: OmniCall): { log?: Logger } => (call.log ? { log: call.log } : {});
 
 export interface OmniClientOptions {
   /** The address users log in with, e.g. https://acme.omniapp.co (no /api). */
@@ -83,7 +86,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
 
   function request<S extends z.ZodType>(spec: RequestSpec<S>, deadline = now() + maxWaitMs): Promise<z.output<S>> {
     const idempotent = spec.method !== 'POST';
-    return withRetries(idempotent, deadline, (attempt) => sendOnce(spec, deadline, attempt));
+    return withRetries(idempotent, deadline, (attempt) => sendOnce(spec, deadline, attempt), spec.log);
   }
 
   const routinesPath = (routineId?: string) =>
@@ -91,7 +94,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
   const userQuery = (userId: string, extra: Record<string, string | number | undefined> = {}) =>
     buildQuery({ userId, ...extra });
 
-  async function listRoutines(userId: string, opts: { cursor?: string; pageSize?: number } = {}, deadline?: number) {
+  async function listRoutines(userId: string, opts: { cursor?: string; pageSize?: number } & OmniCall = {}, deadline?: number) {
     const page = await request(
       {
         operation: 'listRoutines',
@@ -99,11 +102,12 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         path: routinesPath(),
         user: userId, query: userQuery(userId, { cursor: opts.cursor, pageSize: opts.pageSize }),
         schema: RoutineListSchema,
+        ...(opts.log ? { log: opts.log } : {}),
       },
       deadline,
     );
     // One record the bot cannot read at all must not hide the others; the admin learns of it from the log.
-    if (page.skipped > 0) logger.warn('omni list: skipped records without an id', { skipped: page.skipped });
+    if (page.skipped > 0) (opts.log ?? logger).warn('omni list: skipped records without an id', { skipped: page.skipped });
     return page;
   }
 
@@ -130,23 +134,24 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       // Pages are bounded too: each brings records, so `max` pages reach `max` records even when Omni pages smaller.
       return collectPages(
         async (cursor: string | undefined, collected) => {
-          const page = await listRoutines(userId, { pageSize: Math.min(100, max - collected), ...(cursor ? { cursor } : {}) });
+          const page = await listRoutines(userId, { pageSize: Math.min(100, max - collected), ...(cursor ? { cursor } : {}), ...(opts.log ? { log: opts.log } : {}) });
           return { records: page.records, next: nextCursor(page.pageInfo) };
         },
         { maxRecords: max, maxPages: max },
       );
     },
 
-    getRoutine: (userId, routineId) =>
+    getRoutine: (userId, routineId, call = {}) =>
       request({
         operation: 'getRoutine',
         method: 'GET',
         path: routinesPath(routineId),
         user: userId, query: userQuery(userId),
         schema: RoutineSchema,
+        ...logOf(call),
       }),
 
-    async createRoutine(userId, input) {
+    async createRoutine(userId, input, call = {}) {
       const where = { method: 'POST', path: `/${routinesPath()}` };
       const checked = RoutineCreateBodySchema.safeParse(input);
       if (!checked.success) throw invalidInput(where, checked.error);
@@ -155,12 +160,12 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       return createWithRecovery({
         where,
         send: (deadline) =>
-          request({ operation: 'createRoutine', method: 'POST', path: routinesPath(), user: userId, query, json: body, schema: CreatedSchema }, deadline),
+          request({ operation: 'createRoutine', method: 'POST', path: routinesPath(), user: userId, query, json: body, schema: CreatedSchema, ...logOf(call) }, deadline),
         lookUp: async (deadline) => {
-          const page = await listRoutines(userId, { pageSize: RECOVERY_PAGE_SIZE }, deadline);
+          const page = await listRoutines(userId, { pageSize: RECOVERY_PAGE_SIZE, ...logOf(call) }, deadline);
           return findJustCreated(page.records, body, now());
         },
-        logger,
+        logger: call.log ?? logger,
         now,
         sleep,
         maxWaitMs,
@@ -170,7 +175,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
 
     // PUT and PATCH are both idempotent (the same body twice leaves the same state), so they retry like a GET.
     // Which method and which fields the instance takes is the caller's decision, from the instance's own spec.
-    async updateRoutine(userId, routineId, body, method = 'PATCH') {
+    async updateRoutine(userId, routineId, body, method = 'PATCH', call = {}) {
       const checked = RoutineUpdateBodySchema.safeParse(body);
       if (!checked.success) throw invalidInput({ method, path: `/${routinesPath(routineId)}` }, checked.error);
       return request({
@@ -180,6 +185,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         user: userId, query: userQuery(userId),
         json: checked.data,
         schema: RoutineSchema,
+        ...logOf(call),
       });
     },
 
@@ -189,7 +195,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
 
     // DELETE is retried like a GET: deleting twice leaves the same state. A 404 on a retry means an earlier
     // attempt (or someone else) already deleted it, which is what the caller wanted.
-    deleteRoutine(userId, routineId) {
+    deleteRoutine(userId, routineId, call = {}) {
       const deadline = now() + maxWaitMs;
       const spec = {
         operation: 'deleteRoutine' as const,
@@ -197,6 +203,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         path: routinesPath(routineId),
         user: userId, query: userQuery(userId),
         schema: DeletedSchema,
+        ...logOf(call),
       };
       return withRetries(true, deadline, async (attempt) => {
         try {
@@ -208,10 +215,10 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
           }
           throw err;
         }
-      });
+      }, call.log);
     },
 
-    async triggerRoutine(userId, routineId) {
+    async triggerRoutine(userId, routineId, call = {}) {
       try {
         return await request({
           operation: 'triggerRoutine',
@@ -219,6 +226,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
           path: `${routinesPath(routineId)}/trigger`,
           user: userId, query: userQuery(userId),
           schema: TriggeredSchema,
+          ...logOf(call),
         });
       } catch (err) {
         // No run-history endpoint exists to look the run up, so an ambiguous trigger stays ambiguous.

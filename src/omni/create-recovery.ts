@@ -74,7 +74,7 @@ export async function createWithRecovery(options: CreateWithRecoveryOptions): Pr
     // A timed-out request may still be queued at Omni and create the routine later, after our look-up: only
     // a failure that ended the exchange (reset, 5xx) is safe to send again. The caller's retry looks again.
     if (send === 2 || now() >= deadline || ambiguous.kind === 'timeout') break;
-    logger.info('omni create: not created by the failed attempt; sending once more', { ...where, kind: ambiguous.kind });
+    logger.info('omni create: not created by the failed attempt; sending once more', { ...where, failure: ambiguous.kind });
   }
   const last = ambiguous ?? new OmniApiError({ ...where, kind: 'network', reason: 'ambiguous', maybeActedOn: true });
   throw last.withChanges({

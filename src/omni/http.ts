@@ -27,6 +27,8 @@ export interface RequestSpec<S extends z.ZodType> {
   schema: S;
   /** The Omni membership the request acts for: its per-user share of the budget. */
   user?: string;
+  /** The logger of the Slack request this serves (its lines carry the request id); else the client's own. */
+  log?: Logger;
 }
 
 /** One attempt: a token, one HTTP exchange, a parsed body. Throws only OmniApiError. */
@@ -85,17 +87,17 @@ export function createOmniHttp(options: OmniHttpOptions): SendOnce {
       body = response.body;
     } catch (err) {
       const error = err instanceof OmniApiError ? err : sanitizeUnknownError(err, where);
-      logger.warn('omni request failed', {
+      (spec.log ?? logger).warn('omni request failed', {
         ...where,
         attempt,
         status: error.status,
-        kind: error.kind,
+        failure: error.kind,
         reason: error.reason,
         ms: now() - started,
       });
       throw error;
     }
-    logger.debug('omni request', { ...where, attempt, ms: now() - started });
+    (spec.log ?? logger).debug('omni request', { ...where, attempt, ms: now() - started });
     let data: unknown;
     try {
       data = body.trim() === '' ? {} : JSON.parse(body);

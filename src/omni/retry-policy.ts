@@ -66,11 +66,11 @@ export interface RetryRunnerOptions {
  * Runs `attemptOnce` until it succeeds, fails for good, runs out of retries, or the next wait would pass the
  * deadline. `attemptOnce` may turn an error into a result (DELETE's 404 on a retry).
  */
-export type WithRetries = <T>(idempotent: boolean, deadline: number, attemptOnce: (attempt: number) => Promise<T>) => Promise<T>;
+export type WithRetries = <T>(idempotent: boolean, deadline: number, attemptOnce: (attempt: number) => Promise<T>, log?: Logger) => Promise<T>;
 
 export function createRetryRunner(options: RetryRunnerOptions): WithRetries {
   const { policy, budget, logger, now, sleep, random } = options;
-  return async function withRetries<T>(idempotent: boolean, deadline: number, attemptOnce: (attempt: number) => Promise<T>): Promise<T> {
+  return async function withRetries<T>(idempotent: boolean, deadline: number, attemptOnce: (attempt: number) => Promise<T>, log: Logger = logger): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await attemptOnce(attempt);
@@ -80,7 +80,7 @@ export function createRetryRunner(options: RetryRunnerOptions): WithRetries {
         // Other callers share the key's WAF bucket: stop them too rather than let them hammer it.
         if (err.wafThrottled) budget.pauseUntil(now() + delay);
         if (now() + delay > deadline) throw err;
-        logger.info('omni retry', { method: err.method, path: err.path, attempt, delayMs: delay, kind: err.kind, status: err.status });
+        log.info('omni retry', { method: err.method, path: err.path, attempt, delayMs: delay, failure: err.kind, status: err.status });
         await sleep(delay);
       }
     }

@@ -45,8 +45,11 @@ export function createActUseCases(deps: ActDeps) {
    * Runs, pauses, resumes or deletes one of the requester's own routines; any other id is refused. Never acts from
    * a cache: the routine is read by id first, and a pause or resume is read back before the user is told it worked.
    */
-  async function actOnRoutine(input: { slackUserId: string; teamId?: string; routineId: string; action: RoutineAction }): Promise<ActionOutcome> {
+  async function actOnRoutine(input: { slackUserId: string; teamId?: string; routineId: string; action: RoutineAction; log?: Logger }): Promise<ActionOutcome> {
     const { slackUserId, routineId, action } = input;
+    // The Slack request's logger: these lines, and the Omni client's for these calls, carry the request id.
+    const log = input.log ?? logger;
+    const call = { log };
     const who = await requester.resolve(slackUserId, input.teamId);
     if (!who.ok) return { ok: false, failure: requester.failure(who) };
     // The routine's name goes into the audit once its ownership is proven: it marks a verified attempt.
@@ -78,16 +81,16 @@ export function createActUseCases(deps: ActDeps) {
         return { ok: false, failure: failureOf('not_yours') };
       }
       // Never from the cache: what is checked and sent comes from Omni now.
-      record = await omni.getRoutine(who.membershipId, routineId);
+      record = await omni.getRoutine(who.membershipId, routineId, call);
       name = record.name;
       if (action === 'run') {
         if (record.disabled || record.systemDisabled) {
           await audit('error', { omniMessage: 'not active' });
           return { ok: false, failure: failureOf(record.systemDisabled ? 'run_disabled' : 'run_paused'), routine: view(record) };
         }
-        await omni.triggerRoutine(who.membershipId, routineId);
+        await omni.triggerRoutine(who.membershipId, routineId, call);
       } else if (action === 'delete') {
-        await omni.deleteRoutine(who.membershipId, routineId);
+        await omni.deleteRoutine(who.membershipId, routineId, call);
       } else {
         const pause = api.pause as NonNullable<typeof api.pause>;
         const wantActive = action === 'resume';
@@ -99,14 +102,14 @@ export function createActUseCases(deps: ActDeps) {
           await lists.invalidate(who.membershipId);
           return { ok: true, action, routine: view(record), already: true };
         }
-        await omni.updateRoutine(who.membershipId, routineId, activeBody(pause.required, record, wantActive), pause.method);
+        await omni.updateRoutine(who.membershipId, routineId, activeBody(pause.required, record, wantActive), pause.method, call);
         await lists.invalidate(who.membershipId);
-        const after = await omni.getRoutine(who.membershipId, routineId);
+        const after = await omni.getRoutine(who.membershipId, routineId, call);
         record = after;
         if (after.disabled === wantActive) {
           // Omni answered success and changed nothing: say so, and where it can be done instead.
           await audit('error', { omniMessage: `Omni accepted isActive=${wantActive} but the routine is still ${wantActive ? 'paused' : 'active'}` });
-          logger.warn('omni accepted a pause/resume but did not apply it', { action, routineId });
+          log.warn('omni accepted a pause/resume but did not apply it', { action, routineId });
           return { ok: false, failure: { ...failureOf(wantActive ? 'resume_ignored' : 'pause_ignored'), link }, routine: view(after) };
         }
       }
@@ -121,11 +124,11 @@ export function createActUseCases(deps: ActDeps) {
         await audit('ok', { omniStatus: 404, omniMessage: 'already deleted' });
         return { ok: true, action, routine: view(record) };
       }
-      logger.warn('omni routine action failed', { err, action, slackUserId });
+      log.warn('omni routine action failed', { err, action, slackUserId });
       await requester.forgetIfStale(err, slackUserId);
       await audit('error', readOmniAuditFields(err));
       const failure = describeFailure(err);
-      if (failure.code === 'personal_key') logger.error('Omni refused the key as a personal (user-scoped) key: set OMNI_API_KEY to an organization API key');
+      if (failure.code === 'personal_key') log.error('Omni refused the key as a personal (user-scoped) key: set OMNI_API_KEY to an organization API key');
       // "Ambiguous" is worded for a create; a run that may or may not have started has its own words.
       return { ok: false, failure: action === 'run' && failure.code === 'ambiguous' ? failureOf('run_ambiguous') : failure };
     }

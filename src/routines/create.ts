@@ -75,8 +75,11 @@ export function createCreateUseCase(deps: CreateDeps) {
     checked: CheckedForm;
     idempotencyKey: string;
     draftId?: string;
+    /** The Slack request's logger: its lines, and the Omni client's for this create, carry the request id. */
+    log?: Logger;
   }): Promise<SubmitOutcome> {
     const { slackUserId, checked } = input;
+    const log = input.log ?? logger;
     const { form } = checked;
 
     const claim = await store.beginIdempotent(input.idempotencyKey, { ttlMs: deps.idempotencyTtlMs });
@@ -114,10 +117,10 @@ export function createCreateUseCase(deps: CreateDeps) {
       let created: { id: string; recovered: boolean };
       try {
         const found = earlier?.slackUserId === slackUserId ? await findEarlierAttempt(who.membershipId, body, earlier) : undefined;
-        if (found) logger.info('omni create: an earlier attempt of this draft had created it', { slackUserId, routineId: found.id });
-        created = found ? { id: found.id, recovered: true } : await omni.createRoutine(who.membershipId, body);
+        if (found) log.info('omni create: an earlier attempt of this draft had created it', { slackUserId, routineId: found.id });
+        created = found ? { id: found.id, recovered: true } : await omni.createRoutine(who.membershipId, body, { log });
       } catch (err) {
-        logger.warn('omni create failed', { err, slackUserId });
+        log.warn('omni create failed', { err, slackUserId });
         await requester.forgetIfStale(err, slackUserId);
         return await fail(describeFailure(err), { membershipId: who.membershipId, request: body, ...readOmniAuditFields(err) });
       }
@@ -140,7 +143,7 @@ export function createCreateUseCase(deps: CreateDeps) {
       await deps.rememberChoices(slackUserId, form);
       return { kind: 'created', routine, recovered: created.recovered };
     } catch (err) {
-      logger.error('create routine crashed', { err, slackUserId });
+      log.error('create routine crashed', { err, slackUserId });
       return await fail(describeFailure(err));
     }
   }

@@ -205,15 +205,17 @@ export function createEditUseCases(ctx: EditContext) {
   const forgetList = (membershipId: string) => void lists.invalidate(membershipId);
 
   /** The routine as Omni holds it now, and the form filled from it. */
-  async function loadRoutineForEdit(input: { slackUserId: string; teamId?: string; routineId: string }): Promise<LoadEditOutcome> {
+  async function loadRoutineForEdit(input: { slackUserId: string; teamId?: string; routineId: string; log?: Logger }): Promise<LoadEditOutcome> {
+    // The Slack request's logger: these lines, and the Omni client's for these calls, carry the request id.
+    const log = input.log ?? logger;
     const who = await requester.resolve(input.slackUserId, input.teamId);
     if (!who.ok) return { ok: false, failure: requester.failure(who) };
     try {
       if (!(await ctx.isOwnRoutine(who.membershipId, input.routineId))) return { ok: false, failure: NOT_YOURS };
-      const record = await omni.getRoutine(who.membershipId, input.routineId);
+      const record = await omni.getRoutine(who.membershipId, input.routineId, { log });
       return { ok: true, filled: fillEditForm(record, { slackUserId: input.slackUserId, policy, now: clock() }), routine: ctx.view(record) };
     } catch (err) {
-      logger.warn('omni get for edit failed', { err });
+      log.warn('omni get for edit failed', { err });
       await requester.forgetIfStale(err, input.slackUserId);
       return { ok: false, failure: describeFailure(err) };
     }
@@ -231,8 +233,10 @@ export function createEditUseCases(ctx: EditContext) {
     read: ReadEdit;
     base: EditBase;
     draftId?: string;
+    log?: Logger;
   }): Promise<EditOutcome> {
     const { slackUserId, routineId, read, base } = input;
+    const log = input.log ?? logger;
     const { form } = read.checked;
     const api = ctx.instanceApi.current();
     const draftForm = toStoredDraft(form, { routineId, base } satisfies EditDraftInfo);
@@ -260,7 +264,7 @@ export function createEditUseCases(ctx: EditContext) {
       if (!who.ok) return await fail(requester.failure(who));
       membershipId = who.membershipId;
       if (!(await ctx.isOwnRoutine(who.membershipId, routineId))) return await fail(NOT_YOURS);
-      const fresh = await omni.getRoutine(who.membershipId, routineId);
+      const fresh = await omni.getRoutine(who.membershipId, routineId, { log });
       const now = fillEditForm(fresh, { slackUserId, policy, now: clock() });
       const changedInOmni = changedFields(base.fields, now.base.fields);
       if (changedInOmni.length > 0 || fresh.updatedAt !== base.updatedAt) {
@@ -285,13 +289,13 @@ export function createEditUseCases(ctx: EditContext) {
         }
       }
       sent = body;
-      const updated = await omni.updateRoutine(who.membershipId, routineId, body, api.edit.method);
+      const updated = await omni.updateRoutine(who.membershipId, routineId, body, api.edit.method, { log });
       forgetList(who.membershipId);
       await audit('ok', { omniStatus: 200 });
       await store.deleteDraft(draftId);
       return { kind: 'saved', routine: ctx.view(updated), changed: read.changed };
     } catch (err) {
-      logger.warn('omni edit failed', { err, slackUserId });
+      log.warn('omni edit failed', { err, slackUserId });
       if (membershipId) forgetList(membershipId);
       await requester.forgetIfStale(err, slackUserId);
       return await fail(describeFailure(err), readOmniAuditFields(err));

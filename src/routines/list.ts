@@ -29,7 +29,9 @@ export interface ListDeps {
 export function createListUseCases(deps: ListDeps) {
   const { identity, requester, lists, view, clock, logger } = deps;
 
-  async function listRoutines(slackUserId: string, teamId?: string, options: { fresh?: boolean } = {}): Promise<ListOutcome> {
+  /** `options.log`: the Slack request's logger, so these lines carry its request id. */
+  async function listRoutines(slackUserId: string, teamId?: string, options: { fresh?: boolean; log?: Logger } = {}): Promise<ListOutcome> {
+    const log = options.log ?? logger;
     const who = await requester.resolve(slackUserId, teamId);
     if (!who.ok) return { ok: false, problem: requester.describe(who) };
     try {
@@ -38,8 +40,8 @@ export function createListUseCases(deps: ListDeps) {
       const records = await lists.records(who.membershipId, { fresh: options.fresh === true && !recent });
       return { ok: true, routines: records.map(view) };
     } catch (err) {
-      logger.warn('omni list failed', { err, slackUserId });
-      if (err instanceof OmniApiError && err.reason === 'member_not_found') return relistAfterStaleIdentity(slackUserId, teamId, who.membershipId);
+      log.warn('omni list failed', { err, slackUserId });
+      if (err instanceof OmniApiError && err.reason === 'member_not_found') return relistAfterStaleIdentity(slackUserId, teamId, who.membershipId, log);
       return { ok: false, problem: describeFailure(err).message };
     }
   }
@@ -48,7 +50,7 @@ export function createListUseCases(deps: ListDeps) {
    * Omni no longer knows the membership the user was mapped to (removed, or re-invited under a new id): forget the
    * mapping, look the user up again, and list once more if that found another membership.
    */
-  async function relistAfterStaleIdentity(slackUserId: string, teamId: string | undefined, staleId: string): Promise<ListOutcome> {
+  async function relistAfterStaleIdentity(slackUserId: string, teamId: string | undefined, staleId: string, log: Logger): Promise<ListOutcome> {
     await identity.forgetIdentity?.(slackUserId);
     const again = await identity.resolveIdentity(slackUserId, teamId);
     if (!again.ok) return { ok: false, problem: deps.describeIdentityProblem(again) };
@@ -56,7 +58,7 @@ export function createListUseCases(deps: ListDeps) {
     try {
       return { ok: true, routines: (await lists.records(again.membershipId, { fresh: true })).map(view) };
     } catch (err) {
-      logger.warn('omni list failed after the identity was looked up again', { err, slackUserId });
+      log.warn('omni list failed after the identity was looked up again', { err, slackUserId });
       return { ok: false, problem: describeFailure(err).message };
     }
   }

@@ -469,6 +469,19 @@ describe('Slack Web API failures', () => {
     recordReliability({ section: SECTION, check: 'create: Omni refuses and views.update fails', result: 'the DM told the user and kept the draft one click away', lost: 'nothing' });
   });
 
+  it("an Omni failure during a create is logged with the submission's request id, by the client and by the use case", async () => {
+    const before = h.logs.length;
+    h.omni.inject({ match: { method: 'POST', path: ROUTINES }, fault: { type: 'routine-limit' } });
+    await create('Logged with its request');
+    await h.settle();
+    const lines = h.logs.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const clientLine = lines.find((l) => l.msg === 'omni request failed' && l.method === 'POST');
+    const useCaseLine = lines.find((l) => l.msg === 'omni create failed');
+    // Both belong to the view submission that asked: same request id, user and kind of payload.
+    expect(clientLine).toMatchObject({ slackUserId: 'U0001', kind: 'view_submission', failure: 'http', requestId: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(useCaseLine).toMatchObject({ slackUserId: 'U0001', kind: 'view_submission', requestId: clientLine?.requestId });
+  });
+
   it('views.open failing (expired_trigger_id): no crash, nothing created, the user told, logged without secrets', async () => {
     const before = h.logs.length;
     const triggerId = h.slack.issueTriggerId();

@@ -110,7 +110,7 @@ async function refreshHoldingMessage(
   const container = (body as { container?: { is_ephemeral?: boolean } }).container;
   const teamId = body.team?.id ?? body.user.team_id;
   if (container?.is_ephemeral) {
-    const listed = await deps.service.listRoutines(body.user.id, teamId);
+    const listed = await deps.service.listRoutines(body.user.id, teamId, { log: deps.logger });
     if (!listed.ok) return;
     const confirmDeleteId = options.confirmDelete && routine ? { confirmDeleteId: routine.id } : {};
     await args.respond({ response_type: 'ephemeral', replace_original: true, ...buildRoutineListMessage({ routines: listed.routines, ...confirmDeleteId }) });
@@ -129,7 +129,7 @@ async function refreshHoldingMessage(
 async function findOwnRoutine(deps: ListenerDeps, args: ActionArgs, routineId: string): Promise<RoutineView | null> {
   const { body } = args;
   const teamId = body.team?.id ?? body.user.team_id;
-  const listed = await deps.service.listRoutines(body.user.id, teamId);
+  const listed = await deps.service.listRoutines(body.user.id, teamId, { log: deps.logger });
   if (!listed.ok) {
     await reply(args, `:warning: ${escapeForMrkdwn(listed.problem)}`);
     return null;
@@ -221,7 +221,7 @@ export function registerActions(routes: Routes, baseDeps: ListenerDeps): void {
       return;
     }
     deps.inFlight.run(`routine ${action}`, async () => {
-      const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action });
+      const result = await deps.service.actOnRoutine({ slackUserId: body.user.id, ...(teamId ? { teamId } : {}), routineId, action, log: deps.logger });
       const text = outcomeText(result, action);
       const routine = result.routine;
       const container = body.view?.type;

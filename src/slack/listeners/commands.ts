@@ -41,7 +41,7 @@ export function registerCommands(routes: Routes): void {
     }
     if (LIST_WORDS.has(word)) {
       await ack({ response_type: 'ephemeral', ...buildTextMessage(':hourglass_flowing_sand: Fetching your routines from Omni…') });
-      const listed = await deps.service.listRoutines(command.user_id, command.team_id, { fresh: true });
+      const listed = await deps.service.listRoutines(command.user_id, command.team_id, { fresh: true, log: deps.logger });
       const message = listed.ok ? buildRoutineListMessage({ routines: listed.routines }) : buildTextMessage(`:warning: ${escapeForMrkdwn(listed.problem)}`);
       await respond({ response_type: 'ephemeral', replace_original: true, ...message });
       return;

@@ -53,7 +53,7 @@ async function showEditForm(
     draft?: { form: RoutineForm; base: EditBase; draftId: string; note?: string };
   },
 ): Promise<void> {
-  const loaded = await deps.service.loadRoutineForEdit({ slackUserId: input.userId, ...(input.teamId ? { teamId: input.teamId } : {}), routineId: input.routineId });
+  const loaded = await deps.service.loadRoutineForEdit({ slackUserId: input.userId, ...(input.teamId ? { teamId: input.teamId } : {}), routineId: input.routineId, log: deps.logger });
   if (!loaded.ok) {
     await client.views.update({ view_id: input.viewId, view: buildEditUnavailableView(loaded.failure) });
     return;
@@ -81,6 +81,7 @@ async function finishEdit(
   input: { viewId: string; userId: string; teamId?: string; routineId: string; read: ReadEdit; base: EditBase; draftId?: string },
 ): Promise<void> {
   const outcome: EditOutcome = await deps.service.saveRoutineEdit({
+    log: deps.logger,
     slackUserId: input.userId,
     ...(input.teamId ? { teamId: input.teamId } : {}),
     routineId: input.routineId,

@@ -15,7 +15,7 @@ export async function publishHome(
   teamId?: string,
   options: { fresh?: boolean; page?: number; confirmDeleteId?: string } = {},
 ): Promise<void> {
-  const loaded = Promise.all([deps.service.listRoutines(userId, teamId, options), deps.service.listOpenDrafts(userId)]);
+  const loaded = Promise.all([deps.service.listRoutines(userId, teamId, { ...(options.fresh !== undefined ? { fresh: options.fresh } : {}), log: deps.logger }), deps.service.listOpenDrafts(userId)]);
   // A list Omni has to be asked for takes a moment: show the tab at once with a loading line, then the list.
   // Published one after the other, so the loading view can never land after the list.
   const early = await within(LOADING_AFTER_MS, loaded, null);

@@ -240,6 +240,7 @@ export function registerSentences(routes: Routes): void {
         return;
       }
       const outcome = await deps.service.submitRoutine({
+        log: deps.logger,
         slackUserId: card.slackUserId,
         ...(teamId ? { teamId } : {}),
         checked,

@@ -62,6 +62,7 @@ export async function finishSubmission(
 ): Promise<void> {
   const { form } = input.checked;
   const outcome = await deps.service.submitRoutine({
+    log: deps.logger,
     slackUserId: input.userId,
     ...(input.teamId ? { teamId: input.teamId } : {}),
     checked: input.checked,
