@@ -291,7 +291,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Over HTTP only (Socket Mode delivers each envelope to one connection). A replay stops here; the ack guard
     // answers it with an empty 200.
     const signature = context.slackSignature;
-    if (typeof signature === 'string' && !(await firstArrival({ signature, body, retryNum: context.retryNum, logger: requestLog }))) return;
+    if (typeof signature === 'string') {
+      const arrival = await firstArrival({ signature, body, retryNum: context.retryNum, logger: requestLog });
+      if (!arrival.handle) return;
+      if (arrival.releaseEvent) context.releaseEvent = arrival.releaseEvent;
+    }
     underWay += 1;
     try {
       await next();

@@ -18,14 +18,17 @@ import type { IdempotencyStore } from '../store/types.js';
 export interface ReplayMemory {
   /** True the first time `key` is claimed within `ttlMs`, false after. */
   claim(key: string, ttlMs: number): boolean | Promise<boolean>;
+  /** Forgets a claim, so the key can be claimed again (a listener that could not do its work lets Slack's retry in). */
+  release(key: string): Promise<void>;
   /** Writes what is still unwritten (at shutdown). */
   close(): Promise<void>;
 }
 
 /** Every claim decided by the shared store (several replicas). */
-export function storeReplayMemory(store: Pick<IdempotencyStore, 'beginIdempotent'>): ReplayMemory {
+export function storeReplayMemory(store: Pick<IdempotencyStore, 'beginIdempotent' | 'abandonIdempotent'>): ReplayMemory {
   return {
     claim: async (key, ttlMs) => (await store.beginIdempotent(key, { ttlMs })).state === 'new',
+    release: async (key) => void (await store.abandonIdempotent(key)),
     close: async () => {},
   };
 }
@@ -42,7 +45,7 @@ const MAX_LIVE_KEYS = 500_000;
 const SWEEP_EVERY_MS = 60_000;
 
 export interface LocalReplayMemoryOptions {
-  store: Pick<IdempotencyStore, 'beginIdempotent' | 'recordClaims' | 'listLiveClaims'>;
+  store: Pick<IdempotencyStore, 'beginIdempotent' | 'abandonIdempotent' | 'recordClaims' | 'listLiveClaims'>;
   clock: Clock;
   logger: Logger;
   /** Scheduling only (when to write behind): real time, whatever the domain clock says. */
@@ -129,6 +132,14 @@ export async function openLocalReplayMemory(options: LocalReplayMemoryOptions): 
       lastClaimAt = realNow();
       if (timer === undefined) schedule(FLUSH_QUIET_MS);
       return true;
+    },
+    async release(key) {
+      live.delete(key);
+      unwritten = unwritten.filter((claim) => claim.key !== key);
+      // After any write under way, which may hold the claim; the store may also hold it from an earlier write (or
+      // from a claim the store decided).
+      writing = writing.then(async () => void (await store.abandonIdempotent(key)));
+      await writing;
     },
     async close() {
       if (timer !== undefined) clearTimeout(timer);

@@ -100,29 +100,31 @@ export function signatureOf(req: { headers: Record<string, string | string[] | u
  * the ack guard answers it with an empty 200. Run after Bolt checked the signature (so only signed requests are
  * claimed), before any listener. Slack's own retries of an event (`X-Slack-Retry-Num`) carry a new signature but
  * the same `event_id`, so events are also claimed by their id: a retry of an event some replica already took is
- * dropped; a retry of one no replica saw is handled. Messages to the bot are the exception: their listener claims
- * each message itself and releases the claim when its reply failed, so Slack's retry can answer. If the memory
- * cannot answer, the request is handled (availability first: creates are still guarded by their own idempotency
- * keys). Resolves true when the request is to be handled.
+ * dropped; a retry of one no replica saw is handled. A listener that could not do an event's work (a reply Slack
+ * refused) calls `releaseEvent`, so Slack's retry of that event is handled. If the memory cannot answer, the request
+ * is handled (availability first: creates are still guarded by their own idempotency keys). Resolves whether the
+ * request is to be handled.
  */
-export function createReplayCheck(replay: ReplayMemory): (request: { signature: string; body: unknown; retryNum: number | undefined; logger: Logger }) => Promise<boolean> {
+export function createReplayCheck(
+  replay: ReplayMemory,
+): (request: { signature: string; body: unknown; retryNum: number | undefined; logger: Logger }) => Promise<{ handle: boolean; releaseEvent?: () => Promise<void> }> {
   return async ({ signature, body, retryNum, logger }) => {
     try {
       if (!(await replay.claim(`slack-signature:${signature}`, REPLAY_MEMORY_MS))) {
         logger.warn('replayed request ignored', { reason: 'signature already acted on' });
-        return false;
+        return { handle: false };
       }
-      const eventType = isRecord(body) && isRecord(body.event) ? body.event.type : undefined;
-      const ownClaim = eventType === 'message' || eventType === 'app_mention';
-      const eventId = isRecord(body) && body.type === 'event_callback' && typeof body.event_id === 'string' && !ownClaim ? body.event_id : undefined;
-      if (eventId !== undefined && !(await replay.claim(`slack-event:${eventId}`, REPLAY_MEMORY_MS))) {
+      const eventId = isRecord(body) && body.type === 'event_callback' && typeof body.event_id === 'string' ? body.event_id : undefined;
+      if (eventId === undefined) return { handle: true };
+      const key = `slack-event:${eventId}`;
+      if (!(await replay.claim(key, REPLAY_MEMORY_MS))) {
         logger.info('event already handled', { eventId, retryNum });
-        return false;
+        return { handle: false };
       }
-      return true;
+      return { handle: true, releaseEvent: () => replay.release(key) };
     } catch (err) {
       logger.warn('replay memory unavailable; handling the request', { error: err instanceof Error ? err.message : String(err) });
-      return true;
+      return { handle: true };
     }
   };
 }

@@ -34,6 +34,11 @@ export interface ListenerDeps {
    * modal's follow-up fills wait for a quiet moment). Scheduling only, not domain time.
    */
   activity?: RequestActivity;
+  /**
+   * For an event: forgets that this event was handled (the replay check claimed its event_id), so Slack's retry of it
+   * is handled. Called by a listener whose work failed in a way a retry could mend.
+   */
+  releaseEvent?: () => Promise<void>;
 }
 
 /**
@@ -44,7 +49,9 @@ export interface ListenerDeps {
  */
 export function forRequest(deps: ListenerDeps, context: Context | undefined): ListenerDeps {
   const log = context?.requestLog as Logger | undefined;
-  return log === undefined ? deps : { ...deps, logger: log };
+  const releaseEvent = context?.releaseEvent as (() => Promise<void>) | undefined;
+  if (log === undefined && releaseEvent === undefined) return deps;
+  return { ...deps, ...(log ? { logger: log } : {}), ...(releaseEvent ? { releaseEvent } : {}) };
 }
 
 export interface RequestActivity {

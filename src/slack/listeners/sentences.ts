@@ -140,6 +140,8 @@ async function answerSentence(deps: ListenerDeps, client: WebClient, event: Requ
     deps.logger.warn('could not answer a sentence', { error: readSlackRefusal(err) ?? String(err) });
   } finally {
     await deps.service.finishSentence(key, answered).catch((err: unknown) => deps.logger.warn('could not record the sentence as answered', { err }));
+    // Not answered: Slack's retry of this event (same event_id) is let in, to answer it then.
+    if (!answered) await deps.releaseEvent?.().catch((err: unknown) => deps.logger.warn('could not release the event for a retry', { err }));
   }
 }
 

@@ -106,10 +106,31 @@ describe('local replay memory', () => {
     expect(await memory.claim('slack-signature:4', TTL)).toBe(true);
   });
 
-  it('on several replicas every claim is the shared store', async () => {
+  it('a released claim can be made again: before it was written behind, after, and across a restart', async () => {
+    const store = await openDb();
+    const memory = await openMemory(store);
+    expect(memory.claim('slack-event:EvA', TTL)).toBe(true);
+    // Released before the write behind: never reaches the store.
+    await memory.release('slack-event:EvA');
+    expect(memory.claim('slack-event:EvA', TTL)).toBe(true);
+    expect(memory.claim('slack-event:EvB', TTL)).toBe(true);
+    await until(async () => (await store.listLiveClaims('slack-event:')).length === 2, 'the claims to be written');
+    // Released after it was written: gone from the store too, so a restart does not refuse it either.
+    await memory.release('slack-event:EvB');
+    expect((await store.listLiveClaims('slack-event:')).map((c) => c.key)).toEqual(['slack-event:EvA']);
+    await memory.close();
+    memories.splice(memories.indexOf(memory), 1);
+    const after = await openMemory(store);
+    expect(after.claim('slack-event:EvA', TTL)).toBe(false);
+    expect(after.claim('slack-event:EvB', TTL)).toBe(true);
+  });
+
+  it('on several replicas every claim is the shared store, and so is a release', async () => {
     const store = await openDb();
     const [a, b] = [storeReplayMemory(store), storeReplayMemory(store)];
     expect(await a.claim('slack-signature:x', TTL)).toBe(true);
     expect(await b.claim('slack-signature:x', TTL)).toBe(false);
+    await a.release('slack-signature:x');
+    expect(await b.claim('slack-signature:x', TTL)).toBe(true);
   });
 });
