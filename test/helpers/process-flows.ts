@@ -12,21 +12,6 @@ import { eventCallbackBody, stateValue } from './slack-requests.js';
 
 const ROUTINES = '/v1/ai/routines';
 
-/** The value of the `actionId` button in `blocks` (the first, or the one whose value is `near`). */
-export function buttonValue(blocks: unknown, actionId: string, near?: string): string | undefined {
-  const values: string[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.type === 'button' && o.action_id === actionId && typeof o.value === 'string') values.push(o.value);
-      else Object.values(o).forEach(walk);
-    }
-  };
-  walk(blocks);
-  return near === undefined ? values[0] : values.find((v) => v === near);
-}
-
 /** The create form filled in for `name` (a DM delivery, every Monday at 8 in London). */
 export const formValues = (name: string, modelId: string) => ({
   name: { name_input: stateValue.text(name) },

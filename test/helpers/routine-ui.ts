@@ -82,6 +82,19 @@ export async function openModal(
   return { view, call, res, responseId };
 }
 
+/**
+ * Presses Try again (`routine_retry`) on the failure DM in the user's DM channel (D + the user id without its U),
+ * with a trigger id for that user; asserts the ack is 200 and returns the views.open it led to.
+ */
+export async function pressTryAgain(h: Pick<Harness, 'slack' | 'post'>, draftId: string, userId = 'U0001'): Promise<RecordedCall> {
+  const triggerId = h.slack.issueTriggerId({ userId });
+  const res = await h.post(
+    blockActionsBody({ source: 'message', userId, channelId: `D${userId.slice(1)}`, triggerId, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }),
+  );
+  expect(res.status).toBe(200);
+  return h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+}
+
 export interface SubmitOptions extends Sender {
   /** The workspace the view belongs to, as Slack puts it in the submitted view (an org install's user's team). */
   viewTeamId?: string;

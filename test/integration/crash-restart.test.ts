@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type AppProcess, type ProcessFakes, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
-import { buttonValue, formValues, processFlows } from '../helpers/process-flows.js';
+import { formValues, processFlows } from '../helpers/process-flows.js';
+import { buttonValue } from '../helpers/text-of.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { textOf } from '../helpers/text-of.js';
 import { action, blockActionsBody, buildViewOutput, readInitialViewState } from '../helpers/slack-requests.js';

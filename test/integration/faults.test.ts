@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { FakeFault } from '../fakes/fake-omni.js';
 import { SIGNING_SECRET, modalValues, useHarness } from '../helpers/app-harness.js';
-import { createThroughModal, openHome, openModal, seedRoutine, submitModal } from '../helpers/routine-ui.js';
+import { createThroughModal, openHome, openModal, pressTryAgain, seedRoutine, submitModal } from '../helpers/routine-ui.js';
 import { recordReliability } from '../helpers/reliability.js';
-import { textOf } from '../helpers/text-of.js';
+import { buttonValue, textOf } from '../helpers/text-of.js';
 import {
   action,
   blockActionsBody,
@@ -43,8 +43,6 @@ afterEach(async () => {
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
 
-type Json = Record<string, unknown>;
-
 function expectNoSecretInLogs(): void {
   const secrets = [h.omni.apiKey, h.slack.token, SIGNING_SECRET];
   const leaking = h.logs.filter((line) => secrets.some((s) => line.includes(s)));
@@ -70,21 +68,6 @@ const create = (name: string, userId = 'U0001') => createThroughModal(h, name, {
 const dmOf = (userId: string) => `D${userId.slice(1)}`;
 const named = (name: string, membershipId = h.members.alice) => h.omni.routinesOf(membershipId).filter((r) => r.name === name);
 const createPosts = () => h.omni.requests.filter((r) => r.method === 'POST' && r.path === ROUTINES);
-
-function buttonValue(blocks: unknown, actionId: string): string | undefined {
-  let found: string | undefined;
-  const walk = (v: unknown): void => {
-    if (found !== undefined) return;
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as Json;
-      if (o.type === 'button' && o.action_id === actionId && typeof o.value === 'string') found = o.value;
-      else Object.values(o).forEach(walk);
-    }
-  };
-  walk(blocks);
-  return found;
-}
 
 /** The last DM the bot sent the user that mentions `name`. */
 function lastDmAbout(name: string, userId = 'U0001') {
@@ -130,12 +113,7 @@ async function expectFailedThenRetryCreates(
   expect(named(name, membershipId)).toHaveLength(options.before ?? 0);
 
   h.omni.clearFaults();
-  const triggerId = h.slack.issueTriggerId({ userId });
-  const res = await h.post(
-    blockActionsBody({ source: 'message', userId, channelId: dmOf(userId), triggerId, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }),
-  );
-  expect(res.status).toBe(200);
-  const reopened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+  const reopened = await pressTryAgain(h, draftId ?? '', userId);
   expect(reopened.response.ok).toBe(true);
   const reopenedId = (reopened.response.view as { id: string }).id;
   const state = readInitialViewState(h.slack.views.get(reopenedId) as never) as Record<string, Record<string, { value?: string | null }>>;

@@ -16,7 +16,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { type AppProcess, type ProcessFakes, settleProcesses, startAppProcess, startProcessFakes } from '../helpers/app-process.js';
 import { until } from '../helpers/until.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { buttonValue, formValues, processFlows } from '../helpers/process-flows.js';
+import { formValues, processFlows } from '../helpers/process-flows.js';
+import { buttonValue } from '../helpers/text-of.js';
 import { recordReliability } from '../helpers/reliability.js';
 import { action, blockActionsBody, blockSuggestionBody, buildViewOutput, slashCommandBody } from '../helpers/slack-requests.js';
 import { textOf } from '../helpers/text-of.js';

@@ -3,7 +3,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { modalValues, useHarness } from '../helpers/app-harness.js';
-import { chooseDelivery, openHome, openModal, submissionBody, submitModal } from '../helpers/routine-ui.js';
+import { chooseDelivery, openHome, openModal, pressTryAgain, submissionBody, submitModal } from '../helpers/routine-ui.js';
+import { buttonValue } from '../helpers/text-of.js';
 import { recordReliability } from '../helpers/reliability.js';
 import {
   action,
@@ -109,14 +110,6 @@ describe('/routine', () => {
     expect(state.prompt?.prompt_input?.value).toBe('send @bob the churn from #sales & the dashboard (https://omni.example/d/1)');
   });
 });
-
-function findButtonValue(blocks: unknown[], actionId: string): string | undefined {
-  for (const block of blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>) {
-    const button = block.elements?.find((e) => e.action_id === actionId);
-    if (button) return button.value;
-  }
-  return undefined;
-}
 
 describe('shortcuts', () => {
   it('the message shortcut turns the message into a readable prompt and defaults delivery to that channel', async () => {
@@ -290,14 +283,9 @@ describe('submitting the modal', () => {
       expect(text).toMatch(/not turned on/);
       expect(text).toContain('routine_retry');
       const dm = h.slack.messages('D0001').at(-1);
-      const draftId = findButtonValue(dm?.blocks ?? [], 'routine_retry');
+      const draftId = buttonValue(dm?.blocks, 'routine_retry');
       expect(draftId).toBeTruthy();
-      const triggerId = h.slack.issueTriggerId();
-      const res = await h.post(
-        blockActionsBody({ source: 'message', channelId: 'D0001', triggerId, actions: [action.button({ actionId: 'routine_retry', value: draftId })] }),
-      );
-      expect(res.status).toBe(200);
-      const reopened = await h.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
+      const reopened = await pressTryAgain(h, draftId ?? '');
       expect(JSON.stringify(reopened.args.view)).toContain('Kept draft');
       expect(h.omni.routinesOf(h.members.alice).filter((r) => r.name === 'Kept draft')).toHaveLength(0);
     } finally {
@@ -312,7 +300,7 @@ describe('submitting the modal', () => {
       await submitModal(h, view.id, { ...modalValues(h), name: { name_input: stateValue.text('Throw away') } });
       await h.settle();
       const failed = h.slack.views.get(view.id);
-      const draftId = findButtonValue((failed?.blocks ?? []) as unknown[], 'routine_discard') ?? '';
+      const draftId = buttonValue(failed?.blocks, 'routine_discard') ?? '';
       expect(draftId).toBeTruthy();
       await h.post(blockActionsBody({ source: 'view', view: buildViewOutput(failed as never), actions: [action.button({ actionId: 'routine_discard', value: draftId })] }));
       await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id && JSON.stringify(c.args.view).includes('Draft discarded'), 8000);
