@@ -117,8 +117,8 @@ function readNotes(f: AppBenchFigures): string[] {
     missed.length === 0 ? 'Every figure with a target met it in this run.' : `Off target in this run: ${missed.map((r) => r.figure).join('; ')}.`,
     'Changed in src/ to get here (issue 5): the modal no longer waits for `users.info` before `views.open`; it opens ' +
       "with the zone in memory, and a zone still unknown is filled in by a hash-guarded `views.update` right after " +
-      '(`src/slack/listeners/open-modal.ts`); these fills run one at a time, only while no `views.open` is under way and ' +
-      'requests have paused for 20 ms. Zone offsets for labels are computed once a minute per zone instead of per modal ' +
+      '(`src/slack/listeners/open-modal.ts`); these fills run one at a time, only when no request is being handled and ' +
+      'none came for 20 ms, and while requests keep coming at most one every 100 ms. Zone offsets for labels are computed once a minute per zone instead of per modal ' +
       '(luxon was most of the modal build).',
     "Changed in src/ for issue 13 (latency), each found in the profiles: SQLite ran with synchronous=FULL (3.7 ms of " +
       'blocked event loop per replay claim under load; NORMAL in WAL mode still keeps every commit through a crash of the ' +
@@ -134,7 +134,20 @@ function readNotes(f: AppBenchFigures): string[] {
       'from `users.list` after start (one page of 200 every 3 s, Slack\'s Tier 2 pace), so once the read has reached a ' +
       'first-time user their form opens in their zone with no `views.update` after it. ' +
       "Bolt's conversation store is off; patterns in the text conversion are compiled once. The server runs as one " +
-      'bundled file (start-up), and the Postgres store and shared budget load only on Postgres (memory).',
+      'bundled file (start-up), and the Postgres store and shared budget load only on Postgres (memory). ' +
+      'Later: a fill waited only for a pause in arriving requests, but a burst is often all received long before its ' +
+      'last modal opens, and half of a burst\'s fills ran before its last open; fills now wait until no request is being ' +
+      'handled (first-time p99 ratio 1.37× → 1.09× in quick runs of bursts of 100). web-api form bodies are encoded with ' +
+      'encodeURIComponent (the same text; querystring built each 5 KB body from two pieces per escaped character, the ' +
+      'largest source of garbage in an allocation profile of a burst).',
+    'Memory and start-up (issue 13), from heap snapshots and `npm run bench:startup`: the bundle held a few non-ASCII ' +
+      'characters in regular expressions, so V8 kept its whole source two bytes a character (the build now refuses any); ' +
+      '`import { z }` bundled every zod locale (now `import * as z`, enforced by lint); lru-cache allocated every slot ' +
+      'of a cache up front (0.8 MB for the 20,000-entry identity memo; the bound is now counted through maxSize); express ' +
+      'and @slack/oauth, which Bolt requires at start for a receiver and an install flow the bot never uses, are lazy ' +
+      'packages now. Bundle 2.09 → 1.10 MB; in one bench:startup run idle RSS went from 104.9 to 94.1 MiB (bare Bolt ' +
+      '78–85) and start-up from 377 to 325 ms (bare 331). Idle RSS is now the median over all starts (single readings ' +
+      'moved by 10 MiB).',
     f.cpu
       ? `Where the bot's extra CPU per command goes (the profiled phase, table above): ${f.cpu.total.ours.toFixed(2)} against ` +
         `${f.cpu.total.bare.toFixed(2)} ms under the profiler; the largest differences: ` +
@@ -146,11 +159,14 @@ function readNotes(f: AppBenchFigures): string[] {
         '. Node\'s HTTP stack, fetch (undici) and GC grow with the bytes and calls: the bot\'s modal is ' +
         `${(f.latency.viewBytes.ours / 1024).toFixed(1)} KB against ${(f.latency.viewBytes.bare / 1024).toFixed(2)} KB, and a first-time user ` +
         'costs, after the open, one more Slack call (the users.info of the identity check), a SCIM lookup and an identity ' +
-        'write. The profiled bot also reads members\' zones from users.list after it starts. ' +
+        'write. The profiled bot also reads members\' zones from users.list after it starts. In a profile of returning ' +
+        'bursts alone (1.62 against 1.27 ms per command), the difference was GC +0.10 ms, web-api +0.07 ms (serialising ' +
+        "the 3 KB view and parsing Slack's echo of it), Node's HTTP writes +0.02 ms, and the bot's own code 0.08 ms. " +
         'The per-request AsyncLocalStorage is gone (request ids are passed with a logger per request), and with it the ' +
         'promise hooks it enabled for the whole process.'
       : 'The profiled phase did not run, so there is no CPU breakdown in this run.',
-    "@slack/web-api's eager debug copies (issue 13): patches/@slack+web-api+8.2.0.patch builds them only at DEBUG. " +
+    "@slack/web-api's eager debug copies (issue 13): patches/@slack+web-api+8.2.0.patch builds them only at DEBUG (and " +
+      'encodes form bodies with encodeURIComponent, see above). ' +
       'Measured separately with `npm run bench -- --quick --rounds 6` (bursts of 100), patched then unpatched, on the same ' +
       'machine while other sessions loaded it (69% and 83% of the cores), so indicative only: bot CPU per command 5.20 vs ' +
       '6.17 ms in the first-time burst and 1.40 vs 1.77 ms in the returning burst (about 16% and 21% less); the sustained ' +
@@ -167,11 +183,10 @@ function readNotes(f: AppBenchFigures): string[] {
       'app. The pooled p99 takes the worst rounds; the median of the per-round ratios (a bot burst and a bare burst back ' +
       'to back) is the steadier estimate, and CPU per command the steadiest. Latency here includes the fake Slack ' +
       "handling the call in the bench process (Block Kit validation of the bot's larger view included).",
-    'Not done, and what it would take to close the rest: the zone fills still slip in between the opens of a burst ' +
-      '(with them off, the first-time burst measured 1.64× instead of 2.05× in a quick run); a smaller modal (fewer ' +
-      'hints, no default-valued fields); for first-time users, no zone fill: warming the Slack user directory from ' +
-      'users.list at start would give every user a known zone at once (a deployment whose default zone is the ' +
-      "company's own already skips most fills). Idle memory: the bot loads zod, kysely, got, luxon and better-sqlite3, " +
-      'about 20 MiB of code and heap that the bare app does not have.',
+    'What is left of the gap follows the modal: 3 KB of view against 0.13 KB, serialised, percent-encoded, written, ' +
+      'echoed back by Slack and parsed for every open. Closing it would take a smaller view (Block Kit fields at their ' +
+      "defaults left out; Slack's docs do not state the default of `emoji`, so those stay), JSON request bodies (a " +
+      'web-api change), or fewer Bolt listeners (nine: each runs its middleware on every request). Idle memory: the bot ' +
+      'loads zod, kysely, got, luxon and better-sqlite3 and touches ICU time-zone data, which the bare app does not.',
   ];
 }
