@@ -29,6 +29,9 @@ import { installationFromAuthTest, installationId, servesRequestFrom } from './s
 import { openOmniBudget } from './omni-budget.js';
 import { openStore } from './store/index.js';
 
+/** How long one request counts as under way at most (RequestActivity.underWay): Slack's ack window. */
+const UNDER_WAY_AT_MOST_MS = 3000;
+
 export interface AppOptions {
   clock?: Clock;
   logger?: Logger;
@@ -38,6 +41,8 @@ export interface AppOptions {
   omni?: { timeoutMs?: number; retry?: { limit: number; baseDelayMs: number; maxDelayMs: number } };
   /** The owner-notice check's wait between owners (tests pass one that returns at once and counts). */
   watch?: { sleep?: (ms: number) => Promise<void> };
+  /** How long one request counts as under way at most (default UNDER_WAY_AT_MOST_MS; tests shorten it). */
+  requestUnderWayAtMostMs?: number;
 }
 
 export interface RunningApp {
@@ -296,11 +301,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (!arrival.handle) return;
       if (arrival.releaseEvent) context.releaseEvent = arrival.releaseEvent;
     }
+    // Counted until its listeners finish, or for UNDER_WAY_AT_MOST_MS: past Slack's 3 s a request is no longer
+    // racing a trigger id, and a handler that waits on Omni for longer must not hold other users' fills back.
     underWay += 1;
+    let counted = true;
+    const uncount = () => {
+      if (counted) underWay -= 1;
+      counted = false;
+    };
+    const timer = setTimeout(uncount, options.requestUnderWayAtMostMs ?? UNDER_WAY_AT_MOST_MS);
+    timer.unref();
     try {
       await next();
     } finally {
-      underWay -= 1;
+      clearTimeout(timer);
+      uncount();
     }
   });
   // With extendedErrorHandler, Bolt passes the request's body and context along (its handler types are not exported

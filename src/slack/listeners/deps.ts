@@ -57,6 +57,9 @@ export function forRequest(deps: ListenerDeps, context: Context | undefined): Li
 export interface RequestActivity {
   /** `performance.now()` when the last Slack request came in (0: none yet). */
   lastRequestAt(): number;
-  /** Requests whose listeners have not finished yet (a command's ends once its modal is open). */
+  /**
+   * Requests whose listeners have not finished yet (a command's ends once its modal is open), each counted for 3 s at
+   * most (a handler waiting on Omni for longer holds nobody's fill back).
+   */
   underWay(): number;
 }

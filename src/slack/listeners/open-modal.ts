@@ -179,7 +179,8 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
  * Filling in a zone after the open costs a users.info, an identity check and a views.update. In a burst of
  * first-time users that work would compete with the acks and views.open calls still to come (whose trigger ids are
  * expiring), so opens go first: fills run one at a time, each only when no request is being handled (a command's
- * handling ends once its modal is open) and none came in for FILL_QUIET_MS. Watching only for new requests was not
+ * handling ends once its modal is open; a request counts for Slack's 3 s at most, so one waiting on Omni holds no
+ * fill back for longer) and none came in for FILL_QUIET_MS. Watching only for new requests was not
  * enough: a burst is often all received long before its last modal opens, and a benchmark found half of a burst's
  * fills running before its last open. While requests keep trickling in, a fill during which one came is followed by
  * FILL_YIELD_MS without fills, so fills take a small share of a busy app's time; once requests stop, the rest run
