@@ -131,11 +131,12 @@ export function createReplayCheck(
 
 /**
  * The fields Slack puts in every payload of a type and listeners read without checking: who (a user id), and for a
- * command its text, for a message shortcut the message. A signed body without them is malformed (400), not a crash.
+ * command its text, for a message shortcut the message, for an event its type (Bolt matches it against the event
+ * listener's pattern with .match()). A signed body without them is malformed (400), not a crash.
  */
 function hasSlackBasics(body: unknown): boolean {
   const b = body as Record<string, unknown>;
-  if (b.type === 'event_callback') return true;
+  if (b.type === 'event_callback') return isRecord(b.event) && typeof b.event.type === 'string';
   if (typeof b.command === 'string') return typeof b.user_id === 'string' && typeof b.text === 'string';
   // Interactivity payloads always name their type (Bolt classifies some by other fields, e.g. `actions`).
   if (typeof b.type !== 'string' || !isRecord(b.user) || typeof b.user.id !== 'string') return false;

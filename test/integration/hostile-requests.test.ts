@@ -173,6 +173,29 @@ describe('bodies', () => {
   });
 });
 
+describe('malformed events', () => {
+  it('acks an event without a string type and runs nothing, without a listener error', async () => {
+    // Bolt acks events before any middleware, then matches the type against the event listener's pattern with
+    // .match(): a number there threw inside Bolt. The guard stops such an event before the listeners.
+    const before = h.logs.length;
+    const json = { 'Content-Type': 'application/json' };
+    // Without an event object Bolt does not take it for an event at all: the guard answers 400 before any ack.
+    const cases: Array<[string, unknown, number]> = [
+      ['type a number', { type: 'event_callback', team_id: 'T0001', event_id: 'EvNUM', event: { type: 42, user: 'U0001' } }, 200],
+      ['type an array', { type: 'event_callback', team_id: 'T0001', event_id: 'EvARR', event: { type: ['app_mention'], user: 'U0001', text: 'hi', channel: 'C0001', ts: '1.2' } }, 200],
+      ['no event', { type: 'event_callback', team_id: 'T0001', event_id: 'EvNONE' }, 400],
+    ];
+    for (const [label, payload, status] of cases) {
+      const body = JSON.stringify(payload);
+      await expectStatus(`event: ${label}`, body, { ...signed(body), ...json }, status);
+    }
+    await h.settle();
+    expect(h.logs.slice(before).filter((l) => l.includes('listener failed'))).toEqual([]);
+    await expectNothingRan();
+    await expectAlive();
+  });
+});
+
 describe('payload types and ids', () => {
   it('answers 400 to a payload type Slack does not send, and an empty 200 at once to unknown ids', async () => {
     const unknownType = interactivityBody({ type: 'definitely_not_slack', team: { id: 'T0001' }, user: { id: 'U0001' }, trigger_id: h.slack.issueTriggerId() });
