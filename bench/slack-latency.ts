@@ -75,6 +75,30 @@ export async function waitForQuiet(slack: BenchEnv['slack'], quietMs = 300): Pro
   }
 }
 
+/** CPU a process may use in IDLE_WINDOW_MS and still count as idle: one tick of /proc's 10 ms clock. */
+const IDLE_CPU_MS = 10;
+const IDLE_WINDOW_MS = 300;
+
+/**
+ * Waits until every app has been idle (at most IDLE_CPU_MS of CPU in the last IDLE_WINDOW_MS), at most 5 s. The
+ * fake Slack falling quiet is not enough: an app may still be working on what the burst left (a major GC of its
+ * grown heap, identity writes), and that work landed in whichever app's burst came next. In one run the bot's
+ * first-time ratio alternated with the order of the round (1.37, 0.98, 1.29, 0.96…) for that reason.
+ */
+export async function waitForIdle(apps: readonly ChildApp[]): Promise<void> {
+  const deadline = Date.now() + 5000;
+  const history: number[][] = [apps.map((a) => a.readCpuMs())];
+  const windowPolls = Math.ceil(IDLE_WINDOW_MS / 50);
+  while (Date.now() < deadline) {
+    await sleep(50);
+    history.push(apps.map((a) => a.readCpuMs()));
+    if (history.length <= windowPolls) continue;
+    const then = history[history.length - 1 - windowPolls] ?? [];
+    const now = history[history.length - 1] ?? [];
+    if (now.every((cpu, i) => cpu - (then[i] ?? 0) <= IDLE_CPU_MS)) return;
+  }
+}
+
 function pair(ours: CommandResult[], bare: CommandResult[], cpuMs: { ours: number; bare: number }): LatencyPair {
   const summarise = (rs: CommandResult[]) =>
     summariseLatencies(
@@ -165,8 +189,10 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
         await warmConnections(apps[which], users.length);
         const cpuBefore = apps[which].readCpuMs();
         thisRound[which] = keepErrors(await runBurst(slack, apps[which], BENCH_SIGNING_SECRET, users));
-        // The next burst starts when this app's follow-up work is over, so it never runs against leftovers.
+        // The next burst starts when this app's follow-up work is over (its Slack calls, then its CPU), so it never
+        // runs against leftovers; the tail counts to this app's CPU.
         await waitForQuiet(slack);
+        await waitForIdle([apps.ours, apps.bare]);
         cpu[which] += apps[which].readCpuMs() - cpuBefore;
         slack.reset();
       }
@@ -214,6 +240,7 @@ export async function runSlackLatencyBench(env: BenchEnv, apps: { ours: ChildApp
     const results = await runSustained(slack, apps[which], BENCH_SIGNING_SECRET, { rate: options.rate, seconds: options.seconds / 2, nextUser: mixes[which] });
     sustained[which].push(...keepErrors(results));
     await waitForQuiet(slack);
+    await waitForIdle([apps.ours, apps.bare]);
     sustainedCpu[which] += apps[which].readCpuMs() - cpuBefore;
     slack.reset();
   }

@@ -207,11 +207,12 @@ neither app has had a request from (for the bot: none in its users.info cache, n
 checked; a zone is known once the users.list the bot reads after start, one page of 200 every 3 s, has reached the
 user, and until then the open is followed by a users.info and a views.update; after the open each also costs a
 users.info, a SCIM lookup and an identity write); returning bursts replay the same people a moment later (cached). Rounds alternate which app goes first; each
-burst starts once the fake Slack has been quiet for 300 ms (the previous app's follow-up work is over). The
+burst starts once the fake Slack has been quiet for 300 ms and both app processes are idle (at most 10 ms of CPU
+in 300 ms): the previous app's follow-up work, a major GC of its heap included, is over. The
 sustained phase is open-loop (arrivals do not wait for answers) in four halves ordered bare, bot, bot, bare; each
 app gets the same pattern of users (same seed): mostly recent users, ${Math.round(s.newUserShare * 100)}% newcomers.
 CPU per command is the app process's own CPU time (from /proc) over a phase, until the fake Slack has been quiet
-for 300 ms, divided by the commands: it includes work done after the open, and it is far less moved by other
+for 300 ms and both processes are idle, divided by the commands: it includes work done after the open, and it is far less moved by other
 processes on the machine than latency is. A \`failed\` command is one whose views.open Slack refused (e.g. an expired trigger: the fake gives triggers Slack's
 3 s) or whose ack was not 200.
 ${f.cpu ? cpuSection(f.cpu) : ''}
