@@ -34,6 +34,9 @@ export function describeIdentityProblem(result: IdentityProblemLike): string {
         "The bot can't look up Omni accounts: Omni refused its API key for that (it needs an Omni organization API key, " +
         'not a personal one). Ask the admin who runs this bot to check OMNI_API_KEY with `npx routine-bot doctor`.'
       );
+    case 'omni_busy':
+      // The words of any other request that waited too long for Omni's rate limit (routines/failures.ts `busy`).
+      return 'Omni is busy right now. Try again in a minute.';
     case 'lookup_failed':
     default:
       return (

@@ -132,6 +132,8 @@ export function createIdentityResolver(options: IdentityResolverOptions): Identi
         return problem(slackUserId, 'bot_key_refused', email);
       }
       log.warn('Omni SCIM lookup failed', { err });
+      // Waiting for a turn within Omni's rate limit took too long: the same words as any other busy request.
+      if (err instanceof OmniApiError && (err.reason === 'busy' || err.reason === 'rate_limited')) return problem(slackUserId, 'omni_busy', email);
       return problem(slackUserId, 'lookup_failed', email);
     }
 

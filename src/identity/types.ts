@@ -37,6 +37,8 @@ export type IdentityProblemReason =
   | 'several_matches'
   | 'inactive'
   | 'lookup_failed'
+  /** The lookup could not get a turn within Omni's rate limit (this bot's budget, or Omni's 429s): try again soon. */
+  | 'omni_busy'
   /** Omni refused the bot's own key for SCIM (a personal key, or a wrong one): for the bot's admin to fix. */
   | 'bot_key_refused';
 

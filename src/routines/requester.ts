@@ -55,7 +55,7 @@ export function createRequester(deps: RequesterDeps): Requester {
   return {
     resolve: (slackUserId, teamId) => identity.resolveIdentity(slackUserId, teamId),
     describe,
-    failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: outcome.reason === 'lookup_failed' }),
+    failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: outcome.reason === 'lookup_failed' || outcome.reason === 'omni_busy' }),
     async forgetIfStale(err, slackUserId) {
       if (err instanceof OmniApiError && err.reason === 'member_not_found') {
         recentlyFine.delete(slackUserId);
@@ -66,7 +66,8 @@ export function createRequester(deps: RequesterDeps): Requester {
       if (recentlyFine.get(slackUserId)) return null;
       const who = await identity.resolveIdentity(slackUserId, teamId);
       if (who.ok) recentlyFine.set(slackUserId, true);
-      if (who.ok || who.reason === 'lookup_failed') return null;
+      // A lookup that failed or waited too long is not a problem worth showing before they try: the create looks again.
+      if (who.ok || who.reason === 'lookup_failed' || who.reason === 'omni_busy') return null;
       return describe(who);
     },
     identityRecentlyFine: (slackUserId) => recentlyFine.get(slackUserId) === true,

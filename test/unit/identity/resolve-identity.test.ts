@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Clock } from '../../../src/clock.js';
 import { createIdentityResolver, type IdentityResolver, type ScimLookup, type ScimUser, type SlackUser, type SlackUserLookup } from '../../../src/identity/index.js';
 import { createLogger } from '../../../src/log.js';
+import { OmniApiError } from '../../../src/omni/errors.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -199,6 +200,14 @@ describe('createIdentityResolver', () => {
       expect(await resolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'lookup_failed', email: 'Alice@Acme.com', slackUserId: 'U1' });
       scim.failing = false;
       expect(await resolver.resolveIdentity('U1')).toMatchObject({ ok: true, source: 'scim' }); // failures are not remembered
+    });
+
+    it("reports omni_busy when the lookup could not get a turn within Omni's rate limit (the budget, or Omni's 429s)", async () => {
+      for (const reason of ['busy', 'rate_limited'] as const) {
+        const failing = { async findUsersByEmail(): Promise<never> { throw new OmniApiError({ kind: reason === 'busy' ? 'busy' : 'rate_limited', reason, method: 'GET', path: '/scim/v2/users' }); } };
+        const busyResolver = createIdentityResolver({ store, slackUsers: createFakeSlack({ U1: alice }), scim: failing, clock });
+        expect(await busyResolver.resolveIdentity('U1')).toEqual({ ok: false, reason: 'omni_busy', email: 'Alice@Acme.com', slackUserId: 'U1' });
+      }
     });
 
     it('uses a stale cached identity (up to 7 days old) while SCIM fails, and logs it', async () => {
