@@ -102,7 +102,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
         path: routinesPath(),
         user: userId, query: userQuery(userId, { cursor: opts.cursor, pageSize: opts.pageSize }),
         schema: RoutineListSchema,
-        ...(opts.log ? { log: opts.log } : {}),
+        ...logOf(opts),
       },
       deadline,
     );
@@ -134,7 +134,7 @@ export function createOmniClient(options: OmniClientOptions): OmniClient {
       // Pages are bounded too: each brings records, so `max` pages reach `max` records even when Omni pages smaller.
       return collectPages(
         async (cursor: string | undefined, collected) => {
-          const page = await listRoutines(userId, { pageSize: Math.min(100, max - collected), ...(cursor ? { cursor } : {}), ...(opts.log ? { log: opts.log } : {}) });
+          const page = await listRoutines(userId, { pageSize: Math.min(100, max - collected), ...(cursor ? { cursor } : {}), ...logOf(opts) });
           return { records: page.records, next: nextCursor(page.pageInfo) };
         },
         { maxRecords: max, maxPages: max },

@@ -137,9 +137,10 @@ export async function openLocalReplayMemory(options: LocalReplayMemoryOptions): 
       live.delete(key);
       unwritten = unwritten.filter((claim) => claim.key !== key);
       // After any write under way, which may hold the claim; the store may also hold it from an earlier write (or
-      // from a claim the store decided).
-      writing = writing.then(async () => void (await store.abandonIdempotent(key)));
-      await writing;
+      // from a claim the store decided). A failed delete rejects this call only: the writes behind go on.
+      const released = writing.then(async () => void (await store.abandonIdempotent(key)));
+      writing = released.catch(() => undefined);
+      await released;
     },
     async close() {
       if (timer !== undefined) clearTimeout(timer);

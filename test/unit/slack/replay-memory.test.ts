@@ -125,6 +125,16 @@ describe('local replay memory', () => {
     expect(after.claim('slack-event:EvB', TTL)).toBe(true);
   });
 
+  it('a release the store fails rejects, and the claims after it are still written behind', async () => {
+    const store = await openDb();
+    const failingStore = { ...store, abandonIdempotent: () => Promise.reject(new Error('database is locked')) } as Store;
+    const memory = await openMemory(failingStore);
+    expect(memory.claim('slack-event:EvX', TTL)).toBe(true);
+    await expect(memory.release('slack-event:EvX')).rejects.toThrow('database is locked');
+    expect(memory.claim('slack-event:EvY', TTL)).toBe(true);
+    await until(async () => (await store.listLiveClaims('slack-event:EvY')).length === 1, 'the later claim to be written');
+  });
+
   it('on several replicas every claim is the shared store, and so is a release', async () => {
     const store = await openDb();
     const [a, b] = [storeReplayMemory(store), storeReplayMemory(store)];
