@@ -4,6 +4,7 @@
  * sends) and an immediate answer for anything no listener acknowledged, so nothing waits for Slack's 3 s timeout.
  */
 import type { ServerResponse } from 'node:http';
+import * as querystring from 'node:querystring';
 import { type App, HTTPModuleFunctions, type HTTPReceiver, type ReceiverEvent, isValidSlackRequest } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import { RoutineBotError } from '../errors.js';
@@ -62,10 +63,12 @@ export function guardHttpRequests(receiver: HTTPReceiver, deps: { signingSecret:
     HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT_BYTES).then(
       (buffered) => {
         let parsed: unknown;
-        try {
-          parsed = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
-        } catch {
-          parsed = undefined; // Bolt answers a malformed body itself (401 unsigned, else 400).
+        if (mayParseToNull(buffered)) {
+          try {
+            parsed = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+          } catch {
+            parsed = undefined; // Bolt answers a malformed body itself (401 unsigned, else 400).
+          }
         }
         if (parsed === null) {
           // 400 when signed, 401 when not: what Bolt answers for other bodies it cannot use.
@@ -86,6 +89,27 @@ export function guardHttpRequests(receiver: HTTPReceiver, deps: { signingSecret:
       },
     );
   };
+}
+
+/**
+ * Whether Bolt's parse of this body (HTTPModuleFunctions.parseHTTPRequestBody) could give `null`. A JSON body
+ * can (`null`); a form body only through a `payload` field, which Bolt parses as JSON. A slash command's form has no
+ * such field, so the guard does not parse every command a second time (Bolt parses it again right after): it looks
+ * at the field names alone, decoded as querystring decodes them.
+ */
+export function mayParseToNull(req: { rawBody: Buffer; headers: Record<string, string | string[] | undefined> }): boolean {
+  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded') return true;
+  const text = req.rawBody.toString();
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = text.length;
+    const eq = text.indexOf('=', start);
+    const key = text.slice(start, eq === -1 || eq > end ? end : eq);
+    if (key === 'payload' || ((key.includes('%') || key.includes('+')) && querystring.unescape(key.replace(/\+/g, ' ')) === 'payload')) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** What the HTTP receiver passes into Bolt's context for the replay check: the request's signature. */

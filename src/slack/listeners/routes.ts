@@ -1,12 +1,19 @@
 /**
- * How listeners are registered: by id, in tables, behind one Bolt listener per kind of payload.
+ * How listeners are registered: by id, in tables, behind one Bolt middleware that routes every payload.
  *
- * Bolt runs the middleware of every registered listener on every request (each one an async chain that mostly
- * says "not mine"): with the bot's 37 listeners that was about 0.35 ms of CPU per request, a third of what the bot
- * spent on a `/routine` over a bare Bolt app (docs/performance.md). Here each kind (button presses, option searches,
- * submissions, shortcuts of both kinds, events of every type, each command) has one Bolt listener that looks its
- * handler up by action id, callback id or event type. A payload
+ * Bolt runs the middleware chain of every registered listener on every request: each listener costs a copy of its
+ * middleware array, one spread of the request's arguments per matcher, an async chain that mostly says "not mine",
+ * and a place in a Promise.allSettled. With the bot's 37 listeners that was about 0.35 ms of CPU per request, a
+ * third of what the bot spent on a `/routine` over a bare Bolt app; one listener per kind of payload (six) still
+ * cost the bot more than bare Bolt's single listener (docs/performance.md). So the bot registers no Bolt listeners:
+ * the last global middleware (`app.use`, after the request's own middleware in app.ts) reads the payload's kind
+ * (button presses, option searches, submissions, shortcuts of both kinds, events of every type, commands) and looks
+ * its handler up by action id, callback id, event type or command name. It never calls `next()`, so Bolt's
+ * (empty) listener stage does not run. A handler's failure reaches `app.error` as a listener's would. A payload
  * whose id no handler has is left unanswered, and the ack guard (request-guards.ts) answers it as before.
+ *
+ * Global middleware gets the same arguments Bolt gives a listener (`command`, `action`, `view`, `shortcut`,
+ * `event`, `ack`, `say`, `respond`, `client`, `context`), only `next` differs, and no handler calls it.
  *
  * Every handler gets the request's own deps (`forRequest`: its logger carries the request id).
  */
@@ -16,7 +23,6 @@ import type {
   BlockAction,
   GlobalShortcut,
   MessageShortcut,
-  SlackShortcut,
   SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
   SlackEventMiddlewareArgs,
@@ -50,7 +56,7 @@ export interface Routes {
   event<T extends 'app_home_opened' | 'app_mention' | 'message'>(type: T, handler: Handler<EventArgs<T>>): void;
 }
 
-/** Collects handlers; `install` then gives Bolt one listener per kind that has any. */
+/** Collects handlers; `install` then gives Bolt the one middleware that routes to them. */
 export function createRoutes(baseDeps: ListenerDeps): Routes & { install(app: App): void } {
   const actions = new Map<string, Handler<ActionArgs>>();
   const options = new Map<string, Handler<OptionsArgs>>();
@@ -78,23 +84,24 @@ export function createRoutes(baseDeps: ListenerDeps): Routes & { install(app: Ap
     command: (name, handler) => add(commands, 'command', name, handler),
     event: (type, handler) => add(events, 'event', type, handler as unknown as Handler<EventArgs<string>>),
     install(app) {
-      if (actions.size > 0) app.action<BlockAction>({ type: 'block_actions' }, async (args) => void (await dispatch(actions, args.action.action_id, args)));
-      if (options.size > 0)
-        app.options<'block_suggestion'>({ type: 'block_suggestion' }, async (args) => void (await dispatch(options, args.payload.action_id, args as OptionsArgs)));
-      if (submissions.size > 0)
-        app.view<ViewSubmitAction>({ type: 'view_submission' }, async (args) => void (await dispatch(submissions, args.view.callback_id, args as ViewSubmissionArgs)));
-      if (globalShortcuts.size > 0 || messageShortcuts.size > 0)
-        // No callback_id pattern: Bolt would call .match() on whatever a (forged) payload holds there.
-        app.shortcut<SlackShortcut>({}, async (args) => {
-          const { shortcut } = args;
-          if (shortcut.type === 'shortcut') await dispatch(globalShortcuts, shortcut.callback_id, args as GlobalShortcutArgs);
-          else await dispatch(messageShortcuts, shortcut.callback_id, args as MessageShortcutArgs);
-        });
-      for (const [name, handler] of commands) app.command(name, async (args) => void (await handler(args, forRequest(baseDeps, args.context))));
-      if (events.size > 0) {
-        const types = new RegExp(`^(?:${[...events.keys()].join('|')})$`);
-        app.event(types, async (args) => void (await dispatch(events, args.event.type, args as EventArgs<string>)));
-      }
+      app.use(async (args) => {
+        const type = (args.body as { type?: unknown }).type;
+        if ('command' in args) {
+          await dispatch(commands, args.command.command, args);
+        } else if ('action' in args) {
+          if (type === 'block_actions') await dispatch(actions, (args.action as BlockAction['actions'][number] | undefined)?.action_id, args as ActionArgs);
+        } else if ('options' in args) {
+          if (type === 'block_suggestion') await dispatch(options, (args.options as OptionsArgs['payload'] | undefined)?.action_id, args as OptionsArgs);
+        } else if ('view' in args) {
+          if (type === 'view_submission') await dispatch(submissions, (args.view as ViewSubmissionArgs['view'] | undefined)?.callback_id, args as ViewSubmissionArgs);
+        } else if ('shortcut' in args) {
+          const shortcut = args.shortcut as SlackShortcutMiddlewareArgs['shortcut'] | undefined;
+          if (shortcut?.type === 'shortcut') await dispatch(globalShortcuts, shortcut.callback_id, args as GlobalShortcutArgs);
+          else if (shortcut?.type === 'message_action') await dispatch(messageShortcuts, shortcut.callback_id, args as MessageShortcutArgs);
+        } else if ('event' in args) {
+          await dispatch(events, (args.event as EventArgs<string>['event'] | undefined)?.type, args as EventArgs<string>);
+        }
+      });
     },
   };
 }
