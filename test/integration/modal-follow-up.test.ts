@@ -60,4 +60,22 @@ describe("a newcomer's modal follow-up", () => {
     await until(() => h.slack.responses('bob-list').some((r) => !JSON.stringify(r).includes('Fetching')), "Bob's list");
     expect(zoneOf(h.slack.views.get(nora.view.id) ?? nora.view)).toBe('Asia/Tokyo');
   });
+
+  it('runs one newcomer\'s follow-up at a time, each after the opens', async () => {
+    const h = await start();
+    const newcomers = ['U0NEW1', 'U0NEW2', 'U0NEW3'];
+    for (const [i, id] of newcomers.entries()) {
+      h.slack.addUser({ id, name: `new${i}`, realName: `New ${i}`, email: `new${i}@example.com`, tz: 'Asia/Tokyo' });
+      h.omni.addMember({ email: `new${i}@example.com`, displayName: `New ${i}` });
+    }
+    // Slack is slow to answer each follow-up's users.info: fills side by side would all ask before any update.
+    h.slack.failNext('users.info', { delayMs: 150 }, newcomers.length);
+    const opened = await Promise.all(newcomers.map((userId) => openModal(h, { userId })));
+    for (const { view } of opened) await h.slack.waitFor('views.update', (c) => c.args.view_id === view.id);
+    const fills = h.slack.calls
+      .filter((c) => (c.method === 'users.info' && newcomers.includes(String(c.args.user))) || (c.method === 'views.update' && opened.some((o) => o.view.id === c.args.view_id)))
+      .map((c) => (c.method === 'users.info' ? 'lookup' : 'update'));
+    expect(fills).toEqual(['lookup', 'update', 'lookup', 'update', 'lookup', 'update']);
+    for (const { view } of opened) expect(zoneOf(h.slack.views.get(view.id) ?? view)).toBe('Asia/Tokyo');
+  });
 });

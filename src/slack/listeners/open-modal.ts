@@ -204,15 +204,19 @@ interface FillLane {
   queue: Array<() => Promise<void>>;
 }
 
-const fillLanes = new WeakMap<ListenerDeps, FillLane>();
+/**
+ * One lane per app, keyed by its in-flight tracker: every request gets its own deps object (`forRequest`, for its
+ * logger), so keyed by deps each request had a lane of its own, and fills ran side by side.
+ */
+const fillLanes = new WeakMap<ListenerDeps['inFlight'], FillLane>();
 /** Where the app does not say how busy it is (some tests): never busy. */
 const IDLE: RequestActivity = { lastRequestAt: () => 0, underWay: () => 0 };
 
 function readFillLane(deps: ListenerDeps): FillLane {
-  let lane = fillLanes.get(deps);
+  let lane = fillLanes.get(deps.inFlight);
   if (!lane) {
     lane = { opening: 0, running: false, waiting: false, resumeAt: 0, activity: deps.activity ?? IDLE, queue: [] };
-    fillLanes.set(deps, lane);
+    fillLanes.set(deps.inFlight, lane);
   }
   return lane;
 }
