@@ -13,6 +13,8 @@ import { readSlackRefusal } from '../slack-errors.js';
 import { type ModalMetadata, buildRoutineModal, buildTextMessage } from '../views/index.js';
 import type { ListenerDeps, RequestActivity } from './deps.js';
 import { within } from './within.js';
+import { type BoundedCache, createLruCache } from '../../cache.js';
+import { type SerialisedView, asViewArgument, serialiseView } from '../views/serialised-view.js';
 
 /** The user's Slack time zone if known within `waitMs` (users.info answers are cached by the directory). */
 async function lookUpTimezone(deps: ListenerDeps, userId: string, waitMs: number): Promise<string | undefined> {
@@ -47,6 +49,32 @@ export function buildFilledModal(
   const filled: RoutineForm = { ...form, timezone: form.timezone || options.userTimezone || deps.config.defaultTimezone };
   const preview = previewSchedule(filled, deps.config, now);
   return buildRoutineModal({ form: filled, preview, metadata, now, ...options });
+}
+
+/**
+ * The opening form for most opens (no schedule typed yet) is the same view for everyone with the same defaults,
+ * channel and zone: built and serialised once, then sent as it is (a 3 KB view; building and serialising it was a
+ * fifth of the bot's own CPU per returning `/routine`). Remembered per app for the minute it was built in: the
+ * zone's label shows its UTC offset at that moment. A form with a schedule is built every time: its preview counts
+ * the next runs from now.
+ */
+const OPENING_VIEWS_KEPT = 100;
+const openingViews = new WeakMap<ListenerDeps['inFlight'], BoundedCache<string, SerialisedView>>();
+
+export function buildOpeningView(deps: ListenerDeps, form: RoutineForm, metadata: ModalMetadata, options: { userTimezone?: string; lastFailure?: string }): SerialisedView {
+  if (form.schedule.trim() !== '') return serialiseView(buildFilledModal(deps, form, metadata, options));
+  let views = openingViews.get(deps.inFlight);
+  if (!views) {
+    views = createLruCache<string, SerialisedView>({ max: OPENING_VIEWS_KEPT });
+    openingViews.set(deps.inFlight, views);
+  }
+  const key = JSON.stringify([Math.floor(deps.clock().getTime() / 60_000), form, metadata, options.userTimezone ?? null, options.lastFailure ?? null]);
+  let view = views.get(key);
+  if (view === undefined) {
+    view = serialiseView(buildFilledModal(deps, form, metadata, options));
+    views.set(key, view);
+  }
+  return view;
 }
 
 /** How long opening the modal may wait for the remembered choices and the (cached) model list. */
@@ -123,7 +151,8 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
   lane.opening += 1;
   let opened;
   try {
-    opened = await client.views.open({ trigger_id: input.triggerId, view: buildFilledModal(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra }) });
+    const view = buildOpeningView(deps, form, input.metadata, { ...(known ? { userTimezone: known } : {}), ...extra });
+    opened = await client.views.open({ trigger_id: input.triggerId, view: asViewArgument(view) });
   } catch (err) {
     // Usually the trigger expired (Slack gives 3 s) or was used: the user pressed and nothing opened. Say so.
     const code = readSlackRefusal(err) ?? 'no answer';
