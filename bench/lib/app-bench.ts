@@ -139,7 +139,14 @@ function readNotes(f: AppBenchFigures): string[] {
       'last modal opens, and half of a burst\'s fills ran before its last open; fills now wait until no request is being ' +
       'handled (first-time p99 ratio 1.37× → 1.09× in quick runs of bursts of 100). web-api form bodies are encoded with ' +
       'encodeURIComponent (the same text; querystring built each 5 KB body from two pieces per escaped character, the ' +
-      'largest source of garbage in an allocation profile of a burst).',
+      'largest source of garbage in an allocation profile of a burst). Then, from profiles of returning bursts alone: ' +
+      'Bolt ran six listener chains per request (one per kind of payload), each an array copy, an argument spread per ' +
+      'matcher and a place in a Promise.allSettled; now one global middleware routes every payload and Bolt has no ' +
+      "listeners. The request guard parsed every slash command's form once more than Bolt; it now parses only a body " +
+      'that could come out null. The opening form (no schedule typed yet) is built and serialised once per app, minute ' +
+      'and inputs, and sent as that text. Returning CPU per command went from 1.50× to 1.15× bare in quick runs (bursts ' +
+      'of 100). The fill lane, meant to run newcomers\' follow-ups one at a time, was one per request (it was keyed by ' +
+      'the per-request deps) and is one per app again.',
     'Memory and start-up (issue 13), from heap snapshots and `npm run bench:startup`: the bundle held a few non-ASCII ' +
       'characters in regular expressions, so V8 kept its whole source two bytes a character (the build now refuses any); ' +
       '`import { z }` bundled every zod locale (now `import * as z`, enforced by lint); lru-cache allocated every slot ' +
@@ -183,10 +190,12 @@ function readNotes(f: AppBenchFigures): string[] {
       'app. The pooled p99 takes the worst rounds; the median of the per-round ratios (a bot burst and a bare burst back ' +
       'to back) is the steadier estimate, and CPU per command the steadiest. Latency here includes the fake Slack ' +
       "handling the call in the bench process (Block Kit validation of the bot's larger view included).",
-    'What is left of the gap follows the modal: 3 KB of view against 0.13 KB, serialised, percent-encoded, written, ' +
-      'echoed back by Slack and parsed for every open. Closing it would take a smaller view (Block Kit fields at their ' +
-      "defaults left out; Slack's docs do not state the default of `emoji`, so those stay), JSON request bodies (a " +
-      'web-api change); fewer Bolt listeners did not show (nine became six with no measurable change). Idle memory: the bot ' +
-      'loads zod, kysely, got, luxon and better-sqlite3 and touches ICU time-zone data, which the bare app does not.',
+    'What is left of the gap follows the modal: 3 KB of view against 0.13 KB, percent-encoded, written, echoed back ' +
+      'by Slack and parsed for every open (the echo parse alone was about 0.04 ms per command more than bare in a ' +
+      'profile). Closing it would take a smaller view (Block Kit fields at their defaults left out; Slack\'s docs do not ' +
+      'state the default of `emoji`, so those stay) or JSON request bodies (a web-api change). Nine Bolt listeners ' +
+      'becoming six did not show in a profile; six becoming none did (above): each chain is cheap, but every request ' +
+      'pays for all of them. Idle memory: the bot loads zod, kysely, got, luxon and better-sqlite3 and touches ICU ' +
+      'time-zone data, which the bare app does not.',
   ];
 }
