@@ -162,27 +162,102 @@ export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
     if (res instanceof Error) await memory.reward(key, 1).catch(() => undefined);
   }
 
-  /** 0 if a request may go now (its points taken), else how long to wait before asking again. */
-  async function tryTake(user: string | undefined): Promise<number> {
-    const paused = pausedUntil - now();
-    if (paused > 0) return paused;
-    if (user !== undefined && options.limiters.perUser) {
-      const wait = await take(options.limiters.perUser, fallback.perUser, user, userShare.points);
-      if (wait > 0) return wait;
+  /**
+   * This process's waiters for the organization's counter, in arrival order. A request first asks the shared counter
+   * at once, as long as nobody in this process is waiting; once one has had to wait, later ones line up behind it,
+   * and only the one at the head asks again (when the next point should be there). When every waiter polled on its
+   * own, a request that came later could take the point a long-waiting one was about to ask for, again and again,
+   * until the long-waiting one's deadline passed: a burst of Run now on a saturated budget left a few users with
+   * "Omni is busy" while later ones got through. Replicas still compete with each other, one poller each.
+   */
+  const queue: Array<() => void> = [];
+  let headBusy = false;
+  /** When the head expects the next point (0: none known), for refusing at once a waiter whose turn is too far. */
+  let nextPointAt = 0;
+
+  /** Resolves true when it is this waiter's turn, false if `deadlineMs` passes first (it then leaves the queue). */
+  function takeTurn(deadlineMs: number): Promise<boolean> {
+    if (!headBusy) {
+      headBusy = true;
+      return Promise.resolve(true);
     }
-    const wait = await take(options.limiters.org, fallback.org, ORG_KEY, windows.points);
-    if (wait > 0 && user !== undefined && options.limiters.perUser) await give(options.limiters.perUser, fallback.perUser, user);
-    return wait;
+    return new Promise<boolean>((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const at = queue.indexOf(go);
+        if (at !== -1) queue.splice(at, 1);
+        resolve(false);
+      }, Math.max(0, deadlineMs - now()));
+      queue.push(go);
+    });
+  }
+  function passTurn(): void {
+    const next = queue.shift();
+    if (next) next();
+    else {
+      headBusy = false;
+      nextPointAt = 0;
+    }
+  }
+
+  /** How long until the organization's counter could give a point: 0 = taken now. */
+  async function orgWait(): Promise<number> {
+    const paused = pausedUntil - now();
+    return paused > 0 ? paused : take(options.limiters.org, fallback.org, ORG_KEY, windows.points);
+  }
+
+  /** Waits for a point of the organization's counter until the deadline; called by the head of the line only. */
+  async function waitForOrgPoint(firstWait: number, deadlineMs: number): Promise<void> {
+    for (let wait = firstWait; wait > 0; wait = await orgWait()) {
+      const at = now() + wait + Math.floor(random() * 20);
+      nextPointAt = at;
+      if (at > deadlineMs) throw createBusyError();
+      await sleep(at - now());
+    }
+  }
+
+  /** Takes the user's point, waiting for it until the deadline. */
+  async function takeUserPoint(deadlineMs: number, user: string, perUser: RateLimiterAbstract): Promise<void> {
+    for (;;) {
+      const wait = await take(perUser, fallback.perUser, user, userShare.points);
+      if (wait === 0) return;
+      const at = now() + wait + Math.floor(random() * 20);
+      if (at > deadlineMs) throw createBusyError();
+      await sleep(at - now());
+    }
   }
 
   return {
     async acquire(deadlineMs, user) {
-      for (;;) {
-        const wait = await tryTake(user);
-        if (wait === 0) return;
-        const at = now() + wait + Math.floor(random() * 20);
-        if (at > deadlineMs) throw createBusyError();
-        await sleep(at - now());
+      // Paused past the deadline (a WAF 429): refused before any round trip.
+      if (pausedUntil > deadlineMs) throw createBusyError();
+      const perUser = user !== undefined ? options.limiters.perUser : undefined;
+      if (user !== undefined && perUser) await takeUserPoint(deadlineMs, user, perUser);
+      try {
+        let firstWait = 0;
+        if (!headBusy) {
+          // Nobody here is waiting: ask at once (a burst within the window's points all goes through).
+          firstWait = await orgWait();
+          if (firstWait === 0) return;
+          if (now() + firstWait > deadlineMs) throw createBusyError();
+        }
+        // Behind others: refused at once when even the earliest turn (a window's points each window) is too late.
+        if (headBusy && nextPointAt > 0 && nextPointAt + Math.floor((queue.length + 1) / windows.points) * windows.windowMs > deadlineMs) throw createBusyError();
+        const first = !headBusy;
+        if (!(await takeTurn(deadlineMs))) throw createBusyError();
+        try {
+          // Straight to the head: the answer just had still holds. After waiting in line: ask again.
+          await waitForOrgPoint(first && firstWait > 0 ? firstWait : await orgWait(), deadlineMs);
+        } finally {
+          passTurn();
+        }
+      } catch (err) {
+        // The user's point was not spent on a request: give it back.
+        if (user !== undefined && perUser) await give(perUser, fallback.perUser, user);
+        throw err;
       }
     },
     pauseUntil(untilMs) {

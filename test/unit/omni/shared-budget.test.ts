@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { OmniApiError } from '../../../src/omni/errors.js';
 import { budgetWindows, createSharedBudget, openSharedBudget, perUserShare, worstMinute, type SharedBudget } from '../../../src/omni/shared-budget.js';
@@ -142,6 +142,47 @@ describe('shared budget on Postgres', () => {
     backends.push(backend);
     const budget = await openSharedBudget((spec) => backend.createLimiter(spec), { perMinute: 60, clock: realClock, storeTimeoutMs: 5000 });
     expect(await burst([budget], 12)).toBe(5);
+  });
+});
+
+describe('shared budget: the waiters of one process', () => {
+  it('are served in the order they came: a later request does not take the point an earlier one waits for', async () => {
+    // One point a window of 250 ms. Newcomers keep arriving just after each window opens, before the waiting
+    // request's own poll (jitter up to 20 ms after it): polling on their own, they took that point first.
+    const windows = { points: 1, windowMs: 250 };
+    const org = new RateLimiterMemory({ keyPrefix: 'fair-org', points: windows.points, duration: windows.windowMs / 1000 });
+    const budget = createSharedBudget({ limiters: { org }, windows, clock: realClock, random: () => 0.95 });
+    const granted: string[] = [];
+    const ask = (name: string) => budget.acquire(Date.now() + 5000).then(() => void granted.push(name));
+    const started = Date.now();
+    await ask('first');
+    const waiting = [ask('second')];
+    for (let i = 1; i <= 3; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + i * windows.windowMs + 3 - Date.now())));
+      waiting.push(ask(`newcomer ${i}`));
+    }
+    await Promise.all(waiting);
+    expect(granted).toEqual(['first', 'second', 'newcomer 1', 'newcomer 2', 'newcomer 3']);
+  });
+
+  it('refuses at once a waiter whose turn cannot come before its deadline, and lets the others keep their places', async () => {
+    const windows = { points: 1, windowMs: 400 };
+    const org = new RateLimiterMemory({ keyPrefix: 'fair-org-2', points: windows.points, duration: windows.windowMs / 1000 });
+    const budget = createSharedBudget({ limiters: { org }, windows, clock: realClock, random: () => 0 });
+    await budget.acquire(Date.now() + 5000);
+    let secondServed = false;
+    const second = budget.acquire(Date.now() + 5000).then(() => {
+      secondServed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Third in line: its turn is at least two windows away, past a deadline one window away. Refused at once:
+    // before the one ahead of it is served.
+    const err = await budget.acquire(Date.now() + windows.windowMs).catch((e: unknown) => e);
+    expect((err as OmniApiError).kind).toBe('busy');
+    expect(secondServed).toBe(false);
+    await second;
+    // The line is empty again: the next one asks at once.
+    await budget.acquire(Date.now() + 5000);
   });
 });
 
