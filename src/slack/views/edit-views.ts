@@ -10,7 +10,7 @@ import { mrkdwn, plainText, userText } from './format.js';
 import { buildRoutineBlocks } from './routine-blocks.js';
 
 function editModal(title: string, blocks: KnownBlock[], close = 'Close'): ModalView {
-  return { type: 'modal', callback_id: CALLBACK_ID.routineEdit, title: plainText(title, 24), close: plainText(close, 24), notify_on_close: false, blocks };
+  return { type: 'modal', callback_id: CALLBACK_ID.routineEdit, title: plainText(title, 24), close: plainText(close, 24), blocks };
 }
 
 const status = (text: string): KnownBlock => ({ type: 'section', block_id: BLOCK_ID.status, text: mrkdwn(text) });

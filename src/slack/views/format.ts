@@ -9,10 +9,17 @@ import { escapeForMrkdwn, truncateForSlack } from '../text.js';
 /** Section and context mrkdwn text: ≤3000 characters. */
 export const MAX_SECTION_TEXT = 3000;
 
+/**
+ * Text in which `emoji` can matter: a `:code:` or any character outside ASCII. Slack's docs do not give the field's
+ * default, so such text says `emoji: true`; on plain ASCII without a colon (most labels) the field changes nothing
+ * and is left out of the view.
+ */
+const MAY_HOLD_EMOJI = /[:\u0080-\uffff]/;
+
 /** A plain_text object (shown literally by Slack, so user text goes in unescaped), cut to `max`. */
 export function plainText(text: string, max = MAX_SECTION_TEXT): PlainTextElement {
-  const shown = text.trim().length > 0 ? text : ' ';
-  return { type: 'plain_text', text: truncateForSlack(shown, max), emoji: true };
+  const shown = truncateForSlack(text.trim().length > 0 ? text : ' ', max);
+  return MAY_HOLD_EMOJI.test(shown) ? { type: 'plain_text', text: shown, emoji: true } : { type: 'plain_text', text: shown };
 }
 
 /**

@@ -40,7 +40,6 @@ function resultModal(title: string, blocks: KnownBlock[], close = 'Close'): Moda
     callback_id: CALLBACK_ID.routineModal,
     title: plainText(title, 24),
     close: plainText(close, 24),
-    notify_on_close: false,
     blocks,
   };
 }

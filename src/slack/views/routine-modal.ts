@@ -157,11 +157,13 @@ function textInput(input: {
     type: 'input',
     block_id: input.blockId,
     label: plainText(input.label, 2000),
-    optional: input.optional ?? false,
+    // Fields at Slack's documented defaults (optional and multiline false) are left out: a smaller view to send,
+    // and for Slack to echo back, on every open.
+    ...(input.optional ? { optional: true } : {}),
     element: {
       type: 'plain_text_input',
       action_id: input.actionId,
-      multiline: input.multiline ?? false,
+      ...(input.multiline ? { multiline: true } : {}),
       max_length: input.maxLength,
       ...(input.placeholder ? { placeholder: plainText(input.placeholder, 150) } : {}),
       // An initial value longer than max_length makes Slack refuse the whole view.
@@ -186,8 +188,8 @@ function externalSelect(input: {
     type: 'input',
     block_id: input.blockId,
     label: plainText(input.label, 2000),
-    optional: input.optional ?? false,
-    dispatch_action: input.dispatch ?? false,
+    ...(input.optional ? { optional: true } : {}),
+    ...(input.dispatch ? { dispatch_action: true } : {}),
     element: {
       type: 'external_select',
       action_id: input.actionId,
@@ -498,7 +500,6 @@ export function buildRoutineModal(input: RoutineModalInput): ModalView {
     title: plainText(editing ? 'Edit routine' : 'New routine', 24),
     submit: plainText(editing ? 'Save' : 'Create', 24),
     close: plainText('Cancel', 24),
-    notify_on_close: false,
     private_metadata: writeModalMetadata(metadata),
     blocks,
   };

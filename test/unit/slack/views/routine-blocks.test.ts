@@ -137,7 +137,7 @@ describe('buildRoutineBlocks', () => {
     const active = makeRoutine({ pausable: false, omniUrl: 'https://acme.omniapp.co/routines/a1' });
     const blocks = buildRoutineBlocks(active, { context: 'home' });
     expect(controls(blocks, active.id)).toEqual([ACTION_ID.runNow, 'menu:edit,open,delete']);
-    expect(menu(blocks, active.id).options[1]).toEqual({ text: { type: 'plain_text', text: 'Open in Omni', emoji: true }, value: `open:${active.id}`, url: 'https://acme.omniapp.co/routines/a1' });
+    expect(menu(blocks, active.id).options[1]).toEqual({ text: { type: 'plain_text', text: 'Open in Omni' }, value: `open:${active.id}`, url: 'https://acme.omniapp.co/routines/a1' });
     const paused = makeRoutine({ status: 'paused', pausable: false });
     expect(controls(buildRoutineBlocks(paused, { context: 'list' }), paused.id)).toEqual(['menu:edit,delete']);
     const pausedLinked = makeRoutine({ status: 'paused', omniUrl: 'https://acme.omniapp.co/routines/a1' });

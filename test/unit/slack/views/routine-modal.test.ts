@@ -26,7 +26,7 @@ describe('buildRoutineModal', () => {
     expect(view.title.text).toBe('New routine');
     expect(view.submit?.text).toBe('Create');
     expect(view.close?.text).toBe('Cancel');
-    expect(view.notify_on_close).toBe(false);
+    expect(view.notify_on_close ?? false).toBe(false);
     expect(blockIds(view.blocks)).toEqual([
       'prompt',
       'schedule',
@@ -177,7 +177,7 @@ describe('buildRoutineModal', () => {
       expect(element(blockById<InputBlock>(view.blocks, 'channel'))).toEqual({
         type: 'conversations_select',
         action_id: ACTION_ID.channel,
-        placeholder: { type: 'plain_text', text: 'Pick a channel', emoji: true },
+        placeholder: { type: 'plain_text', text: 'Pick a channel' },
         filter: { include: ['public', 'private'], exclude_bot_users: true },
         initial_conversation: 'C0SALES',
       });
