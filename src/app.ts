@@ -26,6 +26,7 @@ import { openLocalReplayMemory, storeReplayMemory } from './slack/replay-memory.
 import { readSlackRefusal } from './slack/slack-errors.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { installationFromAuthTest, installationId, servesRequestFrom } from './slack/installation.js';
+import { createSlackFetch } from './slack/web-fetch.js';
 import { openOmniBudget } from './omni-budget.js';
 import { openStore } from './store/index.js';
 
@@ -68,6 +69,8 @@ export interface RunningApp {
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** How often every member's time zone is read again (people travel; the users.info of an identity check corrects a zone for the next open). */
 const ZONE_REFRESH_MS = 6 * 60 * 60 * 1000;
+/** How long one Slack Web API call may take, from sending it to reading the whole answer. */
+const SLACK_CALL_TIMEOUT_MS = 5000;
 /** Node wants the headers timeout above the keep-alive timeout, or a reused connection can be cut mid-headers. */
 export const HTTP_HEADERS_TIMEOUT_MS = HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
 
@@ -127,11 +130,15 @@ async function openState(config: Config, deps: { clock: Clock; logger: Logger })
 export async function createApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: secretValues(config) });
+  const slackFetch = createSlackFetch(SLACK_CALL_TIMEOUT_MS);
   const clientOptions = {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     // Slack's default is 10 retries over 30 minutes; a trigger_id dies in 3 s, so keep retries few and quick.
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
-    timeout: 5000,
+    // Each call's time limit is kept by the fetch, whose timer ends with the call (web-api's `timeout` option ties a
+    // timer and an abort signal to every call of Node's fetch: see src/slack/web-fetch.ts).
+    timeout: 0,
+    fetch: slackFetch,
     rejectRateLimitedCalls: false,
   };
 
@@ -148,10 +155,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     auth = authResult.value;
     installation = installationFromAuthTest(auth);
   } catch (err) {
+    slackFetch.close();
     if (stateResult.status === 'fulfilled') await stateResult.value.close();
     throw err;
   }
-  if (stateResult.status === 'rejected') throw stateResult.reason;
+  if (stateResult.status === 'rejected') {
+    slackFetch.close();
+    throw stateResult.reason;
+  }
   const { store, omniBudget, replay } = stateResult.value;
   const teamId = installationId(installation);
   const botUserId = String(auth.user_id ?? '');
@@ -378,6 +389,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await replay.close();
       await omniBudget.close();
       await store.close();
+      slackFetch.close();
     },
   };
 }
