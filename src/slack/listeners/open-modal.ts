@@ -53,8 +53,8 @@ export function buildFilledModal(
 
 /**
  * The opening form for most opens (no schedule typed yet) is the same view for everyone with the same defaults,
- * channel and zone: built and serialised once, then sent as it is (a 3 KB view; building and serialising it was a
- * fifth of the bot's own CPU per returning `/routine`). Remembered per app for the minute it was built in: the
+ * channel and zone: built and serialised once, then sent as it is (a 3 KB view; building and serialising it was
+ * the largest part of the bot's own code in a CPU profile of returning `/routine`s). Remembered per app for the minute it was built in: the
  * zone's label shows its UTC offset at that moment. A form with a schedule is built every time: its preview counts
  * the next runs from now.
  */
