@@ -27,6 +27,7 @@ import { readSlackRefusal } from './slack/slack-errors.js';
 import { createSlackUserDirectory } from './slack/slack-user-directory.js';
 import { installationFromAuthTest, installationId, servesRequestFrom } from './slack/installation.js';
 import { createSlackFetch } from './slack/web-fetch.js';
+import { createModalState } from './slack/listeners/open-modal.js';
 import { openOmniBudget } from './omni-budget.js';
 import { openStore } from './store/index.js';
 
@@ -337,7 +338,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log.error('listener failed', { err: error.original ?? error });
   });
 
-  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi, activity: { lastRequestAt: () => lastRequestAt, underWay: () => underWay } });
+  registerListeners(app, { config, clock, logger, service, catalog, people, inFlight, teamId, botUserId, instanceApi, modals: createModalState({ lastRequestAt: () => lastRequestAt, underWay: () => underWay }) });
 
   let server: Server | undefined;
   return {

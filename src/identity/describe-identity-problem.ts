@@ -1,3 +1,4 @@
+import { OMNI_BUSY_WORDS } from '../omni/errors.js';
 import type { IdentityProblemReason } from './types.js';
 
 /** An identity problem as callers hold it; `reason` is widened so a port typed with `string` can pass it as is. */
@@ -35,8 +36,7 @@ export function describeIdentityProblem(result: IdentityProblemLike): string {
         'not a personal one). Ask the admin who runs this bot to check OMNI_API_KEY with `npx routine-bot doctor`.'
       );
     case 'omni_busy':
-      // The words of any other request that waited too long for Omni's rate limit (routines/failures.ts `busy`).
-      return 'Omni is busy right now. Try again in a minute.';
+      return OMNI_BUSY_WORDS;
     case 'lookup_failed':
     default:
       return (

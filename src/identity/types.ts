@@ -42,6 +42,11 @@ export type IdentityProblemReason =
   /** Omni refused the bot's own key for SCIM (a personal key, or a wrong one): for the bot's admin to fix. */
   | 'bot_key_refused';
 
+/** Reasons a moment later may mend (the lookup failed or waited too long): retryable, not worth warning about up front. */
+export function isPassingIdentityProblem(reason: IdentityProblemReason): boolean {
+  return reason === 'lookup_failed' || reason === 'omni_busy';
+}
+
 export interface IdentityFound {
   ok: true;
   membershipId: string;

@@ -124,6 +124,9 @@ export class OmniApiError extends RoutineBotError {
   }
 }
 
+/** What a user reads when their request could not get a turn within Omni's rate limit (routines and identity alike). */
+export const OMNI_BUSY_WORDS = 'Omni is busy right now. Try again in a minute.';
+
 /** Every kind has its wording: without a default, a new kind fails to compile here until it has one. */
 function buildOmniErrorMessage(init: OmniApiErrorInit): string {
   const where = `${init.method} ${init.path}`;

@@ -209,22 +209,14 @@ export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
     return paused > 0 ? paused : take(options.limiters.org, fallback.org, ORG_KEY, windows.points);
   }
 
-  /** Waits for a point of the organization's counter until the deadline; called by the head of the line only. */
-  async function waitForOrgPoint(firstWait: number, deadlineMs: number): Promise<void> {
-    for (let wait = firstWait; wait > 0; wait = await orgWait()) {
+  /**
+   * Asks `ask` (0: a point was taken, else how long until the next could be) until it gives a point, sleeping as
+   * it says; 'busy' as soon as the next ask would come after the deadline. `firstWait` is an answer already had.
+   */
+  async function waitForPoint(ask: () => Promise<number>, deadlineMs: number, firstWait?: number, onWait?: (at: number) => void): Promise<void> {
+    for (let wait = firstWait ?? (await ask()); wait > 0; wait = await ask()) {
       const at = now() + wait + Math.floor(random() * 20);
-      nextPointAt = at;
-      if (at > deadlineMs) throw createBusyError();
-      await sleep(at - now());
-    }
-  }
-
-  /** Takes the user's point, waiting for it until the deadline. */
-  async function takeUserPoint(deadlineMs: number, user: string, perUser: RateLimiterAbstract): Promise<void> {
-    for (;;) {
-      const wait = await take(perUser, fallback.perUser, user, userShare.points);
-      if (wait === 0) return;
-      const at = now() + wait + Math.floor(random() * 20);
+      onWait?.(at);
       if (at > deadlineMs) throw createBusyError();
       await sleep(at - now());
     }
@@ -235,7 +227,7 @@ export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
       // Paused past the deadline (a WAF 429): refused before any round trip.
       if (pausedUntil > deadlineMs) throw createBusyError();
       const perUser = user !== undefined ? options.limiters.perUser : undefined;
-      if (user !== undefined && perUser) await takeUserPoint(deadlineMs, user, perUser);
+      if (user !== undefined && perUser) await waitForPoint(() => take(perUser, fallback.perUser, user, userShare.points), deadlineMs);
       try {
         let firstWait = 0;
         if (!headBusy) {
@@ -250,7 +242,7 @@ export function createSharedBudget(options: SharedBudgetOptions): SharedBudget {
         if (!(await takeTurn(deadlineMs))) throw createBusyError();
         try {
           // Straight to the head: the answer just had still holds. After waiting in line: ask again.
-          await waitForOrgPoint(first && firstWait > 0 ? firstWait : await orgWait(), deadlineMs);
+          await waitForPoint(orgWait, deadlineMs, first && firstWait > 0 ? firstWait : undefined, (at) => (nextPointAt = at));
         } finally {
           passTurn();
         }

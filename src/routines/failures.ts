@@ -3,7 +3,7 @@
  * one place that words them, so no stack trace, raw body or status line ever reaches Slack. Both tables are
  * exhaustive: a new Omni reason does not compile until it has its words here.
  */
-import { OmniApiError, type OmniErrorReason } from '../omni/errors.js';
+import { OMNI_BUSY_WORDS, OmniApiError, type OmniErrorReason } from '../omni/errors.js';
 import type { IdentityProblemReason } from '../identity/types.js';
 import type { UserFacingFailure } from './types.js';
 
@@ -83,7 +83,7 @@ const OMNI_WORDS: Record<OmniErrorReason, Words> = {
     retryable: false,
   },
   rate_limited: { message: 'Omni is handling too many requests right now. Try again in a minute.', retryable: true },
-  busy: { message: 'Omni is busy right now. Try again in a minute.', retryable: true },
+  busy: { message: OMNI_BUSY_WORDS, retryable: true },
   unavailable: { message: "Omni couldn't be reached or had a problem. Nothing was lost: try again in a moment.", retryable: true },
   member_not_found: {
     message:

@@ -4,7 +4,7 @@
  */
 import { createTtlCache } from '../cache.js';
 import type { Clock } from '../clock.js';
-import { adminFixForIdentityProblem } from '../identity/index.js';
+import { adminFixForIdentityProblem, isPassingIdentityProblem } from '../identity/index.js';
 import type { Logger } from '../log.js';
 import { OmniApiError } from '../omni/errors.js';
 import type { IdentityOutcome, IdentityPort } from './ports.js';
@@ -55,7 +55,7 @@ export function createRequester(deps: RequesterDeps): Requester {
   return {
     resolve: (slackUserId, teamId) => identity.resolveIdentity(slackUserId, teamId),
     describe,
-    failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: outcome.reason === 'lookup_failed' || outcome.reason === 'omni_busy' }),
+    failure: (outcome) => ({ code: `identity_${outcome.reason}`, message: describe(outcome), retryable: isPassingIdentityProblem(outcome.reason) }),
     async forgetIfStale(err, slackUserId) {
       if (err instanceof OmniApiError && err.reason === 'member_not_found') {
         recentlyFine.delete(slackUserId);
@@ -67,7 +67,7 @@ export function createRequester(deps: RequesterDeps): Requester {
       const who = await identity.resolveIdentity(slackUserId, teamId);
       if (who.ok) recentlyFine.set(slackUserId, true);
       // A lookup that failed or waited too long is not a problem worth showing before they try: the create looks again.
-      if (who.ok || who.reason === 'lookup_failed' || who.reason === 'omni_busy') return null;
+      if (who.ok || isPassingIdentityProblem(who.reason)) return null;
       return describe(who);
     },
     identityRecentlyFine: (slackUserId) => recentlyFine.get(slackUserId) === true,

@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import type { InstanceApiPort } from '../../routines/ports.js';
 import type { RoutineService } from '../../routines/service.js';
 import type { InFlight } from '../in-flight.js';
+import type { ModalState } from './open-modal.js';
 
 /** What every listener may use. Listeners are thin: read the payload, call the service, render with views/. */
 export interface ListenerDeps {
@@ -30,10 +31,10 @@ export interface ListenerDeps {
   /** What the Omni instance's API offers (from memory; read at start and daily). */
   instanceApi: InstanceApiPort;
   /**
-   * How busy the app is with Slack's requests, for background work that would compete with acks and opens (the
-   * modal's follow-up fills wait for a quiet moment). Scheduling only, not domain time.
+   * The modal's per-app state (open-modal.ts `createModalState`): the follow-up fill lane, which waits for a moment
+   * when the app is not busy with Slack's requests (`RequestActivity`), and the remembered opening views.
    */
-  activity?: RequestActivity;
+  modals: ModalState;
   /**
    * For an event: forgets that this event was handled (the replay check claimed its event_id), so Slack's retry of it
    * is handled. Called by a listener whose work failed in a way a retry could mend.

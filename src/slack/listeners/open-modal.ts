@@ -56,18 +56,13 @@ export function buildFilledModal(
  * channel and zone: built and serialised once, then sent as it is (a 3 KB view; building and serialising it was
  * the largest part of the bot's own code in a CPU profile of returning `/routine`s). Remembered per app for the minute it was built in: the
  * zone's label shows its UTC offset at that moment. A form with a schedule is built every time: its preview counts
- * the next runs from now.
+ * the next runs from now. Kept in the app's ModalState.
  */
 const OPENING_VIEWS_KEPT = 100;
-const openingViews = new WeakMap<ListenerDeps['inFlight'], BoundedCache<string, SerialisedView>>();
 
 export function buildOpeningView(deps: ListenerDeps, form: RoutineForm, metadata: ModalMetadata, options: { userTimezone?: string; lastFailure?: string }): SerialisedView {
   if (form.schedule.trim() !== '') return serialiseView(buildFilledModal(deps, form, metadata, options));
-  let views = openingViews.get(deps.inFlight);
-  if (!views) {
-    views = createLruCache<string, SerialisedView>({ max: OPENING_VIEWS_KEPT });
-    openingViews.set(deps.inFlight, views);
-  }
+  const views = deps.modals.openingViews;
   const key = JSON.stringify([Math.floor(deps.clock().getTime() / 60_000), form, metadata, options.userTimezone ?? null, options.lastFailure ?? null]);
   let view = views.get(key);
   if (view === undefined) {
@@ -147,7 +142,7 @@ async function openNow(deps: ListenerDeps, client: WebClient, input: OpenModalIn
   // users, all of them before any views.open). Open with the zone we know now (a recent users.info, or the
   // users.list read after start), and fill in the user's zone afterwards only when it was not known.
   const known = form.timezone ? undefined : deps.people.peekZone(input.userId) || undefined;
-  const lane = readFillLane(deps);
+  const lane = deps.modals.fills;
   lane.opening += 1;
   let opened;
   try {
@@ -220,7 +215,7 @@ const FILL_STALE_MS = 10_000;
 const FILL_QUIET_MS = 20;
 const FILL_YIELD_MS = 100;
 
-interface FillLane {
+export interface FillLane {
   /** views.open calls under way in this app. */
   opening: number;
   running: boolean;
@@ -233,21 +228,23 @@ interface FillLane {
   queue: Array<() => Promise<void>>;
 }
 
-/**
- * One lane per app, keyed by its in-flight tracker: every request gets its own deps object (`forRequest`, for its
- * logger), so keyed by deps each request had a lane of its own, and fills ran side by side.
- */
-const fillLanes = new WeakMap<ListenerDeps['inFlight'], FillLane>();
 /** Where the app does not say how busy it is (some tests): never busy. */
 const IDLE: RequestActivity = { lastRequestAt: () => 0, underWay: () => 0 };
 
-function readFillLane(deps: ListenerDeps): FillLane {
-  let lane = fillLanes.get(deps.inFlight);
-  if (!lane) {
-    lane = { opening: 0, running: false, waiting: false, resumeAt: 0, activity: deps.activity ?? IDLE, queue: [] };
-    fillLanes.set(deps.inFlight, lane);
-  }
-  return lane;
+/**
+ * What opening the modal keeps per app: the fill lane (newcomers' follow-ups, one at a time) and the remembered
+ * opening views. Made once with the app's deps (`forRequest` copies deps per request and keeps this object).
+ */
+export interface ModalState {
+  fills: FillLane;
+  openingViews: BoundedCache<string, SerialisedView>;
+}
+
+export function createModalState(activity: RequestActivity = IDLE): ModalState {
+  return {
+    fills: { opening: 0, running: false, waiting: false, resumeAt: 0, activity, queue: [] },
+    openingViews: createLruCache<string, SerialisedView>({ max: OPENING_VIEWS_KEPT }),
+  };
 }
 
 function pumpFills(lane: FillLane): void {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../../src/config.js';
-import { buildFilledModal, buildOpeningView } from '../../../../src/slack/listeners/open-modal.js';
+import { buildFilledModal, buildOpeningView, createModalState } from '../../../../src/slack/listeners/open-modal.js';
 import type { ListenerDeps } from '../../../../src/slack/listeners/deps.js';
 import { EMPTY_FORM, type RoutineForm } from '../../../../src/routines/types.js';
 
@@ -16,9 +16,9 @@ const config = loadConfig({
   DEFAULT_TIMEZONE: 'UTC',
 });
 
-/** The parts of the deps the opening view reads; one app = one in-flight tracker. */
-function depsAt(time: { now: Date }, app: object = {}): ListenerDeps {
-  return { config, clock: () => new Date(time.now), inFlight: app } as unknown as ListenerDeps;
+/** The parts of the deps the opening view reads; one app = one ModalState. */
+function depsAt(time: { now: Date }): ListenerDeps {
+  return { config, clock: () => new Date(time.now), modals: createModalState() } as unknown as ListenerDeps;
 }
 
 const form = (over: Partial<RoutineForm> = {}): RoutineForm => ({ ...EMPTY_FORM, modelId: 'm1', modelName: 'Sales', ...over });
@@ -73,7 +73,7 @@ describe('the opening view', () => {
     const time = { now: new Date('2026-03-09T10:00:00Z') };
     const paris = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', OMNI_BASE_URL: 'https://acme.omniapp.co', OMNI_API_KEY: 'omni_test_key_0123456789abcdef', DEFAULT_TIMEZONE: 'Europe/Paris' });
     const utcApp = depsAt(time);
-    const parisApp = { ...depsAt(time, {}), config: paris } as ListenerDeps;
+    const parisApp = { ...depsAt(time), config: paris } as ListenerDeps;
     buildOpeningView(utcApp, form(), { source: 'command' }, {});
     expect(buildOpeningView(parisApp, form(), { source: 'command' }, {})).toContain('Europe/Paris');
   });
